@@ -1,0 +1,145 @@
+import { createHash, randomBytes } from 'node:crypto';
+import {
+  SignJWT,
+  errors as joseErrors,
+  exportJWK,
+  generateKeyPair,
+  importJWK,
+  jwtVerify,
+  type JWK,
+  type JWTVerifyGetKey,
+} from 'jose';
+import { z } from 'zod';
+import { DomainError } from '../errors.ts';
+import type { Authenticator, Principal } from '../http/access.ts';
+
+export const ACCESS_TOKEN_ALG = 'EdDSA';
+
+/** The claims of an access token, beyond the registered ones. */
+export const accessClaimsSchema = z.object({
+  sub: z.string(),
+  tid: z.uuid(),
+  roles: z.array(z.string()),
+  perms: z.array(z.string()),
+  stores: z.array(z.string()),
+  sid: z.string(),
+  act: z.enum(['user', 'service']).default('user'),
+});
+export type AccessClaims = z.infer<typeof accessClaimsSchema>;
+
+export interface SigningKey {
+  readonly kid: string;
+  readonly privateJwk: JWK;
+  readonly publicJwk: JWK;
+}
+
+/** A fresh Ed25519 key pair, as JWKs tagged with a key id. */
+export async function generateSigningKey(kid: string): Promise<SigningKey> {
+  const { privateKey, publicKey } = await generateKeyPair('Ed25519', { extractable: true });
+  const privateJwk = { ...(await exportJWK(privateKey)), kid, alg: ACCESS_TOKEN_ALG };
+  const publicJwk = { ...(await exportJWK(publicKey)), kid, alg: ACCESS_TOKEN_ALG, use: 'sig' };
+  return { kid, privateJwk, publicJwk };
+}
+
+export interface TokenSettings {
+  issuer: string;
+  audience: string;
+  accessTtlSeconds: number;
+}
+
+export async function signAccessToken(
+  key: SigningKey,
+  claims: AccessClaims,
+  settings: TokenSettings,
+  now: Date = new Date(),
+): Promise<{ token: string; expiresAt: Date }> {
+  const iat = Math.floor(now.getTime() / 1000);
+  const exp = iat + settings.accessTtlSeconds;
+  const token = await new SignJWT({ ...claims })
+    .setProtectedHeader({ alg: ACCESS_TOKEN_ALG, kid: key.kid, typ: 'at+jwt' })
+    .setIssuer(settings.issuer)
+    .setAudience(settings.audience)
+    .setSubject(claims.sub)
+    .setIssuedAt(iat)
+    .setExpirationTime(exp)
+    .setJti(randomBytes(12).toString('base64url'))
+    .sign(await importJWK(key.privateJwk, ACCESS_TOKEN_ALG));
+  return { token, expiresAt: new Date(exp * 1000) };
+}
+
+/** Session ids revoked before their access tokens expire (logout, family revocation). */
+export interface SessionRevocations {
+  revoke(sessionId: string, untilEpochMs: number): Promise<void>;
+  isRevoked(sessionId: string): Promise<boolean>;
+}
+
+export function inMemorySessionRevocations(now: () => number = Date.now): SessionRevocations {
+  const revoked = new Map<string, number>();
+  return {
+    revoke(sessionId, until) {
+      revoked.set(sessionId, until);
+      return Promise.resolve();
+    },
+    isRevoked(sessionId) {
+      const until = revoked.get(sessionId);
+      if (until === undefined) return Promise.resolve(false);
+      if (until <= now()) {
+        revoked.delete(sessionId);
+        return Promise.resolve(false);
+      }
+      return Promise.resolve(true);
+    },
+  };
+}
+
+const invalidToken = (message: string, code = 'invalid-token') =>
+  new DomainError(code, message, 'unauthenticated');
+
+/**
+ * Verifies access tokens against a key set (local, or a remote JWKS) and
+ * turns their claims into a principal.
+ */
+export function jwtAuthenticator(options: {
+  keys: JWTVerifyGetKey;
+  issuer: string;
+  audience: string;
+  revocations?: SessionRevocations;
+}): Authenticator {
+  return {
+    async authenticate(bearer): Promise<Principal> {
+      let payload: unknown;
+      try {
+        ({ payload } = await jwtVerify(bearer, options.keys, {
+          issuer: options.issuer,
+          audience: options.audience,
+          algorithms: [ACCESS_TOKEN_ALG],
+          typ: 'at+jwt',
+        }));
+      } catch (err) {
+        if (err instanceof joseErrors.JWTExpired) throw invalidToken('The access token has expired.', 'token-expired');
+        throw invalidToken('The access token is not valid.');
+      }
+      const claims = accessClaimsSchema.safeParse(payload);
+      if (!claims.success) throw invalidToken('The access token is missing claims.');
+      const c = claims.data;
+      if (options.revocations && (await options.revocations.isRevoked(c.sid))) {
+        throw invalidToken('The session has ended.', 'session-revoked');
+      }
+      return {
+        tenantId: c.tid,
+        actor: { kind: c.act, id: c.sub, roles: c.roles, permissions: c.perms, stores: c.stores, sessionId: c.sid },
+      };
+    },
+  };
+}
+
+/** An opaque, high-entropy token and the hash that is stored in its place. */
+export function newOpaqueToken(prefix: string): { token: string; hash: string } {
+  const token = `${prefix}_${randomBytes(32).toString('base64url')}`;
+  return { token, hash: hashOpaqueToken(token) };
+}
+
+/** Opaque tokens carry 256 random bits, so a fast hash is enough to store them. */
+export function hashOpaqueToken(token: string): string {
+  return createHash('sha256').update(token).digest('base64url');
+}

@@ -1,0 +1,181 @@
+import { mkdirSync } from 'node:fs';
+import { PGlite } from '@electric-sql/pglite';
+import { sql } from 'drizzle-orm';
+import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
+import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
+import pg from 'pg';
+import type { Logger } from '../logger.ts';
+import { currentContext } from '../context.ts';
+import { DomainError } from '../errors.ts';
+import { applyMigrations, ensureAppRole } from './migrate.ts';
+import { rowsOf, type Db, type Engine, type MigrationSet, type Tx } from './types.ts';
+
+export interface DatabaseSettings {
+  /** PostgreSQL URL of the schema owner (runs migrations). Absent: embedded PGlite. */
+  url?: string;
+  /** URL of the application's own login role; default: the owner URL with `SET ROLE`. */
+  appUrl?: string;
+  /** PGlite data folder, or `:memory:`. */
+  dataDir?: string;
+  /** Non-superuser role the application runs as; RLS applies to it. */
+  appRole?: string;
+  poolSize?: number;
+  logger?: Logger;
+}
+
+export interface TransactionOptions {
+  /** The tenant to scope to; default: the tenant of the current request context. */
+  tenantId?: string;
+  /** Infrastructure work across tenants (outbox relay); only the messaging tables allow it. */
+  system?: boolean;
+}
+
+type AfterCommit = () => void;
+const afterCommitHooks = new WeakMap<object, AfterCommit[]>();
+
+/** Runs `hook` once the transaction `tx` has committed (not if it rolls back). */
+export function afterCommit(tx: Tx, hook: AfterCommit): void {
+  const hooks = afterCommitHooks.get(tx);
+  if (!hooks) throw new Error('afterCommit called outside a Database.transaction');
+  hooks.push(hook);
+}
+
+/**
+ * The application's database: every transaction is scoped to one tenant through
+ * `app.tenant_id`, which the row-level-security policies read, and the
+ * connection runs as a role that cannot bypass those policies.
+ */
+export interface Database {
+  readonly engine: Engine;
+  readonly db: Db;
+  transaction<T>(fn: (tx: Tx) => Promise<T>, options?: TransactionOptions): Promise<T>;
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export const DEFAULT_APP_ROLE = 'stratum_app';
+
+export const missingTenant = () =>
+  new DomainError('tenant-context-missing', 'No tenant in context for a tenant-scoped transaction.', 'unavailable');
+
+function makeDatabase(engine: Engine, db: Db, close: () => Promise<void>): Database {
+  return {
+    engine,
+    db,
+    async transaction(fn, options = {}) {
+      const tenantId = options.tenantId ?? currentContext()?.tenantId;
+      if (!tenantId && !options.system) throw missingTenant();
+      const hooks: AfterCommit[] = [];
+      const result = await db.transaction(async (tx) => {
+        afterCommitHooks.set(tx, hooks);
+        if (tenantId) await tx.execute(sql`select set_config('app.tenant_id', ${tenantId}, true)`);
+        if (options.system) await tx.execute(sql`select set_config('app.system', 'on', true)`);
+        return fn(tx);
+      });
+      for (const hook of hooks) hook();
+      return result;
+    },
+    async ping() {
+      await db.execute(sql`select 1`);
+    },
+    close,
+  };
+}
+
+async function assertNotPrivileged(db: Db, logger?: Logger): Promise<void> {
+  const [row] = rowsOf<{ role: string; rolsuper: boolean; rolbypassrls: boolean }>(
+    await db.execute(
+      sql`select current_user as role, rolsuper, rolbypassrls from pg_roles where rolname = current_user`,
+    ),
+  );
+  if (!row || row.rolsuper || row.rolbypassrls) {
+    throw new Error(
+      `The application role "${row?.role}" is a superuser or bypasses RLS; tenancy would not be enforced.`,
+    );
+  }
+  logger?.debug({ role: row.role }, 'database role verified');
+}
+
+export interface OpenedDatabase {
+  database: Database;
+  /** Where the data lives, for the operator: a folder or a redacted URL. */
+  location: string;
+}
+
+function redactUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = '***';
+    return u.toString();
+  } catch {
+    return 'postgres://(unparseable url)';
+  }
+}
+
+/**
+ * Opens the database, applies every module's migrations as the owner, then
+ * hands back a connection that runs as the application role.
+ */
+export async function openDatabase(
+  settings: DatabaseSettings,
+  migrations: readonly MigrationSet[],
+): Promise<OpenedDatabase> {
+  const appRole = settings.appRole ?? DEFAULT_APP_ROLE;
+  if (!settings.url) {
+    const dataDir = settings.dataDir ?? ':memory:';
+    if (dataDir !== ':memory:') mkdirSync(dataDir, { recursive: true });
+    const client = await PGlite.create(dataDir === ':memory:' ? undefined : dataDir);
+    const ownerDb = drizzlePglite(client) as unknown as Db;
+    await ensureAppRole(ownerDb, appRole);
+    await applyMigrations(ownerDb, migrations, settings.logger);
+    // PGlite has one session: switch it to the application role for good.
+    await client.exec(`set role ${pgIdent(appRole)}`);
+    await assertNotPrivileged(ownerDb, settings.logger);
+    const database = makeDatabase('pglite', ownerDb, () => client.close());
+    return { database, location: dataDir === ':memory:' ? 'in memory' : dataDir };
+  }
+
+  await migratePostgres(settings.url, migrations, appRole, settings.logger);
+  const pool = new pg.Pool({
+    connectionString: settings.appUrl ?? settings.url,
+    max: settings.poolSize ?? 10,
+  });
+  if (!settings.appUrl) {
+    // The owner URL may be a superuser; every pooled session drops to the app role.
+    pool.on('connect', (client) => {
+      client.query(`set role ${pgIdent(appRole)}`).catch((err: unknown) => {
+        settings.logger?.error({ err }, 'could not switch to the application role');
+        client.release(err instanceof Error ? err : new Error(String(err)));
+      });
+    });
+  }
+  pool.on('error', (err) => settings.logger?.warn({ err }, 'idle database connection failed'));
+  const db = drizzlePg(pool) as unknown as Db;
+  await assertNotPrivileged(db, settings.logger);
+  const database = makeDatabase('postgres', db, () => pool.end());
+  return { database, location: redactUrl(settings.appUrl ?? settings.url) };
+}
+
+/** Applies migrations on PostgreSQL, one process at a time (advisory lock). */
+export async function migratePostgres(
+  url: string,
+  migrations: readonly MigrationSet[],
+  appRole = DEFAULT_APP_ROLE,
+  logger?: Logger,
+): Promise<void> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    await client.query('select pg_advisory_lock(hashtext($1))', ['stratum.migrations']);
+    const db = drizzlePg(client) as unknown as Db;
+    await ensureAppRole(db, appRole);
+    await applyMigrations(db, migrations, logger);
+  } finally {
+    await client.end();
+  }
+}
+
+export function pgIdent(name: string): string {
+  if (!/^[a-z_][a-z0-9_]*$/.test(name)) throw new Error(`Invalid SQL identifier: ${name}`);
+  return `"${name}"`;
+}

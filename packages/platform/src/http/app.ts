@@ -1,0 +1,168 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import Fastify, { type FastifyRequest } from 'fastify';
+import helmet from '@fastify/helmet';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import {
+  jsonSchemaTransform,
+  serializerCompiler,
+  validatorCompiler,
+  type ZodTypeProvider,
+} from 'fastify-type-provider-zod';
+import type { Logger } from '../logger.ts';
+import { enrichContext, runWithContext, type RequestContext } from '../context.ts';
+import { makeProblem, sendProblem, toProblem } from './problem.ts';
+import {
+  authErrors,
+  bearerOf,
+  hasPermission,
+  type Access,
+  type Authenticator,
+} from './access.ts';
+
+export interface HttpAppOptions {
+  logger: Logger;
+  /** Largest accepted request body, in bytes. */
+  bodyLimit?: number;
+  authenticator?: Authenticator;
+  openapi?: { title: string; version: string; description?: string };
+  /** Time allowed to answer a request before the connection is cut, in ms. */
+  requestTimeoutMs?: number;
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    ctx: RequestContext;
+  }
+}
+
+const requestIdPattern = /^[\w.:-]{1,128}$/;
+const traceparentPattern = /^[\da-f]{2}-([\da-f]{32})-[\da-f]{16}-[\da-f]{2}$/;
+
+function incomingRequestId(request: { headers: Record<string, unknown> }): string {
+  const header = request.headers['x-request-id'];
+  return typeof header === 'string' && requestIdPattern.test(header) ? header : randomUUID();
+}
+
+function traceIdOf(request: FastifyRequest): string {
+  const header = request.headers.traceparent;
+  const match = typeof header === 'string' ? traceparentPattern.exec(header) : null;
+  return match?.[1] ?? randomBytes(16).toString('hex');
+}
+
+/**
+ * The chassis' HTTP server: zod validation and serialisation, request ids,
+ * request context, RFC 9457 problems for every error, security headers, body
+ * limits, route-level access control and an OpenAPI 3.1 document at /openapi.json.
+ */
+export async function createHttpApp(options: HttpAppOptions) {
+  const app = Fastify({
+    loggerInstance: options.logger,
+    bodyLimit: options.bodyLimit ?? 1024 * 1024,
+    requestTimeout: options.requestTimeoutMs ?? 30_000,
+    disableRequestLogging: true,
+    genReqId: incomingRequestId,
+    requestIdLogLabel: 'requestId',
+    return503OnClosing: true,
+    forceCloseConnections: 'idle',
+    ajv: { customOptions: { removeAdditional: false } },
+  }).withTypeProvider<ZodTypeProvider>();
+
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  app.decorateRequest('ctx', undefined as unknown as RequestContext);
+
+  app.addHook('onRequest', (request, reply, done) => {
+    const ctx: RequestContext = { requestId: request.id, traceId: traceIdOf(request) };
+    request.ctx = ctx;
+    void reply.header('x-request-id', request.id);
+    runWithContext(ctx, done);
+  });
+  // Body parsing runs outside the async context; re-enter it for the handler.
+  app.addHook('preValidation', (request, _reply, done) => runWithContext(request.ctx, done));
+
+  app.addHook('onRoute', (route) => {
+    const isApi = route.url.startsWith('/api/');
+    if (isApi && !route.config?.access) {
+      throw new Error(`Route ${String(route.method)} ${route.url} declares no access rule`);
+    }
+    const access = route.config?.access;
+    if (access && access !== 'public') {
+      route.schema = { ...route.schema, security: [{ bearerAuth: [] }] };
+    }
+  });
+
+  app.addHook('preHandler', async (request) => {
+    const access: Access = request.routeOptions.config.access ?? 'public';
+    if (access === 'public') return;
+    const bearer = bearerOf(request);
+    if (!bearer || !options.authenticator) throw authErrors.missing();
+    const principal = await options.authenticator.authenticate(bearer);
+    request.principal = principal;
+    enrichContext({ tenantId: principal.tenantId, actor: principal.actor });
+    if (typeof access === 'object' && !hasPermission(principal.actor, access.permission)) {
+      throw authErrors.denied(access.permission);
+    }
+  });
+
+  app.addHook('onResponse', (request, reply, done) => {
+    request.log.info(
+      {
+        method: request.method,
+        url: request.url.split('?')[0],
+        statusCode: reply.statusCode,
+        ms: Math.round(reply.elapsedTime * 100) / 100,
+      },
+      'request completed',
+    );
+    done();
+  });
+
+  app.setErrorHandler((error, request, reply) => {
+    const { problem, internal } = toProblem(error, request);
+    if (internal) request.log.error({ err: error }, 'unhandled error');
+    else if (problem.status >= 500) request.log.warn({ code: problem.code }, problem.detail);
+    if (problem.status === 429 && typeof problem['retryAfterSeconds'] === 'number') {
+      void reply.header('retry-after', String(problem['retryAfterSeconds']));
+    }
+    return sendProblem(reply, problem);
+  });
+
+  app.setNotFoundHandler((request, reply) =>
+    sendProblem(
+      reply,
+      makeProblem(404, 'route-not-found', `No route for ${request.method} ${request.url.split('?')[0]}.`),
+    ),
+  );
+
+  await app.register(helmet, {
+    // The API answers JSON; the docs page needs its own scripts and styles.
+    contentSecurityPolicy: {
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        imgSrc: ["'self'", 'data:'],
+      },
+    },
+  });
+
+  if (options.openapi) {
+    await app.register(swagger, {
+      openapi: {
+        openapi: '3.1.0',
+        info: options.openapi,
+        components: {
+          securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } },
+        },
+      },
+      transform: jsonSchemaTransform,
+    });
+    await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: true });
+    app.get('/openapi.json', { schema: { hide: true } }, () => app.swagger());
+  }
+
+  return app;
+}
+
+export type StratumApp = Awaited<ReturnType<typeof createHttpApp>>;

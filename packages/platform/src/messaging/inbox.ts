@@ -1,0 +1,53 @@
+import type { z } from 'zod';
+import type { Database } from '../db/database.ts';
+import type { Tx } from '../db/types.ts';
+import type { InboxTable } from '../db/tables.ts';
+import { withContext } from '../context.ts';
+import type { Subscription } from './bus.ts';
+import type { EventDefinition, EventEnvelope } from './envelope.ts';
+
+/**
+ * A subscription whose effect is applied at most once per message: the inbox
+ * row and the effect commit in the same transaction, so a redelivered message
+ * finds its row and is skipped.
+ */
+export function inboxSubscription<S extends z.ZodType>(options: {
+  name: string;
+  module: string;
+  event: EventDefinition<string, S>;
+  database: Database;
+  inbox: InboxTable;
+  handle: (tx: Tx, payload: z.output<S>, envelope: EventEnvelope) => Promise<void>;
+}): Subscription {
+  const { database, inbox, event } = options;
+  return {
+    name: options.name,
+    types: [event.type],
+    async handle(envelope) {
+      if (envelope.version !== event.version) return;
+      const payload = event.payload.parse(envelope.payload);
+      await withContext(
+        {
+          tenantId: envelope.tenantId,
+          module: options.module,
+          correlationId: envelope.correlationId,
+          causationId: envelope.id,
+          requestId: envelope.correlationId,
+        },
+        () =>
+          database.transaction(
+            async (tx) => {
+              const inserted = await tx
+                .insert(inbox)
+                .values({ messageId: envelope.id, handler: options.name, tenantId: envelope.tenantId })
+                .onConflictDoNothing()
+                .returning({ id: inbox.messageId });
+              if (inserted.length === 0) return;
+              await options.handle(tx, payload, envelope);
+            },
+            { tenantId: envelope.tenantId },
+          ),
+      );
+    },
+  };
+}

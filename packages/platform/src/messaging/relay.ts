@@ -1,0 +1,174 @@
+import { and, asc, inArray, isNull, lte, sql } from 'drizzle-orm';
+import type { Database } from '../db/database.ts';
+import type { OutboxTable } from '../db/tables.ts';
+import type { Logger } from '../logger.ts';
+import type { EventBus } from './bus.ts';
+import type { EventEnvelope } from './envelope.ts';
+
+export interface OutboxRelayOptions {
+  database: Database;
+  outboxes: readonly { module: string; table: OutboxTable }[];
+  bus: EventBus;
+  logger?: Logger;
+  batchSize?: number;
+  pollIntervalMs?: number;
+  /** How long a claimed message stays invisible to other relays while it is published. */
+  leaseMs?: number;
+  /** After this many failed attempts a message is set aside as dead. */
+  maxAttempts?: number;
+}
+
+export interface OutboxRelay {
+  start(): void;
+  /** Signals that a transaction just committed new messages. */
+  wake(): void;
+  /** Publishes everything due now, once; returns how many messages were published. */
+  runOnce(): Promise<number>;
+  /** Stops the loop after publishing what is due, within `deadlineMs`. */
+  drain(deadlineMs?: number): Promise<void>;
+  readonly running: boolean;
+}
+
+/** Exponential backoff with a cap: 1 s, 2 s, 4 s … 5 min. */
+export function retryDelayMs(attempts: number): number {
+  return Math.min(300_000, 1000 * 2 ** Math.max(0, attempts - 1));
+}
+
+/**
+ * Moves committed outbox rows to the bus. Rows are claimed with a lease
+ * (`FOR UPDATE SKIP LOCKED` in a short transaction) and published outside any
+ * transaction, so several relays can share a table and a crash mid-publish
+ * only delays the message until the lease runs out: delivery is at least once.
+ */
+export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
+  const { database, bus, logger } = options;
+  const batchSize = options.batchSize ?? 100;
+  const pollIntervalMs = options.pollIntervalMs ?? 1000;
+  const leaseMs = options.leaseMs ?? 30_000;
+  const maxAttempts = options.maxAttempts ?? 10;
+
+  let running = false;
+  let loop: Promise<void> | undefined;
+  let wakeUp: (() => void) | undefined;
+  let pendingWake = false;
+
+  async function claim(table: OutboxTable) {
+    return database.transaction(
+      async (tx) => {
+        const due = tx
+          .select({ id: table.id })
+          .from(table)
+          .where(
+            and(isNull(table.publishedAt), isNull(table.deadAt), lte(table.availableAt, sql`now()`)),
+          )
+          .orderBy(asc(table.availableAt), asc(table.id))
+          .limit(batchSize)
+          .for('update', { skipLocked: true });
+        return tx
+          .update(table)
+          .set({
+            availableAt: sql`now() + ${`${leaseMs} milliseconds`}::interval`,
+            attempts: sql`${table.attempts} + 1`,
+          })
+          .where(inArray(table.id, due))
+          .returning({ id: table.id, envelope: table.envelope, attempts: table.attempts });
+      },
+      { system: true },
+    );
+  }
+
+  async function publishBatch(module: string, table: OutboxTable): Promise<number> {
+    const claimed = await claim(table);
+    if (claimed.length === 0) return 0;
+    claimed.sort((a, b) => (a.id < b.id ? -1 : 1));
+    const published: string[] = [];
+    for (const row of claimed) {
+      try {
+        await bus.publish(row.envelope as EventEnvelope);
+        published.push(row.id);
+      } catch (err) {
+        const dead = row.attempts >= maxAttempts;
+        logger?.warn({ err, module, eventId: row.id, attempts: row.attempts, dead }, 'publish failed');
+        await database.transaction(
+          (tx) =>
+            tx
+              .update(table)
+              .set({
+                lastError: err instanceof Error ? err.message.slice(0, 1000) : String(err),
+                availableAt: sql`now() + ${`${retryDelayMs(row.attempts)} milliseconds`}::interval`,
+                ...(dead && { deadAt: sql`now()` }),
+              })
+              .where(sql`${table.id} = ${row.id}`),
+          { system: true },
+        );
+      }
+    }
+    if (published.length > 0) {
+      await database.transaction(
+        (tx) => tx.update(table).set({ publishedAt: sql`now()` }).where(inArray(table.id, published)),
+        { system: true },
+      );
+    }
+    return published.length;
+  }
+
+  async function runOnce(): Promise<number> {
+    let total = 0;
+    for (const { module, table } of options.outboxes) total += await publishBatch(module, table);
+    return total;
+  }
+
+  function sleep(): Promise<void> {
+    if (pendingWake) {
+      pendingWake = false;
+      return Promise.resolve();
+    }
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, pollIntervalMs);
+      timer.unref();
+      function done() {
+        clearTimeout(timer);
+        wakeUp = undefined;
+        resolve();
+      }
+      wakeUp = done;
+    });
+  }
+
+  async function run(): Promise<void> {
+    while (running) {
+      let published = 0;
+      try {
+        published = await runOnce();
+      } catch (err) {
+        logger?.error({ err }, 'outbox relay iteration failed');
+      }
+      if (published < batchSize && running) await sleep();
+    }
+  }
+
+  return {
+    get running() {
+      return running;
+    },
+    start() {
+      if (running) return;
+      running = true;
+      loop = run();
+    },
+    wake() {
+      if (wakeUp) wakeUp();
+      else pendingWake = true;
+    },
+    runOnce,
+    async drain(deadlineMs = 5000) {
+      running = false;
+      wakeUp?.();
+      await loop;
+      const until = Date.now() + deadlineMs;
+      while (Date.now() < until && (await runOnce()) > 0) {
+        /* keep publishing until nothing is due */
+      }
+    },
+  };
+}
