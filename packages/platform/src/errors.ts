@@ -48,6 +48,16 @@ export const statusOfKind: Record<ErrorKind, number> = {
   unavailable: 503,
 };
 
+/**
+ * Throws the module error `code`. Declare it with this type (not inferred) so
+ * TypeScript's control-flow analysis knows the call never returns.
+ */
+export type Raise<C extends string> = (
+  code: C,
+  message?: string,
+  details?: Record<string, unknown>,
+) => never;
+
 /** Declares a module's error codes once, so contract and handlers agree on them. */
 export function defineErrors<const T extends Record<string, ErrorKind>>(codes: T) {
   type Code = keyof T & string;

@@ -17,8 +17,6 @@ export interface DatabaseSettings {
   appUrl?: string;
   /** PGlite data folder, or `:memory:`. */
   dataDir?: string;
-  /** Non-superuser role the application runs as; RLS applies to it. */
-  appRole?: string;
   poolSize?: number;
   logger?: Logger;
 }
@@ -53,7 +51,11 @@ export interface Database {
   close(): Promise<void>;
 }
 
-export const DEFAULT_APP_ROLE = 'stratum_app';
+/**
+ * The non-superuser role the application runs as; RLS applies to it. Module
+ * migrations grant their tables to it by this name.
+ */
+export const APP_ROLE = 'stratum_app';
 
 export const missingTenant = () =>
   new DomainError('tenant-context-missing', 'No tenant in context for a tenant-scoped transaction.', 'unavailable');
@@ -120,7 +122,7 @@ export async function openDatabase(
   settings: DatabaseSettings,
   migrations: readonly MigrationSet[],
 ): Promise<OpenedDatabase> {
-  const appRole = settings.appRole ?? DEFAULT_APP_ROLE;
+  const appRole = APP_ROLE;
   if (!settings.url) {
     const dataDir = settings.dataDir ?? ':memory:';
     if (dataDir !== ':memory:') mkdirSync(dataDir, { recursive: true });
@@ -160,7 +162,7 @@ export async function openDatabase(
 export async function migratePostgres(
   url: string,
   migrations: readonly MigrationSet[],
-  appRole = DEFAULT_APP_ROLE,
+  appRole = APP_ROLE,
   logger?: Logger,
 ): Promise<void> {
   const client = new pg.Client({ connectionString: url });

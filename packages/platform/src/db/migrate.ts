@@ -32,8 +32,9 @@ export async function applyMigrations(
   for (const set of migrations) {
     const config = {
       migrationsFolder: set.folder,
-      migrationsSchema: set.schema,
-      migrationsTable: '__migrations',
+      // The journal cannot live in the module's schema: the first migration creates it.
+      migrationsSchema: 'stratum_migrations',
+      migrationsTable: set.module.replace(/[^a-z0-9_]/g, '_'),
     };
     const started = performance.now();
     if (isPglite) await migratePglite(db as never, config);

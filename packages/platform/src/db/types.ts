@@ -10,7 +10,7 @@ export type Engine = 'pglite' | 'postgres';
 /** A module's schema migrations: SQL files in drizzle's folder layout. */
 export interface MigrationSet {
   readonly module: string;
-  /** The Postgres schema the module owns; its migration journal lives there too. */
+  /** The Postgres schema the module owns. */
   readonly schema: string;
   readonly folder: string;
 }

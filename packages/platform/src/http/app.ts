@@ -1,5 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import Fastify, { type FastifyRequest } from 'fastify';
+import Fastify, { LogController, type FastifyRequest } from 'fastify';
 import helmet from '@fastify/helmet';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
@@ -37,6 +37,7 @@ declare module 'fastify' {
 }
 
 const requestIdPattern = /^[\w.:-]{1,128}$/;
+const moduleOfUrl = /^\/api\/v\d+\/([a-z][a-z-]*)\//;
 const traceparentPattern = /^[\da-f]{2}-([\da-f]{32})-[\da-f]{16}-[\da-f]{2}$/;
 
 function incomingRequestId(request: { headers: Record<string, unknown> }): string {
@@ -60,9 +61,11 @@ export async function createHttpApp(options: HttpAppOptions) {
     loggerInstance: options.logger,
     bodyLimit: options.bodyLimit ?? 1024 * 1024,
     requestTimeout: options.requestTimeoutMs ?? 30_000,
-    disableRequestLogging: true,
+    // One 'request completed' line per request (below) instead of two.
+    logController: new LogController({ disableRequestLogging: true, requestIdLogLabel: 'requestId' }),
+    // The logger's mixin already adds the request id, tenant and trace from the context.
+    childLoggerFactory: (logger) => logger,
     genReqId: incomingRequestId,
-    requestIdLogLabel: 'requestId',
     return503OnClosing: true,
     forceCloseConnections: 'idle',
     ajv: { customOptions: { removeAdditional: false } },
@@ -73,7 +76,12 @@ export async function createHttpApp(options: HttpAppOptions) {
   app.decorateRequest('ctx', undefined as unknown as RequestContext);
 
   app.addHook('onRequest', (request, reply, done) => {
-    const ctx: RequestContext = { requestId: request.id, traceId: traceIdOf(request) };
+    const module = moduleOfUrl.exec(request.url)?.[1];
+    const ctx: RequestContext = {
+      requestId: request.id,
+      traceId: traceIdOf(request),
+      ...(module && { module }),
+    };
     request.ctx = ctx;
     void reply.header('x-request-id', request.id);
     runWithContext(ctx, done);

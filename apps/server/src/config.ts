@@ -1,0 +1,50 @@
+import { z } from 'zod';
+import { env, loadConfig, type RateLimit } from '@stratum/platform';
+
+/** `points/seconds`, e.g. `10/900` for ten attempts per quarter of an hour. */
+const limit = (name: string, fallback: string) =>
+  z
+    .string()
+    .regex(/^\d+\/\d+$/, 'must look like POINTS/SECONDS, e.g. 10/60')
+    .default(fallback)
+    .transform((v): RateLimit => {
+      const [points, seconds] = v.split('/').map(Number) as [number, number];
+      return { name, points, durationSeconds: seconds };
+    });
+
+const postgresUrl = z
+  .url()
+  .refine((u) => /^postgres(ql)?:\/\//.test(u), 'must be a postgres:// or postgresql:// URL')
+  .optional();
+
+/** Every setting of a Stratum server process, read from the environment. */
+export const serverConfigSchema = z.object({
+  NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  PORT: env.port(3000),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  STRATUM_DATA_DIR: z.string().min(1).default('./.data'),
+  DATABASE_URL: postgresUrl,
+  DATABASE_APP_URL: postgresUrl,
+  DATABASE_POOL_SIZE: env.int(10, 1),
+  BODY_LIMIT_BYTES: env.int(1024 * 1024, 1024),
+  SHUTDOWN_TIMEOUT_MS: env.int(10_000, 0),
+  SHUTDOWN_DRAIN_DELAY_MS: env.int(0, 0),
+  OUTBOX_POLL_MS: env.int(1000, 10),
+  TOKEN_ISSUER: z.string().min(1).default('stratum'),
+  TOKEN_AUDIENCE: z.string().min(1).default('stratum-api'),
+  ACCESS_TOKEN_TTL_SECONDS: env.int(900, 30),
+  REFRESH_TOKEN_TTL_SECONDS: env.int(7 * 24 * 3600, 60),
+  SESSION_TTL_SECONDS: env.int(30 * 24 * 3600, 60),
+  PIN_SESSION_TTL_SECONDS: env.int(12 * 3600, 60),
+  RATE_LIMIT_LOGIN_IP: limit('login-ip', '30/60'),
+  RATE_LIMIT_LOGIN_ACCOUNT: limit('login-account', '10/900'),
+  RATE_LIMIT_PIN_IP: limit('pin-ip', '60/60'),
+  RATE_LIMIT_PIN_ACCOUNT: limit('pin-account', '10/900'),
+});
+
+export type ServerConfig = z.output<typeof serverConfigSchema>;
+
+export function loadServerConfig(environment: Record<string, string | undefined> = process.env): ServerConfig {
+  return loadConfig(serverConfigSchema, environment);
+}

@@ -1,0 +1,2 @@
+export { buildServer, manifests, permissionCatalog, type StratumServer } from './server.ts';
+export { loadServerConfig, serverConfigSchema, type ServerConfig } from './config.ts';

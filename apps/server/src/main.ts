@@ -1,0 +1,38 @@
+import { performance } from 'node:perf_hooks';
+import { ConfigError } from '@stratum/platform';
+import { loadServerConfig } from './config.ts';
+import { buildServer } from './server.ts';
+
+const started = performance.now();
+let config;
+try {
+  config = loadServerConfig();
+} catch (err) {
+  if (err instanceof ConfigError) {
+    process.stderr.write(`${err.message}\n`);
+    process.exit(1);
+  }
+  throw err;
+}
+
+const server = await buildServer(config);
+server.lifecycle.installSignalHandlers();
+const address = await server.app.listen({ host: config.HOST, port: config.PORT });
+server.start();
+const url = address.replace('[::1]', 'localhost').replace('127.0.0.1', 'localhost');
+const shape = config.DATABASE_URL ? 'PostgreSQL' : 'embedded PGlite';
+server.logger.info(
+  { url, docs: `${url}/docs`, data: server.location, startupMs: Math.round(performance.now() - started) },
+  'Stratum is ready',
+);
+process.stdout.write(
+  [
+    '',
+    `  Stratum is running (${shape}), started in ${Math.round(performance.now() - started)} ms`,
+    `  API   ${url}/api/v1`,
+    `  Docs  ${url}/docs`,
+    `  Data  ${server.location}`,
+    '  Stop with Ctrl-C',
+    '',
+  ].join('\n') + '\n',
+);

@@ -1,0 +1,134 @@
+import { join } from 'node:path';
+import {
+  createHttpApp,
+  createLifecycle,
+  createLogger,
+  createOutboxRelay,
+  inMemoryRateLimiter,
+  inMemorySessionRevocations,
+  inProcessEventBus,
+  openDatabase,
+  registerHealth,
+  type Lifecycle,
+  type Logger,
+  type ModuleManifest,
+  type OutboxRelay,
+} from '@stratum/platform';
+import { createIdentityModule, identityManifest } from '@stratum/identity';
+import type { ServerConfig } from './config.ts';
+
+/** Every module this server can host, in mount order. */
+export const manifests: readonly ModuleManifest[] = [identityManifest];
+
+/** Permission → roles, merged from every module's manifest. */
+export function permissionCatalog(list: readonly ModuleManifest[]): Record<string, readonly string[]> {
+  const catalog: Record<string, readonly string[]> = {};
+  for (const m of list) {
+    for (const [permission, holders] of Object.entries(m.permissions)) {
+      if (catalog[permission]) throw new Error(`Permission ${permission} is declared twice`);
+      catalog[permission] = holders;
+    }
+  }
+  return catalog;
+}
+
+export interface BuildOptions {
+  logger?: Logger;
+}
+
+/**
+ * The composition root: opens the database (applying migrations), builds the
+ * modules and mounts them on one HTTP app with health, docs and shutdown.
+ */
+export async function buildServer(config: ServerConfig, options: BuildOptions = {}) {
+  const logger = options.logger ?? createLogger({ level: config.LOG_LEVEL });
+  const dataDir =
+    config.STRATUM_DATA_DIR === ':memory:' ? ':memory:' : join(config.STRATUM_DATA_DIR, 'pglite');
+  const { database, location } = await openDatabase(
+    {
+      ...(config.DATABASE_URL && { url: config.DATABASE_URL }),
+      ...(config.DATABASE_APP_URL && { appUrl: config.DATABASE_APP_URL }),
+      dataDir,
+      poolSize: config.DATABASE_POOL_SIZE,
+      logger,
+    },
+    manifests.map((m) => m.migrations),
+  );
+
+  const bus = inProcessEventBus(logger);
+  let relay: OutboxRelay | undefined;
+  const wakeRelay = () => relay?.wake();
+  const identity = await createIdentityModule({
+    database,
+    bus,
+    logger: logger.child({ module: 'identity' }),
+    wakeRelay,
+    limiter: inMemoryRateLimiter(),
+    revocations: inMemorySessionRevocations(),
+    permissions: permissionCatalog(manifests),
+    settings: {
+      issuer: config.TOKEN_ISSUER,
+      audience: config.TOKEN_AUDIENCE,
+      accessTtlSeconds: config.ACCESS_TOKEN_TTL_SECONDS,
+      refreshTtlSeconds: config.REFRESH_TOKEN_TTL_SECONDS,
+      sessionTtlSeconds: config.SESSION_TTL_SECONDS,
+      pinSessionTtlSeconds: config.PIN_SESSION_TTL_SECONDS,
+      limits: {
+        loginPerIp: config.RATE_LIMIT_LOGIN_IP,
+        loginPerAccount: config.RATE_LIMIT_LOGIN_ACCOUNT,
+        pinPerIp: config.RATE_LIMIT_PIN_IP,
+        pinPerAccount: config.RATE_LIMIT_PIN_ACCOUNT,
+      },
+    },
+  });
+  const modules = [identity];
+
+  relay = createOutboxRelay({
+    database,
+    bus,
+    logger,
+    pollIntervalMs: config.OUTBOX_POLL_MS,
+    outboxes: modules.flatMap((m) => (m.outbox ? [{ module: m.name, table: m.outbox }] : [])),
+  });
+  for (const m of modules) for (const s of m.subscriptions ?? []) bus.subscribe(s);
+
+  const app = await createHttpApp({
+    logger,
+    bodyLimit: config.BODY_LIMIT_BYTES,
+    authenticator: identity.authenticator,
+    openapi: {
+      title: 'Stratum API',
+      version: '1.0.0',
+      description: 'Multi-tenant point of sale. Errors are RFC 9457 problem documents with a stable `code`.',
+    },
+  });
+  const lifecycle: Lifecycle = createLifecycle({
+    logger,
+    closeServer: () => app.close(),
+    forceCloseServer: () => app.server.closeAllConnections(),
+    drainers: [() => (relay ? relay.drain() : Promise.resolve())],
+    closers: [async () => identity.keys.stop(), () => bus.close(), () => database.close()],
+    deadlineMs: config.SHUTDOWN_TIMEOUT_MS,
+    drainDelayMs: config.SHUTDOWN_DRAIN_DELAY_MS,
+  });
+  registerHealth(app, { checks: { database: () => database.ping() }, isDraining: () => lifecycle.draining });
+  for (const m of modules) await m.registerRoutes(app);
+  await app.ready();
+
+  return {
+    app,
+    database,
+    location,
+    relay,
+    bus,
+    lifecycle,
+    identity,
+    logger,
+    /** Starts background work (the outbox relay). */
+    start() {
+      relay.start();
+    },
+  };
+}
+
+export type StratumServer = Awaited<ReturnType<typeof buildServer>>;
