@@ -141,16 +141,9 @@ export async function openDatabase(
   const pool = new pg.Pool({
     connectionString: settings.appUrl ?? settings.url,
     max: settings.poolSize ?? 10,
+    // The owner URL may be a superuser: every session starts as the app role.
+    ...(!settings.appUrl && { options: `-c role=${appRole}` }),
   });
-  if (!settings.appUrl) {
-    // The owner URL may be a superuser; every pooled session drops to the app role.
-    pool.on('connect', (client) => {
-      client.query(`set role ${pgIdent(appRole)}`).catch((err: unknown) => {
-        settings.logger?.error({ err }, 'could not switch to the application role');
-        client.release(err instanceof Error ? err : new Error(String(err)));
-      });
-    });
-  }
   pool.on('error', (err) => settings.logger?.warn({ err }, 'idle database connection failed'));
   const db = drizzlePg(pool) as unknown as Db;
   await assertNotPrivileged(db, settings.logger);

@@ -1,0 +1,79 @@
+import { sql } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { rowsOf } from '../index.ts';
+import { startTestServer, testEngines, type TestServer } from '@stratum/testing';
+
+describe.each(testEngines())('tenancy on %s', (engine) => {
+  let t: TestServer;
+  let tenantA: string;
+  let tenantB: string;
+
+  beforeAll(async () => {
+    t = await startTestServer(engine);
+    const signUp = async (name: string) => {
+      const res = await t.server.app.inject({
+        method: 'POST',
+        url: '/api/v1/identity/signup',
+        payload: { businessName: name, ownerEmail: `${name}-${engine}@tenancy.test`, password: 'long enough password' },
+      });
+      expect(res.statusCode).toBe(201);
+      return (res.json() as { tenant: { id: string } }).tenant.id;
+    };
+    tenantA = await signUp('alpha');
+    tenantB = await signUp('bravo');
+  });
+  afterAll(() => t?.close());
+
+  it('hides other tenants’ rows from a query that leaves out the tenant filter', async () => {
+    const { database } = t.server;
+    const seen = await database.transaction(
+      async (tx) => rowsOf<{ tenant_id: string }>(await tx.execute(sql`select tenant_id from identity.users`)),
+      { tenantId: tenantA },
+    );
+    expect(seen.length).toBeGreaterThan(0);
+    expect(new Set(seen.map((r) => r.tenant_id))).toEqual(new Set([tenantA]));
+  });
+
+  it('refuses to write a row into another tenant', async () => {
+    const attempt = t.server.database.transaction(
+      (tx) =>
+        tx.execute(
+          sql`insert into identity.tenants (tenant_id, name) values (${tenantB}::uuid, 'intruder')`,
+        ),
+      { tenantId: tenantA },
+    );
+    await expect(attempt).rejects.toThrow();
+  });
+
+  it('fails closed when no tenant is set on the connection', async () => {
+    await expect(t.server.database.db.execute(sql`select * from identity.users`)).rejects.toThrow();
+  });
+
+  it('refuses to open a tenant transaction without a tenant in context', async () => {
+    await expect(t.server.database.transaction(async () => 1)).rejects.toMatchObject({
+      code: 'tenant-context-missing',
+    });
+  });
+
+  it('runs the application as a role that is neither superuser nor exempt from RLS', async () => {
+    const [role] = rowsOf<{ rolname: string; rolsuper: boolean; rolbypassrls: boolean }>(
+      await t.server.database.db.execute(
+        sql`select rolname, rolsuper, rolbypassrls from pg_roles where rolname = current_user`,
+      ),
+    );
+    expect(role).toEqual({ rolname: 'stratum_app', rolsuper: false, rolbypassrls: false });
+  });
+
+  it('enables and forces row-level security on every table that has a tenant_id', async () => {
+    const tables = rowsOf<{ table: string; enabled: boolean; forced: boolean }>(
+      await t.server.database.db.execute(sql`
+        select c.relnamespace::regnamespace || '.' || c.relname as table,
+               c.relrowsecurity as enabled, c.relforcerowsecurity as forced
+        from pg_class c
+        join pg_attribute a on a.attrelid = c.oid and a.attname = 'tenant_id' and not a.attisdropped
+        where c.relkind = 'r' and c.relnamespace::regnamespace::text not in ('pg_catalog', 'information_schema')`),
+    );
+    expect(tables.map((t) => t.table)).toContain('identity.users');
+    expect(tables.filter((t) => !t.enabled || !t.forced)).toEqual([]);
+  });
+});
