@@ -221,7 +221,7 @@ describe('a message written but not relayed before the process died', () => {
       });
       const exited = new Promise((r) => child.once('exit', (_code, signal) => r(signal)));
       const line = await new Promise<string>((resolve, reject) => {
-        createInterface({ input: child.stdout! }).on('line', (l) => l.startsWith('written') && resolve(l));
+        createInterface({ input: child.stdout }).on('line', (l) => l.startsWith('written') && resolve(l));
         child.once('exit', () => reject(new Error('writer exited before writing')));
       });
       const tenantId = line.split(' ')[1]!;

@@ -22,7 +22,7 @@ export function runScript(script: string, env: Record<string, string | undefined
   let out = '';
   let err = '';
   const waiters: { pattern: RegExp; resolve: (m: RegExpExecArray) => void }[] = [];
-  child.stdout!.on('data', (chunk: Buffer) => {
+  child.stdout.on('data', (chunk: Buffer) => {
     out += chunk.toString();
     for (const w of [...waiters]) {
       const match = w.pattern.exec(out);
@@ -32,7 +32,7 @@ export function runScript(script: string, env: Record<string, string | undefined
       }
     }
   });
-  child.stderr!.on('data', (chunk: Buffer) => (err += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
     child.once('exit', (code, signal) => resolve({ code, signal })),
   );

@@ -56,8 +56,9 @@ export async function buildServer(config: ServerConfig, options: BuildOptions = 
   );
 
   const bus = inProcessEventBus(logger);
-  let relay: OutboxRelay | undefined;
-  const wakeRelay = () => relay?.wake();
+  // Modules are built before the relay that serves their outboxes; this is how they reach it.
+  const relayRef: { current?: OutboxRelay } = {};
+  const wakeRelay = () => relayRef.current?.wake();
   const identity = await createIdentityModule({
     database,
     bus,
@@ -83,13 +84,14 @@ export async function buildServer(config: ServerConfig, options: BuildOptions = 
   });
   const modules = [identity];
 
-  relay = createOutboxRelay({
+  const relay = createOutboxRelay({
     database,
     bus,
     logger,
     pollIntervalMs: config.OUTBOX_POLL_MS,
     outboxes: modules.flatMap((m) => (m.outbox ? [{ module: m.name, table: m.outbox }] : [])),
   });
+  relayRef.current = relay;
   for (const m of modules) for (const s of m.subscriptions ?? []) bus.subscribe(s);
 
   const app = await createHttpApp({
@@ -106,8 +108,8 @@ export async function buildServer(config: ServerConfig, options: BuildOptions = 
     logger,
     closeServer: () => app.close(),
     forceCloseServer: () => app.server.closeAllConnections(),
-    drainers: [() => (relay ? relay.drain() : Promise.resolve())],
-    closers: [async () => identity.keys.stop(), () => bus.close(), () => database.close()],
+    drainers: [() => relay.drain()],
+    closers: [() => Promise.resolve(identity.keys.stop()), () => bus.close(), () => database.close()],
     deadlineMs: config.SHUTDOWN_TIMEOUT_MS,
     drainDelayMs: config.SHUTDOWN_DRAIN_DELAY_MS,
   });

@@ -61,13 +61,10 @@ export type Raise<C extends string> = (
 /** Declares a module's error codes once, so contract and handlers agree on them. */
 export function defineErrors<const T extends Record<string, ErrorKind>>(codes: T) {
   type Code = keyof T & string;
-  return {
-    codes,
-    raise(code: Code, message?: string, details?: Record<string, unknown>): never {
-      throw new DomainError(code, message, codes[code], details);
-    },
-    error(code: Code, message?: string, details?: Record<string, unknown>): DomainError {
-      return new DomainError(code, message, codes[code], details);
-    },
+  const error = (code: Code, message?: string, details?: Record<string, unknown>) =>
+    new DomainError(code, message, codes[code], details);
+  const raise: Raise<Code> = (code, message, details) => {
+    throw error(code, message, details);
   };
+  return { codes, raise, error };
 }

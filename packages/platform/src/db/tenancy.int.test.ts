@@ -17,7 +17,7 @@ describe.each(testEngines())('tenancy on %s', (engine) => {
         payload: { businessName: name, ownerEmail: `${name}-${engine}@tenancy.test`, password: 'long enough password' },
       });
       expect(res.statusCode).toBe(201);
-      return (res.json() as { tenant: { id: string } }).tenant.id;
+      return res.json<{ tenant: { id: string } }>().tenant.id;
     };
     tenantA = await signUp('alpha');
     tenantB = await signUp('bravo');
