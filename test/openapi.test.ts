@@ -24,4 +24,16 @@ describe('the OpenAPI document', () => {
     expect(users['post']!.requestBody).toBeDefined();
     expect(doc.paths['/api/v1/identity/auth/login']!['post']!.security).toBeUndefined();
   });
+
+  it('describes error answers as problem documents, and every reference resolves', () => {
+    const doc = t.server.app.swagger() as unknown as {
+      paths: Record<string, Record<string, { responses: Record<string, unknown> }>>;
+      components: { schemas: Record<string, unknown> };
+    };
+    const login = doc.paths['/api/v1/identity/auth/login']!['post']!.responses;
+    expect(JSON.stringify(login['4XX'])).toContain('#/components/schemas/Problem');
+    const refs = [...JSON.stringify(doc).matchAll(/"\$ref":"#\/components\/schemas\/([^"]+)"/g)].map((m) => m[1]!);
+    expect(refs.length).toBeGreaterThan(0);
+    expect(refs.filter((name) => !(name in doc.components.schemas))).toEqual([]);
+  });
 });

@@ -267,7 +267,8 @@ describe.each(testEngines())('identity through HTTP on %s', (engine) => {
     it('lets staff with a PIN log in on a registered device, scoped to its store', async () => {
       const cashier = await createStaff(owner.accessToken, ['cashier'], { pin: '4821' });
       pinFor.set(cashier.id, '4821');
-      secrets.push('4821');
+      // A PIN is short enough to occur inside random hex ids: look for it as a JSON value.
+      secrets.push('"4821"');
       const staff = await server.app.inject({
         method: 'GET',
         url: '/api/v1/identity/devices/current/staff',
@@ -327,14 +328,27 @@ describe.each(testEngines())('identity through HTTP on %s', (engine) => {
   });
 });
 
-describe('login rate limit per IP', () => {
+describe('rate limits per IP address', () => {
   let t: TestServer;
   beforeAll(async () => {
-    t = await startTestServer('pglite', { env: { RATE_LIMIT_LOGIN_IP: '3/60' } });
+    t = await startTestServer('pglite', { env: { RATE_LIMIT_LOGIN_IP: '3/60', RATE_LIMIT_SIGNUP_IP: '2/60' } });
   });
   afterAll(() => t?.close());
 
-  it('limits one address without affecting another', async () => {
+  it('limits sign-ups from one address', async () => {
+    const signUp = (n: number) =>
+      t.server.app.inject({
+        method: 'POST',
+        url: '/api/v1/identity/signup',
+        remoteAddress: '198.51.100.4',
+        payload: { businessName: `Shop ${n}`, ownerEmail: `shop${n}-${Date.now()}@example.test`, password: 'long enough password' },
+      });
+    const statuses = [];
+    for (let i = 0; i < 3; i++) statuses.push((await signUp(i)).statusCode);
+    expect(statuses).toEqual([201, 201, 429]);
+  });
+
+  it('limits logins from one address without affecting another', async () => {
     const attempt = (ip: string, n: number) =>
       t.server.app.inject({
         method: 'POST',

@@ -37,6 +37,13 @@ export const serverConfigSchema = z.object({
   REFRESH_TOKEN_TTL_SECONDS: env.int(7 * 24 * 3600, 60),
   SESSION_TTL_SECONDS: env.int(30 * 24 * 3600, 60),
   PIN_SESSION_TTL_SECONDS: env.int(12 * 3600, 60),
+  TRUST_PROXY: z
+    .string()
+    .default('false')
+    .transform((v): boolean | string[] =>
+      v === 'true' ? true : v === 'false' ? false : v.split(',').map((s) => s.trim()),
+    ),
+  RATE_LIMIT_SIGNUP_IP: limit('signup-ip', '20/3600'),
   RATE_LIMIT_LOGIN_IP: limit('login-ip', '30/60'),
   RATE_LIMIT_LOGIN_ACCOUNT: limit('login-account', '10/900'),
   RATE_LIMIT_PIN_IP: limit('pin-ip', '60/60'),

@@ -75,6 +75,7 @@ export async function buildServer(config: ServerConfig, options: BuildOptions = 
       sessionTtlSeconds: config.SESSION_TTL_SECONDS,
       pinSessionTtlSeconds: config.PIN_SESSION_TTL_SECONDS,
       limits: {
+        signupPerIp: config.RATE_LIMIT_SIGNUP_IP,
         loginPerIp: config.RATE_LIMIT_LOGIN_IP,
         loginPerAccount: config.RATE_LIMIT_LOGIN_ACCOUNT,
         pinPerIp: config.RATE_LIMIT_PIN_IP,
@@ -97,6 +98,7 @@ export async function buildServer(config: ServerConfig, options: BuildOptions = 
   const app = await createHttpApp({
     logger,
     bodyLimit: config.BODY_LIMIT_BYTES,
+    trustProxy: config.TRUST_PROXY,
     authenticator: identity.authenticator,
     openapi: {
       title: 'Stratum API',

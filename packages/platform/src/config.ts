@@ -18,7 +18,11 @@ export function loadConfig<S extends z.ZodType>(
   schema: S,
   env: Record<string, string | undefined> = process.env,
 ): z.output<S> {
-  const result = schema.safeParse(env);
+  // An empty variable (PORT=) means "not set", not zero or an empty string.
+  const present = Object.fromEntries(
+    Object.entries(env).filter(([, value]) => value !== undefined && value.trim() !== ''),
+  );
+  const result = schema.safeParse(present);
   if (result.success) return result.data;
   const issues = result.error.issues.map((issue) => {
     const name = issue.path.map(String).join('.') || '(environment)';

@@ -42,15 +42,27 @@ export function createLifecycle(options: LifecycleOptions): Lifecycle {
     const deadline = new Promise<'deadline'>((resolve) => {
       timer = setTimeout(() => resolve('deadline'), deadlineMs);
     });
-    const closed = options.closeServer().then(() => 'closed' as const);
-    if ((await Promise.race([closed, deadline])) === 'deadline') {
-      logger.warn({ deadlineMs }, 'in-flight requests did not finish in time; closing connections');
-      options.forceCloseServer?.();
-      await closed;
+    try {
+      const closed = options.closeServer().then(() => 'closed' as const);
+      if ((await Promise.race([closed, deadline])) === 'deadline') {
+        logger.warn({ deadlineMs }, 'in-flight requests did not finish in time; closing connections');
+        options.forceCloseServer?.();
+        await closed;
+      }
+    } finally {
+      clearTimeout(timer);
     }
-    clearTimeout(timer);
-    for (const drain of options.drainers ?? []) await drain();
-    for (const close of options.closers ?? []) await close();
+    // Resources are released even if draining failed; the first failure is reported.
+    let failure: unknown;
+    for (const step of [...(options.drainers ?? []), ...(options.closers ?? [])]) {
+      try {
+        await step();
+      } catch (err) {
+        logger.error({ err }, 'shutdown step failed');
+        failure ??= err;
+      }
+    }
+    if (failure !== undefined) throw failure;
     logger.info({ ms: Date.now() - started }, 'shutdown complete');
   }
 

@@ -28,6 +28,7 @@ export async function startTestServer(
     LOG_LEVEL: 'silent',
     STRATUM_DATA_DIR: ':memory:',
     OUTBOX_POLL_MS: '50',
+    RATE_LIMIT_SIGNUP_IP: '1000/60',
     RATE_LIMIT_LOGIN_IP: '1000/60',
     RATE_LIMIT_PIN_IP: '1000/60',
     ...(db && { DATABASE_URL: db.url, DATABASE_POOL_SIZE: '4' }),

@@ -14,6 +14,7 @@ export interface IdentitySettings {
   /** Absolute lifetime of a PIN session on a device: one shift. */
   pinSessionTtlSeconds: number;
   limits: {
+    signupPerIp: RateLimit;
     loginPerIp: RateLimit;
     loginPerAccount: RateLimit;
     pinPerIp: RateLimit;

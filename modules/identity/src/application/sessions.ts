@@ -17,11 +17,13 @@ import {
 import { decideRefresh } from '../domain/refresh.ts';
 import { permissionsOf, sessionStores } from '../domain/roles.ts';
 import type { IdentityDeps } from './deps.ts';
+import type { IdentityRepository } from './ports.ts';
 import { issueTokens, openSession } from './issue-tokens.ts';
 import { toUserView } from './views.ts';
 
 export function signUp(deps: IdentityDeps): IdentityApi['signUp'] {
-  return async (input: SignUpInput) => {
+  return async (input: SignUpInput, meta: RequestMeta) => {
+    await deps.limiter.consume([{ limit: deps.settings.limits.signupPerIp, key: meta.ip }]);
     const passwordHash = await hashSecret(input.password);
     const tenantId = newId();
     return deps.store.inTenant(tenantId, async (repo) => {
@@ -55,16 +57,18 @@ export function login(deps: IdentityDeps): IdentityApi['login'] {
       await burnVerification(input.password);
       raise('invalid-credentials', 'The e-mail address or password is wrong.');
     }
+    // argon2 runs between two short transactions, never while one holds a connection.
+    const user = await deps.store.inTenant(tenantId, (repo) => repo.findUserByEmail(input.email));
+    if (!user?.passwordHash || !(await verifySecret(user.passwordHash, input.password))) {
+      raise('invalid-credentials', 'The e-mail address or password is wrong.');
+    }
     const tokens = await deps.store.inTenant(tenantId, async (repo) => {
-      const user = await repo.findUserByEmail(input.email);
-      if (!user?.passwordHash || !(await verifySecret(user.passwordHash, input.password))) {
-        raise('invalid-credentials', 'The e-mail address or password is wrong.');
-      }
-      if (!user.active) raise('account-deactivated', 'This account has been deactivated.');
-      return openSession(deps, repo, user, {
+      const current = await repo.findUser(user.id);
+      if (!current?.active) raise('account-deactivated', 'This account has been deactivated.');
+      return openSession(deps, repo, current, {
         kind: 'password',
         deviceId: null,
-        stores: sessionStores(user.storeIds) ?? [],
+        stores: sessionStores(current.storeIds) ?? [],
       });
     });
     await deps.limiter.reset(limits.loginPerAccount, input.email);
@@ -82,18 +86,26 @@ export function pinLogin(deps: IdentityDeps): IdentityApi['pinLogin'] {
     const hash = hashOpaqueToken(deviceToken);
     const tenantId = await deps.store.tenantOfDeviceToken(hash);
     if (!tenantId) raise('invalid-device', 'This device is not registered.');
-    const tokens = await deps.store.inTenant(tenantId, async (repo) => {
+    const activeDevice = async (repo: IdentityRepository) => {
       const device = await repo.findDeviceByTokenHash(hash);
       if (!device || device.status !== 'active') raise('invalid-device', 'This device is not registered.');
-      const user = await repo.findUser(input.userId);
-      if (!user?.pinHash || !(await verifySecret(user.pinHash, input.pin))) {
-        raise('invalid-credentials', 'The PIN is wrong.');
-      }
-      if (!user.active) raise('account-deactivated', 'This account has been deactivated.');
-      const stores = sessionStores(user.storeIds, device.storeId);
+      return device;
+    };
+    const user = await deps.store.inTenant(tenantId, async (repo) => {
+      await activeDevice(repo);
+      return repo.findUser(input.userId);
+    });
+    if (!user?.pinHash || !(await verifySecret(user.pinHash, input.pin))) {
+      raise('invalid-credentials', 'The PIN is wrong.');
+    }
+    const tokens = await deps.store.inTenant(tenantId, async (repo) => {
+      const device = await activeDevice(repo);
+      const current = await repo.findUser(user.id);
+      if (!current?.active) raise('account-deactivated', 'This account has been deactivated.');
+      const stores = sessionStores(current.storeIds, device.storeId);
       if (!stores) raise('store-not-allowed', 'This user may not work in the device’s store.');
       await repo.updateDevice(device.id, { seen: true });
-      return openSession(deps, repo, user, { kind: 'pin', deviceId: device.id, stores });
+      return openSession(deps, repo, current, { kind: 'pin', deviceId: device.id, stores });
     });
     await deps.limiter.reset(limits.pinPerAccount, input.userId);
     return tokens;

@@ -30,14 +30,15 @@ export function rateLimited(retryAfterMs: number, limit: string): DomainError {
 export function inMemoryRateLimiter(): RateLimiter {
   const limiters = new Map<string, RateLimiterMemory>();
   const limiterFor = (limit: RateLimit) => {
-    let limiter = limiters.get(limit.name);
+    const key = `${limit.name}:${limit.points}/${limit.durationSeconds}`;
+    let limiter = limiters.get(key);
     if (!limiter) {
       limiter = new RateLimiterMemory({
         keyPrefix: limit.name,
         points: limit.points,
         duration: limit.durationSeconds,
       });
-      limiters.set(limit.name, limiter);
+      limiters.set(key, limiter);
     }
     return limiter;
   };

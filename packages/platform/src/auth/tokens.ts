@@ -77,7 +77,7 @@ export function inMemorySessionRevocations(now: () => number = Date.now): Sessio
   const revoked = new Map<string, number>();
   return {
     revoke(sessionId, until) {
-      revoked.set(sessionId, until);
+      revoked.set(sessionId, Math.max(until, revoked.get(sessionId) ?? 0));
       return Promise.resolve();
     },
     isRevoked(sessionId) {

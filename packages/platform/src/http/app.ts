@@ -5,13 +5,14 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import {
   jsonSchemaTransform,
+  jsonSchemaTransformObject,
   serializerCompiler,
   validatorCompiler,
   type ZodTypeProvider,
 } from 'fastify-type-provider-zod';
 import type { Logger } from '../logger.ts';
 import { enrichContext, runWithContext, type RequestContext } from '../context.ts';
-import { makeProblem, sendProblem, toProblem } from './problem.ts';
+import { makeProblem, problemSchema, sendProblem, toProblem } from './problem.ts';
 import {
   authErrors,
   bearerOf,
@@ -28,6 +29,8 @@ export interface HttpAppOptions {
   openapi?: { title: string; version: string; description?: string };
   /** Time allowed to answer a request before the connection is cut, in ms. */
   requestTimeoutMs?: number;
+  /** Trust X-Forwarded-* from these proxies (Fastify's trustProxy): the client IP then comes from them. */
+  trustProxy?: boolean | string | string[];
 }
 
 declare module 'fastify' {
@@ -68,6 +71,7 @@ export async function createHttpApp(options: HttpAppOptions) {
     genReqId: incomingRequestId,
     return503OnClosing: true,
     forceCloseConnections: 'idle',
+    trustProxy: options.trustProxy ?? false,
     ajv: { customOptions: { removeAdditional: false } },
   }).withTypeProvider<ZodTypeProvider>();
 
@@ -98,6 +102,13 @@ export async function createHttpApp(options: HttpAppOptions) {
     if (access && access !== 'public') {
       route.schema = { ...route.schema, security: [{ bearerAuth: [] }] };
     }
+    if (isApi) {
+      const response = (route.schema?.response ?? {}) as Record<string, unknown>;
+      route.schema = {
+        ...route.schema,
+        response: { ...response, '4XX': problemSchema, '5XX': problemSchema },
+      };
+    }
   });
 
   app.addHook('preHandler', async (request) => {
@@ -111,6 +122,18 @@ export async function createHttpApp(options: HttpAppOptions) {
     if (typeof access === 'object' && !hasPermission(principal.actor, access.permission)) {
       throw authErrors.denied(access.permission);
     }
+  });
+
+  // While closing, answers tell keep-alive clients to hang up, so that an idle
+  // connection does not hold the shutdown open until the deadline.
+  let closing = false;
+  app.addHook('preClose', (done) => {
+    closing = true;
+    done();
+  });
+  app.addHook('onSend', (_request, reply, payload, done) => {
+    if (closing) void reply.header('connection', 'close');
+    done(null, payload);
   });
 
   app.addHook('onResponse', (request, reply, done) => {
@@ -165,6 +188,7 @@ export async function createHttpApp(options: HttpAppOptions) {
         },
       },
       transform: jsonSchemaTransform,
+      transformObject: jsonSchemaTransformObject,
     });
     await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: true });
     app.get('/openapi.json', { schema: { hide: true } }, () => app.swagger());

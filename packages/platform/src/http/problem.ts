@@ -1,4 +1,5 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import { z } from 'zod';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { DomainError, statusOfKind, type FieldError } from '../errors.ts';
 import { currentContext } from '../context.ts';
@@ -16,6 +17,24 @@ export interface Problem {
   errors?: FieldError[];
   [extension: string]: unknown;
 }
+
+/** The problem document as a schema, so the OpenAPI document describes error answers too. */
+export const problemSchema = z
+  .looseObject({
+    type: z.string(),
+    title: z.string(),
+    status: z.number().int(),
+    code: z.string().describe('Stable, kebab-case error code'),
+    detail: z.string().optional(),
+    instance: z.string().optional(),
+    traceId: z.string().optional(),
+    requestId: z.string().optional(),
+    errors: z
+      .array(z.object({ path: z.string(), message: z.string(), code: z.string().optional() }))
+      .optional()
+      .describe('The failing fields of a validation problem'),
+  })
+  .meta({ id: 'Problem', description: 'RFC 9457 problem details' });
 
 export const problemContentType = 'application/problem+json; charset=utf-8';
 
@@ -47,6 +66,7 @@ export function makeProblem(
 ): Problem {
   const ctx = currentContext();
   return {
+    ...extra,
     type: problemType(code),
     title: titles[status] ?? 'Error',
     status,
@@ -54,7 +74,6 @@ export function makeProblem(
     ...(detail !== undefined && { detail }),
     ...(ctx?.traceId && { traceId: ctx.traceId }),
     ...(ctx?.requestId && { requestId: ctx.requestId }),
-    ...extra,
   };
 }
 
@@ -75,13 +94,20 @@ function jsonPath(instancePath: string, params: Record<string, unknown> | undefi
   return typeof missing === 'string' ? (base ? `${base}.${missing}` : missing) : base;
 }
 
+const reserved = new Set(['type', 'title', 'status', 'code', 'detail', 'instance', 'traceId', 'requestId', 'errors']);
+
+/** A domain error's details become extension members, never replacing the standard ones. */
+function extensions(details: Record<string, unknown> | undefined): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(details ?? {}).filter(([key]) => !reserved.has(key)));
+}
+
 /** Maps any thrown value to a problem document; never leaks a stack or SQL. */
 export function toProblem(error: unknown, request: FastifyRequest): { problem: Problem; internal: boolean } {
   const instance = request.url.split('?')[0];
   if (error instanceof DomainError) {
     const status = statusOfKind[error.kind];
     return {
-      problem: makeProblem(status, error.code, error.message, { instance, ...error.details }),
+      problem: makeProblem(status, error.code, error.message, { ...extensions(error.details), instance }),
       internal: false,
     };
   }
