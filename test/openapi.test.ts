@@ -32,7 +32,9 @@ describe('the OpenAPI document', () => {
     };
     const login = doc.paths['/api/v1/identity/auth/login']!['post']!.responses;
     expect(JSON.stringify(login['4XX'])).toContain('#/components/schemas/Problem');
-    const refs = [...JSON.stringify(doc).matchAll(/"\$ref":"#\/components\/schemas\/([^"]+)"/g)].map((m) => m[1]!);
+    const refs = [
+      ...JSON.stringify(doc).matchAll(/"\$ref":"#\/components\/schemas\/([^"]+)"/g),
+    ].map((m) => m[1]!);
     expect(refs.length).toBeGreaterThan(0);
     expect(refs.filter((name) => !(name in doc.components.schemas))).toEqual([]);
   });

@@ -23,7 +23,13 @@ describe.each(testEngines())('identity through HTTP on %s', (engine) => {
   const logs = captureLogs('debug');
   const secrets: string[] = [];
 
-  const call = (method: 'GET' | 'POST' | 'PATCH', url: string, token?: string, payload?: object, headers = {}) =>
+  const call = (
+    method: 'GET' | 'POST' | 'PATCH',
+    url: string,
+    token?: string,
+    payload?: object,
+    headers = {},
+  ) =>
     server.app.inject({
       method,
       url: `/api/v1/identity${url}`,
@@ -40,12 +46,22 @@ describe.each(testEngines())('identity through HTTP on %s', (engine) => {
   };
 
   let staffCount = 0;
-  const createStaff = async (token: string, roles: string[], extra: Record<string, unknown> = {}) => {
+  const createStaff = async (
+    token: string,
+    roles: string[],
+    extra: Record<string, unknown> = {},
+  ) => {
     staffCount += 1;
     const email = `staff${staffCount}-${engine}-${Date.now()}@example.test`;
     const password = `staff password ${staffCount}`;
     secrets.push(password);
-    const res = await call('POST', '/users', token, { email, displayName: `Staff ${staffCount}`, roles, password, ...extra });
+    const res = await call('POST', '/users', token, {
+      email,
+      displayName: `Staff ${staffCount}`,
+      roles,
+      password,
+      ...extra,
+    });
     expect(res.statusCode, res.body).toBe(201);
     return { ...res.json<{ id: string }>(), email, password };
   };
@@ -74,8 +90,14 @@ describe.each(testEngines())('identity through HTTP on %s', (engine) => {
     });
 
     it('answers a wrong password and an unknown e-mail with the same problem', async () => {
-      const wrong = await call('POST', '/auth/login', undefined, { email: owner.email, password: 'not the password' });
-      const unknown = await call('POST', '/auth/login', undefined, { email: 'nobody@example.test', password: 'whatever' });
+      const wrong = await call('POST', '/auth/login', undefined, {
+        email: owner.email,
+        password: 'not the password',
+      });
+      const unknown = await call('POST', '/auth/login', undefined, {
+        email: 'nobody@example.test',
+        password: 'whatever',
+      });
       expect([wrong.statusCode, unknown.statusCode]).toEqual([401, 401]);
       expect(wrong.json().code).toBe('invalid-credentials');
       expect(unknown.json().code).toBe('invalid-credentials');
@@ -83,11 +105,21 @@ describe.each(testEngines())('identity through HTTP on %s', (engine) => {
 
     it('issues a 15-minute EdDSA access token carrying tenant, roles, permissions and stores', async () => {
       const tokens = await login(owner.email, owner.password);
-      expect(decodeProtectedHeader(tokens.accessToken)).toMatchObject({ alg: 'EdDSA', typ: 'at+jwt' });
+      expect(decodeProtectedHeader(tokens.accessToken)).toMatchObject({
+        alg: 'EdDSA',
+        typ: 'at+jwt',
+      });
       const claims = decodeJwt(tokens.accessToken);
       expect(claims.exp! - claims.iat!).toBe(900);
-      expect(claims).toMatchObject({ sub: owner.userId, tid: owner.tenantId, roles: ['owner'], stores: ['*'] });
-      expect(claims['perms']).toEqual(expect.arrayContaining(['users:read', 'users:write', 'devices:write']));
+      expect(claims).toMatchObject({
+        sub: owner.userId,
+        tid: owner.tenantId,
+        roles: ['owner'],
+        stores: ['*'],
+      });
+      expect(claims['perms']).toEqual(
+        expect.arrayContaining(['users:read', 'users:write', 'devices:write']),
+      );
     });
 
     it('tells the signed-in user who they are', async () => {
@@ -101,9 +133,15 @@ describe.each(testEngines())('identity through HTTP on %s', (engine) => {
     });
 
     it('rejects a request without a token, and one with a forged token', async () => {
-      expect((await call('GET', '/me')).json()).toMatchObject({ status: 401, code: 'unauthenticated' });
+      expect((await call('GET', '/me')).json()).toMatchObject({
+        status: 401,
+        code: 'unauthenticated',
+      });
       const forged = `${owner.accessToken.slice(0, -4)}AAAA`;
-      expect((await call('GET', '/me', forged)).json()).toMatchObject({ status: 401, code: 'invalid-token' });
+      expect((await call('GET', '/me', forged)).json()).toMatchObject({
+        status: 401,
+        code: 'invalid-token',
+      });
     });
   });
 
@@ -116,12 +154,20 @@ describe.each(testEngines())('identity through HTTP on %s', (engine) => {
       const page1 = first.json<{ items: { id: string }[]; nextCursor: string | null }>();
       expect(page1.items).toHaveLength(2);
       expect(page1.nextCursor).toEqual(expect.any(String));
-      const second = await call('GET', `/users?limit=2&cursor=${page1.nextCursor}`, owner.accessToken);
+      const second = await call(
+        'GET',
+        `/users?limit=2&cursor=${page1.nextCursor}`,
+        owner.accessToken,
+      );
       const page2 = second.json<{ items: { id: string }[] }>();
       expect(page2.items.length).toBeGreaterThan(0);
       expect(page2.items.map((u) => u.id)).not.toContain(page1.items[0]!.id);
       const kitchen = await call('GET', '/users?role=kitchen', owner.accessToken);
-      expect(kitchen.json<{ items: { roles: string[] }[] }>().items.every((u) => u.roles.includes('kitchen'))).toBe(true);
+      expect(
+        kitchen
+          .json<{ items: { roles: string[] }[] }>()
+          .items.every((u) => u.roles.includes('kitchen')),
+      ).toBe(true);
     });
 
     it('answers a cursor it did not issue with a problem, not a 500', async () => {
@@ -131,10 +177,16 @@ describe.each(testEngines())('identity through HTTP on %s', (engine) => {
     });
 
     it('lists every failing field when the input is invalid', async () => {
-      const res = await call('POST', '/users', owner.accessToken, { displayName: '', roles: ['janitor'], pin: '12' });
+      const res = await call('POST', '/users', owner.accessToken, {
+        displayName: '',
+        roles: ['janitor'],
+        pin: '12',
+      });
       expect(res.statusCode).toBe(400);
       const paths = res.json<{ errors: { path: string }[] }>().errors.map((e) => e.path);
-      expect(paths).toEqual(expect.arrayContaining(['body.displayName', 'body.roles.0', 'body.pin']));
+      expect(paths).toEqual(
+        expect.arrayContaining(['body.displayName', 'body.roles.0', 'body.pin']),
+      );
     });
 
     it('forbids a cashier from managing staff', async () => {
@@ -148,20 +200,32 @@ describe.each(testEngines())('identity through HTTP on %s', (engine) => {
     it('lets a manager hire cashiers but not owners or other managers', async () => {
       const manager = await createStaff(owner.accessToken, ['manager']);
       const tokens = await login(manager.email, manager.password);
-      const asOwner = await call('POST', '/users', tokens.accessToken, { displayName: 'Boss', roles: ['owner'], pin: '1234' });
+      const asOwner = await call('POST', '/users', tokens.accessToken, {
+        displayName: 'Boss',
+        roles: ['owner'],
+        pin: '1234',
+      });
       expect(asOwner.statusCode).toBe(403);
       expect(asOwner.json().code).toBe('role-not-assignable');
-      const cashier = await call('POST', '/users', tokens.accessToken, { displayName: 'Till', roles: ['cashier'], pin: '1234' });
+      const cashier = await call('POST', '/users', tokens.accessToken, {
+        displayName: 'Till',
+        roles: ['cashier'],
+        pin: '1234',
+      });
       expect(cashier.statusCode).toBe(201);
     });
 
     it('applies a role change at the next refresh', async () => {
       const staff = await createStaff(owner.accessToken, ['cashier']);
       const before = await login(staff.email, staff.password);
-      const promote = await call('PATCH', `/users/${staff.id}`, owner.accessToken, { roles: ['manager'] });
+      const promote = await call('PATCH', `/users/${staff.id}`, owner.accessToken, {
+        roles: ['manager'],
+      });
       expect(promote.statusCode).toBe(200);
       expect((await call('GET', '/users', before.accessToken)).statusCode).toBe(403);
-      const refreshed = await call('POST', '/auth/refresh', undefined, { refreshToken: before.refreshToken });
+      const refreshed = await call('POST', '/auth/refresh', undefined, {
+        refreshToken: before.refreshToken,
+      });
       expect(refreshed.statusCode).toBe(200);
       const after = refreshed.json<Tokens>();
       secrets.push(after.accessToken, after.refreshToken);
@@ -173,10 +237,15 @@ describe.each(testEngines())('identity through HTTP on %s', (engine) => {
       const tokens = await login(staff.email, staff.password);
       const off = await call('POST', `/users/${staff.id}/deactivate`, owner.accessToken);
       expect(off.json()).toMatchObject({ status: 'deactivated' });
-      const refresh = await call('POST', '/auth/refresh', undefined, { refreshToken: tokens.refreshToken });
+      const refresh = await call('POST', '/auth/refresh', undefined, {
+        refreshToken: tokens.refreshToken,
+      });
       expect(refresh.statusCode).toBe(401);
       expect((await call('GET', '/me', tokens.accessToken)).json().code).toBe('session-revoked');
-      const again = await call('POST', '/auth/login', undefined, { email: staff.email, password: staff.password });
+      const again = await call('POST', '/auth/login', undefined, {
+        email: staff.email,
+        password: staff.password,
+      });
       expect(again.json().code).toBe('account-deactivated');
       await call('POST', `/users/${staff.id}/reactivate`, owner.accessToken);
       await login(staff.email, staff.password);
@@ -185,12 +254,18 @@ describe.each(testEngines())('identity through HTTP on %s', (engine) => {
     it('keeps at least one active owner and refuses self-deactivation', async () => {
       const self = await call('POST', `/users/${owner.userId}/deactivate`, owner.accessToken);
       expect(self.json()).toMatchObject({ status: 409, code: 'cannot-deactivate-self' });
-      const demote = await call('PATCH', `/users/${owner.userId}`, owner.accessToken, { roles: ['manager'] });
+      const demote = await call('PATCH', `/users/${owner.userId}`, owner.accessToken, {
+        roles: ['manager'],
+      });
       expect(demote.json()).toMatchObject({ status: 409, code: 'last-owner' });
     });
 
     it('answers an unknown user id with 404 and a malformed one with 400', async () => {
-      const missing = await call('GET', '/users/01900000-0000-7000-8000-000000000000', owner.accessToken);
+      const missing = await call(
+        'GET',
+        '/users/01900000-0000-7000-8000-000000000000',
+        owner.accessToken,
+      );
       expect(missing.json()).toMatchObject({ status: 404, code: 'user-not-found' });
       const malformed = await call('GET', '/users/42', owner.accessToken);
       expect(malformed.json()).toMatchObject({ status: 400, code: 'validation-failed' });
@@ -200,13 +275,19 @@ describe.each(testEngines())('identity through HTTP on %s', (engine) => {
   describe('sessions', () => {
     it('rotates the refresh token on every use and revokes the family when a spent one returns', async () => {
       const first = await login(owner.email, owner.password);
-      const res = await call('POST', '/auth/refresh', undefined, { refreshToken: first.refreshToken });
+      const res = await call('POST', '/auth/refresh', undefined, {
+        refreshToken: first.refreshToken,
+      });
       const second = res.json<Tokens>();
       secrets.push(second.accessToken, second.refreshToken);
       expect(second.refreshToken).not.toBe(first.refreshToken);
-      const replay = await call('POST', '/auth/refresh', undefined, { refreshToken: first.refreshToken });
+      const replay = await call('POST', '/auth/refresh', undefined, {
+        refreshToken: first.refreshToken,
+      });
       expect(replay.json()).toMatchObject({ status: 401, code: 'refresh-token-reused' });
-      const sibling = await call('POST', '/auth/refresh', undefined, { refreshToken: second.refreshToken });
+      const sibling = await call('POST', '/auth/refresh', undefined, {
+        refreshToken: second.refreshToken,
+      });
       expect(sibling.statusCode).toBe(401);
       expect((await call('GET', '/me', second.accessToken)).json().code).toBe('session-revoked');
     });
@@ -217,7 +298,9 @@ describe.each(testEngines())('identity through HTTP on %s', (engine) => {
         call('POST', '/auth/refresh', undefined, { refreshToken: tokens.refreshToken }),
         call('POST', '/auth/refresh', undefined, { refreshToken: tokens.refreshToken }),
       ]);
-      for (const r of results) if (r.statusCode === 200) secrets.push(r.json<Tokens>().refreshToken, r.json<Tokens>().accessToken);
+      for (const r of results)
+        if (r.statusCode === 200)
+          secrets.push(r.json<Tokens>().refreshToken, r.json<Tokens>().accessToken);
       expect(results.map((r) => r.statusCode).sort()).toEqual([200, 401]);
     });
 
@@ -226,7 +309,9 @@ describe.each(testEngines())('identity through HTTP on %s', (engine) => {
       const out = await call('POST', '/auth/logout', tokens.accessToken);
       expect(out.statusCode).toBe(204);
       expect((await call('GET', '/me', tokens.accessToken)).json().code).toBe('session-revoked');
-      const refresh = await call('POST', '/auth/refresh', undefined, { refreshToken: tokens.refreshToken });
+      const refresh = await call('POST', '/auth/refresh', undefined, {
+        refreshToken: tokens.refreshToken,
+      });
       expect(refresh.json().code).toBe('invalid-refresh-token');
     });
 
@@ -240,9 +325,9 @@ describe.each(testEngines())('identity through HTTP on %s', (engine) => {
       expect((await call('GET', '/me', before.accessToken)).statusCode).toBe(200);
       const after = await login(owner.email, owner.password);
       expect(decodeProtectedHeader(after.accessToken).kid).toBe(newKid);
-      const kids = (await server.app.inject({ method: 'GET', url: '/.well-known/jwks.json' }))
-        .json<{ keys: { kid: string; d?: string }[] }>()
-        .keys;
+      const kids = (
+        await server.app.inject({ method: 'GET', url: '/.well-known/jwks.json' })
+      ).json<{ keys: { kid: string; d?: string }[] }>().keys;
       expect(kids.map((k) => k.kid)).toEqual(expect.arrayContaining([oldKid, newKid]));
       expect(kids.every((k) => k.d === undefined)).toBe(true);
     });
@@ -254,7 +339,10 @@ describe.each(testEngines())('identity through HTTP on %s', (engine) => {
     const pinFor = new Map<string, string>();
 
     beforeAll(async () => {
-      const res = await call('POST', '/devices', owner.accessToken, { storeId: storeA, name: 'Till 1' });
+      const res = await call('POST', '/devices', owner.accessToken, {
+        storeId: storeA,
+        name: 'Till 1',
+      });
       expect(res.statusCode).toBe(201);
       ({ deviceToken } = res.json<{ deviceToken: string }>());
       deviceId = res.json<{ device: { id: string } }>().device.id;
@@ -274,22 +362,43 @@ describe.each(testEngines())('identity through HTTP on %s', (engine) => {
         url: '/api/v1/identity/devices/current/staff',
         headers: { 'x-device-token': deviceToken },
       });
-      expect(staff.json<{ staff: { id: string }[] }>().staff.map((s) => s.id)).toContain(cashier.id);
+      expect(staff.json<{ staff: { id: string }[] }>().staff.map((s) => s.id)).toContain(
+        cashier.id,
+      );
       const res = await pinLogin(cashier.id, '4821');
       expect(res.statusCode, res.body).toBe(200);
       const tokens = res.json<Tokens>();
       secrets.push(tokens.accessToken, tokens.refreshToken);
-      expect(decodeJwt(tokens.accessToken)).toMatchObject({ sub: cashier.id, stores: [storeA], roles: ['cashier'] });
+      expect(decodeJwt(tokens.accessToken)).toMatchObject({
+        sub: cashier.id,
+        stores: [storeA],
+        roles: ['cashier'],
+      });
       const devices = await call('GET', '/devices', owner.accessToken);
-      expect(devices.json<{ items: { id: string; lastSeenAt: string | null }[] }>().items.find((d) => d.id === deviceId)?.lastSeenAt).not.toBeNull();
+      expect(
+        devices
+          .json<{ items: { id: string; lastSeenAt: string | null }[] }>()
+          .items.find((d) => d.id === deviceId)?.lastSeenAt,
+      ).not.toBeNull();
     });
 
     it('refuses a wrong PIN, a missing or unknown device, and a store the user may not work in', async () => {
-      const restricted = await createStaff(owner.accessToken, ['cashier'], { pin: '7777', storeIds: [storeB] });
+      const restricted = await createStaff(owner.accessToken, ['cashier'], {
+        pin: '7777',
+        storeIds: [storeB],
+      });
       expect((await pinLogin(restricted.id, '1111')).json().code).toBe('invalid-credentials');
-      expect((await pinLogin(restricted.id, '7777')).json()).toMatchObject({ status: 403, code: 'store-not-allowed' });
-      expect((await pinLogin(restricted.id, '7777', 'dev_unknown-device-token')).json().code).toBe('invalid-device');
-      const missing = await call('POST', '/auth/pin', undefined, { userId: restricted.id, pin: '7777' });
+      expect((await pinLogin(restricted.id, '7777')).json()).toMatchObject({
+        status: 403,
+        code: 'store-not-allowed',
+      });
+      expect((await pinLogin(restricted.id, '7777', 'dev_unknown-device-token')).json().code).toBe(
+        'invalid-device',
+      );
+      const missing = await call('POST', '/auth/pin', undefined, {
+        userId: restricted.id,
+        pin: '7777',
+      });
       expect(missing.json()).toMatchObject({ status: 400, code: 'validation-failed' });
     });
 
@@ -308,7 +417,14 @@ describe.each(testEngines())('identity through HTTP on %s', (engine) => {
       const target = await createStaff(owner.accessToken, ['cashier']);
       const statuses: number[] = [];
       for (let i = 0; i < 6; i++) {
-        statuses.push((await call('POST', '/auth/login', undefined, { email: target.email, password: 'wrong guess' })).statusCode);
+        statuses.push(
+          (
+            await call('POST', '/auth/login', undefined, {
+              email: target.email,
+              password: 'wrong guess',
+            })
+          ).statusCode,
+        );
       }
       expect(statuses).toEqual([401, 401, 401, 401, 401, 429]);
     });
@@ -326,12 +442,26 @@ describe.each(testEngines())('identity through HTTP on %s', (engine) => {
     expect(text).toContain('request completed');
     for (const secret of secrets) expect(text).not.toContain(secret);
   });
+
+  it('tags each request’s log line with its request id, trace id, tenant and module', () => {
+    const me = logs
+      .lines()
+      .find((l) => l['url'] === '/api/v1/identity/me' && l['statusCode'] === 200);
+    expect(me).toMatchObject({
+      requestId: expect.any(String),
+      traceId: expect.stringMatching(/^[\da-f]{32}$/),
+      tenantId: owner.tenantId,
+      module: 'identity',
+    });
+  });
 });
 
 describe('rate limits per IP address', () => {
   let t: TestServer;
   beforeAll(async () => {
-    t = await startTestServer('pglite', { env: { RATE_LIMIT_LOGIN_IP: '3/60', RATE_LIMIT_SIGNUP_IP: '2/60' } });
+    t = await startTestServer('pglite', {
+      env: { RATE_LIMIT_LOGIN_IP: '3/60', RATE_LIMIT_SIGNUP_IP: '2/60' },
+    });
   });
   afterAll(() => t?.close());
 
@@ -341,7 +471,11 @@ describe('rate limits per IP address', () => {
         method: 'POST',
         url: '/api/v1/identity/signup',
         remoteAddress: '198.51.100.4',
-        payload: { businessName: `Shop ${n}`, ownerEmail: `shop${n}-${Date.now()}@example.test`, password: 'long enough password' },
+        payload: {
+          businessName: `Shop ${n}`,
+          ownerEmail: `shop${n}-${Date.now()}@example.test`,
+          password: 'long enough password',
+        },
       });
     const statuses = [];
     for (let i = 0; i < 3; i++) statuses.push((await signUp(i)).statusCode);

@@ -12,7 +12,12 @@ describe('the server process', () => {
   afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
   it('starts embedded, prints where it listens, its docs and its data, and stops cleanly on SIGTERM', async () => {
-    const run = runScript(main, { PORT: '0', HOST: '127.0.0.1', STRATUM_DATA_DIR: dataDir, LOG_LEVEL: 'info' });
+    const run = runScript(main, {
+      PORT: '0',
+      HOST: '127.0.0.1',
+      STRATUM_DATA_DIR: dataDir,
+      LOG_LEVEL: 'info',
+    });
     const [, url] = await run.waitFor(/API\s+(http:\/\/localhost:\d+)\/api\/v1/);
     expect(run.stdout()).toContain(`Docs  ${url}/docs`);
     expect(run.stdout()).toContain(`Data  ${join(dataDir, 'pglite')}`);
@@ -22,7 +27,10 @@ describe('the server process', () => {
     const docs = await fetch(`${url}/docs`, { redirect: 'follow' });
     expect(docs.status).toBe(200);
     expect(await docs.text()).toContain('swagger');
-    const openapi = (await (await fetch(`${url}/openapi.json`)).json()) as { openapi: string; paths: object };
+    const openapi = (await (await fetch(`${url}/openapi.json`)).json()) as {
+      openapi: string;
+      paths: object;
+    };
     expect(openapi.openapi).toBe('3.1.0');
     expect(Object.keys(openapi.paths)).toContain('/api/v1/identity/signup');
 
@@ -32,7 +40,12 @@ describe('the server process', () => {
   });
 
   it('refuses to start on bad configuration and names every bad variable', async () => {
-    const run = runScript(main, { PORT: 'eighty', LOG_LEVEL: 'loud', DATABASE_URL: 'mysql://db/x', STRATUM_DATA_DIR: dataDir });
+    const run = runScript(main, {
+      PORT: 'eighty',
+      LOG_LEVEL: 'loud',
+      DATABASE_URL: 'mysql://db/x',
+      STRATUM_DATA_DIR: dataDir,
+    });
     expect((await run.exited).code).toBe(1);
     const err = run.stderr();
     expect(err).toContain('Invalid configuration');

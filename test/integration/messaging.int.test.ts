@@ -41,9 +41,12 @@ describe.each(testEngines())('outbox and inbox on %s', (engine) => {
   afterAll(() => t?.close());
 
   const outboxRows = (tenantId: string) =>
-    server.database.transaction((tx) => tx.select().from(outbox).where(eq(outbox.tenantId, tenantId)), {
-      tenantId,
-    });
+    server.database.transaction(
+      (tx) => tx.select().from(outbox).where(eq(outbox.tenantId, tenantId)),
+      {
+        tenantId,
+      },
+    );
 
   it('commits an event together with the state change', async () => {
     const { tenantId } = await signUpTenant(server);
@@ -59,14 +62,21 @@ describe.each(testEngines())('outbox and inbox on %s', (engine) => {
     const attempt = server.database.transaction(
       async (tx) => {
         await tx.insert(tenants).values({ tenantId, name: 'Doomed' });
-        await events.add(tx, identityEvents.tenantRegistered, { tenantId, name: 'Doomed', ownerUserId: tenantId }, tenantId);
+        await events.add(
+          tx,
+          identityEvents.tenantRegistered,
+          { tenantId, name: 'Doomed', ownerUserId: tenantId },
+          tenantId,
+        );
         throw new Error('business rule failed after the event was written');
       },
       { tenantId },
     );
     await expect(attempt).rejects.toThrow('business rule failed');
     expect(await outboxRows(tenantId)).toEqual([]);
-    const state = await server.database.transaction((tx) => tx.select().from(tenants), { tenantId });
+    const state = await server.database.transaction((tx) => tx.select().from(tenants), {
+      tenantId,
+    });
     expect(state).toEqual([]);
   });
 
@@ -139,9 +149,12 @@ describe.each(testEngines())('outbox and inbox on %s', (engine) => {
     const quiet = await startTestServer(engine, { startRelay: false });
     const server = quiet.server;
     const outboxRows = (tenantId: string) =>
-      server.database.transaction((tx) => tx.select().from(outbox).where(eq(outbox.tenantId, tenantId)), {
-        tenantId,
-      });
+      server.database.transaction(
+        (tx) => tx.select().from(outbox).where(eq(outbox.tenantId, tenantId)),
+        {
+          tenantId,
+        },
+      );
     const { tenantId } = await signUpTenant(server);
     const bus = inProcessEventBus();
     let failing = true;
@@ -155,16 +168,29 @@ describe.each(testEngines())('outbox and inbox on %s', (engine) => {
         delivered += 1;
       },
     });
-    const relay = createOutboxRelay({ database: server.database, bus, outboxes: [{ module: 'identity', table: outbox }], maxAttempts: 3 });
+    const relay = createOutboxRelay({
+      database: server.database,
+      bus,
+      outboxes: [{ module: 'identity', table: outbox }],
+      maxAttempts: 3,
+    });
     const makeDue = () =>
       server.database.transaction(
-        (tx) => tx.update(outbox).set({ availableAt: sql`now()`, publishedAt: null }).where(eq(outbox.tenantId, tenantId)),
+        (tx) =>
+          tx
+            .update(outbox)
+            .set({ availableAt: sql`now()`, publishedAt: null })
+            .where(eq(outbox.tenantId, tenantId)),
         { system: true },
       );
     await makeDue();
     await relay.runOnce();
     let [row] = await outboxRows(tenantId);
-    expect(row).toMatchObject({ attempts: 1, lastError: expect.stringContaining('handler(s) failed'), publishedAt: null });
+    expect(row).toMatchObject({
+      attempts: 1,
+      lastError: expect.stringContaining('handler(s) failed'),
+      publishedAt: null,
+    });
     expect(row!.availableAt.getTime()).toBeGreaterThan(Date.now());
 
     failing = false;
@@ -189,7 +215,11 @@ describe('a message written but not relayed before the process died', () => {
   it('is delivered after a restart on PGlite', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'stratum-outbox-'));
     try {
-      const config = loadServerConfig({ LOG_LEVEL: 'silent', STRATUM_DATA_DIR: dataDir, OUTBOX_POLL_MS: '50' });
+      const config = loadServerConfig({
+        LOG_LEVEL: 'silent',
+        STRATUM_DATA_DIR: dataDir,
+        OUTBOX_POLL_MS: '50',
+      });
       const first = await buildServer(config);
       const { tenantId } = await signUpTenant(first, 'Restart Café');
       // Die without relaying: no drain, just let go of the data folder.
@@ -215,13 +245,20 @@ describe('a message written but not relayed before the process died', () => {
   it.runIf(postgresUrl())('is delivered after the writer is SIGKILLed on PostgreSQL', async () => {
     const db = await createTestDatabase(postgresUrl()!);
     try {
-      const child = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, '../support/crash-writer.ts')], {
-        env: { ...process.env, DATABASE_URL: db.url },
-        stdio: ['ignore', 'pipe', 'inherit'],
-      });
+      const child = spawn(
+        process.execPath,
+        ['--import', 'tsx', join(import.meta.dirname, '../support/crash-writer.ts')],
+        {
+          env: { ...process.env, DATABASE_URL: db.url },
+          stdio: ['ignore', 'pipe', 'inherit'],
+        },
+      );
       const exited = new Promise((r) => child.once('exit', (_code, signal) => r(signal)));
       const line = await new Promise<string>((resolve, reject) => {
-        createInterface({ input: child.stdout }).on('line', (l) => l.startsWith('written') && resolve(l));
+        createInterface({ input: child.stdout }).on(
+          'line',
+          (l) => l.startsWith('written') && resolve(l),
+        );
         child.once('exit', () => reject(new Error('writer exited before writing')));
       });
       const tenantId = line.split(' ')[1]!;
@@ -232,7 +269,12 @@ describe('a message written but not relayed before the process died', () => {
         loadServerConfig({ LOG_LEVEL: 'silent', DATABASE_URL: db.url, OUTBOX_POLL_MS: '50' }),
       );
       const pending = await server.database.transaction(
-        async (tx) => rowsOf<{ n: number }>(await tx.execute(sql`select count(*)::int as n from identity.outbox where published_at is null`)),
+        async (tx) =>
+          rowsOf<{ n: number }>(
+            await tx.execute(
+              sql`select count(*)::int as n from identity.outbox where published_at is null`,
+            ),
+          ),
         { tenantId },
       );
       expect(pending[0]!.n).toBe(1);

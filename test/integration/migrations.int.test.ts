@@ -16,9 +16,17 @@ describe.runIf(postgresUrl())('migrations on PostgreSQL', () => {
       await migratePostgres(db.url, sets);
       await client.connect();
       const count = async () =>
-        (await client.query<{ n: number }>('select count(*)::int as n from stratum_migrations.identity')).rows[0]!.n;
+        (
+          await client.query<{ n: number }>(
+            'select count(*)::int as n from stratum_migrations.identity',
+          )
+        ).rows[0]!.n;
       const tables = async () =>
-        (await client.query<{ n: number }>("select count(*)::int as n from pg_tables where schemaname = 'identity'")).rows[0]!.n;
+        (
+          await client.query<{ n: number }>(
+            "select count(*)::int as n from pg_tables where schemaname = 'identity'",
+          )
+        ).rows[0]!.n;
       const [applied, tablesBefore] = [await count(), await tables()];
       expect(applied).toBe(sqlFiles(sets[0]!.folder).length);
 

@@ -46,7 +46,9 @@ export function runScript(script: string, env: Record<string, string | undefined
       if (match) return Promise.resolve(match);
       return new Promise((resolve, reject) => {
         waiters.push({ pattern, resolve });
-        void exited.then(({ code }) => reject(new Error(`exited (${code}) before printing ${pattern}:\n${out}\n${err}`)));
+        void exited.then(({ code }) =>
+          reject(new Error(`exited (${code}) before printing ${pattern}:\n${out}\n${err}`)),
+        );
       });
     },
   };

@@ -52,6 +52,8 @@ export const serverConfigSchema = z.object({
 
 export type ServerConfig = z.output<typeof serverConfigSchema>;
 
-export function loadServerConfig(environment: Record<string, string | undefined> = process.env): ServerConfig {
+export function loadServerConfig(
+  environment: Record<string, string | undefined> = process.env,
+): ServerConfig {
   return loadConfig(serverConfigSchema, environment);
 }

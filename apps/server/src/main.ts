@@ -22,7 +22,12 @@ server.start();
 const url = address.replace('[::1]', 'localhost').replace('127.0.0.1', 'localhost');
 const shape = config.DATABASE_URL ? 'PostgreSQL' : 'embedded PGlite';
 server.logger.info(
-  { url, docs: `${url}/docs`, data: server.location, startupMs: Math.round(performance.now() - started) },
+  {
+    url,
+    docs: `${url}/docs`,
+    data: server.location,
+    startupMs: Math.round(performance.now() - started),
+  },
   'Stratum is ready',
 );
 process.stdout.write(

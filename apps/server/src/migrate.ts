@@ -11,7 +11,10 @@ try {
   if (config.DATABASE_URL) {
     await migratePostgres(config.DATABASE_URL, sets, undefined, logger);
   } else {
-    const { database } = await openDatabase({ dataDir: join(config.STRATUM_DATA_DIR, 'pglite'), logger }, sets);
+    const { database } = await openDatabase(
+      { dataDir: join(config.STRATUM_DATA_DIR, 'pglite'), logger },
+      sets,
+    );
     await database.close();
   }
   process.stdout.write(`Migrations applied for: ${manifests.map((m) => m.name).join(', ')}\n`);

@@ -21,7 +21,9 @@ import type { ServerConfig } from './config.ts';
 export const manifests: readonly ModuleManifest[] = [identityManifest];
 
 /** Permission → roles, merged from every module's manifest. */
-export function permissionCatalog(list: readonly ModuleManifest[]): Record<string, readonly string[]> {
+export function permissionCatalog(
+  list: readonly ModuleManifest[],
+): Record<string, readonly string[]> {
   const catalog: Record<string, readonly string[]> = {};
   for (const m of list) {
     for (const [permission, holders] of Object.entries(m.permissions)) {
@@ -103,7 +105,8 @@ export async function buildServer(config: ServerConfig, options: BuildOptions = 
     openapi: {
       title: 'Stratum API',
       version: '1.0.0',
-      description: 'Multi-tenant point of sale. Errors are RFC 9457 problem documents with a stable `code`.',
+      description:
+        'Multi-tenant point of sale. Errors are RFC 9457 problem documents with a stable `code`.',
     },
   });
   const lifecycle: Lifecycle = createLifecycle({
@@ -111,11 +114,18 @@ export async function buildServer(config: ServerConfig, options: BuildOptions = 
     closeServer: () => app.close(),
     forceCloseServer: () => app.server.closeAllConnections(),
     drainers: [() => relay.drain()],
-    closers: [() => Promise.resolve(identity.keys.stop()), () => bus.close(), () => database.close()],
+    closers: [
+      () => Promise.resolve(identity.keys.stop()),
+      () => bus.close(),
+      () => database.close(),
+    ],
     deadlineMs: config.SHUTDOWN_TIMEOUT_MS,
     drainDelayMs: config.SHUTDOWN_DRAIN_DELAY_MS,
   });
-  registerHealth(app, { checks: { database: () => database.ping() }, isDraining: () => lifecycle.draining });
+  registerHealth(app, {
+    checks: { database: () => database.ping() },
+    isDraining: () => lifecycle.draining,
+  });
   for (const m of modules) await m.registerRoutes(app);
   await app.ready();
 

@@ -4,7 +4,9 @@ import { loadServerConfig } from './config.ts';
 import { buildServer } from './server.ts';
 import { openapiDocument } from './openapi.ts';
 
-const server = await buildServer(loadServerConfig({ LOG_LEVEL: 'warn', STRATUM_DATA_DIR: ':memory:' }));
+const server = await buildServer(
+  loadServerConfig({ LOG_LEVEL: 'warn', STRATUM_DATA_DIR: ':memory:' }),
+);
 const path = new URL('../../../docs/openapi.json', import.meta.url);
 writeFileSync(path, openapiDocument(server));
 await server.lifecycle.shutdown('document written');

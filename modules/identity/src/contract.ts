@@ -121,7 +121,10 @@ export type ListUsersQuery = z.infer<typeof listUsersQuery>;
 export const page = <T extends z.ZodType>(item: T) =>
   z.object({ items: z.array(item), nextCursor: z.string().nullable() });
 
-export const registerDeviceInput = z.object({ storeId: z.uuid(), name: z.string().trim().min(1).max(80) });
+export const registerDeviceInput = z.object({
+  storeId: z.uuid(),
+  name: z.string().trim().min(1).max(80),
+});
 export const deviceView = z.object({
   id: z.uuid(),
   storeId: z.uuid(),
@@ -184,22 +187,37 @@ export interface Caller {
 
 /** Identity's public API: what other modules and the HTTP adapter may call. */
 export interface IdentityApi {
-  signUp(input: SignUpInput, meta: RequestMeta): Promise<{ tenant: TenantView; user: UserView; tokens: TokenPair }>;
+  signUp(
+    input: SignUpInput,
+    meta: RequestMeta,
+  ): Promise<{ tenant: TenantView; user: UserView; tokens: TokenPair }>;
   login(input: LoginInput, meta: RequestMeta): Promise<TokenPair>;
-  pinLogin(deviceToken: string, input: z.infer<typeof pinLoginInput>, meta: RequestMeta): Promise<TokenPair>;
+  pinLogin(
+    deviceToken: string,
+    input: z.infer<typeof pinLoginInput>,
+    meta: RequestMeta,
+  ): Promise<TokenPair>;
   refresh(refreshToken: string): Promise<TokenPair>;
   logout(caller: Caller): Promise<void>;
   me(caller: Caller): Promise<z.infer<typeof meView>>;
-  listUsers(caller: Caller, query: ListUsersQuery): Promise<{ items: UserView[]; nextCursor: string | null }>;
+  listUsers(
+    caller: Caller,
+    query: ListUsersQuery,
+  ): Promise<{ items: UserView[]; nextCursor: string | null }>;
   getUser(caller: Caller, userId: string): Promise<UserView>;
   createUser(caller: Caller, input: CreateUserInput): Promise<UserView>;
   updateUser(caller: Caller, userId: string, input: UpdateUserInput): Promise<UserView>;
   deactivateUser(caller: Caller, userId: string): Promise<UserView>;
   reactivateUser(caller: Caller, userId: string): Promise<UserView>;
-  registerDevice(caller: Caller, input: z.infer<typeof registerDeviceInput>): Promise<{ device: DeviceView; deviceToken: string }>;
+  registerDevice(
+    caller: Caller,
+    input: z.infer<typeof registerDeviceInput>,
+  ): Promise<{ device: DeviceView; deviceToken: string }>;
   listDevices(caller: Caller): Promise<DeviceView[]>;
   revokeDevice(caller: Caller, deviceId: string): Promise<DeviceView>;
-  deviceStaff(deviceToken: string): Promise<{ storeId: string; staff: { id: string; displayName: string }[] }>;
+  deviceStaff(
+    deviceToken: string,
+  ): Promise<{ storeId: string; staff: { id: string; displayName: string }[] }>;
 }
 
 /** Where a request came from, for rate limiting and audit. */

@@ -13,7 +13,14 @@ import type { IdentitySettings } from './application/deps.ts';
 import { createKeyRing, type KeyRing } from './application/key-ring.ts';
 import type { Clock } from './application/ports.ts';
 import { login, logout, me, pinLogin, refresh, signUp } from './application/sessions.ts';
-import { createUser, deactivateUser, getUser, listUsers, reactivateUser, updateUser } from './application/users.ts';
+import {
+  createUser,
+  deactivateUser,
+  getUser,
+  listUsers,
+  reactivateUser,
+  updateUser,
+} from './application/users.ts';
 import { deviceStaff, listDevices, registerDevice, revokeDevice } from './application/devices.ts';
 import { pgIdentityStore, pgKeyStore } from './adapters/postgres/store.ts';
 import { outbox } from './adapters/postgres/schema.ts';

@@ -52,6 +52,38 @@ describe('loadConfig', () => {
     expect(config.LOG_LEVEL).toBe('warn');
   });
 
+  it('treats an empty PORT as unset and uses the default instead of port 0', () => {
+    const config = loadConfig(schema, { DATABASE_URL: 'postgres://db', PORT: '' });
+
+    expect(config.PORT).toBe(3000);
+  });
+
+  it('treats whitespace-only variables as unset and applies their defaults', () => {
+    const config = loadConfig(schema, {
+      DATABASE_URL: 'postgres://db',
+      PORT: '   ',
+      POOL_SIZE: ' ',
+      TRUST_PROXY: '',
+      CORS_ORIGINS: ' ',
+      LOG_LEVEL: '\t',
+    });
+
+    expect(config).toEqual({
+      PORT: 3000,
+      POOL_SIZE: 10,
+      TRUST_PROXY: false,
+      CORS_ORIGINS: undefined,
+      DATABASE_URL: 'postgres://db',
+      LOG_LEVEL: 'info',
+    });
+  });
+
+  it('reports an empty required variable as missing', () => {
+    const error = configErrorOf(() => loadConfig(schema, { DATABASE_URL: '' }));
+
+    expect(error.issues.map((issue) => issue.split(':')[0])).toEqual(['DATABASE_URL']);
+  });
+
   it.each([
     ['true', true],
     ['1', true],

@@ -26,7 +26,7 @@ export function loadConfig<S extends z.ZodType>(
   if (result.success) return result.data;
   const issues = result.error.issues.map((issue) => {
     const name = issue.path.map(String).join('.') || '(environment)';
-    const value = issue.path.length === 1 ? env[String(issue.path[0])] : undefined;
+    const value = issue.path.length === 1 ? present[String(issue.path[0])] : undefined;
     return value === undefined
       ? `${name}: ${issue.message}`
       : `${name}: ${issue.message} (got ${JSON.stringify(value)})`;

@@ -1,4 +1,3 @@
-import { request as httpRequest } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { captureLogs } from '@stratum/testing';
@@ -14,24 +13,6 @@ function deferred<T = void>() {
     reject = rej;
   });
   return { promise, resolve, reject };
-}
-
-/**
- * GET over a connection that closes after the response (Connection: close).
- * A keep-alive client currently holds `app.close()` open until the deadline.
- */
-function getOnce(url: string): Promise<{ status: number; body: string }> {
-  return new Promise((resolve, reject) => {
-    const req = httpRequest(url, { agent: false }, (res) => {
-      let body = '';
-      res.setEncoding('utf8');
-      res.on('data', (chunk: string) => (body += chunk));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
-      res.on('error', reject);
-    });
-    req.on('error', reject);
-    req.end();
-  });
 }
 
 interface Running {
@@ -81,7 +62,7 @@ async function startApp(): Promise<Running> {
 }
 
 describe('createLifecycle with a listening server', () => {
-  it('lets a request in flight finish, refuses new connections, then drains and closes in order', async () => {
+  it('lets a keep-alive request in flight finish, refuses new connections, then drains and closes in order', async () => {
     const { app, baseUrl, slowStarted, releaseSlow, logs } = await startApp();
     const steps: string[] = [];
     const forceCloseServer = vi.fn(() => app.server.closeAllConnections());
@@ -110,7 +91,11 @@ describe('createLifecycle with a listening server', () => {
       ],
     });
 
-    const inFlight = getOnce(`${baseUrl}/slow`);
+    // Global fetch keeps its connection open after a response, unless the server says close.
+    const warmUp = await fetch(`${baseUrl}/fast`);
+    expect(warmUp.headers.get('connection')).toBe('keep-alive');
+    await warmUp.json();
+    const inFlight = fetch(`${baseUrl}/slow`);
     await slowStarted;
     expect(lifecycle.draining).toBe(false);
 
@@ -126,7 +111,8 @@ describe('createLifecycle with a listening server', () => {
     releaseSlow();
     const res = await inFlight;
     expect(res.status).toBe(200);
-    expect(JSON.parse(res.body)).toEqual({ finished: true });
+    expect(res.headers.get('connection')).toBe('close');
+    expect(await res.json()).toEqual({ finished: true });
 
     await done;
     expect(steps).toEqual([
@@ -140,6 +126,9 @@ describe('createLifecycle with a listening server', () => {
     const messages = logs.lines().map((l) => l['msg']);
     expect(messages).toContain('shutting down');
     expect(messages).toContain('shutdown complete');
+    expect(messages).not.toContain(
+      'in-flight requests did not finish in time; closing connections',
+    );
     expect(logs.lines().find((l) => l['msg'] === 'shutting down')).toMatchObject({
       reason: 'test',
     });
@@ -233,15 +222,72 @@ describe('createLifecycle', () => {
     expect(closer).toHaveBeenCalledTimes(1);
   });
 
-  it('rejects the shutdown when a drainer fails', async () => {
-    const logs = captureLogs('silent');
+  it('still runs the remaining drainers and every closer when a drainer fails, then rejects with its error', async () => {
+    const logs = captureLogs('info');
+    const steps: string[] = [];
+    const lifecycle = createLifecycle({
+      logger: logs.logger,
+      closeServer: () => Promise.resolve(),
+      drainers: [
+        () => Promise.reject(new Error('relay stuck')),
+        async () => {
+          steps.push('drain jobs');
+        },
+      ],
+      closers: [
+        async () => {
+          steps.push('close bus');
+        },
+        async () => {
+          steps.push('close database');
+        },
+      ],
+    });
+
+    await expect(lifecycle.shutdown('test')).rejects.toThrow('relay stuck');
+
+    expect(steps).toEqual(['drain jobs', 'close bus', 'close database']);
+    expect(logs.lines().filter((l) => l['msg'] === 'shutdown step failed')).toEqual([
+      expect.objectContaining({
+        level: 'error',
+        err: expect.objectContaining({ message: 'relay stuck' }),
+      }),
+    ]);
+    expect(logs.lines().map((l) => l['msg'])).not.toContain('shutdown complete');
+  });
+
+  it('logs every failing step and rejects with the first failure', async () => {
+    const logs = captureLogs('info');
+    const lastCloser = vi.fn(() => Promise.resolve());
     const lifecycle = createLifecycle({
       logger: logs.logger,
       closeServer: () => Promise.resolve(),
       drainers: [() => Promise.reject(new Error('relay stuck'))],
+      closers: [() => Promise.reject(new Error('bus would not close')), lastCloser],
     });
 
     await expect(lifecycle.shutdown('test')).rejects.toThrow('relay stuck');
+
+    expect(lastCloser).toHaveBeenCalledTimes(1);
+    const failures = logs.lines().filter((l) => l['msg'] === 'shutdown step failed');
+    expect(failures.map((l) => (l['err'] as { message: string }).message)).toEqual([
+      'relay stuck',
+      'bus would not close',
+    ]);
+  });
+
+  it('clears the deadline timer when closing the server fails', async () => {
+    const logs = captureLogs('silent');
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    const lifecycle = createLifecycle({
+      logger: logs.logger,
+      closeServer: () => Promise.reject(new Error('server would not close')),
+      deadlineMs: 60_000,
+    });
+
+    await expect(lifecycle.shutdown('test')).rejects.toThrow('server would not close');
+
+    expect(vi.getTimerCount()).toBe(0);
   });
 
   it('exits 0 after a signal-triggered shutdown succeeds', async () => {

@@ -42,27 +42,36 @@ export function createLifecycle(options: LifecycleOptions): Lifecycle {
     const deadline = new Promise<'deadline'>((resolve) => {
       timer = setTimeout(() => resolve('deadline'), deadlineMs);
     });
-    try {
-      const closed = options.closeServer().then(() => 'closed' as const);
-      if ((await Promise.race([closed, deadline])) === 'deadline') {
-        logger.warn({ deadlineMs }, 'in-flight requests did not finish in time; closing connections');
-        options.forceCloseServer?.();
-        await closed;
+    const closeServer = async () => {
+      try {
+        const closed = options.closeServer().then(() => 'closed' as const);
+        if ((await Promise.race([closed, deadline])) === 'deadline') {
+          logger.warn(
+            { deadlineMs },
+            'in-flight requests did not finish in time; closing connections',
+          );
+          options.forceCloseServer?.();
+          await closed;
+        }
+      } finally {
+        clearTimeout(timer);
       }
-    } finally {
-      clearTimeout(timer);
-    }
-    // Resources are released even if draining failed; the first failure is reported.
-    let failure: unknown;
-    for (const step of [...(options.drainers ?? []), ...(options.closers ?? [])]) {
+    };
+    // Every step runs even if an earlier one failed, so resources are always released;
+    // the first failure is reported once all have run.
+    const failures: unknown[] = [];
+    for (const step of [closeServer, ...(options.drainers ?? []), ...(options.closers ?? [])]) {
       try {
         await step();
       } catch (err) {
         logger.error({ err }, 'shutdown step failed');
-        failure ??= err;
+        failures.push(err);
       }
     }
-    if (failure !== undefined) throw failure;
+    if (failures.length > 0) {
+      const [first] = failures;
+      throw first instanceof Error ? first : new Error(`shutdown step failed: ${String(first)}`);
+    }
     logger.info({ ms: Date.now() - started }, 'shutdown complete');
   }
 

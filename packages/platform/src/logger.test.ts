@@ -179,6 +179,51 @@ describe('createLogger', () => {
     expect(req.headers['accept']).toBe('application/json');
   });
 
+  it('never writes an authorization value logged at the top level or one level down', () => {
+    const logs = captureLogs('info');
+
+    logs.logger.info(
+      {
+        authorization: 'Bearer top-level-secret',
+        upstream: { authorization: 'Bearer nested-secret' },
+      },
+      'calling upstream',
+    );
+
+    expect(logs.lines()[0]).toMatchObject({
+      authorization: '[redacted]',
+      upstream: { authorization: '[redacted]' },
+    });
+    expect(logs.text()).not.toContain('top-level-secret');
+    expect(logs.text()).not.toContain('nested-secret');
+  });
+
+  it('never writes the authorization header of logged headers, bare or inside any object', () => {
+    const logs = captureLogs('info');
+
+    logs.logger.info(
+      {
+        headers: { authorization: 'Bearer bare-headers-secret', accept: 'application/json' },
+        request: { headers: { authorization: 'Bearer request-headers-secret' } },
+        outgoing: { headers: { authorization: 'Bearer outgoing-headers-secret' } },
+      },
+      'headers',
+    );
+
+    expect(logs.lines()[0]).toMatchObject({
+      headers: { authorization: '[redacted]', accept: 'application/json' },
+      request: { headers: { authorization: '[redacted]' } },
+      outgoing: { headers: { authorization: '[redacted]' } },
+    });
+    for (const value of [
+      'bare-headers-secret',
+      'request-headers-secret',
+      'outgoing-headers-secret',
+    ]) {
+      expect(logs.text()).not.toContain(value);
+    }
+  });
+
   it('redacts secrets without changing the object the caller logged', () => {
     const logs = captureLogs('info');
     const payload = { body: { password: 'still-here' } };

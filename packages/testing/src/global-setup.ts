@@ -23,9 +23,12 @@ export default async function setup(project: TestProject): Promise<void> {
   } catch (err) {
     const reason = err instanceof Error ? err.message : String(err);
     if (process.env.CI === 'true' || process.env.CI === '1') {
-      throw new Error(`PostgreSQL is required under CI but is not reachable at ${adminUrl}: ${reason}`, {
-        cause: err,
-      });
+      throw new Error(
+        `PostgreSQL is required under CI but is not reachable at ${adminUrl}: ${reason}`,
+        {
+          cause: err,
+        },
+      );
     }
     process.stdout.write(
       `\n[stratum] PostgreSQL not reachable at ${adminUrl} (${reason}): PostgreSQL suites are SKIPPED.\n\n`,

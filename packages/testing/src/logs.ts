@@ -2,7 +2,11 @@ import { Writable } from 'node:stream';
 import { createLogger, type Logger } from '@stratum/platform';
 
 /** A logger that keeps every JSON line in memory, for assertions on log output. */
-export function captureLogs(level = 'debug'): { logger: Logger; lines: () => Record<string, unknown>[]; text: () => string } {
+export function captureLogs(level = 'debug'): {
+  logger: Logger;
+  lines: () => Record<string, unknown>[];
+  text: () => string;
+} {
   const chunks: string[] = [];
   const destination = new Writable({
     write(chunk: Buffer, _enc, done) {

@@ -25,7 +25,9 @@ export function registerDevice(deps: IdentityDeps): IdentityApi['registerDevice'
 
 export function listDevices(deps: IdentityDeps): IdentityApi['listDevices'] {
   return (caller) =>
-    deps.store.inTenant(caller.tenantId, async (repo) => (await repo.listDevices()).map(toDeviceView));
+    deps.store.inTenant(caller.tenantId, async (repo) =>
+      (await repo.listDevices()).map(toDeviceView),
+    );
 }
 
 export function revokeDevice(deps: IdentityDeps): IdentityApi['revokeDevice'] {
@@ -44,11 +46,15 @@ export function deviceStaff(deps: IdentityDeps): IdentityApi['deviceStaff'] {
     if (!tenantId) raise('invalid-device', 'This device is not registered.');
     return deps.store.inTenant(tenantId, async (repo) => {
       const device = await repo.findDeviceByTokenHash(hash);
-      if (!device || device.status !== 'active') raise('invalid-device', 'This device is not registered.');
+      if (!device || device.status !== 'active')
+        raise('invalid-device', 'This device is not registered.');
       const staff = [];
       let after: string | undefined;
       for (;;) {
-        const batch = await repo.listUsers({ limit: 200, status: 'active', sort: 'createdAt' }, after);
+        const batch = await repo.listUsers(
+          { limit: 200, status: 'active', sort: 'createdAt' },
+          after,
+        );
         for (const u of batch) {
           if (u.pinHash && (!u.storeIds || u.storeIds.includes(device.storeId))) {
             staff.push({ id: u.id, displayName: u.displayName });

@@ -1,4 +1,9 @@
-import { createLocalJWKSet, errors as joseErrors, type JSONWebKeySet, type JWTVerifyGetKey } from 'jose';
+import {
+  createLocalJWKSet,
+  errors as joseErrors,
+  type JSONWebKeySet,
+  type JWTVerifyGetKey,
+} from 'jose';
 import { generateSigningKey, newId, type Logger, type SigningKey } from '@stratum/platform';
 import type { Clock, KeyStore, StoredSigningKey } from './ports.ts';
 
@@ -65,7 +70,8 @@ export function createKeyRing(options: {
       return await localSet(header, token);
     } catch (err) {
       // Another process may have rotated: look again, at most every few seconds.
-      if (!(err instanceof joseErrors.JWKSNoMatchingKey) || Date.now() - lastReload < 5000) throw err;
+      if (!(err instanceof joseErrors.JWKSNoMatchingKey) || Date.now() - lastReload < 5000)
+        throw err;
       await reload();
       return localSet(header, token);
     }
@@ -76,7 +82,9 @@ export function createKeyRing(options: {
       await reload();
       if (!keys.some((k) => !k.retiredAt)) await rotate();
       timer = setInterval(() => {
-        reload().catch((err: unknown) => options.logger?.warn({ err }, 'signing key reload failed'));
+        reload().catch((err: unknown) =>
+          options.logger?.warn({ err }, 'signing key reload failed'),
+        );
       }, options.reloadIntervalMs ?? 60_000);
       timer.unref();
     },

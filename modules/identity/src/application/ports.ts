@@ -57,7 +57,10 @@ export interface IdentityRepository {
   insertSession(session: Omit<SessionRecord, 'revokedAt'>): Promise<void>;
   findSession(id: string): Promise<SessionRecord | undefined>;
   /** Revokes sessions (one, or all of a user's) and returns the ids revoked. */
-  revokeSessions(filter: { sessionId: string } | { userId: string }, reason: string): Promise<string[]>;
+  revokeSessions(
+    filter: { sessionId: string } | { userId: string },
+    reason: string,
+  ): Promise<string[]>;
 
   insertRefreshToken(token: RefreshTokenRecord & { tokenHash: string }): Promise<void>;
   findRefreshToken(tokenHash: string): Promise<RefreshTokenRecord | undefined>;

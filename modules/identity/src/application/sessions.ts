@@ -38,8 +38,16 @@ export function signUp(deps: IdentityDeps): IdentityApi['signUp'] {
         passwordHash,
         pinHash: null,
       });
-      await repo.emit(identityEvents.tenantRegistered, { tenantId, name: tenant.name, ownerUserId: user.id });
-      const tokens = await openSession(deps, repo, user, { kind: 'password', deviceId: null, stores: ['*'] });
+      await repo.emit(identityEvents.tenantRegistered, {
+        tenantId,
+        name: tenant.name,
+        ownerUserId: user.id,
+      });
+      const tokens = await openSession(deps, repo, user, {
+        kind: 'password',
+        deviceId: null,
+        stores: ['*'],
+      });
       return { tenant, user: toUserView(user), tokens };
     });
   };
@@ -88,7 +96,8 @@ export function pinLogin(deps: IdentityDeps): IdentityApi['pinLogin'] {
     if (!tenantId) raise('invalid-device', 'This device is not registered.');
     const activeDevice = async (repo: IdentityRepository) => {
       const device = await repo.findDeviceByTokenHash(hash);
-      if (!device || device.status !== 'active') raise('invalid-device', 'This device is not registered.');
+      if (!device || device.status !== 'active')
+        raise('invalid-device', 'This device is not registered.');
       return device;
     };
     const user = await deps.store.inTenant(tenantId, async (repo) => {
@@ -121,18 +130,23 @@ export function refresh(deps: IdentityDeps): IdentityApi['refresh'] {
       const token = await repo.findRefreshToken(hash);
       const session = token && (await repo.findSession(token.sessionId));
       const user = session && (await repo.findUser(session.userId));
-      if (!token || !session || !user) raise('invalid-refresh-token', 'The refresh token is not valid.');
+      if (!token || !session || !user)
+        raise('invalid-refresh-token', 'The refresh token is not valid.');
       const state = { ...token, session: { ...session, userActive: user.active } };
       let decision = decideRefresh(state, deps.clock.now());
       if (decision.kind === 'rotate' && !(await repo.markRefreshTokenUsed(token.id))) {
         decision = { kind: 'revoke-family' };
       }
       if (decision.kind === 'revoke-family') {
-        const revoked = await repo.revokeSessions({ sessionId: session.id }, 'refresh-token-reused');
+        const revoked = await repo.revokeSessions(
+          { sessionId: session.id },
+          'refresh-token-reused',
+        );
         return { kind: 'reused' as const, revoked };
       }
       if (decision.kind === 'reject') {
-        if (decision.reason === 'user-deactivated') raise('account-deactivated', 'This account has been deactivated.');
+        if (decision.reason === 'user-deactivated')
+          raise('account-deactivated', 'This account has been deactivated.');
         raise('invalid-refresh-token', `The refresh token is ${decision.reason}.`);
       }
       return { kind: 'rotated' as const, tokens: await issueTokens(deps, repo, user, session) };
@@ -140,14 +154,20 @@ export function refresh(deps: IdentityDeps): IdentityApi['refresh'] {
     if (outcome.kind === 'reused') {
       // Committed above: the revocation must stick even though this call fails.
       await revokeAccess(deps, outcome.revoked);
-      raise('refresh-token-reused', 'This refresh token was already used; the session has been ended.');
+      raise(
+        'refresh-token-reused',
+        'This refresh token was already used; the session has been ended.',
+      );
     }
     return outcome.tokens;
   };
 }
 
 /** Stops the access tokens of ended sessions from working before they expire. */
-export async function revokeAccess(deps: IdentityDeps, sessionIds: readonly string[]): Promise<void> {
+export async function revokeAccess(
+  deps: IdentityDeps,
+  sessionIds: readonly string[],
+): Promise<void> {
   const until = deps.clock.now().getTime() + deps.settings.accessTtlSeconds * 1000;
   for (const id of sessionIds) await deps.revocations.revoke(id, until);
 }

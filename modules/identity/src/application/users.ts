@@ -1,11 +1,5 @@
 import { hashSecret, newId } from '@stratum/platform';
-import {
-  raise,
-  identityEvents,
-  type Caller,
-  type IdentityApi,
-  type Role,
-} from '../contract.ts';
+import { raise, identityEvents, type Caller, type IdentityApi, type Role } from '../contract.ts';
 import { canAssignRoles, canManageUser, removesLastOwner } from '../domain/roles.ts';
 import type { IdentityDeps } from './deps.ts';
 import type { IdentityRepository, UserPatch, UserRecord } from './ports.ts';
@@ -22,7 +16,11 @@ function decodeCursor(cursor: string): string {
   return id;
 }
 
-async function manageable(repo: IdentityRepository, caller: Caller, userId: string): Promise<UserRecord> {
+async function manageable(
+  repo: IdentityRepository,
+  caller: Caller,
+  userId: string,
+): Promise<UserRecord> {
   const user = await repo.findUser(userId);
   if (!user) raise('user-not-found', 'No such user.');
   if (!canManageUser(caller.roles, user.roles)) {
@@ -126,7 +124,8 @@ export function updateUser(deps: IdentityDeps): IdentityApi['updateUser'] {
 
 export function deactivateUser(deps: IdentityDeps): IdentityApi['deactivateUser'] {
   return async (caller, userId) => {
-    if (userId === caller.userId) raise('cannot-deactivate-self', 'You cannot deactivate yourself.');
+    if (userId === caller.userId)
+      raise('cannot-deactivate-self', 'You cannot deactivate yourself.');
     const { view, revoked } = await deps.store.inTenant(caller.tenantId, async (repo) => {
       const user = await manageable(repo, caller, userId);
       const owners = user.roles.includes('owner') ? await repo.lockActiveOwners() : 0;

@@ -17,20 +17,26 @@ describe('decideRefresh', () => {
     expect(decideRefresh({ ...fresh, usedAt: now }, now)).toEqual({ kind: 'revoke-family' });
   });
   it('rejects a token of a revoked session, even if unused', () => {
-    expect(decideRefresh({ ...fresh, session: { ...fresh.session, revokedAt: now } }, now)).toEqual({
-      kind: 'reject',
-      reason: 'revoked',
-    });
+    expect(decideRefresh({ ...fresh, session: { ...fresh.session, revokedAt: now } }, now)).toEqual(
+      {
+        kind: 'reject',
+        reason: 'revoked',
+      },
+    );
   });
   it('rejects at once when the user was deactivated', () => {
-    expect(decideRefresh({ ...fresh, session: { ...fresh.session, userActive: false } }, now)).toEqual({
+    expect(
+      decideRefresh({ ...fresh, session: { ...fresh.session, userActive: false } }, now),
+    ).toEqual({
       kind: 'reject',
       reason: 'user-deactivated',
     });
   });
   it('rejects an expired token and a session past its absolute lifetime', () => {
     expect(decideRefresh({ ...fresh, expiresAt: now }, now)).toMatchObject({ reason: 'expired' });
-    expect(decideRefresh({ ...fresh, session: { ...fresh.session, expiresAt: now } }, now)).toMatchObject({
+    expect(
+      decideRefresh({ ...fresh, session: { ...fresh.session, expiresAt: now } }, now),
+    ).toMatchObject({
       reason: 'expired',
     });
   });

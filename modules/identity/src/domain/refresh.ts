@@ -23,6 +23,7 @@ export function decideRefresh(state: RefreshTokenState, now: Date): RefreshDecis
   if (state.session.revokedAt) return { kind: 'reject', reason: 'revoked' };
   if (state.usedAt) return { kind: 'revoke-family' };
   if (!state.session.userActive) return { kind: 'reject', reason: 'user-deactivated' };
-  if (state.expiresAt <= now || state.session.expiresAt <= now) return { kind: 'reject', reason: 'expired' };
+  if (state.expiresAt <= now || state.session.expiresAt <= now)
+    return { kind: 'reject', reason: 'expired' };
   return { kind: 'rotate' };
 }

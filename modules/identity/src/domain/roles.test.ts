@@ -9,7 +9,10 @@ const catalog = {
 
 describe('permissionsOf', () => {
   it('grants the union of every role’s permissions, sorted', () => {
-    expect(permissionsOf(['cashier', 'kitchen'], catalog)).toEqual(['kitchen:read', 'orders:write']);
+    expect(permissionsOf(['cashier', 'kitchen'], catalog)).toEqual([
+      'kitchen:read',
+      'orders:write',
+    ]);
   });
   it('grants nothing to a role no permission names', () => {
     expect(permissionsOf(['kitchen'], { 'users:write': ['owner'] })).toEqual([]);
@@ -42,7 +45,13 @@ describe('removesLastOwner', () => {
     expect(removesLastOwner(2, owner, { ...owner, active: false })).toBe(false);
   });
   it('does not concern users who are not owners', () => {
-    expect(removesLastOwner(1, { roles: ['cashier'], active: true }, { roles: ['cashier'], active: false })).toBe(false);
+    expect(
+      removesLastOwner(
+        1,
+        { roles: ['cashier'], active: true },
+        { roles: ['cashier'], active: false },
+      ),
+    ).toBe(false);
   });
 });
 

@@ -34,7 +34,7 @@ export function inMemoryRateLimiter(): RateLimiter {
     let limiter = limiters.get(key);
     if (!limiter) {
       limiter = new RateLimiterMemory({
-        keyPrefix: limit.name,
+        keyPrefix: key,
         points: limit.points,
         duration: limit.durationSeconds,
       });
@@ -50,7 +50,8 @@ export function inMemoryRateLimiter(): RateLimiter {
           await limiterFor(limit).consume(key);
         } catch (res) {
           if (!(res instanceof RateLimiterRes)) throw res;
-          if (!worst || res.msBeforeNext > worst.ms) worst = { ms: res.msBeforeNext, name: limit.name };
+          if (!worst || res.msBeforeNext > worst.ms)
+            worst = { ms: res.msBeforeNext, name: limit.name };
         }
       }
       if (worst) throw rateLimited(worst.ms, worst.name);

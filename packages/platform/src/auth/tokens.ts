@@ -116,7 +116,8 @@ export function jwtAuthenticator(options: {
           typ: 'at+jwt',
         }));
       } catch (err) {
-        if (err instanceof joseErrors.JWTExpired) throw invalidToken('The access token has expired.', 'token-expired');
+        if (err instanceof joseErrors.JWTExpired)
+          throw invalidToken('The access token has expired.', 'token-expired');
         throw invalidToken('The access token is not valid.');
       }
       const claims = accessClaimsSchema.safeParse(payload);
@@ -127,7 +128,14 @@ export function jwtAuthenticator(options: {
       }
       return {
         tenantId: c.tid,
-        actor: { kind: c.act, id: c.sub, roles: c.roles, permissions: c.perms, stores: c.stores, sessionId: c.sid },
+        actor: {
+          kind: c.act,
+          id: c.sub,
+          roles: c.roles,
+          permissions: c.perms,
+          stores: c.stores,
+          sessionId: c.sid,
+        },
       };
     },
   };

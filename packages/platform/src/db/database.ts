@@ -58,7 +58,11 @@ export interface Database {
 export const APP_ROLE = 'stratum_app';
 
 export const missingTenant = () =>
-  new DomainError('tenant-context-missing', 'No tenant in context for a tenant-scoped transaction.', 'unavailable');
+  new DomainError(
+    'tenant-context-missing',
+    'No tenant in context for a tenant-scoped transaction.',
+    'unavailable',
+  );
 
 function makeDatabase(engine: Engine, db: Db, close: () => Promise<void>): Database {
   return {

@@ -14,7 +14,11 @@ describe.each(testEngines())('tenancy on %s', (engine) => {
       const res = await t.server.app.inject({
         method: 'POST',
         url: '/api/v1/identity/signup',
-        payload: { businessName: name, ownerEmail: `${name}-${engine}@tenancy.test`, password: 'long enough password' },
+        payload: {
+          businessName: name,
+          ownerEmail: `${name}-${engine}@tenancy.test`,
+          password: 'long enough password',
+        },
       });
       expect(res.statusCode).toBe(201);
       return res.json<{ tenant: { id: string } }>().tenant.id;
@@ -27,7 +31,8 @@ describe.each(testEngines())('tenancy on %s', (engine) => {
   it('hides other tenants’ rows from a query that leaves out the tenant filter', async () => {
     const { database } = t.server;
     const seen = await database.transaction(
-      async (tx) => rowsOf<{ tenant_id: string }>(await tx.execute(sql`select tenant_id from identity.users`)),
+      async (tx) =>
+        rowsOf<{ tenant_id: string }>(await tx.execute(sql`select tenant_id from identity.users`)),
       { tenantId: tenantA },
     );
     expect(seen.length).toBeGreaterThan(0);

@@ -13,13 +13,7 @@ import {
 import type { Logger } from '../logger.ts';
 import { enrichContext, runWithContext, type RequestContext } from '../context.ts';
 import { makeProblem, problemSchema, sendProblem, toProblem } from './problem.ts';
-import {
-  authErrors,
-  bearerOf,
-  hasPermission,
-  type Access,
-  type Authenticator,
-} from './access.ts';
+import { authErrors, bearerOf, hasPermission, type Access, type Authenticator } from './access.ts';
 
 export interface HttpAppOptions {
   logger: Logger;
@@ -65,7 +59,10 @@ export async function createHttpApp(options: HttpAppOptions) {
     bodyLimit: options.bodyLimit ?? 1024 * 1024,
     requestTimeout: options.requestTimeoutMs ?? 30_000,
     // One 'request completed' line per request (below) instead of two.
-    logController: new LogController({ disableRequestLogging: true, requestIdLogLabel: 'requestId' }),
+    logController: new LogController({
+      disableRequestLogging: true,
+      requestIdLogLabel: 'requestId',
+    }),
     // The logger's mixin already adds the request id, tenant and trace from the context.
     childLoggerFactory: (logger) => logger,
     genReqId: incomingRequestId,
@@ -162,7 +159,11 @@ export async function createHttpApp(options: HttpAppOptions) {
   app.setNotFoundHandler((request, reply) =>
     sendProblem(
       reply,
-      makeProblem(404, 'route-not-found', `No route for ${request.method} ${request.url.split('?')[0]}.`),
+      makeProblem(
+        404,
+        'route-not-found',
+        `No route for ${request.method} ${request.url.split('?')[0]}.`,
+      ),
     ),
   );
 

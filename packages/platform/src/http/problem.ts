@@ -94,7 +94,17 @@ function jsonPath(instancePath: string, params: Record<string, unknown> | undefi
   return typeof missing === 'string' ? (base ? `${base}.${missing}` : missing) : base;
 }
 
-const reserved = new Set(['type', 'title', 'status', 'code', 'detail', 'instance', 'traceId', 'requestId', 'errors']);
+const reserved = new Set([
+  'type',
+  'title',
+  'status',
+  'code',
+  'detail',
+  'instance',
+  'traceId',
+  'requestId',
+  'errors',
+]);
 
 /** A domain error's details become extension members, never replacing the standard ones. */
 function extensions(details: Record<string, unknown> | undefined): Record<string, unknown> {
@@ -102,12 +112,18 @@ function extensions(details: Record<string, unknown> | undefined): Record<string
 }
 
 /** Maps any thrown value to a problem document; never leaks a stack or SQL. */
-export function toProblem(error: unknown, request: FastifyRequest): { problem: Problem; internal: boolean } {
+export function toProblem(
+  error: unknown,
+  request: FastifyRequest,
+): { problem: Problem; internal: boolean } {
   const instance = request.url.split('?')[0];
   if (error instanceof DomainError) {
     const status = statusOfKind[error.kind];
     return {
-      problem: makeProblem(status, error.code, error.message, { ...extensions(error.details), instance }),
+      problem: makeProblem(status, error.code, error.message, {
+        ...extensions(error.details),
+        instance,
+      }),
       internal: false,
     };
   }

@@ -21,11 +21,16 @@ export function inProcessEventBus(logger?: Logger): EventBus {
       const matching = subscriptions.filter((s) => s.types.includes(envelope.type));
       const results = await Promise.allSettled(matching.map((s) => s.handle(envelope)));
       const failures = results.flatMap((r, i) =>
-        r.status === 'rejected' ? [{ handler: matching[i]?.name, reason: r.reason as unknown }] : [],
+        r.status === 'rejected'
+          ? [{ handler: matching[i]?.name, reason: r.reason as unknown }]
+          : [],
       );
       if (failures.length > 0) {
         for (const f of failures) {
-          logger?.warn({ err: f.reason, handler: f.handler, eventId: envelope.id }, 'handler failed');
+          logger?.warn(
+            { err: f.reason, handler: f.handler, eventId: envelope.id },
+            'handler failed',
+          );
         }
         throw new AggregateError(
           failures.map((f) => f.reason),

@@ -39,7 +39,11 @@ export function inboxSubscription<S extends z.ZodType>(options: {
             async (tx) => {
               const inserted = await tx
                 .insert(inbox)
-                .values({ messageId: envelope.id, handler: options.name, tenantId: envelope.tenantId })
+                .values({
+                  messageId: envelope.id,
+                  handler: options.name,
+                  tenantId: envelope.tenantId,
+                })
                 .onConflictDoNothing()
                 .returning({ id: inbox.messageId });
               if (inserted.length === 0) return;

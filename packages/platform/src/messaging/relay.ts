@@ -59,7 +59,11 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
           .select({ id: table.id })
           .from(table)
           .where(
-            and(isNull(table.publishedAt), isNull(table.deadAt), lte(table.availableAt, sql`now()`)),
+            and(
+              isNull(table.publishedAt),
+              isNull(table.deadAt),
+              lte(table.availableAt, sql`now()`),
+            ),
           )
           .orderBy(asc(table.availableAt), asc(table.id))
           .limit(batchSize)
@@ -88,7 +92,10 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
         published.push(row.id);
       } catch (err) {
         const dead = row.attempts >= maxAttempts;
-        logger?.warn({ err, module, eventId: row.id, attempts: row.attempts, dead }, 'publish failed');
+        logger?.warn(
+          { err, module, eventId: row.id, attempts: row.attempts, dead },
+          'publish failed',
+        );
         await database.transaction(
           (tx) =>
             tx
@@ -105,7 +112,11 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
     }
     if (published.length > 0) {
       await database.transaction(
-        (tx) => tx.update(table).set({ publishedAt: sql`now()` }).where(inArray(table.id, published)),
+        (tx) =>
+          tx
+            .update(table)
+            .set({ publishedAt: sql`now()` })
+            .where(inArray(table.id, published)),
         { system: true },
       );
     }

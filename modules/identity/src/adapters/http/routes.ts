@@ -27,7 +27,12 @@ const tags = ['identity'];
 
 function callerOf(request: FastifyRequest): Caller {
   const { tenantId, actor } = principalOf(request);
-  return { tenantId, userId: actor.id, roles: actor.roles as Role[], sessionId: actor.sessionId ?? '' };
+  return {
+    tenantId,
+    userId: actor.id,
+    roles: actor.roles as Role[],
+    sessionId: actor.sessionId ?? '',
+  };
 }
 
 const meta = (request: FastifyRequest) => ({ ip: request.ip });
@@ -56,13 +61,19 @@ export function identityRoutes(api: IdentityApi, jwks: () => unknown) {
           response: { 201: z.object({ tenant: tenantView, user: userView, tokens: tokenPair }) },
         },
       },
-      async (request, reply) => reply.status(201).send(await api.signUp(request.body, meta(request))),
+      async (request, reply) =>
+        reply.status(201).send(await api.signUp(request.body, meta(request))),
     );
     app.post(
       `${base}/auth/login`,
       {
         config: { access: 'public' },
-        schema: { tags, summary: 'Log in with e-mail and password', body: loginInput, response: { 200: tokenPair } },
+        schema: {
+          tags,
+          summary: 'Log in with e-mail and password',
+          body: loginInput,
+          response: { 200: tokenPair },
+        },
       },
       (request) => api.login(request.body, meta(request)),
     );
@@ -84,7 +95,12 @@ export function identityRoutes(api: IdentityApi, jwks: () => unknown) {
       `${base}/auth/refresh`,
       {
         config: { access: 'public' },
-        schema: { tags, summary: 'Exchange a refresh token for new tokens', body: refreshInput, response: { 200: tokenPair } },
+        schema: {
+          tags,
+          summary: 'Exchange a refresh token for new tokens',
+          body: refreshInput,
+          response: { 200: tokenPair },
+        },
       },
       (request) => api.refresh(request.body.refreshToken),
     );
@@ -98,7 +114,10 @@ export function identityRoutes(api: IdentityApi, jwks: () => unknown) {
     );
     app.get(
       `${base}/me`,
-      { config: { access: 'authenticated' }, schema: { tags, summary: 'The signed-in user', response: { 200: meView } } },
+      {
+        config: { access: 'authenticated' },
+        schema: { tags, summary: 'The signed-in user', response: { 200: meView } },
+      },
       (request) => api.me(callerOf(request)),
     );
 
@@ -106,7 +125,12 @@ export function identityRoutes(api: IdentityApi, jwks: () => unknown) {
       `${base}/users`,
       {
         config: { access: { permission: 'users:read' } },
-        schema: { tags, summary: 'List staff', querystring: listUsersQuery, response: { 200: page(userView) } },
+        schema: {
+          tags,
+          summary: 'List staff',
+          querystring: listUsersQuery,
+          response: { 200: page(userView) },
+        },
       },
       (request) => api.listUsers(callerOf(request), request.query),
     );
@@ -114,15 +138,26 @@ export function identityRoutes(api: IdentityApi, jwks: () => unknown) {
       `${base}/users`,
       {
         config: { access: { permission: 'users:write' } },
-        schema: { tags, summary: 'Create a staff user', body: createUserInput, response: { 201: userView } },
+        schema: {
+          tags,
+          summary: 'Create a staff user',
+          body: createUserInput,
+          response: { 201: userView },
+        },
       },
-      async (request, reply) => reply.status(201).send(await api.createUser(callerOf(request), request.body)),
+      async (request, reply) =>
+        reply.status(201).send(await api.createUser(callerOf(request), request.body)),
     );
     app.get(
       `${base}/users/:id`,
       {
         config: { access: { permission: 'users:read' } },
-        schema: { tags, summary: 'Get a staff user', params: idParams, response: { 200: userView } },
+        schema: {
+          tags,
+          summary: 'Get a staff user',
+          params: idParams,
+          response: { 200: userView },
+        },
       },
       (request) => api.getUser(callerOf(request), request.params.id),
     );
@@ -144,7 +179,12 @@ export function identityRoutes(api: IdentityApi, jwks: () => unknown) {
       `${base}/users/:id/deactivate`,
       {
         config: { access: { permission: 'users:write' } },
-        schema: { tags, summary: 'Deactivate a user and end their sessions', params: idParams, response: { 200: userView } },
+        schema: {
+          tags,
+          summary: 'Deactivate a user and end their sessions',
+          params: idParams,
+          response: { 200: userView },
+        },
       },
       (request) => api.deactivateUser(callerOf(request), request.params.id),
     );
@@ -152,7 +192,12 @@ export function identityRoutes(api: IdentityApi, jwks: () => unknown) {
       `${base}/users/:id/reactivate`,
       {
         config: { access: { permission: 'users:write' } },
-        schema: { tags, summary: 'Reactivate a user', params: idParams, response: { 200: userView } },
+        schema: {
+          tags,
+          summary: 'Reactivate a user',
+          params: idParams,
+          response: { 200: userView },
+        },
       },
       (request) => api.reactivateUser(callerOf(request), request.params.id),
     );
@@ -168,13 +213,18 @@ export function identityRoutes(api: IdentityApi, jwks: () => unknown) {
           response: { 201: z.object({ device: deviceView, deviceToken: z.string() }) },
         },
       },
-      async (request, reply) => reply.status(201).send(await api.registerDevice(callerOf(request), request.body)),
+      async (request, reply) =>
+        reply.status(201).send(await api.registerDevice(callerOf(request), request.body)),
     );
     app.get(
       `${base}/devices`,
       {
         config: { access: { permission: 'devices:read' } },
-        schema: { tags, summary: 'List registered devices', response: { 200: z.object({ items: z.array(deviceView) }) } },
+        schema: {
+          tags,
+          summary: 'List registered devices',
+          response: { 200: z.object({ items: z.array(deviceView) }) },
+        },
       },
       async (request) => ({ items: await api.listDevices(callerOf(request)) }),
     );
@@ -182,7 +232,12 @@ export function identityRoutes(api: IdentityApi, jwks: () => unknown) {
       `${base}/devices/:id/revoke`,
       {
         config: { access: { permission: 'devices:write' } },
-        schema: { tags, summary: 'Revoke a device', params: idParams, response: { 200: deviceView } },
+        schema: {
+          tags,
+          summary: 'Revoke a device',
+          params: idParams,
+          response: { 200: deviceView },
+        },
       },
       (request) => api.revokeDevice(callerOf(request), request.params.id),
     );

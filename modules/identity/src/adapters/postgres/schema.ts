@@ -16,11 +16,15 @@ export const identity = pgSchema('identity');
 const ts = (name: string) => timestamp(name, { withTimezone: true });
 
 /** One row per tenant; the key is the tenant id itself. */
-export const tenants = identity.table('tenants', {
-  tenantId: uuid('tenant_id').primaryKey(),
-  name: text('name').notNull(),
-  createdAt: ts('created_at').notNull().defaultNow(),
-}, () => [tenantIsolationPolicy()]);
+export const tenants = identity.table(
+  'tenants',
+  {
+    tenantId: uuid('tenant_id').primaryKey(),
+    name: text('name').notNull(),
+    createdAt: ts('created_at').notNull().defaultNow(),
+  },
+  () => [tenantIsolationPolicy()],
+);
 
 export const users = identity.table(
   'users',

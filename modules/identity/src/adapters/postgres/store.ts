@@ -1,10 +1,5 @@
 import { and, arrayContains, asc, desc, eq, gt, isNull, lt, sql } from 'drizzle-orm';
-import {
-  createOutbox,
-  rowsOf,
-  type Database,
-  type Tx,
-} from '@stratum/platform';
+import { createOutbox, rowsOf, type Database, type Tx } from '@stratum/platform';
 import { raise, type Role } from '../../contract.ts';
 import type {
   DeviceRecord,
@@ -31,8 +26,15 @@ const toDevice = (r: DeviceRow): DeviceRecord => ({
 
 function isUniqueViolation(err: unknown, constraint: string): boolean {
   // drizzle wraps driver errors; the Postgres error is the cause.
-  for (let e = err as { code?: string; constraint?: string; cause?: unknown } | undefined; e; e = e.cause as typeof e) {
-    if (e.code === '23505' && (e.constraint === constraint || String((e as Error).message).includes(constraint))) {
+  for (
+    let e = err as { code?: string; constraint?: string; cause?: unknown } | undefined;
+    e;
+    e = e.cause as typeof e
+  ) {
+    if (
+      e.code === '23505' &&
+      (e.constraint === constraint || String((e as Error).message).includes(constraint))
+    ) {
       return true;
     }
   }
@@ -68,7 +70,10 @@ function repository(tx: Tx, tenantId: string, wakeRelay: () => void): IdentityRe
       return row && toUser(row);
     },
     async findUserByEmail(email) {
-      const [row] = await tx.select().from(users).where(sql`lower(${users.email}) = lower(${email})`);
+      const [row] = await tx
+        .select()
+        .from(users)
+        .where(sql`lower(${users.email}) = lower(${email})`);
       return row && toUser(row);
     },
     async listUsers(query, after) {
@@ -120,7 +125,9 @@ function repository(tx: Tx, tenantId: string, wakeRelay: () => void): IdentityRe
         .where(
           and(
             isNull(sessions.revokedAt),
-            'sessionId' in filter ? eq(sessions.id, filter.sessionId) : eq(sessions.userId, filter.userId),
+            'sessionId' in filter
+              ? eq(sessions.id, filter.sessionId)
+              : eq(sessions.userId, filter.userId),
           ),
         )
         .returning({ id: sessions.id });
@@ -131,7 +138,10 @@ function repository(tx: Tx, tenantId: string, wakeRelay: () => void): IdentityRe
       await tx.insert(refreshTokens).values({ ...t, tenantId });
     },
     async findRefreshToken(tokenHash) {
-      const [row] = await tx.select().from(refreshTokens).where(eq(refreshTokens.tokenHash, tokenHash));
+      const [row] = await tx
+        .select()
+        .from(refreshTokens)
+        .where(eq(refreshTokens.tokenHash, tokenHash));
       return row;
     },
     async markRefreshTokenUsed(id) {
@@ -186,7 +196,8 @@ async function lookup(database: Database, fn: string, key: string): Promise<stri
 
 export function pgIdentityStore(database: Database, wakeRelay: () => void): IdentityStore {
   return {
-    inTenant: (tenantId, fn) => database.transaction((tx) => fn(repository(tx, tenantId, wakeRelay)), { tenantId }),
+    inTenant: (tenantId, fn) =>
+      database.transaction((tx) => fn(repository(tx, tenantId, wakeRelay)), { tenantId }),
     tenantOfEmail: (email) => lookup(database, 'tenant_of_email', email),
     tenantOfRefreshToken: (hash) => lookup(database, 'tenant_of_refresh_token', hash),
     tenantOfDeviceToken: (hash) => lookup(database, 'tenant_of_device_token', hash),
@@ -208,7 +219,9 @@ export function pgKeyStore(database: Database): KeyStore {
       }));
     },
     async insert(key) {
-      await db.insert(signingKeys).values({ kid: key.kid, publicJwk: key.publicJwk, privateJwk: key.privateJwk });
+      await db
+        .insert(signingKeys)
+        .values({ kid: key.kid, publicJwk: key.publicJwk, privateJwk: key.privateJwk });
     },
     async retireAllExcept(keepKid, expiresAt) {
       await db
