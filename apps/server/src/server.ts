@@ -7,10 +7,13 @@ import {
   inMemoryRateLimiter,
   inMemorySessionRevocations,
   inProcessEventBus,
+  lruCache,
   openDatabase,
   registerHealth,
   type Lifecycle,
   type Logger,
+  type ModuleDeps,
+  type ModuleInstance,
   type ModuleManifest,
   type OutboxRelay,
 } from '@stratum/platform';
@@ -58,14 +61,20 @@ export async function buildServer(config: ServerConfig, options: BuildOptions = 
   );
 
   const bus = inProcessEventBus(logger);
+  const cache = lruCache({ max: 10_000 });
   // Modules are built before the relay that serves their outboxes; this is how they reach it.
   const relayRef: { current?: OutboxRelay } = {};
   const wakeRelay = () => relayRef.current?.wake();
-  const identity = await createIdentityModule({
+  const depsOf = (module: string): ModuleDeps => ({
     database,
     bus,
-    logger: logger.child({ module: 'identity' }),
+    logger: logger.child({ module }),
     wakeRelay,
+  });
+
+  // Modules, in dependency order: a module may take another's API (through its own port).
+  const identity = await createIdentityModule({
+    ...depsOf('identity'),
     limiter: inMemoryRateLimiter(),
     revocations: inMemorySessionRevocations(),
     permissions: permissionCatalog(manifests),
@@ -85,7 +94,7 @@ export async function buildServer(config: ServerConfig, options: BuildOptions = 
       },
     },
   });
-  const modules = [identity];
+  const modules: ModuleInstance[] = [identity];
 
   const relay = createOutboxRelay({
     database,
@@ -113,7 +122,7 @@ export async function buildServer(config: ServerConfig, options: BuildOptions = 
     logger,
     closeServer: () => app.close(),
     forceCloseServer: () => app.server.closeAllConnections(),
-    drainers: [() => relay.drain()],
+    drainers: [...modules.flatMap((m) => (m.stop ? [() => m.stop!()] : [])), () => relay.drain()],
     closers: [
       () => Promise.resolve(identity.keys.stop()),
       () => bus.close(),
@@ -138,9 +147,12 @@ export async function buildServer(config: ServerConfig, options: BuildOptions = 
     lifecycle,
     identity,
     logger,
-    /** Starts background work (the outbox relay). */
+    cache,
+    modules,
+    /** Starts background work: the outbox relay and each module's workers. */
     start() {
       relay.start();
+      for (const m of modules) m.start?.();
     },
   };
 }

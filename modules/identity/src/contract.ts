@@ -29,7 +29,6 @@ export const identityErrors = defineErrors({
   'cannot-deactivate-self': 'conflict',
   'user-not-found': 'not-found',
   'device-not-found': 'not-found',
-  'invalid-cursor': 'invalid',
 });
 export type IdentityErrorCode = keyof typeof identityErrors.codes;
 export const raise: Raise<IdentityErrorCode> = identityErrors.raise;

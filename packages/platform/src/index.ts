@@ -22,3 +22,6 @@ export * from './messaging/relay.ts';
 export * from './auth/passwords.ts';
 export * from './auth/tokens.ts';
 export * from './auth/rate-limit.ts';
+export * from './cache.ts';
+export * from './audit.ts';
+export * from './pagination.ts';

@@ -1,9 +1,19 @@
+import type { Actor } from './context.ts';
 import type { Database } from './db/database.ts';
 import type { OutboxTable } from './db/tables.ts';
 import type { MigrationSet } from './db/types.ts';
 import type { StratumApp } from './http/app.ts';
 import type { Logger } from './logger.ts';
 import type { EventBus, Subscription } from './messaging/bus.ts';
+
+/**
+ * Who is calling a module's API: the tenant and the acting user (or service).
+ * Every command and query of a module contract takes one.
+ */
+export interface CallContext {
+  readonly tenantId: string;
+  readonly actor: Actor;
+}
 
 /** What the composition root knows about a module before any database exists. */
 export interface ModuleManifest {
@@ -28,4 +38,8 @@ export interface ModuleInstance {
   readonly outbox?: OutboxTable;
   readonly subscriptions?: readonly Subscription[];
   registerRoutes(app: StratumApp): Promise<void> | void;
+  /** Starts background work (e.g. an expiry sweeper) once the server listens. */
+  start?(): void;
+  /** Stops background work during shutdown. */
+  stop?(): Promise<void>;
 }

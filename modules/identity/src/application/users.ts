@@ -1,20 +1,10 @@
-import { hashSecret, newId } from '@stratum/platform';
+import { decodeCursor, hashSecret, invalidCursor, isUuid, newId, toPage } from '@stratum/platform';
 import { raise, identityEvents, type Caller, type IdentityApi, type Role } from '../contract.ts';
 import { canAssignRoles, canManageUser, removesLastOwner } from '../domain/roles.ts';
 import type { IdentityDeps } from './deps.ts';
 import type { IdentityRepository, UserPatch, UserRecord } from './ports.ts';
 import { revokeAccess } from './sessions.ts';
 import { toUserView } from './views.ts';
-
-function encodeCursor(user: UserRecord): string {
-  return Buffer.from(user.id).toString('base64url');
-}
-
-function decodeCursor(cursor: string): string {
-  const id = Buffer.from(cursor, 'base64url').toString();
-  if (!/^[\da-f-]{36}$/.test(id)) raise('invalid-cursor', 'The cursor is not one this API issued.');
-  return id;
-}
 
 async function manageable(
   repo: IdentityRepository,
@@ -32,14 +22,10 @@ async function manageable(
 export function listUsers(deps: IdentityDeps): IdentityApi['listUsers'] {
   return (caller, query) =>
     deps.store.inTenant(caller.tenantId, async (repo) => {
-      const after = query.cursor ? decodeCursor(query.cursor) : undefined;
+      const after = query.cursor ? String(decodeCursor(query.cursor, 1)[0]) : undefined;
+      if (after !== undefined && !isUuid(after)) throw invalidCursor();
       const rows = await repo.listUsers({ ...query, limit: query.limit + 1 }, after);
-      const items = rows.slice(0, query.limit);
-      const last = items.at(-1);
-      return {
-        items: items.map(toUserView),
-        nextCursor: rows.length > query.limit && last ? encodeCursor(last) : null,
-      };
+      return toPage(rows, query.limit, toUserView, (u) => [u.id]);
     });
 }
 

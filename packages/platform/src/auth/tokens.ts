@@ -9,6 +9,7 @@ import {
   type JWK,
   type JWTVerifyGetKey,
 } from 'jose';
+import { LRUCache } from 'lru-cache';
 import { z } from 'zod';
 import { DomainError } from '../errors.ts';
 import type { Authenticator, Principal } from '../http/access.ts';
@@ -104,9 +105,26 @@ export function jwtAuthenticator(options: {
   issuer: string;
   audience: string;
   revocations?: SessionRevocations;
+  /** Verified tokens remembered (until they expire) to skip signature checks; 0 turns it off. */
+  cacheSize?: number;
 }): Authenticator {
+  // A terminal sends the same token for 15 minutes; verifying its signature
+  // once is enough. Revocation is still checked on every request.
+  const verified =
+    options.cacheSize === 0
+      ? undefined
+      : new LRUCache<string, { principal: Principal; sessionId: string }>({
+          max: options.cacheSize ?? 10_000,
+        });
   return {
     async authenticate(bearer): Promise<Principal> {
+      const hit = verified?.get(bearer);
+      if (hit) {
+        if (options.revocations && (await options.revocations.isRevoked(hit.sessionId))) {
+          throw invalidToken('The session has ended.', 'session-revoked');
+        }
+        return hit.principal;
+      }
       let payload: unknown;
       try {
         ({ payload } = await jwtVerify(bearer, options.keys, {
@@ -126,7 +144,7 @@ export function jwtAuthenticator(options: {
       if (options.revocations && (await options.revocations.isRevoked(c.sid))) {
         throw invalidToken('The session has ended.', 'session-revoked');
       }
-      return {
+      const principal: Principal = {
         tenantId: c.tid,
         actor: {
           kind: c.act,
@@ -137,6 +155,10 @@ export function jwtAuthenticator(options: {
           sessionId: c.sid,
         },
       };
+      const exp = (payload as { exp?: unknown }).exp;
+      const ttl = typeof exp === 'number' ? exp * 1000 - Date.now() : 0;
+      if (verified && ttl > 0) verified.set(bearer, { principal, sessionId: c.sid }, { ttl });
+      return principal;
     },
   };
 }

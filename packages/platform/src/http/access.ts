@@ -51,6 +51,12 @@ export function hasPermission(actor: Actor, permission: string): boolean {
   return actor.permissions.includes(permission);
 }
 
+/** The call context (tenant + actor) of an authenticated route, for a module API. */
+export function callContextOf(request: FastifyRequest): { tenantId: string; actor: Actor } {
+  const { tenantId, actor } = principalOf(request);
+  return { tenantId, actor };
+}
+
 /** The principal of an authenticated route; throws if the route was public. */
 export function principalOf(request: FastifyRequest): Principal {
   if (!request.principal) throw authErrors.missing();
