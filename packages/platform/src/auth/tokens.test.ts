@@ -375,3 +375,34 @@ describe('opaque tokens', () => {
     expect(hashOpaqueToken('abc')).toBe('ungWv48Bz-pBQUDeXa4iI7ADYaOWF3qctBD_YfIAFa0');
   });
 });
+
+describe('jwtAuthenticator verification cache', () => {
+  it('still refuses a remembered token once its session is revoked', async () => {
+    const key = await generateSigningKey('cache-kid');
+    const settings = { issuer: 'stratum', audience: 'stratum-api', accessTtlSeconds: 900 };
+    const { token } = await signAccessToken(
+      key,
+      {
+        sub: 'u1',
+        tid: '01900000-0000-7000-8000-000000000001',
+        roles: [],
+        perms: [],
+        stores: ['*'],
+        sid: 's-cached',
+        act: 'user',
+      },
+      settings,
+    );
+    const revocations = inMemorySessionRevocations();
+    const auth = jwtAuthenticator({
+      keys: createLocalJWKSet({ keys: [key.publicJwk] }),
+      issuer: settings.issuer,
+      audience: settings.audience,
+      revocations,
+    });
+    expect((await auth.authenticate(token)).actor.sessionId).toBe('s-cached');
+    expect((await auth.authenticate(token)).actor.id).toBe('u1');
+    await revocations.revoke('s-cached', Date.now() + 60_000);
+    await expect(auth.authenticate(token)).rejects.toMatchObject({ code: 'session-revoked' });
+  });
+});

@@ -1,0 +1,101 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { demoAccounts } from '../../apps/server/src/seed/demo-data.ts';
+import { load, type LoadResult } from '../lib/load.ts';
+import { startProcess } from '../lib/process.ts';
+import type { BenchOptions } from '../run.ts';
+
+async function json<T>(response: Response): Promise<T> {
+  if (!response.ok) throw new Error(`${response.url}: ${response.status} ${await response.text()}`);
+  return (await response.json()) as T;
+}
+
+/**
+ * Many terminals fetching the seeded store's menu, with and without
+ * If-None-Match, against a bare Fastify route measured in the same run.
+ */
+export async function menuScenario(options: BenchOptions): Promise<Record<string, unknown>> {
+  const { connections, durationSeconds, log } = options;
+  const measure = async (
+    label: string,
+    url: string,
+    extra: Partial<Parameters<typeof load>[0]> = {},
+  ) => {
+    await load({ url, connections, durationSeconds: 2, ...extra }); // warm-up
+    const result = await load({ url, connections, durationSeconds, ...extra });
+    log(
+      `${label}: ${result.rps} req/s, p99 ${result.p99_ms} ms, failures ${result.non_2xx + result.errors}`,
+    );
+    if (result.non_2xx + result.errors + result.timeouts > 0) {
+      throw new Error(`${label}: ${result.non_2xx} unexpected statuses, ${result.errors} errors`);
+    }
+    return result;
+  };
+
+  log('calibrating: bare Fastify hello-world');
+  const hello = await startProcess('bench/hello-server.ts', [], {}, /listening (http:\/\/\S+)/);
+  let helloResult: LoadResult;
+  try {
+    helloResult = await measure('hello', `${hello.match[1]}/hello`);
+  } finally {
+    await hello.stop();
+  }
+
+  const dataDir = mkdtempSync(join(tmpdir(), 'stratum-bench-'));
+  log('starting Stratum (embedded) with the demo data');
+  const server = await startProcess(
+    'apps/server/src/main.ts',
+    ['--seed'],
+    { PORT: '0', STRATUM_DATA_DIR: dataDir, LOG_LEVEL: 'warn', NODE_ENV: 'production' },
+    /API\s+(http:\/\/\S+)\/api\/v1/,
+  );
+  try {
+    const base = server.match[1]!;
+    const { accessToken } = await json<{ accessToken: string }>(
+      await fetch(`${base}/api/v1/identity/auth/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(demoAccounts.cashier),
+      }),
+    );
+    const auth = { authorization: `Bearer ${accessToken}` };
+    const stores = await json<{ items: { id: string; name: string }[] }>(
+      await fetch(`${base}/api/v1/store-ops/stores`, { headers: auth }),
+    );
+    const store = stores.items[0];
+    if (!store) throw new Error('the demo data has no store');
+    const menuUrl = `${base}/api/v1/catalog/stores/${store.id}/menu`;
+    const first = await fetch(menuUrl, { headers: auth });
+    const body = await first.text();
+    const etag = first.headers.get('etag');
+    if (first.status !== 200 || !etag)
+      throw new Error(`menu: ${first.status} ${body.slice(0, 200)}`);
+    log(`menu of "${store.name}": ${body.length} bytes, ETag ${etag}`);
+
+    const menu = await measure('menu', menuUrl, { headers: auth });
+    const notModified = await measure('menu 304', menuUrl, {
+      headers: { ...auth, 'if-none-match': etag },
+      expectStatus: 304,
+    });
+    const ratio = (x: number) => Math.round((x / helloResult.rps) * 1000) / 1000;
+    return {
+      connections,
+      duration_s: durationSeconds,
+      server_log_level: 'warn',
+      menu_bytes: body.length,
+      hello_rps: helloResult.rps,
+      hello_p99_ms: helloResult.p99_ms,
+      menu_rps: menu.rps,
+      menu_p50_ms: menu.p50_ms,
+      menu_p99_ms: menu.p99_ms,
+      menu_304_rps: notModified.rps,
+      menu_304_p99_ms: notModified.p99_ms,
+      menu_vs_hello: ratio(menu.rps),
+      menu_304_vs_hello: ratio(notModified.rps),
+    };
+  } finally {
+    await server.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
