@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { demoAccounts } from '../../apps/server/src/seed/demo-data.ts';
-import { load, type LoadResult } from '../lib/load.ts';
+import { load, loadTool, type LoadResult } from '../lib/load.ts';
 import { startProcess } from '../lib/process.ts';
 import type { BenchOptions } from '../run.ts';
 
@@ -80,6 +80,7 @@ export async function menuScenario(options: BenchOptions): Promise<Record<string
     });
     const ratio = (x: number) => Math.round((x / helloResult.rps) * 1000) / 1000;
     return {
+      load_tool: loadTool,
       connections,
       duration_s: durationSeconds,
       server_log_level: 'warn',

@@ -3,6 +3,8 @@ import { performance } from 'node:perf_hooks';
 import { ConfigError } from '@stratum/platform';
 import { loadServerConfig } from './config.ts';
 import { buildServer } from './server.ts';
+import { demoAccounts } from './seed/demo-data.ts';
+import { seedDemo } from './seed/seed.ts';
 
 let config;
 try {
@@ -17,8 +19,12 @@ try {
 
 const server = await buildServer(config);
 server.lifecycle.installSignalHandlers();
-const address = await server.app.listen({ host: config.HOST, port: config.PORT });
 server.start();
+// `npm start -- --seed`: create the demo café first (once; later starts skip it).
+const seeded = process.argv.includes('--seed')
+  ? await seedDemo(server, (m) => process.stdout.write(`  seed: ${m}\n`))
+  : undefined;
+const address = await server.app.listen({ host: config.HOST, port: config.PORT });
 const url = address.replace('[::1]', 'localhost').replace('127.0.0.1', 'localhost');
 const shape = config.DATABASE_URL ? 'PostgreSQL' : 'embedded PGlite';
 server.logger.info(
@@ -37,6 +43,11 @@ process.stdout.write(
     `  API   ${url}/api/v1`,
     `  Docs  ${url}/docs`,
     `  Data  ${server.location}`,
+    ...(seeded
+      ? [
+          `  Demo  ${demoAccounts.owner.email} / "${demoAccounts.owner.password}" (also manager@, cashier@)`,
+        ]
+      : []),
     '  Stop with Ctrl-C',
     '',
   ].join('\n') + '\n',

@@ -18,10 +18,18 @@ import {
   type OutboxRelay,
 } from '@stratum/platform';
 import { createIdentityModule, identityManifest } from '@stratum/identity';
+import { createStoreOpsModule, storeOpsManifest } from '@stratum/store-ops';
+import { catalogManifest, createCatalogModule } from '@stratum/catalog';
+import { createInventoryModule, inventoryManifest } from '@stratum/inventory';
 import type { ServerConfig } from './config.ts';
 
 /** Every module this server can host, in mount order. */
-export const manifests: readonly ModuleManifest[] = [identityManifest];
+export const manifests: readonly ModuleManifest[] = [
+  identityManifest,
+  storeOpsManifest,
+  catalogManifest,
+  inventoryManifest,
+];
 
 /** Permission → roles, merged from every module's manifest. */
 export function permissionCatalog(
@@ -94,7 +102,20 @@ export async function buildServer(config: ServerConfig, options: BuildOptions = 
       },
     },
   });
+  const storeOps = createStoreOpsModule(depsOf('store-ops'));
   const modules: ModuleInstance[] = [identity];
+  modules.push(storeOps);
+  const catalog = createCatalogModule({
+    ...depsOf('catalog'),
+    cache,
+    storeDirectory: storeOps.api,
+  });
+  modules.push(catalog);
+  const inventory = createInventoryModule({
+    ...depsOf('inventory'),
+    storeDirectory: storeOps.api,
+  });
+  modules.push(inventory);
 
   const relay = createOutboxRelay({
     database,
@@ -146,6 +167,9 @@ export async function buildServer(config: ServerConfig, options: BuildOptions = 
     bus,
     lifecycle,
     identity,
+    storeOps,
+    catalog,
+    inventory,
     logger,
     cache,
     modules,

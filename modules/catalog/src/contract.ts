@@ -1,5 +1,10 @@
 import { z } from 'zod';
-import { defineEvent } from '@stratum/platform';
+import { defineErrors, defineEvent, type Raise } from '@stratum/platform';
+
+export * from './contract/inputs.ts';
+export * from './contract/views.ts';
+export * from './contract/menu.ts';
+export type { CatalogApi, Page } from './contract/api.ts';
 
 /**
  * Integration events of the catalog. Prices are integer minor units of the
@@ -62,4 +67,53 @@ export const catalogEvents = {
     }),
   ),
   itemArchived: defineEvent('catalog.item-archived', 1, z.object({ itemId: z.uuid() })),
+  /** A variant's name, SKU or barcode changed (its price changes by price-changed). */
+  variantUpdated: defineEvent(
+    'catalog.variant-updated',
+    1,
+    variantPayload.extend({ itemId: z.uuid() }),
+  ),
+  /**
+   * Once per committed catalog change of any kind, with the tenant's new
+   * catalog version: caches of catalog reads are keyed by it.
+   */
+  catalogChanged: defineEvent(
+    'catalog.catalog-changed',
+    1,
+    z.object({ version: z.number().int().positive() }),
+  ),
 } as const;
+
+/** Permissions the catalog checks, and the roles that hold them by default. */
+export const catalogPermissions = {
+  /** Everyone at a till or in the kitchen reads the menu. */
+  'catalog:read': ['owner', 'manager', 'cashier', 'kitchen'],
+  'catalog:write': ['owner', 'manager'],
+  /** Base prices, store prices and modifier price deltas (audited). */
+  'prices:write': ['owner', 'manager'],
+} as const satisfies Record<string, readonly string[]>;
+
+export const catalogErrors = defineErrors({
+  'category-not-found': 'not-found',
+  'item-not-found': 'not-found',
+  'variant-not-found': 'not-found',
+  'modifier-group-not-found': 'not-found',
+  'modifier-option-not-found': 'not-found',
+  'tax-rate-not-found': 'not-found',
+  'store-not-found': 'not-found',
+  'store-not-allowed': 'forbidden',
+  'duplicate-reference': 'invalid',
+  'sku-taken': 'conflict',
+  'barcode-taken': 'conflict',
+  'item-archived': 'conflict',
+  'category-not-empty': 'conflict',
+  'tax-rate-in-use': 'conflict',
+  'category-order-mismatch': 'unprocessable',
+  'invalid-modifier-bounds': 'unprocessable',
+  'tax-rate-inactive': 'unprocessable',
+  'invalid-until': 'unprocessable',
+  'item-not-sellable': 'unprocessable',
+  'invalid-selection': 'unprocessable',
+});
+export type CatalogErrorCode = keyof typeof catalogErrors.codes;
+export const raise: Raise<CatalogErrorCode> = catalogErrors.raise;

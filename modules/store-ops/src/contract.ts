@@ -1,37 +1,85 @@
 import { z } from 'zod';
-import { defineEvent, type CallContext } from '@stratum/platform';
+import { defineErrors, defineEvent, type CallContext, type Raise } from '@stratum/platform';
+import { currencyCode, storeView } from './contract/stores.ts';
+import type {
+  CreateStoreInput,
+  ListStoresQuery,
+  Page,
+  StoreView,
+  UpdateStoreInput,
+} from './contract/stores.ts';
+import type {
+  CreateRegisterInput,
+  CreateSectionInput,
+  CreateTableInput,
+  ListRegistersQuery,
+  ListTablesQuery,
+  RegisterView,
+  SectionView,
+  TableView,
+  UpdateRegisterInput,
+  UpdateSectionInput,
+  UpdateTableInput,
+} from './contract/registers.ts';
+import type {
+  AllocateReceiptNumberOptions,
+  CashMovementInput,
+  CloseDrawerInput,
+  DrawerMovementView,
+  DrawerSessionView,
+  ListDrawerSessionsQuery,
+  ListMovementsQuery,
+  OpenDrawerInput,
+  ReceiptNumberView,
+  RecordDrawerMovementInput,
+  XReport,
+  ZReport,
+} from './contract/drawers.ts';
 
-/** What happens when a sale would take stock below zero (per store). */
-export const oversellPolicy = z.enum(['block', 'warn', 'allow-with-alert']);
-export type OversellPolicy = z.infer<typeof oversellPolicy>;
+export * from './contract/stores.ts';
+export * from './contract/registers.ts';
+export * from './contract/drawers.ts';
 
-/** Whether taxes are rounded per line or once per order (per store). */
-export const taxRounding = z.enum(['per-line', 'per-order']);
+/**
+ * Permissions store-ops checks at its HTTP edge, and the roles holding them.
+ * A cashier runs a drawer (open, cash in/out, X report, receipt numbers) but
+ * only a manager or owner may close it with a Z report.
+ */
+export const storeOpsPermissions = {
+  'stores:read': ['owner', 'manager', 'cashier', 'kitchen'],
+  'stores:write': ['owner', 'manager'],
+  'drawers:operate': ['owner', 'manager', 'cashier'],
+  'drawers:close': ['owner', 'manager'],
+  /** Posting sales and refunds by hand; payments posts them in-process. */
+  'drawers:record-sales': ['owner', 'manager'],
+  'receipts:issue': ['owner', 'manager', 'cashier'],
+} as const satisfies Record<string, readonly string[]>;
 
-export const currencyCode = z.string().regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code such as EUR');
-
-/** A store as other modules see it. */
-export const storeView = z.object({
-  id: z.uuid(),
-  name: z.string(),
-  timezone: z.string(),
-  currency: currencyCode,
-  address: z
-    .object({
-      line1: z.string(),
-      line2: z.string().nullable(),
-      city: z.string(),
-      postalCode: z.string(),
-      country: z.string().length(2),
-    })
-    .nullable(),
-  taxInclusive: z.boolean(),
-  taxRounding,
-  oversellPolicy,
-  status: z.enum(['active', 'archived']),
-  createdAt: z.iso.datetime(),
+export const storeOpsErrors = defineErrors({
+  'store-not-found': 'not-found',
+  'store-archived': 'conflict',
+  'store-not-allowed': 'forbidden',
+  'store-has-open-drawers': 'conflict',
+  'register-not-found': 'not-found',
+  'register-deactivated': 'conflict',
+  'register-has-open-drawer': 'conflict',
+  'register-name-taken': 'conflict',
+  'device-already-linked': 'conflict',
+  'section-not-found': 'not-found',
+  'section-name-taken': 'conflict',
+  'section-in-use': 'conflict',
+  'table-not-found': 'not-found',
+  'table-name-taken': 'conflict',
+  'drawer-not-found': 'not-found',
+  'drawer-already-open': 'conflict',
+  'drawer-not-open': 'conflict',
+  'insufficient-cash': 'unprocessable',
+  'reason-required': 'unprocessable',
+  'movement-reference-conflict': 'conflict',
+  'z-report-not-found': 'not-found',
 });
-export type StoreView = z.infer<typeof storeView>;
+export type StoreOpsErrorCode = keyof typeof storeOpsErrors.codes;
+export const raise: Raise<StoreOpsErrorCode> = storeOpsErrors.raise;
 
 /**
  * The part of store-ops' API other modules call (catalog for time zones and
@@ -59,3 +107,99 @@ export const storeOpsEvents = {
     }),
   ),
 } as const;
+
+/**
+ * Store-ops' whole API: what the HTTP adapter binds and what other modules may
+ * call in-process. Permissions are checked at the HTTP edge (see
+ * `storeOpsPermissions`). The use cases check the actor's store scope
+ * (`actor.stores`) for every change made in a store and for registers and
+ * drawers; store settings and floor plans are readable tenant-wide (transfers
+ * and catalogs need other stores' currency and time zone). Money is integer
+ * minor units of the store's currency.
+ */
+export interface StoreOpsApi extends StoreDirectory {
+  createStore(ctx: CallContext, input: CreateStoreInput): Promise<StoreView>;
+  listStores(ctx: CallContext, query: ListStoresQuery): Promise<Page<StoreView>>;
+  updateStore(ctx: CallContext, storeId: string, input: UpdateStoreInput): Promise<StoreView>;
+  /** Archives a store; rejected with `store-has-open-drawers` while a drawer is open. */
+  archiveStore(ctx: CallContext, storeId: string, reason?: string): Promise<StoreView>;
+
+  createRegister(ctx: CallContext, input: CreateRegisterInput): Promise<RegisterView>;
+  getRegister(ctx: CallContext, registerId: string): Promise<RegisterView>;
+  listRegisters(ctx: CallContext, query: ListRegistersQuery): Promise<Page<RegisterView>>;
+  /** Renames a register or links/unlinks an identity device. */
+  updateRegister(
+    ctx: CallContext,
+    registerId: string,
+    input: UpdateRegisterInput,
+  ): Promise<RegisterView>;
+  deactivateRegister(ctx: CallContext, registerId: string): Promise<RegisterView>;
+
+  createSection(ctx: CallContext, input: CreateSectionInput): Promise<SectionView>;
+  listSections(ctx: CallContext, storeId: string): Promise<SectionView[]>;
+  updateSection(
+    ctx: CallContext,
+    sectionId: string,
+    input: UpdateSectionInput,
+  ): Promise<SectionView>;
+  /** Removes an empty section; `section-in-use` while it still holds tables. */
+  removeSection(ctx: CallContext, sectionId: string): Promise<void>;
+  createTable(ctx: CallContext, input: CreateTableInput): Promise<TableView>;
+  listTables(ctx: CallContext, query: ListTablesQuery): Promise<Page<TableView>>;
+  /** Renames, reseats, moves or (de)activates a table; tables are never deleted. */
+  updateTable(ctx: CallContext, tableId: string, input: UpdateTableInput): Promise<TableView>;
+
+  /** Opens the register's drawer with a counted float; `drawer-already-open` (409) if one is. */
+  openDrawer(
+    ctx: CallContext,
+    registerId: string,
+    input: OpenDrawerInput,
+  ): Promise<DrawerSessionView>;
+  /** The register's open session, or `drawer-not-open`. */
+  currentDrawer(ctx: CallContext, registerId: string): Promise<DrawerSessionView>;
+  getDrawerSession(ctx: CallContext, sessionId: string): Promise<DrawerSessionView>;
+  listDrawerSessions(
+    ctx: CallContext,
+    query: ListDrawerSessionsQuery,
+  ): Promise<Page<DrawerSessionView>>;
+  cashIn(
+    ctx: CallContext,
+    sessionId: string,
+    input: CashMovementInput,
+  ): Promise<DrawerMovementView>;
+  cashOut(
+    ctx: CallContext,
+    sessionId: string,
+    input: CashMovementInput,
+  ): Promise<DrawerMovementView>;
+  /**
+   * Posts a sale or refund to the register's open drawer (payments calls this).
+   * Idempotent on `reference`: the same reference with the same content returns
+   * the first movement; with different content it is `movement-reference-conflict`.
+   */
+  recordDrawerMovement(
+    ctx: CallContext,
+    input: RecordDrawerMovementInput,
+  ): Promise<DrawerMovementView>;
+  listDrawerMovements(
+    ctx: CallContext,
+    sessionId: string,
+    query: ListMovementsQuery,
+  ): Promise<Page<DrawerMovementView>>;
+  /** The running totals of a session (open or closed) without closing it. */
+  xReport(ctx: CallContext, sessionId: string): Promise<XReport>;
+  /** Closes the session with the counted cash; writes the immutable Z report. */
+  closeDrawer(ctx: CallContext, sessionId: string, input: CloseDrawerInput): Promise<ZReport>;
+  getZReport(ctx: CallContext, sessionId: string): Promise<ZReport>;
+
+  /**
+   * The next receipt number of the register: gapless and never repeated. With a
+   * `reference` (e.g. an order id) the call is idempotent: a retry returns the
+   * number already given to that reference instead of using a new one.
+   */
+  allocateReceiptNumber(
+    ctx: CallContext,
+    registerId: string,
+    options?: AllocateReceiptNumberOptions,
+  ): Promise<ReceiptNumberView>;
+}

@@ -17,7 +17,7 @@ export function decodeCursor(cursor: string, arity: number): (string | number)[]
       values.length === arity &&
       values.every((v) => typeof v === 'string' || typeof v === 'number')
     ) {
-      return values as (string | number)[];
+      return values;
     }
   } catch {
     /* falls through to the problem below */

@@ -1,6 +1,6 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import Fastify, { LogController, type FastifyRequest } from 'fastify';
-import helmet from '@fastify/helmet';
+import helmet from 'helmet';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import {
@@ -45,7 +45,7 @@ function incomingRequestId(request: { headers: Record<string, unknown> }): strin
 function traceIdOf(request: FastifyRequest): string {
   const header = request.headers.traceparent;
   const match = typeof header === 'string' ? traceparentPattern.exec(header) : null;
-  return match?.[1] ?? randomBytes(16).toString('hex');
+  return match?.[1] ?? randomUUID().replaceAll('-', '');
 }
 
 /**
@@ -167,16 +167,20 @@ export async function createHttpApp(options: HttpAppOptions) {
     ),
   );
 
-  await app.register(helmet, {
-    // The API answers JSON; the docs page needs its own scripts and styles.
+  // Security headers from helmet, built once (the Fastify wrapper rebuilds them per request).
+  const securityHeaders = helmet({
     contentSecurityPolicy: {
       directives: {
         defaultSrc: ["'self'"],
         scriptSrc: ["'self'"],
+        // The docs page needs its inline styles.
         styleSrc: ["'self'", "'unsafe-inline'"],
         imgSrc: ["'self'", 'data:'],
       },
     },
+  });
+  app.addHook('onRequest', (request, reply, done) => {
+    securityHeaders(request.raw, reply.raw, (err?: unknown) => done(err as Error | undefined));
   });
 
   if (options.openapi) {

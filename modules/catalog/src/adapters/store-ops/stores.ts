@@ -1,0 +1,26 @@
+import { DomainError } from '@stratum/platform';
+import type { StoreDirectory } from '@stratum/store-ops/contract';
+import { raise } from '../../contract.ts';
+import type { Stores } from '../../application/ports.ts';
+
+/** The catalog's Stores port on store-ops' contract (in process or remote alike). */
+export function storeOpsStores(directory: StoreDirectory): Stores {
+  return {
+    async get(ctx, storeId) {
+      try {
+        const store = await directory.getStore(ctx, storeId);
+        return {
+          id: store.id,
+          currency: store.currency,
+          taxInclusive: store.taxInclusive,
+          timezone: store.timezone,
+        };
+      } catch (err) {
+        if (err instanceof DomainError && err.code === 'store-not-found') {
+          raise('store-not-found', 'No such store.');
+        }
+        throw err;
+      }
+    },
+  };
+}

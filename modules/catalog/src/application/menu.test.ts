@@ -1,0 +1,167 @@
+import { describe, expect, it } from 'vitest';
+import { lruCache, type Actor, type CallContext } from '@stratum/platform';
+import { menuDocument } from '../contract.ts';
+import { defaultSettings, type CatalogDeps } from './deps.ts';
+import { menuInvalidation, readMenu } from './menu.ts';
+import type { CatalogStore, MenuSnapshot, MenuSource, MenuStore, Stores } from './ports.ts';
+
+const tenant = '01900000-0000-7000-8000-0000000000aa';
+const storeA = '01900000-0000-7000-8000-0000000000a1';
+const storeB = '01900000-0000-7000-8000-0000000000b2';
+const itemId = '01900000-0000-7000-8000-000000000010';
+const variantId = '01900000-0000-7000-8000-000000000020';
+
+const actor = (stores: string[] = ['*']): Actor => ({
+  kind: 'user',
+  id: 'u1',
+  roles: ['cashier'],
+  permissions: ['catalog:read'],
+  stores,
+});
+const ctx: CallContext = { tenantId: tenant, actor: actor() };
+
+/** A catalog of one burger whose price and 86s the test changes directly. */
+function fakeCatalog() {
+  const state = {
+    version: 1,
+    priceMinor: 900,
+    until: undefined as number | null | undefined,
+    loads: 0,
+    versionLoads: 0,
+  };
+  const menus: MenuSource = {
+    async version() {
+      state.versionLoads += 1;
+      return state.version;
+    },
+    async snapshot(): Promise<MenuSnapshot> {
+      state.loads += 1;
+      // Let concurrent readers pile up behind this load.
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      return {
+        version: state.version,
+        categories: [],
+        items: [
+          {
+            id: itemId,
+            categoryId: null,
+            name: 'Burger',
+            kind: 'menu',
+            description: null,
+            imageUrl: null,
+            kitchenStation: null,
+          },
+        ],
+        variants: [
+          {
+            id: variantId,
+            itemId,
+            name: 'Regular',
+            sku: null,
+            barcode: null,
+            priceMinor: state.priceMinor,
+            position: 0,
+          },
+        ],
+        overrides: [],
+        unavailable: state.until === undefined ? [] : [{ itemId, until: state.until }],
+        itemGroups: [],
+        groups: [],
+        options: [],
+        itemTaxRates: [],
+        taxRates: [],
+      };
+    },
+  };
+  const store = (id: string): MenuStore => ({
+    id,
+    currency: 'EUR',
+    taxInclusive: true,
+    timezone: 'Europe/Berlin',
+  });
+  const stores: Stores = { get: async (_ctx, id) => store(id) };
+  return { state, menus, stores };
+}
+
+function setup() {
+  const fake = fakeCatalog();
+  const clock = { ms: Date.parse('2026-06-01T12:00:00Z'), now: () => new Date(clock.ms) };
+  const deps: CatalogDeps = {
+    store: {} as CatalogStore,
+    menus: fake.menus,
+    stores: fake.stores,
+    cache: lruCache(),
+    clock,
+    settings: defaultSettings,
+  };
+  return { ...fake, clock, deps, menu: readMenu(deps), invalidate: menuInvalidation(deps) };
+}
+
+describe('the menu read path', () => {
+  it('builds a menu once however many readers miss the cache at the same time', async () => {
+    const { menu, state } = setup();
+    const results = await Promise.all(Array.from({ length: 25 }, () => menu(ctx, storeA)));
+    expect(state.loads).toBe(1);
+    expect(state.versionLoads).toBe(1);
+    expect(new Set(results.map((r) => r.etag)).size).toBe(1);
+  });
+
+  it('serves the cached serialised document without loading again', async () => {
+    const { menu, state } = setup();
+    const first = await menu(ctx, storeA);
+    const second = await menu(ctx, storeA);
+    expect(second).toBe(first);
+    expect(state.loads).toBe(1);
+    expect(menuDocument.parse(JSON.parse(first.json)).catalogVersion).toBe(1);
+  });
+
+  it('keeps serving the cached version until a catalog event invalidates it', async () => {
+    const { menu, state, invalidate } = setup();
+    const before = await menu(ctx, storeA);
+    state.version = 2;
+    state.priceMinor = 950;
+    expect((await menu(ctx, storeA)).etag).toBe(before.etag);
+
+    await invalidate.catalogChanged(tenant);
+    const after = await menu(ctx, storeA);
+    expect(after.etag).not.toBe(before.etag);
+    expect(JSON.parse(after.json).uncategorized[0].variants[0].priceMinor).toBe(950);
+  });
+
+  it('gives each store its own entry and tag', async () => {
+    const { menu, state } = setup();
+    const a = await menu(ctx, storeA);
+    const b = await menu(ctx, storeB);
+    expect(state.loads).toBe(2);
+    expect(a.etag).not.toBe(b.etag);
+  });
+
+  it('rebuilds a store’s menu at the same version when the store itself changes', async () => {
+    const { menu, state, invalidate } = setup();
+    await menu(ctx, storeA);
+    await invalidate.storeChanged(tenant, storeA);
+    await menu(ctx, storeA);
+    expect(state.loads).toBe(2);
+  });
+
+  it('stops serving an 86 once it runs out, with a new tag, though no write happened', async () => {
+    const { menu, state, clock } = setup();
+    state.until = clock.ms + 60_000;
+    const during = await menu(ctx, storeA);
+    expect(JSON.parse(during.json).uncategorized[0].available).toBe(false);
+
+    clock.ms += 60_000;
+    const after = await menu(ctx, storeA);
+    expect(JSON.parse(after.json).uncategorized[0].available).toBe(true);
+    expect(after.etag).not.toBe(during.etag);
+    expect(state.loads).toBe(2);
+  });
+
+  it('refuses staff scoped to other stores, before touching the cache', async () => {
+    const { menu, state } = setup();
+    await expect(menu({ tenantId: tenant, actor: actor([storeB]) }, storeA)).rejects.toMatchObject({
+      code: 'store-not-allowed',
+    });
+    expect(state.versionLoads).toBe(0);
+  });
+});

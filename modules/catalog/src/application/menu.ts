@@ -1,0 +1,111 @@
+import { createHash } from 'node:crypto';
+import { promisify } from 'node:util';
+import { brotliCompress, constants, gzip } from 'node:zlib';
+import type { CallContext } from '@stratum/platform';
+import type { CatalogApi, SerializedMenu } from '../contract.ts';
+import { buildMenu } from '../domain/menu.ts';
+import { assertStoreAccess, type CatalogDeps } from './deps.ts';
+
+/**
+ * Cache keys carry the tenant. A menu key also carries the catalog version,
+ * so a write never has to find and delete menus: it makes them unreachable.
+ */
+export const menuKeys = {
+  version: (tenantId: string) => `catalog:version:${tenantId}`,
+  menu: (tenantId: string, storeId: string, version: number) =>
+    `catalog:menu:${tenantId}:${storeId}:${version}`,
+};
+
+export interface MenuEntry extends SerializedMenu {
+  /** Epoch ms when an 86 in the document runs out; the entry is stale from then. */
+  readonly validTo: number | null;
+}
+
+/**
+ * A strong validator: the version it was built from, and a digest of tenant,
+ * store and the exact bytes, so equal tags always mean equal bodies.
+ */
+export function strongEtag(tenantId: string, storeId: string, version: number, json: string) {
+  const digest = createHash('sha256')
+    .update(`${tenantId}\n${storeId}\n`)
+    .update(json)
+    .digest('base64url')
+    .slice(0, 22);
+  return `"${version}-${digest}"`;
+}
+
+const brotli = promisify(brotliCompress);
+const gzipped = promisify(gzip);
+
+/**
+ * The same document in each content coding a terminal may accept, compressed
+ * once per build (off the event loop) instead of once per response.
+ */
+async function encode(json: string): Promise<Pick<SerializedMenu, 'br' | 'gzip'>> {
+  const bytes = Buffer.from(json);
+  const [br, gz] = await Promise.all([
+    brotli(bytes, {
+      params: {
+        [constants.BROTLI_PARAM_QUALITY]: 6,
+        [constants.BROTLI_PARAM_SIZE_HINT]: bytes.length,
+      },
+    }),
+    gzipped(bytes, { level: 9 }),
+  ]);
+  return { br, gzip: gz };
+}
+
+/** The tenant's catalog version, cached; concurrent misses share one query. */
+export function catalogVersion(deps: CatalogDeps): (tenantId: string) => Promise<number> {
+  return (tenantId) =>
+    deps.cache.getOrLoad(
+      menuKeys.version(tenantId),
+      () => deps.menus.version(tenantId),
+      deps.settings.versionTtlMs,
+    );
+}
+
+/** Builds and serialises one store's menu: the work a cache miss pays for. */
+export function loadMenu(deps: CatalogDeps) {
+  return async (ctx: CallContext, storeId: string): Promise<MenuEntry> => {
+    const store = await deps.stores.get(ctx, storeId);
+    const snapshot = await deps.menus.snapshot(ctx.tenantId, storeId);
+    const { document, validTo } = buildMenu(snapshot, store, deps.clock.now().getTime());
+    const json = JSON.stringify(document);
+    const etag = strongEtag(ctx.tenantId, storeId, document.catalogVersion, json);
+    return { json, etag, ...(await encode(json)), validTo };
+  };
+}
+
+/**
+ * The POS menu read path (ADR 0010): version from the cache, then the
+ * serialised menu for (tenant, store, version) from the cache; only a miss
+ * builds, and concurrent misses build once.
+ */
+export function readMenu(deps: CatalogDeps): CatalogApi['menu'] {
+  const version = catalogVersion(deps);
+  const load = loadMenu(deps);
+  const ttl = deps.settings.menuTtlMs;
+  return async (ctx, storeId) => {
+    assertStoreAccess(ctx, storeId);
+    const key = menuKeys.menu(ctx.tenantId, storeId, await version(ctx.tenantId));
+    const entry = await deps.cache.getOrLoad(key, () => load(ctx, storeId), ttl);
+    if (entry.validTo === null || entry.validTo > deps.clock.now().getTime()) return entry;
+    // An 86 ran out by itself: no write happened, so the version did not move.
+    await deps.cache.delete(key);
+    return deps.cache.getOrLoad(key, () => load(ctx, storeId), ttl);
+  };
+}
+
+/** What the cache does when the catalog or a store changes (wired to bus events). */
+export function menuInvalidation(deps: CatalogDeps) {
+  const version = catalogVersion(deps);
+  return {
+    /** Any catalog event: the next read takes the tenant's new version. */
+    catalogChanged: (tenantId: string) => deps.cache.delete(menuKeys.version(tenantId)),
+    /** A store's currency, tax mode or zone changed: its menu at this version is stale. */
+    storeChanged: async (tenantId: string, storeId: string) => {
+      await deps.cache.delete(menuKeys.menu(tenantId, storeId, await version(tenantId)));
+    },
+  };
+}

@@ -1,0 +1,84 @@
+import { raise, type CatalogApi } from '../contract.ts';
+import { isUnavailableAt } from '../domain/availability.ts';
+import { checkSelection } from '../domain/modifiers.ts';
+import { effectivePrice, unitPrice } from '../domain/pricing.ts';
+import { assertStoreAccess, type CatalogDeps } from './deps.ts';
+
+const ordered = <T extends { id: string }>(ids: readonly string[], rows: readonly T[]): T[] =>
+  ids.flatMap((id) => rows.filter((r) => r.id === id));
+
+/**
+ * Prices one order line as the store sells it now, for ordering to snapshot:
+ * the variant's store price plus the chosen options, checked against the
+ * item's modifier groups, and the item's active tax rates.
+ */
+export function quoteLine(deps: CatalogDeps): CatalogApi['quoteLine'] {
+  return async (ctx, storeId, input) => {
+    assertStoreAccess(ctx, storeId);
+    await deps.stores.get(ctx, storeId);
+    return deps.store.read(ctx.tenantId, async (repo) => {
+      const variant = await repo.findVariant(input.variantId);
+      if (!variant) raise('variant-not-found', 'No such variant.');
+      const item = await repo.findItem(variant.itemId);
+      if (!item || item.archivedAt || item.kind === 'ingredient') {
+        raise('item-not-sellable', 'Archived items and ingredients are not sold.');
+      }
+      const override = await repo.findOverride(storeId, variant.id);
+      const groupIds = (await repo.groupLinksOf([item.id]))
+        .sort((a, b) => a.position - b.position)
+        .map((l) => l.targetId);
+      const groups = ordered(groupIds, await repo.findGroups(groupIds));
+      const options = groupIds.length ? await repo.optionsOf(groupIds) : [];
+      const selection = checkSelection(
+        groups.map((g) => ({ ...g, options: options.filter((o) => o.groupId === g.id) })),
+        input.optionIds,
+      );
+      if (!selection.ok) {
+        raise(
+          'invalid-selection',
+          `The chosen options do not fit the item (${selection.reason}).`,
+          {
+            reason: selection.reason,
+            ...(selection.groupId && { groupId: selection.groupId }),
+          },
+        );
+      }
+      const rateIds = (await repo.taxLinksOf([item.id]))
+        .sort((a, b) => a.position - b.position)
+        .map((l) => l.targetId);
+      const rates = ordered(rateIds, await repo.findTaxRates(rateIds)).filter((r) => r.active);
+      const chosen = ordered(input.optionIds, options);
+      const unavailable = await repo.findUnavailable(storeId, item.id);
+      const variantPriceMinor = effectivePrice(variant.priceMinor, override?.priceMinor);
+      const now = deps.clock.now().getTime();
+      return {
+        itemId: item.id,
+        itemName: item.name,
+        variantId: variant.id,
+        variantName: variant.name,
+        variantPriceMinor,
+        options: chosen.map((o) => ({
+          id: o.id,
+          groupId: o.groupId,
+          name: o.name,
+          priceDeltaMinor: o.priceDeltaMinor,
+        })),
+        unitPriceMinor: unitPrice(
+          variantPriceMinor,
+          chosen.map((o) => o.priceDeltaMinor),
+        ),
+        taxRates: rates.map((r) => ({
+          id: r.id,
+          name: r.name,
+          rateBps: r.rateBps,
+          inclusive: r.inclusive,
+        })),
+        kitchenStation: item.kitchenStation,
+        available: !(
+          unavailable &&
+          isUnavailableAt({ itemId: item.id, until: unavailable.until?.getTime() ?? null }, now)
+        ),
+      };
+    });
+  };
+}

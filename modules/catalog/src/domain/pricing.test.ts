@@ -1,0 +1,44 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { effectivePrice, unitPrice } from './pricing.ts';
+
+const minor = fc.integer({ min: 0, max: 10_000_000 });
+
+describe('effective price', () => {
+  it('is the store override when the store has one', () => {
+    expect(effectivePrice(450, 500)).toBe(500);
+  });
+
+  it('is the base price when the store has no override', () => {
+    expect(effectivePrice(450, undefined)).toBe(450);
+    expect(effectivePrice(450, null)).toBe(450);
+  });
+
+  it('honours an override of zero (a free item in that store) rather than falling back', () => {
+    expect(effectivePrice(450, 0)).toBe(0);
+  });
+
+  it('is always one of the two prices, and an integer', () => {
+    fc.assert(
+      fc.property(minor, fc.option(minor, { nil: undefined }), (base, override) => {
+        const price = effectivePrice(base, override);
+        expect(Number.isInteger(price)).toBe(true);
+        expect(price).toBe(override === undefined ? base : override);
+      }),
+    );
+  });
+});
+
+describe('unit price', () => {
+  it('adds the chosen options’ deltas, negative ones included, to the variant price', () => {
+    expect(unitPrice(900, [50, 50, -20])).toBe(980);
+  });
+
+  it('does not depend on the order the options were chosen in', () => {
+    fc.assert(
+      fc.property(minor, fc.array(fc.integer({ min: -1000, max: 1000 })), (price, deltas) => {
+        expect(unitPrice(price, [...deltas].reverse())).toBe(unitPrice(price, deltas));
+      }),
+    );
+  });
+});

@@ -1,0 +1,141 @@
+import { and, asc, desc, eq, inArray, isNotNull, isNull, or, sql, type SQL } from 'drizzle-orm';
+import type { Tx } from '@stratum/platform';
+import type { ListLevelsQuery } from '../../contract.ts';
+import {
+  levelKey,
+  type LevelKey,
+  type LevelRecord,
+  type LevelRepository,
+} from '../../application/ports.ts';
+import { levels, stockItems } from './schema.ts';
+import { toStockItem } from './registry-repo.ts';
+
+const toLevel = (r: typeof levels.$inferSelect): LevelRecord => ({
+  storeId: r.storeId,
+  stockItemId: r.stockItemId,
+  onHand: r.onHand,
+  reserved: r.reserved,
+  inTransit: r.inTransit,
+  threshold: r.lowStockThreshold,
+  lowStockAlerted: r.lowStockAlerted,
+  updatedAt: r.updatedAt,
+});
+
+const pairs = (keys: readonly LevelKey[]) =>
+  sql`(${levels.storeId}, ${levels.stockItemId}) in (${sql.join(
+    keys.map((k) => sql`(${k.storeId}::uuid, ${k.stockItemId}::uuid)`),
+    sql`, `,
+  )})`;
+
+/** Keyset condition and order for each sort of the level list. */
+function ordering(query: ListLevelsQuery, after: readonly (string | number)[] | undefined) {
+  const byItem = query.sort === 'stockItemId';
+  const columns = byItem
+    ? [levels.stockItemId, levels.storeId]
+    : [levels.onHand, levels.stockItemId, levels.storeId];
+  const descending = query.sort === '-onHand';
+  let cursor: SQL | undefined;
+  if (after) {
+    const values = after.map((v, i) =>
+      typeof v === 'number' || (!byItem && i === 0) ? sql`${v}` : sql`${v}::uuid`,
+    );
+    const row = sql`(${sql.join(columns, sql`, `)})`;
+    cursor = sql`${row} ${sql.raw(descending ? '<' : '>')} (${sql.join(values, sql`, `)})`;
+  }
+  return { cursor, orderBy: columns.map((c) => (descending ? desc(c) : asc(c))) };
+}
+
+export function levelRepository(tx: Tx, tenantId: string): LevelRepository {
+  return {
+    async lockLevels(keys) {
+      const unique = [...new Map(keys.map((k) => [levelKey(k), k])).values()].sort(
+        (a, b) => a.storeId.localeCompare(b.storeId) || a.stockItemId.localeCompare(b.stockItemId),
+      );
+      if (unique.length === 0) return new Map();
+      // Rows are created on first use; the sorted insert and the ordered lock
+      // make every writer take the same rows in the same order.
+      await tx
+        .insert(levels)
+        .values(unique.map((k) => ({ tenantId, storeId: k.storeId, stockItemId: k.stockItemId })))
+        .onConflictDoNothing();
+      const rows = await tx
+        .select()
+        .from(levels)
+        .where(and(eq(levels.tenantId, tenantId), pairs(unique)))
+        .orderBy(asc(levels.storeId), asc(levels.stockItemId))
+        .for('update');
+      return new Map(rows.map((r) => [levelKey(r), toLevel(r)]));
+    },
+    async saveLevels(records) {
+      const saved: LevelRecord[] = [];
+      for (const l of records) {
+        const [row] = await tx
+          .update(levels)
+          .set({
+            onHand: l.onHand,
+            reserved: l.reserved,
+            inTransit: l.inTransit,
+            lowStockThreshold: l.threshold,
+            lowStockAlerted: l.lowStockAlerted,
+            updatedAt: sql`now()`,
+          })
+          .where(
+            and(
+              eq(levels.tenantId, tenantId),
+              eq(levels.storeId, l.storeId),
+              eq(levels.stockItemId, l.stockItemId),
+            ),
+          )
+          .returning();
+        if (!row) throw new Error(`level ${levelKey(l)} missing`);
+        saved.push(toLevel(row));
+      }
+      return saved;
+    },
+    async findLevel(key) {
+      const [row] = await tx
+        .select()
+        .from(levels)
+        .where(
+          and(
+            eq(levels.tenantId, tenantId),
+            eq(levels.storeId, key.storeId),
+            eq(levels.stockItemId, key.stockItemId),
+          ),
+        );
+      return row && toLevel(row);
+    },
+    async listLevels(query, after, stores) {
+      const { cursor, orderBy } = ordering(query, after);
+      const low = and(
+        isNotNull(levels.lowStockThreshold),
+        sql`${levels.onHand} < ${levels.lowStockThreshold}`,
+      );
+      const rows = await tx
+        .select()
+        .from(levels)
+        .innerJoin(stockItems, eq(stockItems.id, levels.stockItemId))
+        .where(
+          and(
+            eq(levels.tenantId, tenantId),
+            query.storeId ? eq(levels.storeId, query.storeId) : undefined,
+            stores ? inArray(levels.storeId, stores) : undefined,
+            query.stockItemId ? eq(levels.stockItemId, query.stockItemId) : undefined,
+            query.itemId ? eq(stockItems.itemId, query.itemId) : undefined,
+            query.kind ? eq(stockItems.kind, query.kind) : undefined,
+            query.lowStock === true ? low : undefined,
+            query.lowStock === false
+              ? or(
+                  isNull(levels.lowStockThreshold),
+                  sql`${levels.onHand} >= ${levels.lowStockThreshold}`,
+                )
+              : undefined,
+            cursor,
+          ),
+        )
+        .orderBy(...orderBy)
+        .limit(query.limit);
+      return rows.map((r) => ({ ...toLevel(r.levels), item: toStockItem(r.stock_items) }));
+    },
+  };
+}

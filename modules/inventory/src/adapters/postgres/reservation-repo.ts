@@ -1,0 +1,160 @@
+import { and, asc, eq, gt, inArray, lte, sql } from 'drizzle-orm';
+import type { Tx } from '@stratum/platform';
+import { raise } from '../../contract.ts';
+import type { ReservationRecord, ReservationRepository } from '../../application/ports.ts';
+import { recipes, reservationHolds, reservations } from './schema.ts';
+
+type ReservationRow = typeof reservations.$inferSelect;
+
+function isUniqueViolation(err: unknown): boolean {
+  // drizzle wraps driver errors; the Postgres error is somewhere down the causes.
+  for (let e = err as { code?: string; cause?: unknown } | undefined; e; e = e.cause as typeof e) {
+    if (e.code === '23505') return true;
+  }
+  return false;
+}
+
+export function reservationRepository(tx: Tx, tenantId: string): ReservationRepository {
+  async function withHolds(rows: ReservationRow[]): Promise<ReservationRecord[]> {
+    if (rows.length === 0) return [];
+    const holds = await tx
+      .select()
+      .from(reservationHolds)
+      .where(
+        inArray(
+          reservationHolds.reservationId,
+          rows.map((r) => r.id),
+        ),
+      )
+      .orderBy(asc(reservationHolds.reservationId), asc(reservationHolds.position));
+    return rows.map((r) => ({
+      id: r.id,
+      storeId: r.storeId,
+      status: r.status,
+      policy: r.policy,
+      lines: r.lines,
+      holds: holds
+        .filter((h) => h.reservationId === r.id)
+        .map((h) => ({ stockItemId: h.stockItemId, quantity: h.quantity })),
+      reference: r.reference,
+      expiresAt: r.expiresAt,
+      createdAt: r.createdAt,
+      settledAt: r.settledAt,
+      saleBatchId: r.saleBatchId,
+    }));
+  }
+
+  const recipeOf = (r: typeof recipes.$inferSelect) => ({
+    variantId: r.variantId,
+    components: r.components,
+    updatedAt: r.updatedAt,
+  });
+
+  return {
+    async insertReservation(r) {
+      const { holds, ...row } = r;
+      try {
+        await tx.insert(reservations).values({ ...row, tenantId });
+      } catch (err) {
+        // The id is the caller's: taken by a concurrent retry or, invisibly, by another tenant.
+        if (isUniqueViolation(err)) raise('reservation-conflict', 'This reservation id is taken.');
+        throw err;
+      }
+      if (holds.length === 0) return;
+      await tx.insert(reservationHolds).values(
+        holds.map((h, position) => ({
+          tenantId,
+          reservationId: r.id,
+          storeId: r.storeId,
+          stockItemId: h.stockItemId,
+          position,
+          quantity: h.quantity,
+        })),
+      );
+    },
+    async findReservation(id, lock = false) {
+      const query = tx.select().from(reservations).where(eq(reservations.id, id));
+      const rows = lock ? await query.for('update') : await query;
+      const [found] = await withHolds(rows);
+      return found;
+    },
+    async settleReservation(id, patch) {
+      const rows = await tx
+        .update(reservations)
+        .set({
+          status: patch.status,
+          settledAt: patch.settledAt,
+          ...(patch.saleBatchId && { saleBatchId: patch.saleBatchId }),
+        })
+        .where(eq(reservations.id, id))
+        .returning();
+      const [settled] = await withHolds(rows);
+      if (!settled) throw new Error(`reservation ${id} vanished`);
+      return settled;
+    },
+    async dueReservations(now, limit) {
+      const rows = await tx
+        .select()
+        .from(reservations)
+        .where(
+          and(
+            eq(reservations.tenantId, tenantId),
+            eq(reservations.status, 'active'),
+            lte(reservations.expiresAt, now),
+          ),
+        )
+        .orderBy(asc(reservations.expiresAt))
+        .limit(limit)
+        .for('update', { skipLocked: true });
+      return withHolds(rows);
+    },
+
+    async findRecipes(variantIds) {
+      if (variantIds.length === 0) return new Map();
+      const rows = await tx
+        .select()
+        .from(recipes)
+        .where(inArray(recipes.variantId, [...variantIds]));
+      return new Map(rows.map((r) => [r.variantId, r.components]));
+    },
+    async findRecipe(variantId) {
+      const [row] = await tx.select().from(recipes).where(eq(recipes.variantId, variantId));
+      return row && recipeOf(row);
+    },
+    async saveRecipe(variantId, components) {
+      const [row] = await tx
+        .insert(recipes)
+        .values({ variantId, tenantId, components: [...components] })
+        .onConflictDoUpdate({
+          target: recipes.variantId,
+          set: { components: [...components], updatedAt: sql`now()` },
+        })
+        .returning();
+      return recipeOf(row!);
+    },
+    async deleteRecipe(variantId) {
+      const rows = await tx
+        .delete(recipes)
+        .where(eq(recipes.variantId, variantId))
+        .returning({ id: recipes.variantId });
+      return rows.length === 1;
+    },
+    async listRecipes(query, after) {
+      const rows = await tx
+        .select()
+        .from(recipes)
+        .where(
+          and(
+            eq(recipes.tenantId, tenantId),
+            query.componentId
+              ? sql`${recipes.components} @> ${JSON.stringify([{ stockItemId: query.componentId }])}::jsonb`
+              : undefined,
+            after ? gt(recipes.variantId, after) : undefined,
+          ),
+        )
+        .orderBy(asc(recipes.variantId))
+        .limit(query.limit);
+      return rows.map(recipeOf);
+    },
+  };
+}

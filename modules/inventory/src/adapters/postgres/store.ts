@@ -1,0 +1,67 @@
+import { sql } from 'drizzle-orm';
+import {
+  createOutbox,
+  currentContext,
+  newId,
+  recordAudit,
+  rowsOf,
+  withContext,
+  type Database,
+  type Tx,
+} from '@stratum/platform';
+import type { InventoryRepository, InventoryStore } from '../../application/ports.ts';
+import { auditLog, outbox } from './schema.ts';
+import { registryRepository } from './registry-repo.ts';
+import { levelRepository } from './level-repo.ts';
+import { ledgerRepository } from './ledger-repo.ts';
+import { reservationRepository } from './reservation-repo.ts';
+import { transferRepository } from './transfer-repo.ts';
+
+/** Inventory's repository over one transaction of one tenant. */
+export function inventoryRepository(
+  tx: Tx,
+  tenantId: string,
+  wakeRelay: () => void,
+): InventoryRepository {
+  const events = createOutbox(outbox, wakeRelay);
+  return {
+    ...registryRepository(tx, tenantId),
+    ...levelRepository(tx, tenantId),
+    ...ledgerRepository(tx, tenantId),
+    ...reservationRepository(tx, tenantId),
+    ...transferRepository(tx, tenantId),
+    async emit(event, payload) {
+      await events.add(tx, event, payload, tenantId);
+    },
+    async audit(entry) {
+      await recordAudit(tx, auditLog, tenantId, entry);
+    },
+  };
+}
+
+export function pgInventoryStore(database: Database, wakeRelay: () => void): InventoryStore {
+  return {
+    // The caller's actor goes into the context, so the audit log and the
+    // events' correlation ids name whoever called, over HTTP or in-process.
+    inTenant: (ctx, fn) =>
+      withContext(
+        {
+          ...(!currentContext() && { requestId: newId() }),
+          tenantId: ctx.tenantId,
+          actor: ctx.actor,
+        },
+        () =>
+          database.transaction((tx) => fn(inventoryRepository(tx, ctx.tenantId, wakeRelay)), {
+            tenantId: ctx.tenantId,
+          }),
+      ),
+    async tenantsWithDueReservations(now, limit) {
+      const rows = rowsOf<{ tenant_id: string }>(
+        await database.db.execute(
+          sql`select tenant_id from inventory.tenants_with_due_reservations(${now.toISOString()}::timestamptz, ${limit}) as tenant_id`,
+        ),
+      );
+      return rows.map((r) => r.tenant_id);
+    },
+  };
+}

@@ -1,0 +1,174 @@
+import { newId } from '@stratum/platform';
+import { raise, reserveInput, type InventoryApi } from '../contract.ts';
+import { confirmStep, explodeLines, menuVariants, sameRequest } from '../domain/reservation.ts';
+import {
+  levelKey,
+  type InventoryDeps,
+  type InventoryRepository,
+  type ReservationRecord,
+} from './ports.ts';
+import {
+  assertStoreAccess,
+  demandsFor,
+  enforcePolicy,
+  storeFor,
+  writeChanges,
+} from './stock-writer.ts';
+import { toMovementView, toReservationView } from './views.ts';
+
+export const holdKeys = (r: Pick<ReservationRecord, 'storeId' | 'holds'>) =>
+  r.holds.map((h) => ({ storeId: r.storeId, stockItemId: h.stockItemId }));
+
+/**
+ * Holds stock for a sale. The level rows are locked `FOR UPDATE` before they
+ * are read, so concurrent reservations queue and, under the block policy,
+ * never take more than is available (ADR 0013).
+ */
+export function reserve(deps: InventoryDeps): InventoryApi['reserve'] {
+  return async (ctx, raw) => {
+    const input = reserveInput.parse(raw);
+    const { storeId } = input;
+    const store = await storeFor(deps, ctx, storeId);
+    if (!store.active) raise('store-archived', 'The store is archived.');
+    return deps.store.inTenant(ctx, async (repo) => {
+      const id = input.reservationId ?? newId();
+      const existing = input.reservationId ? await repo.findReservation(id) : undefined;
+      if (existing) {
+        if (!sameRequest(existing, input)) {
+          raise('reservation-conflict', 'This reservation id was used for a different request.');
+        }
+        return { reservation: toReservationView(existing), warnings: [] };
+      }
+      const items = await repo.findStockItems([...new Set(input.lines.map((l) => l.variantId))]);
+      const recipes = await repo.findRecipes(menuVariants(input.lines, items));
+      const holds = explodeLines(input.lines, items, recipes);
+      const levels = await repo.lockLevels(holdKeys({ storeId, holds }));
+      const takes = holds.map((h) => ({
+        storeId,
+        stockItemId: h.stockItemId,
+        requested: h.quantity,
+      }));
+      const warnings = await enforcePolicy(repo, demandsFor(levels, takes), {
+        storeId,
+        policy: store.policy,
+        enforceable: true,
+        source: 'reservation',
+        referenceId: id,
+      });
+      await writeChanges(
+        repo,
+        levels,
+        new Map(),
+        holds.map((h) => ({
+          storeId,
+          stockItemId: h.stockItemId,
+          change: { reserved: h.quantity },
+        })),
+        { batchId: id, reason: null, referenceType: 'reservation', referenceId: id, actorId: null },
+      );
+      const now = deps.clock.now();
+      const reservation: ReservationRecord = {
+        id,
+        storeId,
+        status: 'active',
+        policy: store.policy,
+        lines: input.lines,
+        holds,
+        reference: input.reference ?? null,
+        expiresAt: new Date(now.getTime() + input.ttlSeconds * 1000),
+        createdAt: now,
+        settledAt: null,
+        saleBatchId: null,
+      };
+      await repo.insertReservation(reservation);
+      return { reservation: toReservationView(reservation), warnings };
+    });
+  };
+}
+
+export async function lockedReservation(repo: InventoryRepository, id: string) {
+  const r = await repo.findReservation(id, true);
+  if (!r) raise('reservation-not-found', 'No such reservation.');
+  return r;
+}
+
+/**
+ * Turns the holds into sale movements in one batch: stocked items and the
+ * ingredients of menu items' recipes, as exploded at reservation time.
+ */
+export function confirmReservation(deps: InventoryDeps): InventoryApi['confirmReservation'] {
+  return (ctx, id) =>
+    deps.store.inTenant(ctx, async (repo) => {
+      const r = await lockedReservation(repo, id);
+      assertStoreAccess(ctx, r.storeId);
+      const now = deps.clock.now();
+      if (confirmStep(r.status, r.expiresAt, now) === 'replay') {
+        const movements = r.saleBatchId ? await repo.movementsOfBatch(r.saleBatchId) : [];
+        return {
+          reservation: toReservationView(r),
+          movements: movements.map(toMovementView),
+          warnings: [],
+        };
+      }
+      const levels = await repo.lockLevels(holdKeys(r));
+      const items = await repo.findStockItems(r.holds.map((h) => h.stockItemId));
+      const batchId = newId();
+      // Held stock is already promised: the sale cannot be refused now, but a
+      // sale that takes on-hand below zero is reported, never silent.
+      const warnings = await enforcePolicy(
+        repo,
+        r.holds.map((h) => ({
+          storeId: r.storeId,
+          stockItemId: h.stockItemId,
+          requested: h.quantity,
+          available: levels.get(levelKey({ storeId: r.storeId, stockItemId: h.stockItemId }))!
+            .onHand,
+        })),
+        {
+          storeId: r.storeId,
+          policy: r.policy,
+          enforceable: false,
+          source: 'confirmation',
+          referenceId: r.id,
+        },
+      );
+      const movements = await writeChanges(
+        repo,
+        levels,
+        items,
+        r.holds.map((h) => ({
+          storeId: r.storeId,
+          stockItemId: h.stockItemId,
+          change: { onHand: -h.quantity, reserved: -h.quantity },
+          kind: 'sale' as const,
+        })),
+        {
+          batchId,
+          reason: r.reference,
+          referenceType: 'reservation',
+          referenceId: r.id,
+          actorId: ctx.actor.id,
+        },
+      );
+      const settled = await repo.settleReservation(r.id, {
+        status: 'confirmed',
+        settledAt: now,
+        saleBatchId: batchId,
+      });
+      return {
+        reservation: toReservationView(settled),
+        movements: movements.map(toMovementView),
+        warnings,
+      };
+    });
+}
+
+export function getReservation(deps: InventoryDeps): InventoryApi['getReservation'] {
+  return (ctx, id) =>
+    deps.store.inTenant(ctx, async (repo) => {
+      const r = await repo.findReservation(id);
+      if (!r) raise('reservation-not-found', 'No such reservation.');
+      assertStoreAccess(ctx, r.storeId);
+      return toReservationView(r);
+    });
+}

@@ -1,0 +1,153 @@
+import { and, asc, eq, sql } from 'drizzle-orm';
+import type { Tx } from '@stratum/platform';
+import { raise, type SectionView, type TableView } from '../../contract.ts';
+import type { StoreOpsRepository } from '../../application/ports.ts';
+import { floorSections, floorTables } from './schema.ts';
+import { iso, isForeignKeyViolation, isUniqueViolation, keyset } from './paging.ts';
+
+type SectionRow = typeof floorSections.$inferSelect;
+type TableRow = typeof floorTables.$inferSelect;
+
+const toSectionView = (r: SectionRow): SectionView => ({
+  id: r.id,
+  storeId: r.storeId,
+  name: r.name,
+  position: r.position,
+  createdAt: iso(r.createdAt),
+});
+
+const toTableView = (r: TableRow): TableView => ({
+  id: r.id,
+  storeId: r.storeId,
+  sectionId: r.sectionId,
+  name: r.name,
+  seats: r.seats,
+  active: r.active,
+  createdAt: iso(r.createdAt),
+});
+
+async function guarded<T>(write: () => Promise<T>): Promise<T> {
+  try {
+    return await write();
+  } catch (err) {
+    if (isUniqueViolation(err, 'floor_sections_name_key')) {
+      raise('section-name-taken', 'The store already has a section of that name.');
+    }
+    if (isUniqueViolation(err, 'floor_tables_name_key')) {
+      raise('table-name-taken', 'The store already has a table of that name.');
+    }
+    throw err;
+  }
+}
+
+type FloorPart = Pick<
+  StoreOpsRepository,
+  | 'insertSection'
+  | 'findSection'
+  | 'listSections'
+  | 'updateSection'
+  | 'countTablesInSection'
+  | 'deleteSection'
+  | 'insertTable'
+  | 'findTable'
+  | 'listTables'
+  | 'updateTable'
+>;
+
+export function floorRepository(tx: Tx, tenantId: string): FloorPart {
+  return {
+    insertSection: (section) =>
+      guarded(async () => {
+        const [row] = await tx
+          .insert(floorSections)
+          .values({ ...section, tenantId })
+          .returning();
+        return toSectionView(row!);
+      }),
+    async findSection(id) {
+      const [row] = await tx.select().from(floorSections).where(eq(floorSections.id, id));
+      return row && toSectionView(row);
+    },
+    async listSections(storeId) {
+      const rows = await tx
+        .select()
+        .from(floorSections)
+        .where(eq(floorSections.storeId, storeId))
+        .orderBy(asc(floorSections.position), asc(floorSections.name), asc(floorSections.id));
+      return rows.map(toSectionView);
+    },
+    updateSection: (id, patch) =>
+      guarded(async () => {
+        const [row] = await tx
+          .update(floorSections)
+          .set(patch)
+          .where(eq(floorSections.id, id))
+          .returning();
+        if (!row) raise('section-not-found', 'No such section.');
+        return toSectionView(row);
+      }),
+    async countTablesInSection(sectionId) {
+      const [row] = await tx
+        .select({ n: sql<number>`count(*)::int` })
+        .from(floorTables)
+        .where(eq(floorTables.sectionId, sectionId));
+      return row?.n ?? 0;
+    },
+    async deleteSection(id) {
+      try {
+        await tx.delete(floorSections).where(eq(floorSections.id, id));
+      } catch (err) {
+        // A table added by a concurrent transaction: the foreign key says no.
+        if (isForeignKeyViolation(err)) raise('section-in-use', 'The section still has tables.');
+        throw err;
+      }
+    },
+
+    insertTable: (table) =>
+      guarded(async () => {
+        const [row] = await tx
+          .insert(floorTables)
+          .values({ ...table, tenantId })
+          .returning();
+        return toTableView(row!);
+      }),
+    async findTable(id) {
+      const [row] = await tx.select().from(floorTables).where(eq(floorTables.id, id));
+      return row && toTableView(row);
+    },
+    async listTables(query) {
+      const k = keyset(
+        query.sort,
+        { createdAt: [floorTables.id], name: [floorTables.name, floorTables.id] },
+        query.cursor,
+      );
+      const rows = await tx
+        .select()
+        .from(floorTables)
+        .where(
+          and(
+            eq(floorTables.tenantId, tenantId),
+            eq(floorTables.storeId, query.storeId),
+            query.sectionId ? eq(floorTables.sectionId, query.sectionId) : undefined,
+            query.active === undefined ? undefined : eq(floorTables.active, query.active),
+            k.after,
+          ),
+        )
+        .orderBy(...k.orderBy)
+        .limit(query.limit + 1);
+      return k.page(rows, query.limit, toTableView, (r) =>
+        query.sort.endsWith('name') ? [r.name, r.id] : [r.id],
+      );
+    },
+    updateTable: (id, patch) =>
+      guarded(async () => {
+        const [row] = await tx
+          .update(floorTables)
+          .set(patch)
+          .where(eq(floorTables.id, id))
+          .returning();
+        if (!row) raise('table-not-found', 'No such table.');
+        return toTableView(row);
+      }),
+  };
+}

@@ -1,0 +1,66 @@
+import { asc, desc, sql, type SQL } from 'drizzle-orm';
+import type { PgColumn } from 'drizzle-orm/pg-core';
+import { decodeCursor, toPage } from '@stratum/platform';
+
+/**
+ * Keyset pagination over a sort key of one or more columns (the last one the
+ * unique id, as a tie-breaker). `sort` names a key, with `-` for descending;
+ * the cursor holds the key's values of the last row returned.
+ */
+export function keyset(
+  sort: string,
+  keys: Record<string, readonly PgColumn[]>,
+  cursor: string | undefined,
+) {
+  const descending = sort.startsWith('-');
+  const columns = keys[descending ? sort.slice(1) : sort];
+  if (!columns) throw new Error(`Unknown sort key ${sort}`);
+  const values = cursor === undefined ? undefined : decodeCursor(cursor, columns.length);
+  const typed = (v: string | number, c: PgColumn) => sql`${v}::${sql.raw(c.getSQLType())}`;
+  const after: SQL | undefined = values
+    ? sql`(${sql.join([...columns], sql`, `)}) ${descending ? sql`<` : sql`>`} (${sql.join(
+        values.map((v, i) => typed(v, columns[i]!)),
+        sql`, `,
+      )})`
+    : undefined;
+  return {
+    after,
+    orderBy: columns.map((c) => (descending ? desc(c) : asc(c))),
+    /** Builds the page from `limit + 1` rows. */
+    page<R, V>(
+      rows: readonly R[],
+      limit: number,
+      view: (row: R) => V,
+      key: (row: R) => (string | number)[],
+    ) {
+      return toPage(rows, limit, view, key);
+    },
+  };
+}
+
+/** Whether `err` (or its cause chain) is a unique violation of `constraint`. */
+export function isUniqueViolation(err: unknown, constraint: string): boolean {
+  for (
+    let e = err as { code?: string; constraint?: string; cause?: unknown } | undefined;
+    e;
+    e = e.cause as typeof e
+  ) {
+    if (
+      e.code === '23505' &&
+      (e.constraint === constraint || String((e as Error).message).includes(constraint))
+    ) {
+      return true;
+    }
+  }
+  return false;
+}
+
+/** Whether `err` (or its cause chain) is a foreign-key violation. */
+export function isForeignKeyViolation(err: unknown): boolean {
+  for (let e = err as { code?: string; cause?: unknown } | undefined; e; e = e.cause as typeof e) {
+    if (e.code === '23503') return true;
+  }
+  return false;
+}
+
+export const iso = (d: Date) => d.toISOString();

@@ -1,0 +1,33 @@
+import { createOutbox, recordAudit, type Database, type Tx } from '@stratum/platform';
+import type { StoreOpsRepository, StoreOpsStore } from '../../application/ports.ts';
+import { auditLog, outbox } from './schema.ts';
+import { storesRepository } from './stores-repo.ts';
+import { registersRepository } from './registers-repo.ts';
+import { floorRepository } from './floor-repo.ts';
+import { drawersRepository } from './drawers-repo.ts';
+import { receiptsRepository } from './receipts-repo.ts';
+
+function repository(tx: Tx, tenantId: string, wakeRelay: () => void): StoreOpsRepository {
+  const events = createOutbox(outbox, wakeRelay);
+  return {
+    ...storesRepository(tx, tenantId),
+    ...registersRepository(tx, tenantId),
+    ...floorRepository(tx, tenantId),
+    ...drawersRepository(tx, tenantId),
+    ...receiptsRepository(tx, tenantId),
+    async emit(event, payload) {
+      await events.add(tx, event, payload, tenantId);
+    },
+    async audit(entry) {
+      await recordAudit(tx, auditLog, tenantId, entry);
+    },
+  };
+}
+
+/** Store-ops' storage: one tenant-scoped transaction per unit of work. */
+export function pgStoreOpsStore(database: Database, wakeRelay: () => void): StoreOpsStore {
+  return {
+    inTenant: (tenantId, fn) =>
+      database.transaction((tx) => fn(repository(tx, tenantId, wakeRelay)), { tenantId }),
+  };
+}

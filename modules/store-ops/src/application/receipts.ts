@@ -1,0 +1,27 @@
+import type { StoreOpsApi } from '../contract.ts';
+import { raise } from '../contract.ts';
+import { assertStoreAccess, type StoreOpsDeps } from './deps.ts';
+import { requireRegister } from './registers.ts';
+
+/**
+ * Allocates the register's next receipt number in one transaction (ADR 0007).
+ * With a reference, the sequence row is locked first and an earlier number
+ * for the same reference is returned, so a retried checkout never burns one.
+ */
+export function allocateReceiptNumber(deps: StoreOpsDeps): StoreOpsApi['allocateReceiptNumber'] {
+  return (ctx, registerId, options = {}) =>
+    deps.store.inTenant(ctx.tenantId, async (repo) => {
+      const register = await requireRegister(repo, registerId);
+      assertStoreAccess(ctx, register.storeId);
+      const reference = options.reference ?? null;
+      if (reference !== null) {
+        await repo.lockReceiptSequence(registerId);
+        const existing = await repo.findReceiptByReference(registerId, reference);
+        if (existing) return existing;
+      }
+      if (register.status !== 'active') {
+        raise('register-deactivated', 'A deactivated register issues no receipts.');
+      }
+      return repo.takeReceiptNumber(registerId, reference, ctx.actor.id);
+    });
+}

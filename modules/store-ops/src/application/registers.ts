@@ -1,0 +1,83 @@
+import { newId } from '@stratum/platform';
+import { raise, type RegisterView, type StoreOpsApi } from '../contract.ts';
+import { storeFilter } from '../domain/access.ts';
+import { assertStoreAccess, type StoreOpsDeps } from './deps.ts';
+import type { RowLock, StoreOpsRepository } from './ports.ts';
+import { requireStore } from './stores.ts';
+
+/** The register, or `register-not-found`; `active` also rejects a deactivated one. */
+export async function requireRegister(
+  repo: StoreOpsRepository,
+  registerId: string,
+  options: { active?: boolean; lock?: RowLock } = {},
+): Promise<RegisterView> {
+  const register = await repo.findRegister(registerId, options.lock ? { lock: options.lock } : {});
+  if (!register) raise('register-not-found', 'No such register.');
+  if (options.active && register.status !== 'active') {
+    raise('register-deactivated', 'The register is deactivated.');
+  }
+  return register;
+}
+
+export function createRegister(deps: StoreOpsDeps): StoreOpsApi['createRegister'] {
+  return (ctx, input) => {
+    assertStoreAccess(ctx, input.storeId);
+    return deps.store.inTenant(ctx.tenantId, async (repo) => {
+      await requireStore(repo, input.storeId, { active: true, lock: 'share' });
+      return repo.insertRegister({ id: newId(), ...input });
+    });
+  };
+}
+
+export function getRegister(deps: StoreOpsDeps): StoreOpsApi['getRegister'] {
+  return (ctx, registerId) =>
+    deps.store.inTenant(ctx.tenantId, async (repo) => {
+      const register = await requireRegister(repo, registerId);
+      assertStoreAccess(ctx, register.storeId);
+      return register;
+    });
+}
+
+export function listRegisters(deps: StoreOpsDeps): StoreOpsApi['listRegisters'] {
+  return (ctx, query) =>
+    deps.store.inTenant(ctx.tenantId, (repo) => repo.listRegisters(query, storeFilter(ctx.actor)));
+}
+
+export function updateRegister(deps: StoreOpsDeps): StoreOpsApi['updateRegister'] {
+  return (ctx, registerId, input) =>
+    deps.store.inTenant(ctx.tenantId, async (repo) => {
+      const before = await requireRegister(repo, registerId, { active: true, lock: 'update' });
+      assertStoreAccess(ctx, before.storeId);
+      const after = await repo.updateRegister(registerId, input);
+      await repo.audit({
+        action: 'register.update',
+        entityType: 'register',
+        entityId: registerId,
+        before,
+        after,
+      });
+      return after;
+    });
+}
+
+/** Retires a register; its drawer must be closed first so no cash is left unaccounted. */
+export function deactivateRegister(deps: StoreOpsDeps): StoreOpsApi['deactivateRegister'] {
+  return (ctx, registerId) =>
+    deps.store.inTenant(ctx.tenantId, async (repo) => {
+      const before = await requireRegister(repo, registerId, { lock: 'update' });
+      assertStoreAccess(ctx, before.storeId);
+      if (before.status === 'deactivated') return before;
+      if (await repo.findOpenSession(registerId)) {
+        raise('register-has-open-drawer', 'Close the register’s drawer before deactivating it.');
+      }
+      const after = await repo.updateRegister(registerId, { status: 'deactivated' });
+      await repo.audit({
+        action: 'register.deactivate',
+        entityType: 'register',
+        entityId: registerId,
+        before,
+        after,
+      });
+      return after;
+    });
+}

@@ -1,0 +1,224 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { StratumServer } from '@stratum/server';
+import { startTestServer, testEngines, type TestServer } from '@stratum/testing';
+import { storeOpsClient } from '../support/store-ops.ts';
+
+const deviceA = '01900000-0000-7000-8000-00000000d0a1';
+
+describe.each(testEngines())('store-ops registers, receipts and floor plan on %s', (engine) => {
+  let t: TestServer;
+  let server: StratumServer;
+  let c: ReturnType<typeof storeOpsClient>;
+
+  beforeAll(async () => {
+    t = await startTestServer(engine);
+    server = t.server;
+    c = storeOpsClient(server);
+  });
+  afterAll(() => t?.close());
+
+  describe('registers', () => {
+    it('creates, renames, links a device to and deactivates a register', async () => {
+      const { token, store, register } = await c.tenantWithRegister();
+      expect(register).toMatchObject({ storeId: store.id, deviceId: null, status: 'active' });
+      const linked = await c.ok(200, 'PATCH', `/registers/${register.id}`, token, {
+        name: 'Front till',
+        deviceId: deviceA,
+      });
+      expect(linked).toMatchObject({ name: 'Front till', deviceId: deviceA });
+      const second = await c.call('POST', '/registers', token, {
+        storeId: store.id,
+        name: 'Back till',
+        deviceId: deviceA,
+      });
+      expect(second.json().code).toBe('device-already-linked');
+      const gone = await c.ok(200, 'POST', `/registers/${register.id}/deactivate`, token);
+      expect(gone.status).toBe('deactivated');
+      const open = await c.call('POST', `/registers/${register.id}/drawer`, token, {
+        openingFloatMinor: 0,
+      });
+      expect(open.json().code).toBe('register-deactivated');
+      // The name and the device are free again once the register is retired.
+      await c.ok(201, 'POST', '/registers', token, {
+        storeId: store.id,
+        name: 'front TILL',
+        deviceId: deviceA,
+      });
+    });
+
+    it('refuses two active registers of the same name in a store', async () => {
+      const { token, store } = await c.tenantWithRegister();
+      const res = await c.call('POST', '/registers', token, { storeId: store.id, name: 'till 1' });
+      expect(res.statusCode).toBe(409);
+      expect(res.json().code).toBe('register-name-taken');
+    });
+
+    it('keeps a register with an open drawer from being deactivated', async () => {
+      const { token, register } = await c.tenantWithRegister();
+      await c.ok(201, 'POST', `/registers/${register.id}/drawer`, token, { openingFloatMinor: 0 });
+      const res = await c.call('POST', `/registers/${register.id}/deactivate`, token);
+      expect(res.json().code).toBe('register-has-open-drawer');
+    });
+
+    it('lists registers by store and status, by name, a page at a time', async () => {
+      const { token, store, register } = await c.tenantWithRegister();
+      const b = await c.ok(201, 'POST', '/registers', token, { storeId: store.id, name: 'B' });
+      const a = await c.ok(201, 'POST', '/registers', token, { storeId: store.id, name: 'A' });
+      await c.ok(200, 'POST', `/registers/${b.id}/deactivate`, token);
+      const first = await c.ok(
+        200,
+        'GET',
+        `/registers?storeId=${store.id}&sort=name&limit=1`,
+        token,
+      );
+      expect(first.items.map((r: { id: string }) => r.id)).toEqual([a.id]);
+      const next = await c.ok(
+        200,
+        'GET',
+        `/registers?storeId=${store.id}&sort=name&limit=5&cursor=${first.nextCursor}`,
+        token,
+      );
+      expect(next.items.map((r: { id: string }) => r.id)).toEqual([b.id, register.id]);
+      expect(next.nextCursor).toBeNull();
+      const active = await c.ok(200, 'GET', `/registers?status=active&sort=-createdAt`, token);
+      expect(active.items.map((r: { id: string }) => r.id)).toEqual([a.id, register.id]);
+    });
+  });
+
+  describe('receipt numbers', () => {
+    it('numbers each register’s receipts 1, 2, 3 independently', async () => {
+      const { token, store, register } = await c.tenantWithRegister();
+      const other = await c.ok(201, 'POST', '/registers', token, { storeId: store.id, name: 'T2' });
+      const next = async (id: string) =>
+        (await c.ok(201, 'POST', `/registers/${id}/receipt-numbers`, token)).number;
+      expect([await next(register.id), await next(register.id), await next(other.id)]).toEqual([
+        1, 2, 1,
+      ]);
+      expect(await next(register.id)).toBe(3);
+    });
+
+    it('gives a retried reference the number it already has', async () => {
+      const { token, register } = await c.tenantWithRegister();
+      const url = `/registers/${register.id}/receipt-numbers`;
+      const first = await c.ok(201, 'POST', url, token, { reference: 'order-1' });
+      const again = await c.ok(201, 'POST', url, token, { reference: 'order-1' });
+      const second = await c.ok(201, 'POST', url, token, { reference: 'order-2' });
+      expect(again).toEqual(first);
+      expect([first.number, second.number]).toEqual([1, 2]);
+    });
+
+    it('lets a cashier allocate, and stops a deactivated register from issuing', async () => {
+      const { token, register } = await c.tenantWithRegister();
+      const cashier = await c.staff(token, ['cashier']);
+      await c.ok(201, 'POST', `/registers/${register.id}/receipt-numbers`, cashier);
+      await c.ok(200, 'POST', `/registers/${register.id}/deactivate`, token);
+      const res = await c.call('POST', `/registers/${register.id}/receipt-numbers`, cashier);
+      expect(res.json().code).toBe('register-deactivated');
+    });
+  });
+
+  describe('floor plan', () => {
+    it('builds sections and tables and lists them in order', async () => {
+      const { token, store } = await c.tenantWithRegister();
+      const bar = await c.ok(201, 'POST', '/sections', token, {
+        storeId: store.id,
+        name: 'Bar',
+        position: 2,
+      });
+      const room = await c.ok(201, 'POST', '/sections', token, {
+        storeId: store.id,
+        name: 'Main room',
+        position: 1,
+      });
+      const sections = await c.ok(200, 'GET', `/stores/${store.id}/sections`, token);
+      expect(sections.items.map((s: { name: string }) => s.name)).toEqual(['Main room', 'Bar']);
+      for (const [name, section] of [
+        ['T3', room],
+        ['T1', room],
+        ['B1', bar],
+      ] as const) {
+        await c.ok(201, 'POST', '/tables', token, { sectionId: section.id, name, seats: 4 });
+      }
+      const inRoom = await c.ok(
+        200,
+        'GET',
+        `/tables?storeId=${store.id}&sectionId=${room.id}&sort=name`,
+        token,
+      );
+      expect(inRoom.items.map((x: { name: string }) => x.name)).toEqual(['T1', 'T3']);
+      const dup = await c.call('POST', '/tables', token, {
+        sectionId: bar.id,
+        name: 't1',
+        seats: 2,
+      });
+      expect(dup.json().code).toBe('table-name-taken');
+    });
+
+    it('moves, reseats and deactivates tables, and lists only active ones on request', async () => {
+      const { token, store } = await c.tenantWithRegister();
+      const a = await c.ok(201, 'POST', '/sections', token, { storeId: store.id, name: 'A' });
+      const b = await c.ok(201, 'POST', '/sections', token, { storeId: store.id, name: 'B' });
+      const table = await c.ok(201, 'POST', '/tables', token, {
+        sectionId: a.id,
+        name: 'T',
+        seats: 2,
+      });
+      const moved = await c.ok(200, 'PATCH', `/tables/${table.id}`, token, {
+        sectionId: b.id,
+        seats: 6,
+        active: false,
+      });
+      expect(moved).toMatchObject({ sectionId: b.id, seats: 6, active: false });
+      const active = await c.ok(200, 'GET', `/tables?storeId=${store.id}&active=true`, token);
+      expect(active.items).toEqual([]);
+      const seats = await c.call('PATCH', `/tables/${table.id}`, token, { seats: 0 });
+      expect(seats.statusCode).toBe(400);
+    });
+
+    it('removes a section only when it holds no tables', async () => {
+      const { token, store } = await c.tenantWithRegister();
+      const s = await c.ok(201, 'POST', '/sections', token, { storeId: store.id, name: 'Patio' });
+      const table = await c.ok(201, 'POST', '/tables', token, {
+        sectionId: s.id,
+        name: 'P1',
+        seats: 2,
+      });
+      const busy = await c.call('DELETE', `/sections/${s.id}`, token);
+      expect(busy.json().code).toBe('section-in-use');
+      const empty = await c.ok(201, 'POST', '/sections', token, {
+        storeId: store.id,
+        name: 'Spare',
+      });
+      await c.ok(200, 'PATCH', `/tables/${table.id}`, token, { sectionId: empty.id });
+      await c.ok(204, 'DELETE', `/sections/${s.id}`, token);
+      const left = await c.ok(200, 'GET', `/stores/${store.id}/sections`, token);
+      expect(left.items.map((x: { name: string }) => x.name)).toEqual(['Spare']);
+    });
+
+    it('does not move a table into another store’s section', async () => {
+      const { token, store } = await c.tenantWithRegister();
+      const other = await c.ok(201, 'POST', '/stores', token, {
+        name: 'Other',
+        timezone: 'UTC',
+        currency: 'EUR',
+      });
+      const mine = await c.ok(201, 'POST', '/sections', token, { storeId: store.id, name: 'S' });
+      const theirs = await c.ok(201, 'POST', '/sections', token, { storeId: other.id, name: 'S' });
+      const table = await c.ok(201, 'POST', '/tables', token, {
+        sectionId: mine.id,
+        name: 'X',
+        seats: 2,
+      });
+      const res = await c.call('PATCH', `/tables/${table.id}`, token, { sectionId: theirs.id });
+      expect(res.json().code).toBe('section-not-found');
+    });
+
+    it('lets a cashier see the floor plan but not change it', async () => {
+      const { token, store } = await c.tenantWithRegister();
+      const cashier = await c.staff(token, ['cashier']);
+      await c.ok(200, 'GET', `/stores/${store.id}/sections`, cashier);
+      const res = await c.call('POST', '/sections', cashier, { storeId: store.id, name: 'Mine' });
+      expect(res.statusCode).toBe(403);
+    });
+  });
+});
