@@ -1,10 +1,29 @@
 import { mkdtempSync, rmSync } from 'node:fs';
+import { get } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { demoAccounts } from '../../apps/server/src/seed/demo-data.ts';
 import { load, loadTool, type LoadResult } from '../lib/load.ts';
 import { startProcess } from '../lib/process.ts';
 import type { BenchOptions } from '../run.ts';
+
+/**
+ * One request as the load generator sends it (plain node:http: no
+ * Accept-Encoding), so the ETag and status seen here are the ones under load.
+ */
+function probe(url: string, headers: Record<string, string>) {
+  return new Promise<{ status: number; etag: string | undefined; bytes: number }>(
+    (resolve, reject) => {
+      get(url, { headers, agent: false }, (res) => {
+        let bytes = 0;
+        res.on('data', (chunk: Buffer) => (bytes += chunk.length));
+        res.on('end', () =>
+          resolve({ status: res.statusCode ?? 0, etag: res.headers.etag, bytes }),
+        );
+      }).on('error', reject);
+    },
+  );
+}
 
 async function json<T>(response: Response): Promise<T> {
   if (!response.ok) throw new Error(`${response.url}: ${response.status} ${await response.text()}`);
@@ -66,12 +85,14 @@ export async function menuScenario(options: BenchOptions): Promise<Record<string
     const store = stores.items[0];
     if (!store) throw new Error('the demo data has no store');
     const menuUrl = `${base}/api/v1/catalog/stores/${store.id}/menu`;
-    const first = await fetch(menuUrl, { headers: auth });
-    const body = await first.text();
-    const etag = first.headers.get('etag');
-    if (first.status !== 200 || !etag)
-      throw new Error(`menu: ${first.status} ${body.slice(0, 200)}`);
-    log(`menu of "${store.name}": ${body.length} bytes, ETag ${etag}`);
+    const first = await probe(menuUrl, auth);
+    const etag = first.etag;
+    if (first.status !== 200 || !etag) throw new Error(`menu: ${first.status}, ETag ${etag}`);
+    const revalidated = await probe(menuUrl, { ...auth, 'if-none-match': etag });
+    if (revalidated.status !== 304 || revalidated.bytes !== 0) {
+      throw new Error(`menu with If-None-Match: ${revalidated.status}, ${revalidated.bytes} bytes`);
+    }
+    log(`menu of "${store.name}": ${first.bytes} bytes, ETag ${etag}`);
 
     const menu = await measure('menu', menuUrl, { headers: auth });
     const notModified = await measure('menu 304', menuUrl, {
@@ -84,7 +105,7 @@ export async function menuScenario(options: BenchOptions): Promise<Record<string
       connections,
       duration_s: durationSeconds,
       server_log_level: 'warn',
-      menu_bytes: body.length,
+      menu_bytes: first.bytes,
       hello_rps: helloResult.rps,
       hello_p99_ms: helloResult.p99_ms,
       menu_rps: menu.rps,

@@ -179,6 +179,24 @@ describe.each(testEngines())('the catalog’s POS menu through HTTP on %s', (eng
     expect((await c.menu(token, stores[0]!.id, before.etag)).statusCode).toBe(200);
   });
 
+  it('rebuilds a store’s menu when store-ops changes the store, though the catalog did not', async () => {
+    const { token, stores } = await c.tenantWithStores(['Europe/Paris']);
+    await smallCatalog(c, token);
+    const before = await readMenu(token, stores[0]!.id);
+    expect(before.menu.store).toMatchObject({ taxInclusive: true, timezone: 'Europe/Paris' });
+
+    await c.ok(200, 'PATCH', `/api/v1/store-ops/stores/${stores[0]!.id}`, token, {
+      taxInclusive: false,
+      timezone: 'Europe/Lisbon',
+    });
+    await expect
+      .poll(async () => (await readMenu(token, stores[0]!.id)).menu.store)
+      .toMatchObject({ taxInclusive: false, timezone: 'Europe/Lisbon' });
+    const after = await readMenu(token, stores[0]!.id);
+    expect(after.menu.catalogVersion).toBe(before.menu.catalogVersion);
+    expect(after.etag).not.toBe(before.etag);
+  });
+
   it('prices a variant for one store only, and audits who changed it, when and why', async () => {
     const { token, owner, stores } = await c.tenantWithStores();
     const { burger } = await smallCatalog(c, token);

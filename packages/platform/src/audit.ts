@@ -45,6 +45,8 @@ export interface AuditEntry {
   before?: unknown;
   after?: unknown;
   reason?: string | null;
+  /** Who acted; default: the actor of the current request context. */
+  actorId?: string | null;
 }
 
 /** Appends an audit entry in the caller's transaction; the actor comes from the context. */
@@ -61,7 +63,7 @@ export async function recordAudit(
     action: entry.action,
     entityType: entry.entityType,
     entityId: entry.entityId,
-    actorId: ctx?.actor?.id ?? null,
+    actorId: entry.actorId !== undefined ? entry.actorId : (ctx?.actor?.id ?? null),
     before: entry.before ?? null,
     after: entry.after ?? null,
     reason: entry.reason ?? null,

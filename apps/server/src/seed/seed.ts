@@ -106,7 +106,9 @@ export async function seedDemo(
       await call('POST', '/api/v1/store-ops/registers', { storeId: created.id, name });
     }
     let position = 0;
-    for (const [section, seats] of Object.entries(store.tables as Record<string, readonly number[]>)) {
+    for (const [section, seats] of Object.entries(
+      store.tables as Record<string, readonly number[]>,
+    )) {
       const s = await call<{ id: string }>('POST', '/api/v1/store-ops/sections', {
         storeId: created.id,
         name: section,

@@ -1,3 +1,4 @@
+import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { lruCache, type Actor, type CallContext } from '@stratum/platform';
 import { menuDocument } from '../contract.ts';
@@ -113,6 +114,14 @@ describe('the menu read path', () => {
     expect(second).toBe(first);
     expect(state.loads).toBe(1);
     expect(menuDocument.parse(JSON.parse(first.json)).catalogVersion).toBe(1);
+  });
+
+  it('caches the document as a string, its UTF-8 bytes, and brotli and gzip of them', async () => {
+    const { menu } = setup();
+    const entry = await menu(ctx, storeA);
+    expect(entry.body.equals(Buffer.from(entry.json))).toBe(true);
+    expect(brotliDecompressSync(entry.br).toString()).toBe(entry.json);
+    expect(gunzipSync(entry.gzip).toString()).toBe(entry.json);
   });
 
   it('keeps serving the cached version until a catalog event invalidates it', async () => {

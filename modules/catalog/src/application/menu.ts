@@ -41,7 +41,7 @@ const gzipped = promisify(gzip);
  * The same document in each content coding a terminal may accept, compressed
  * once per build (off the event loop) instead of once per response.
  */
-async function encode(json: string): Promise<Pick<SerializedMenu, 'br' | 'gzip'>> {
+async function encode(json: string): Promise<Pick<SerializedMenu, 'body' | 'br' | 'gzip'>> {
   const bytes = Buffer.from(json);
   const [br, gz] = await Promise.all([
     brotli(bytes, {
@@ -52,7 +52,7 @@ async function encode(json: string): Promise<Pick<SerializedMenu, 'br' | 'gzip'>
     }),
     gzipped(bytes, { level: 9 }),
   ]);
-  return { br, gzip: gz };
+  return { body: bytes, br, gzip: gz };
 }
 
 /** The tenant's catalog version, cached; concurrent misses share one query. */

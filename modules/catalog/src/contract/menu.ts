@@ -79,6 +79,11 @@ export type MenuDocument = z.infer<typeof menuDocument>;
 export interface SerializedMenu {
   readonly etag: string;
   readonly json: string;
+  /**
+   * The UTF-8 bytes of `json`, encoded once: what HTTP sends, as a Buffer goes
+   * out without being encoded and measured again on every response.
+   */
+  readonly body: Buffer;
   readonly br: Buffer;
   readonly gzip: Buffer;
 }

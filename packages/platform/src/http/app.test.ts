@@ -634,17 +634,30 @@ describe('closing', () => {
 });
 
 describe('security headers', () => {
-  it('sets helmet headers on successful and problem responses alike', async () => {
+  it('sets the REST API security headers on successful and problem responses alike', async () => {
     const { app } = await buildApp((a) => a.get('/ping', () => ({ ok: true })));
 
     for (const url of ['/ping', '/missing']) {
       const res = await app.inject({ url });
       expect(res.headers['x-content-type-options']).toBe('nosniff');
-      expect(res.headers['x-frame-options']).toBe('SAMEORIGIN');
+      expect(res.headers['x-frame-options']).toBe('DENY');
       expect(res.headers['strict-transport-security']).toContain('max-age=');
-      expect(res.headers['content-security-policy']).toContain("default-src 'self'");
+      expect(res.headers['content-security-policy']).toBe(
+        "default-src 'none';frame-ancestors 'none'",
+      );
       expect(res.headers['x-powered-by']).toBeUndefined();
     }
+  });
+
+  it('gives the docs page a policy that lets its own scripts run', async () => {
+    const app = await createHttpApp({
+      logger: captureLogs('silent').logger,
+      openapi: { title: 'Test', version: '1.0.0' },
+    });
+    const res = await app.inject({ url: '/docs/' });
+    expect(res.statusCode).toBe(200);
+    expect(res.headers['content-security-policy']).toContain("script-src 'self'");
+    await app.close();
   });
 });
 

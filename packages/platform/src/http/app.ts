@@ -167,8 +167,22 @@ export async function createHttpApp(options: HttpAppOptions) {
     ),
   );
 
-  // Security headers from helmet, built once (the Fastify wrapper rebuilds them per request).
-  const securityHeaders = helmet({
+  // Security headers from helmet, each set built once (the Fastify wrapper rebuilds
+  // them per request). JSON answers get the short set OWASP recommends for REST APIs;
+  // only the docs page, which runs scripts, gets a page policy.
+  const apiHeaders = helmet({
+    contentSecurityPolicy: {
+      useDefaults: false,
+      directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] },
+    },
+    xFrameOptions: { action: 'deny' },
+    originAgentCluster: false,
+    xDnsPrefetchControl: false,
+    xDownloadOptions: false,
+    xPermittedCrossDomainPolicies: false,
+    xXssProtection: false,
+  });
+  const pageHeaders = helmet({
     contentSecurityPolicy: {
       directives: {
         defaultSrc: ["'self'"],
@@ -180,7 +194,8 @@ export async function createHttpApp(options: HttpAppOptions) {
     },
   });
   app.addHook('onRequest', (request, reply, done) => {
-    securityHeaders(request.raw, reply.raw, (err?: unknown) => done(err as Error | undefined));
+    const headers = request.url.startsWith('/docs') ? pageHeaders : apiHeaders;
+    headers(request.raw, reply.raw, (err?: unknown) => done(err as Error | undefined));
   });
 
   if (options.openapi) {

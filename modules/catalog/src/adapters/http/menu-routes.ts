@@ -35,7 +35,7 @@ export function pickEncoding(header: string | undefined): 'br' | 'gzip' | undefi
 
 /**
  * The hottest read in the system (ADR 0010). The handler does no
- * serialisation or compression: the cached bytes go out as they are, and a
+ * serialisation, encoding or compression: the cached bytes go out as they are, and a
  * matching If-None-Match is answered 304 from the cached tag alone.
  */
 export function menuRoutes(api: CatalogApi) {
@@ -68,8 +68,9 @@ export function menuRoutes(api: CatalogApi) {
         }
         void reply.header('content-type', 'application/json; charset=utf-8');
         if (coding) void reply.header('content-encoding', coding);
-        // A string or Buffer with a JSON content type bypasses the serialiser entirely.
-        const body = coding ? menu[coding] : menu.json;
+        // Cached bytes with a JSON content type bypass the serialiser entirely; a
+        // Buffer, unlike the string, is not re-encoded or re-measured per response.
+        const body = coding ? menu[coding] : menu.body;
         return reply.send(body as unknown as z.infer<typeof menuDocument>);
       },
     );
