@@ -25,3 +25,4 @@ export * from './auth/rate-limit.ts';
 export * from './cache.ts';
 export * from './audit.ts';
 export * from './pagination.ts';
+export * from './db/errors.ts';

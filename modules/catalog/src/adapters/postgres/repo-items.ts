@@ -3,7 +3,8 @@ import type { Tx } from '@stratum/platform';
 import { raise } from '../../contract.ts';
 import type { CatalogRepository, VariantRecord } from '../../application/ports.ts';
 import { categories, items, variants } from './schema.ts';
-import { containing, keyset, orderBy, violates } from './sql-helpers.ts';
+import { isUniqueViolation } from '@stratum/platform';
+import { containing, keyset, orderBy } from './sql-helpers.ts';
 
 type ItemsRepo = Pick<
   CatalogRepository,
@@ -43,9 +44,9 @@ const variantColumns = {
 const { tenantId: _t, ...itemColumns } = getTableColumns(items);
 
 function codeTaken(err: unknown): never {
-  if (violates(err, 'variants_sku_key'))
+  if (isUniqueViolation(err, 'variants_sku_key'))
     raise('sku-taken', 'Another variant already has this SKU.');
-  if (violates(err, 'variants_barcode_key')) {
+  if (isUniqueViolation(err, 'variants_barcode_key')) {
     raise('barcode-taken', 'Another variant already has this barcode.');
   }
   throw err;

@@ -28,20 +28,3 @@ export function orderBy(columns: readonly AnyPgColumn[], descending = false): SQ
 export function containing(text: string): string {
   return `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 }
-
-/** Whether a driver error (wrapped by drizzle) violates the named unique index. */
-export function violates(err: unknown, constraint: string): boolean {
-  for (
-    let e = err as { code?: string; constraint?: string; cause?: unknown } | undefined;
-    e;
-    e = e.cause as typeof e
-  ) {
-    if (
-      e.code === '23505' &&
-      (e.constraint === constraint || String((e as Error).message).includes(constraint))
-    ) {
-      return true;
-    }
-  }
-  return false;
-}

@@ -1,5 +1,5 @@
 import { and, arrayContains, asc, desc, eq, gt, isNull, lt, sql } from 'drizzle-orm';
-import { createOutbox, rowsOf, type Database, type Tx } from '@stratum/platform';
+import { createOutbox, isUniqueViolation, rowsOf, type Database, type Tx } from '@stratum/platform';
 import { raise, type Role } from '../../contract.ts';
 import type {
   DeviceRecord,
@@ -23,23 +23,6 @@ const toDevice = (r: DeviceRow): DeviceRecord => ({
   createdAt: r.createdAt,
   lastSeenAt: r.lastSeenAt,
 });
-
-function isUniqueViolation(err: unknown, constraint: string): boolean {
-  // drizzle wraps driver errors; the Postgres error is the cause.
-  for (
-    let e = err as { code?: string; constraint?: string; cause?: unknown } | undefined;
-    e;
-    e = e.cause as typeof e
-  ) {
-    if (
-      e.code === '23505' &&
-      (e.constraint === constraint || String((e as Error).message).includes(constraint))
-    ) {
-      return true;
-    }
-  }
-  return false;
-}
 
 function repository(tx: Tx, tenantId: string, wakeRelay: () => void): IdentityRepository {
   const events = createOutbox(outbox, wakeRelay);

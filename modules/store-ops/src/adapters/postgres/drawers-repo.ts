@@ -8,7 +8,8 @@ import {
 } from '../../contract.ts';
 import type { StoreOpsRepository } from '../../application/ports.ts';
 import { drawerMovements, drawerSessions, zReports } from './schema.ts';
-import { iso, isUniqueViolation, keyset } from './paging.ts';
+import { isUniqueViolation } from '@stratum/platform';
+import { iso, keyset } from './paging.ts';
 
 type SessionRow = typeof drawerSessions.$inferSelect;
 type MovementRow = typeof drawerMovements.$inferSelect;

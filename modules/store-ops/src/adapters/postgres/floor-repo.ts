@@ -3,7 +3,8 @@ import type { Tx } from '@stratum/platform';
 import { raise, type SectionView, type TableView } from '../../contract.ts';
 import type { StoreOpsRepository } from '../../application/ports.ts';
 import { floorSections, floorTables } from './schema.ts';
-import { iso, isForeignKeyViolation, isUniqueViolation, keyset } from './paging.ts';
+import { isForeignKeyViolation, isUniqueViolation } from '@stratum/platform';
+import { iso, keyset } from './paging.ts';
 
 type SectionRow = typeof floorSections.$inferSelect;
 type TableRow = typeof floorTables.$inferSelect;

@@ -38,29 +38,4 @@ export function keyset(
   };
 }
 
-/** Whether `err` (or its cause chain) is a unique violation of `constraint`. */
-export function isUniqueViolation(err: unknown, constraint: string): boolean {
-  for (
-    let e = err as { code?: string; constraint?: string; cause?: unknown } | undefined;
-    e;
-    e = e.cause as typeof e
-  ) {
-    if (
-      e.code === '23505' &&
-      (e.constraint === constraint || String((e as Error).message).includes(constraint))
-    ) {
-      return true;
-    }
-  }
-  return false;
-}
-
-/** Whether `err` (or its cause chain) is a foreign-key violation. */
-export function isForeignKeyViolation(err: unknown): boolean {
-  for (let e = err as { code?: string; cause?: unknown } | undefined; e; e = e.cause as typeof e) {
-    if (e.code === '23503') return true;
-  }
-  return false;
-}
-
 export const iso = (d: Date) => d.toISOString();

@@ -3,7 +3,8 @@ import type { Tx } from '@stratum/platform';
 import { raise, type RegisterView } from '../../contract.ts';
 import type { StoreOpsRepository } from '../../application/ports.ts';
 import { receiptSequences, registers } from './schema.ts';
-import { iso, isUniqueViolation, keyset } from './paging.ts';
+import { isUniqueViolation } from '@stratum/platform';
+import { iso, keyset } from './paging.ts';
 
 type RegisterRow = typeof registers.$inferSelect;
 
