@@ -73,9 +73,10 @@ module.exports = {
       name: 'no-production-imports-of-testing',
       comment:
         'packages/testing holds fixtures and helpers for tests (containers, seeded databases, ' +
-        'log capture). Only *.test.ts files (and the testing package itself) may import it.',
+        'log capture). Only *.test.ts files, test support code under test/ and the testing ' +
+        'package itself may import it.',
       severity: 'error',
-      from: { pathNot: [TEST_FILE, '(^|/)packages/testing/'] },
+      from: { pathNot: [TEST_FILE, '(^|/)packages/testing/', '^test/(?!fixtures/)'] },
       to: { path: '(^|/)packages/testing/' },
     },
     {

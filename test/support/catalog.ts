@@ -1,6 +1,5 @@
 import type { StratumServer } from '@stratum/server';
-
-type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+import { httpClient } from '@stratum/testing';
 
 // Support code is not a test file, so it may not import @stratum/testing
 // (boundaries): it signs tenants up through the API itself.
@@ -23,38 +22,10 @@ export interface Body {
   [field: string]: unknown;
 }
 
-const bearer = (token: string) => (token ? { authorization: `Bearer ${token}` } : {});
-
 /** A small HTTP client for catalog flows in one test server. */
 export function catalogClient(server: StratumServer) {
-  const call = (
-    method: Method,
-    url: string,
-    token: string,
-    payload?: object,
-    headers: Record<string, string> = {},
-  ) =>
-    server.app.inject({
-      method,
-      url: url.startsWith('/api/') ? url : `/api/v1/catalog${url}`,
-      headers: { ...bearer(token), ...headers },
-      ...(payload && { payload }),
-    });
-
-  /** Calls and asserts the status, returning the JSON body. */
-  const ok = async <T = Body>(
-    status: number,
-    method: Method,
-    url: string,
-    token: string,
-    payload?: object,
-  ): Promise<T> => {
-    const res = await call(method, url, token, payload);
-    if (res.statusCode !== status) {
-      throw new Error(`${method} ${url}: expected ${status}, got ${res.statusCode} ${res.body}`);
-    }
-    return (res.body ? res.json() : undefined) as T;
-  };
+  const http = httpClient<Body>(server, '/api/v1/catalog');
+  const { call, ok } = http;
 
   /** A fresh tenant whose owner has stores in the given time zones. */
   const signUp = async () => {
@@ -90,29 +61,8 @@ export function catalogClient(server: StratumServer) {
   };
 
   /** Creates a staff user with the roles (and optional store scope) and logs them in. */
-  const staff = async (ownerToken: string, roles: string[], storeIds?: string[]) => {
-    counter += 1;
-    const email = `cat-staff-${process.pid}-${Date.now()}-${counter}@example.test`;
-    const password = `staff password ${counter}`;
-    await ok(201, 'POST', '/api/v1/identity/users', ownerToken, {
-      email,
-      displayName: `Staff ${counter}`,
-      roles,
-      password,
-      ...(storeIds && { storeIds }),
-    });
-    const tokens = await ok<{ accessToken: string }>(
-      200,
-      'POST',
-      '/api/v1/identity/auth/login',
-      '',
-      {
-        email,
-        password,
-      },
-    );
-    return tokens.accessToken;
-  };
+  const staff = async (ownerToken: string, roles: string[], storeIds?: string[]) =>
+    (await http.staff(ownerToken, roles, storeIds ? { storeIds } : {})).accessToken;
 
   /** GET the menu of a store, optionally conditional. */
   const menu = (token: string, storeId: string, ifNoneMatch?: string) =>

@@ -1,9 +1,9 @@
 import { expect } from 'vitest';
 import type { StratumServer } from '@stratum/server';
+import { httpClient } from '@stratum/testing';
 import type { EventEnvelope } from '@stratum/platform';
 import { inventoryEvents } from '@stratum/inventory/contract';
 
-type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 /** A loosely typed response body or event payload: the fields the tests read, and anything else. */
 export interface Body {
   id: string;
@@ -32,32 +32,11 @@ export interface Body {
 }
 
 let counter = 0;
-const bearer = (token: string) => (token ? { authorization: `Bearer ${token}` } : {});
 
 /** A small HTTP client for inventory flows (with the stores and catalog items they need). */
 export function inventoryClient(server: StratumServer) {
-  const call = (method: Method, url: string, token: string, payload?: object) =>
-    server.app.inject({
-      method,
-      url: url.startsWith('/api/') ? url : `/api/v1/inventory${url}`,
-      headers: bearer(token),
-      ...(payload && { payload }),
-    });
-
-  /** Calls and asserts the status, returning the JSON body. */
-  const ok = async <T = Body>(
-    status: number,
-    method: Method,
-    url: string,
-    token: string,
-    payload?: object,
-  ): Promise<T> => {
-    const res = await call(method, url, token, payload);
-    if (res.statusCode !== status) {
-      throw new Error(`${method} ${url}: expected ${status}, got ${res.statusCode} ${res.body}`);
-    }
-    return (res.body ? res.json() : undefined) as T;
-  };
+  const http = httpClient<Body>(server, '/api/v1/inventory');
+  const { call, ok } = http;
 
   /** A fresh tenant whose owner has one store per policy given. */
   const tenant = async (policies: ('block' | 'warn' | 'allow-with-alert')[] = ['block']) => {
@@ -104,29 +83,8 @@ export function inventoryClient(server: StratumServer) {
     return variantId;
   };
 
-  const staff = async (ownerToken: string, roles: string[], storeIds?: string[]) => {
-    counter += 1;
-    const email = `inv-staff-${process.pid}-${Date.now()}-${counter}@example.test`;
-    const password = `staff password ${counter}`;
-    await ok(201, 'POST', '/api/v1/identity/users', ownerToken, {
-      email,
-      displayName: `Staff ${counter}`,
-      roles,
-      password,
-      ...(storeIds && { storeIds }),
-    });
-    const tokens = await ok<{ accessToken: string }>(
-      200,
-      'POST',
-      '/api/v1/identity/auth/login',
-      '',
-      {
-        email,
-        password,
-      },
-    );
-    return tokens.accessToken;
-  };
+  const staff = async (ownerToken: string, roles: string[], storeIds?: string[]) =>
+    (await http.staff(ownerToken, roles, storeIds ? { storeIds } : {})).accessToken;
 
   const receive = (token: string, storeId: string, stockItemId: string, quantity: number) =>
     ok(201, 'POST', '/movements', token, {

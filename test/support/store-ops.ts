@@ -1,11 +1,8 @@
 import type { StratumServer } from '@stratum/server';
+import { httpClient } from '@stratum/testing';
 import { sql } from 'drizzle-orm';
 import { rowsOf, type EventEnvelope } from '@stratum/platform';
 
-type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE';
-
-// Production-side support code may not import @stratum/testing (boundaries), so
-// this file signs tenants up through the API itself.
 let counter = 0;
 
 /** A loosely typed response body: the fields the store-ops tests read, and anything else. */
@@ -23,32 +20,10 @@ export interface Body {
   [field: string]: unknown;
 }
 
-const bearer = (token: string) => (token ? { authorization: `Bearer ${token}` } : {});
-
 /** A small HTTP client for store-ops flows in one test server. */
 export function storeOpsClient(server: StratumServer) {
-  const call = (method: Method, url: string, token: string, payload?: object) =>
-    server.app.inject({
-      method,
-      url: url.startsWith('/api/') ? url : `/api/v1/store-ops${url}`,
-      headers: bearer(token),
-      ...(payload && { payload }),
-    });
-
-  /** Calls and asserts the status, returning the JSON body. */
-  const ok = async <T = Body>(
-    status: number,
-    method: Method,
-    url: string,
-    token: string,
-    payload?: object,
-  ): Promise<T> => {
-    const res = await call(method, url, token, payload);
-    if (res.statusCode !== status) {
-      throw new Error(`${method} ${url}: expected ${status}, got ${res.statusCode} ${res.body}`);
-    }
-    return (res.body ? res.json() : undefined) as T;
-  };
+  const http = httpClient<Body>(server, '/api/v1/store-ops');
+  const { call, ok } = http;
 
   /** A fresh tenant whose owner has a store and a register. */
   const tenantWithRegister = async (currency = 'EUR') => {
@@ -81,26 +56,8 @@ export function storeOpsClient(server: StratumServer) {
   };
 
   /** Creates a staff user with the roles (and optional store scope) and logs them in. */
-  const staff = async (ownerToken: string, roles: string[], storeIds?: string[]) => {
-    counter += 1;
-    const email = `so-staff-${process.pid}-${Date.now()}-${counter}@example.test`;
-    const password = `staff password ${counter}`;
-    await ok(201, 'POST', '/api/v1/identity/users', ownerToken, {
-      email,
-      displayName: `Staff ${counter}`,
-      roles,
-      password,
-      ...(storeIds && { storeIds }),
-    });
-    const tokens = await ok<{ accessToken: string }>(
-      200,
-      'POST',
-      '/api/v1/identity/auth/login',
-      '',
-      { email, password },
-    );
-    return tokens.accessToken;
-  };
+  const staff = async (ownerToken: string, roles: string[], storeIds?: string[]) =>
+    (await http.staff(ownerToken, roles, storeIds ? { storeIds } : {})).accessToken;
 
   return { call, ok, tenantWithRegister, staff };
 }

@@ -2,3 +2,4 @@ export * from './postgres.ts';
 export * from './logs.ts';
 export * from './server.ts';
 export * from './api.ts';
+export * from './http.ts';
