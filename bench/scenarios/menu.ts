@@ -95,6 +95,10 @@ export async function menuScenario(options: BenchOptions): Promise<Record<string
     log(`menu of "${store.name}": ${first.bytes} bytes, ETag ${etag}`);
 
     const menu = await measure('menu', menuUrl, { headers: auth });
+    // What a real terminal sends: it accepts compressed bodies (the server keeps them precompressed).
+    const compressed = await measure('menu br', menuUrl, {
+      headers: { ...auth, 'accept-encoding': 'br, gzip' },
+    });
     const notModified = await measure('menu 304', menuUrl, {
       headers: { ...auth, 'if-none-match': etag },
       expectStatus: 304,
@@ -111,9 +115,12 @@ export async function menuScenario(options: BenchOptions): Promise<Record<string
       menu_rps: menu.rps,
       menu_p50_ms: menu.p50_ms,
       menu_p99_ms: menu.p99_ms,
+      menu_br_rps: compressed.rps,
+      menu_br_p99_ms: compressed.p99_ms,
       menu_304_rps: notModified.rps,
       menu_304_p99_ms: notModified.p99_ms,
       menu_vs_hello: ratio(menu.rps),
+      menu_br_vs_hello: ratio(compressed.rps),
       menu_304_vs_hello: ratio(notModified.rps),
     };
   } finally {
