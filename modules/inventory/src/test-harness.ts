@@ -59,6 +59,17 @@ export interface Harness {
     kind: 'menu' | 'retail' | 'ingredient',
     options?: { unit?: 'each' | 'g' | 'ml'; name?: string },
   ): Promise<string>;
+  /** A fresh tenant with a store of the given policy and a retail item with `onHand` in it. */
+  stockedStore(
+    policy: OversellPolicy,
+    onHand?: number,
+  ): Promise<{
+    tenant: string;
+    store: string;
+    soda: string;
+    ctx: CallContext;
+    level: () => ReturnType<InventoryModule['api']['getLevel']>;
+  }>;
   close(): Promise<void>;
 }
 
@@ -143,6 +154,22 @@ export async function inventoryHarness(
         tenantId,
       );
       return variantId;
+    },
+    async stockedStore(policy, onHand = 10) {
+      const tenant = newId();
+      const store = newId();
+      harness.stores.set(store, policy);
+      const soda = await harness.item(tenant, 'retail');
+      const ctx = harness.ctx(tenant);
+      if (onHand > 0) {
+        await harness.api.recordMovements(ctx, {
+          storeId: store,
+          kind: 'receipt',
+          lines: [{ stockItemId: soda, quantity: onHand }],
+        });
+      }
+      const level = () => harness.api.getLevel(ctx, store, soda);
+      return { tenant, store, soda, ctx, level };
     },
     async close() {
       await database.close();

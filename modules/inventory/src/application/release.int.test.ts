@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { newId } from '@stratum/platform';
 import { createTestDatabase, postgresUrl, testEngines } from '@stratum/testing';
 import type { OversellPolicy } from '../contract.ts';
 import { inventoryHarness, type Harness } from '../test-harness.ts';
@@ -13,23 +12,7 @@ describe.each(testEngines())('releasing and expiring reservations on %s', (engin
   });
   afterAll(() => h?.close());
 
-  /** A fresh tenant with a store of the given policy and a retail item with `onHand` in it. */
-  async function setUp(policy: OversellPolicy, onHand = 10) {
-    const tenant = newId();
-    const store = newId();
-    h.stores.set(store, policy);
-    const soda = await h.item(tenant, 'retail');
-    if (onHand > 0) {
-      await h.api.recordMovements(h.ctx(tenant), {
-        storeId: store,
-        kind: 'receipt',
-        lines: [{ stockItemId: soda, quantity: onHand }],
-      });
-    }
-    const ctx = h.ctx(tenant);
-    const level = () => h.api.getLevel(ctx, store, soda);
-    return { tenant, store, soda, ctx, level };
-  }
+  const setUp = (policy: OversellPolicy, onHand?: number) => h.stockedStore(policy, onHand);
 
   it('gives held stock back on release, and refuses to release a confirmed reservation', async () => {
     const { store, soda, ctx, level } = await setUp('block');

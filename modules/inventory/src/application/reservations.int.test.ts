@@ -13,23 +13,7 @@ describe.each(testEngines())('reservations on %s', (engine) => {
   });
   afterAll(() => h?.close());
 
-  /** A fresh tenant with a store of the given policy and a retail item with `onHand` in it. */
-  async function setUp(policy: OversellPolicy, onHand = 10) {
-    const tenant = newId();
-    const store = newId();
-    h.stores.set(store, policy);
-    const soda = await h.item(tenant, 'retail');
-    if (onHand > 0) {
-      await h.api.recordMovements(h.ctx(tenant), {
-        storeId: store,
-        kind: 'receipt',
-        lines: [{ stockItemId: soda, quantity: onHand }],
-      });
-    }
-    const ctx = h.ctx(tenant);
-    const level = () => h.api.getLevel(ctx, store, soda);
-    return { tenant, store, soda, ctx, level };
-  }
+  const setUp = (policy: OversellPolicy, onHand?: number) => h.stockedStore(policy, onHand);
 
   it('holds stock: available drops, on-hand does not, and the ledger is untouched', async () => {
     const { store, soda, ctx, level } = await setUp('block');
