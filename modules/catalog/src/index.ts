@@ -21,7 +21,7 @@ import {
   lookup,
   updateItem,
 } from './application/items.ts';
-import { menuInvalidation, readMenu } from './application/menu.ts';
+import { cachedMenu, menuInvalidation, readMenu } from './application/menu.ts';
 import {
   addModifierOption,
   changeModifierOptionPrice,
@@ -135,6 +135,6 @@ export function createCatalogModule(deps: CatalogModuleDeps): CatalogModule {
       menuCacheSubscription(invalidate.catalogChanged),
       storeUpdatedSubscription(invalidate.storeChanged),
     ],
-    registerRoutes: catalogRoutes(api),
+    registerRoutes: catalogRoutes(api, cachedMenu(d)),
   };
 }

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { lruCache } from './cache.ts';
 
 function deferred<T>() {
@@ -55,5 +55,16 @@ describe('lruCache', () => {
     expect(await cache.get('b')).toBeUndefined();
     expect(await cache.get('a')).toBe(1);
     expect(await cache.get('c')).toBe(3);
+  });
+
+  it('peeks at a held value synchronously and at nothing for a miss or an expired entry', async () => {
+    const cache = lruCache({ ttlMs: 50 });
+    expect(cache.peek('k')).toBeUndefined();
+    await cache.set('k', 'v');
+    expect(cache.peek('k')).toBe('v');
+    await cache.set('short', 'v', 1);
+    await vi.waitFor(() => expect(cache.peek('short')).toBeUndefined());
+    await cache.delete('k');
+    expect(cache.peek('k')).toBeUndefined();
   });
 });

@@ -7,6 +7,12 @@ import { LRUCache } from 'lru-cache';
  */
 export interface Cache {
   get<T>(key: string): Promise<T | undefined>;
+  /**
+   * The value if this process holds it (an in-process store, or a near cache in
+   * front of a shared one), without I/O and without a promise; `undefined` on
+   * a miss or when only a remote store could answer. For the hottest reads.
+   */
+  peek<T>(key: string): T | undefined;
   set<T>(key: string, value: T, ttlMs?: number): Promise<void>;
   delete(key: string): Promise<void>;
   /**
@@ -33,6 +39,9 @@ export function lruCache(options: LruCacheOptions = {}): Cache {
   return {
     get<T>(key: string) {
       return Promise.resolve(lru.get(key)?.value as T | undefined);
+    },
+    peek<T>(key: string) {
+      return lru.get(key)?.value as T | undefined;
     },
     set(key, value, ttlMs) {
       lru.set(key, { value }, ttlMs === undefined ? undefined : { ttl: ttlMs });

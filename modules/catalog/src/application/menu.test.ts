@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { lruCache, type Actor, type CallContext } from '@stratum/platform';
 import { menuDocument } from '../contract.ts';
 import { defaultSettings, type CatalogDeps } from './deps.ts';
-import { menuInvalidation, readMenu } from './menu.ts';
+import { cachedMenu, menuInvalidation, readMenu } from './menu.ts';
 import type { CatalogStore, MenuSnapshot, MenuSource, MenuStore, Stores } from './ports.ts';
 
 const tenant = '01900000-0000-7000-8000-0000000000aa';
@@ -95,7 +95,14 @@ function setup() {
     clock,
     settings: defaultSettings,
   };
-  return { ...fake, clock, deps, menu: readMenu(deps), invalidate: menuInvalidation(deps) };
+  return {
+    ...fake,
+    clock,
+    deps,
+    menu: readMenu(deps),
+    cached: cachedMenu(deps),
+    invalidate: menuInvalidation(deps),
+  };
 }
 
 describe('the menu read path', () => {
@@ -172,5 +179,41 @@ describe('the menu read path', () => {
       code: 'store-not-allowed',
     });
     expect(state.versionLoads).toBe(0);
+  });
+});
+
+describe('the synchronous menu fast path', () => {
+  it('has nothing before the first read and the cached entry after it', async () => {
+    const { menu, cached } = setup();
+    expect(cached(ctx, storeA)).toBeUndefined();
+    const read = await menu(ctx, storeA);
+    expect(cached(ctx, storeA)).toBe(read);
+    expect(cached(ctx, storeB)).toBeUndefined();
+  });
+
+  it('stops answering once a catalog event moves the version', async () => {
+    const { menu, cached, state, invalidate } = setup();
+    await menu(ctx, storeA);
+    state.version = 2;
+    await invalidate.catalogChanged(tenant);
+    expect(cached(ctx, storeA)).toBeUndefined();
+    expect(JSON.parse((await menu(ctx, storeA)).json).catalogVersion).toBe(2);
+  });
+
+  it('stops answering when an 86 in the cached menu runs out', async () => {
+    const { menu, cached, state, clock } = setup();
+    state.until = clock.ms + 60_000;
+    await menu(ctx, storeA);
+    expect(cached(ctx, storeA)).toBeDefined();
+    clock.ms += 60_000;
+    expect(cached(ctx, storeA)).toBeUndefined();
+  });
+
+  it('refuses staff scoped to other stores even when the menu is cached', async () => {
+    const { menu, cached } = setup();
+    await menu(ctx, storeA);
+    expect(() => cached({ tenantId: tenant, actor: actor([storeB]) }, storeA)).toThrow(
+      expect.objectContaining({ code: 'store-not-allowed' }),
+    );
   });
 });

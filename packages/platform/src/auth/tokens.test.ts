@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { SignJWT, createLocalJWKSet, importJWK } from 'jose';
 import { describe, expect, it } from 'vitest';
 import { DomainError } from '../errors.ts';
+import type { Principal } from '../http/access.ts';
 import {
   generateSigningKey,
   hashOpaqueToken,
@@ -43,8 +44,8 @@ function authenticatorFor(keys: SigningKey[], revocations?: SessionRevocations) 
   });
 }
 
-async function rejectionOf(promise: Promise<unknown>): Promise<DomainError> {
-  const outcome = await promise.then(
+async function rejectionOf(result: unknown): Promise<DomainError> {
+  const outcome = await Promise.resolve(result).then(
     () => undefined,
     (err: unknown) => err,
   );
@@ -401,8 +402,32 @@ describe('jwtAuthenticator verification cache', () => {
       revocations,
     });
     expect((await auth.authenticate(token)).actor.sessionId).toBe('s-cached');
-    expect((await auth.authenticate(token)).actor.id).toBe('u1');
+    // Verified before and not revoked: answered from memory, without a promise.
+    const again = auth.authenticate(token);
+    expect(again).not.toBeInstanceOf(Promise);
+    expect((again as Principal).actor.id).toBe('u1');
     await revocations.revoke('s-cached', Date.now() + 60_000);
     await expect(auth.authenticate(token)).rejects.toMatchObject({ code: 'session-revoked' });
+  });
+
+  it('waits for a revocation store that answers asynchronously before admitting a cached token', async () => {
+    const key = await generateSigningKey('k1');
+    const { token } = await signAccessToken(key, claims({ sid: 's-remote' }), settings);
+    let revoked = false;
+    const auth = jwtAuthenticator({
+      keys: createLocalJWKSet({ keys: [key.publicJwk] }),
+      issuer: settings.issuer,
+      audience: settings.audience,
+      revocations: {
+        revoke: () => Promise.resolve(),
+        isRevoked: () => Promise.resolve(revoked),
+      },
+    });
+    expect((await auth.authenticate(token)).actor.sessionId).toBe('s-remote');
+
+    revoked = true;
+    const error = await rejectionOf(auth.authenticate(token));
+
+    expect(error.code).toBe('session-revoked');
   });
 });

@@ -68,10 +68,14 @@ export async function signAccessToken(
   return { token, expiresAt: new Date(exp * 1000) };
 }
 
-/** Session ids revoked before their access tokens expire (logout, family revocation). */
+/**
+ * Session ids revoked before their access tokens expire (logout, family
+ * revocation). Checked on every authenticated request: a store that holds the
+ * list in memory answers synchronously.
+ */
 export interface SessionRevocations {
   revoke(sessionId: string, untilEpochMs: number): Promise<void>;
-  isRevoked(sessionId: string): Promise<boolean>;
+  isRevoked(sessionId: string): boolean | Promise<boolean>;
 }
 
 export function inMemorySessionRevocations(now: () => number = Date.now): SessionRevocations {
@@ -83,12 +87,12 @@ export function inMemorySessionRevocations(now: () => number = Date.now): Sessio
     },
     isRevoked(sessionId) {
       const until = revoked.get(sessionId);
-      if (until === undefined) return Promise.resolve(false);
+      if (until === undefined) return false;
       if (until <= now()) {
         revoked.delete(sessionId);
-        return Promise.resolve(false);
+        return false;
       }
-      return Promise.resolve(true);
+      return true;
     },
   };
 }
@@ -116,49 +120,54 @@ export function jwtAuthenticator(options: {
       : new LRUCache<string, { principal: Principal; sessionId: string }>({
           max: options.cacheSize ?? 10_000,
         });
+  const sessionEnded = () => invalidToken('The session has ended.', 'session-revoked');
+  const verify = async (bearer: string): Promise<Principal> => {
+    let payload: unknown;
+    try {
+      ({ payload } = await jwtVerify(bearer, options.keys, {
+        issuer: options.issuer,
+        audience: options.audience,
+        algorithms: [ACCESS_TOKEN_ALG],
+        typ: 'at+jwt',
+      }));
+    } catch (err) {
+      if (err instanceof joseErrors.JWTExpired)
+        throw invalidToken('The access token has expired.', 'token-expired');
+      throw invalidToken('The access token is not valid.');
+    }
+    const claims = accessClaimsSchema.safeParse(payload);
+    if (!claims.success) throw invalidToken('The access token is missing claims.');
+    const c = claims.data;
+    if (options.revocations && (await options.revocations.isRevoked(c.sid))) {
+      throw sessionEnded();
+    }
+    const principal: Principal = {
+      tenantId: c.tid,
+      actor: {
+        kind: c.act,
+        id: c.sub,
+        roles: c.roles,
+        permissions: c.perms,
+        stores: c.stores,
+        sessionId: c.sid,
+      },
+    };
+    const exp = (payload as { exp?: unknown }).exp;
+    const ttl = typeof exp === 'number' ? exp * 1000 - Date.now() : 0;
+    if (verified && ttl > 0) verified.set(bearer, { principal, sessionId: c.sid }, { ttl });
+    return principal;
+  };
   return {
-    async authenticate(bearer): Promise<Principal> {
+    authenticate(bearer) {
       const hit = verified?.get(bearer);
-      if (hit) {
-        if (options.revocations && (await options.revocations.isRevoked(hit.sessionId))) {
-          throw invalidToken('The session has ended.', 'session-revoked');
-        }
+      if (!hit) return verify(bearer);
+      const revoked = options.revocations?.isRevoked(hit.sessionId) ?? false;
+      if (revoked === false) return hit.principal;
+      if (revoked === true) return Promise.reject(sessionEnded());
+      return revoked.then((isRevoked) => {
+        if (isRevoked) throw sessionEnded();
         return hit.principal;
-      }
-      let payload: unknown;
-      try {
-        ({ payload } = await jwtVerify(bearer, options.keys, {
-          issuer: options.issuer,
-          audience: options.audience,
-          algorithms: [ACCESS_TOKEN_ALG],
-          typ: 'at+jwt',
-        }));
-      } catch (err) {
-        if (err instanceof joseErrors.JWTExpired)
-          throw invalidToken('The access token has expired.', 'token-expired');
-        throw invalidToken('The access token is not valid.');
-      }
-      const claims = accessClaimsSchema.safeParse(payload);
-      if (!claims.success) throw invalidToken('The access token is missing claims.');
-      const c = claims.data;
-      if (options.revocations && (await options.revocations.isRevoked(c.sid))) {
-        throw invalidToken('The session has ended.', 'session-revoked');
-      }
-      const principal: Principal = {
-        tenantId: c.tid,
-        actor: {
-          kind: c.act,
-          id: c.sub,
-          roles: c.roles,
-          permissions: c.perms,
-          stores: c.stores,
-          sessionId: c.sid,
-        },
-      };
-      const exp = (payload as { exp?: unknown }).exp;
-      const ttl = typeof exp === 'number' ? exp * 1000 - Date.now() : 0;
-      if (verified && ttl > 0) verified.set(bearer, { principal, sessionId: c.sid }, { ttl });
-      return principal;
+      });
     },
   };
 }

@@ -23,9 +23,13 @@ export interface Principal {
   readonly actor: Actor;
 }
 
-/** Turns a bearer credential into a principal, or throws a 401 DomainError. */
+/**
+ * Turns a bearer credential into a principal, or rejects with a 401
+ * DomainError. A credential verified before may come back synchronously, so
+ * that the common request allocates no promise; it never throws synchronously.
+ */
 export interface Authenticator {
-  authenticate(bearer: string): Promise<Principal>;
+  authenticate(bearer: string): Principal | Promise<Principal>;
 }
 
 export const authErrors = {

@@ -1,5 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import Fastify, { LogController, type FastifyRequest } from 'fastify';
+import Fastify, {
+  LogController,
+  type FastifyRequest,
+  type preHandlerHookHandler,
+  type preValidationHookHandler,
+} from 'fastify';
 import helmet from 'helmet';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
@@ -11,9 +16,16 @@ import {
   type ZodTypeProvider,
 } from 'fastify-type-provider-zod';
 import type { Logger } from '../logger.ts';
-import { currentContext, enrichContext, runWithContext, type RequestContext } from '../context.ts';
+import { currentContext, runWithContext, type RequestContext } from '../context.ts';
 import { makeProblem, problemSchema, sendProblem, toProblem } from './problem.ts';
-import { authErrors, bearerOf, hasPermission, type Access, type Authenticator } from './access.ts';
+import {
+  authErrors,
+  bearerOf,
+  hasPermission,
+  type Access,
+  type Authenticator,
+  type Principal,
+} from './access.ts';
 
 export interface HttpAppOptions {
   logger: Logger;
@@ -35,6 +47,7 @@ declare module 'fastify' {
 
 const requestIdPattern = /^[\w.:-]{1,128}$/;
 const moduleOfUrl = /^\/api\/v\d+\/([a-z][a-z-]*)\//;
+const bodiless = new Set(['GET', 'HEAD', 'OPTIONS']);
 const traceparentPattern = /^[\da-f]{2}-([\da-f]{32})-[\da-f]{16}-[\da-f]{2}$/;
 
 /** The headers a helmet middleware sets, captured once so they can be replayed cheaply. */
@@ -48,6 +61,11 @@ function headersOf(middleware: ReturnType<typeof helmet>): [string, string][] {
     if (err) throw err instanceof Error ? err : new Error('helmet failed', { cause: err });
   });
   return headers;
+}
+
+/** A route's own hooks of one kind, as a list (Fastify accepts one or many). */
+function hooksOf<T>(hooks: T | T[] | undefined): T[] {
+  return hooks === undefined ? [] : Array.isArray(hooks) ? hooks : [hooks];
 }
 
 function incomingRequestId(request: { headers: Record<string, unknown> }): string {
@@ -89,102 +107,6 @@ export async function createHttpApp(options: HttpAppOptions) {
   app.setSerializerCompiler(serializerCompiler);
   app.decorateRequest('ctx', undefined as unknown as RequestContext);
 
-  app.addHook('onRequest', (request, reply, done) => {
-    const module = moduleOfUrl.exec(request.url)?.[1];
-    const ctx: RequestContext = {
-      requestId: request.id,
-      traceId: traceIdOf(request),
-      ...(module && { module }),
-    };
-    request.ctx = ctx;
-    void reply.header('x-request-id', request.id);
-    runWithContext(ctx, done);
-  });
-  // Body parsing runs outside the async context; re-enter it for the handler.
-  app.addHook('preValidation', (request, _reply, done) =>
-    currentContext() === request.ctx ? done() : runWithContext(request.ctx, done),
-  );
-
-  app.addHook('onRoute', (route) => {
-    const isApi = route.url.startsWith('/api/');
-    if (isApi && !route.config?.access) {
-      throw new Error(`Route ${String(route.method)} ${route.url} declares no access rule`);
-    }
-    const access = route.config?.access;
-    if (access && access !== 'public') {
-      route.schema = { ...route.schema, security: [{ bearerAuth: [] }] };
-    }
-    if (isApi) {
-      const response = (route.schema?.response ?? {}) as Record<string, unknown>;
-      route.schema = {
-        ...route.schema,
-        response: { ...response, '4XX': problemSchema, '5XX': problemSchema },
-      };
-    }
-  });
-
-  // Callback style: public routes, the common case on a till, pay for no promise.
-  app.addHook('preHandler', (request, _reply, done) => {
-    const access: Access = request.routeOptions.config.access ?? 'public';
-    if (access === 'public') return done();
-    const bearer = bearerOf(request);
-    if (!bearer || !options.authenticator) return done(authErrors.missing());
-    options.authenticator.authenticate(bearer).then((principal) => {
-      request.principal = principal;
-      enrichContext({ tenantId: principal.tenantId, actor: principal.actor });
-      if (typeof access === 'object' && !hasPermission(principal.actor, access.permission)) {
-        return done(authErrors.denied(access.permission));
-      }
-      done();
-    }, done);
-  });
-
-  // While closing, answers tell keep-alive clients to hang up, so that an idle
-  // connection does not hold the shutdown open until the deadline.
-  let closing = false;
-  app.addHook('preClose', (done) => {
-    closing = true;
-    done();
-  });
-  app.addHook('onSend', (_request, reply, payload, done) => {
-    if (closing) void reply.header('connection', 'close');
-    done(null, payload);
-  });
-
-  app.addHook('onResponse', (request, reply, done) => {
-    request.log.info(
-      {
-        method: request.method,
-        url: request.url.split('?')[0],
-        statusCode: reply.statusCode,
-        ms: Math.round(reply.elapsedTime * 100) / 100,
-      },
-      'request completed',
-    );
-    done();
-  });
-
-  app.setErrorHandler((error, request, reply) => {
-    const { problem, internal } = toProblem(error, request);
-    if (internal) request.log.error({ err: error }, 'unhandled error');
-    else if (problem.status >= 500) request.log.warn({ code: problem.code }, problem.detail);
-    if (problem.status === 429 && typeof problem['retryAfterSeconds'] === 'number') {
-      void reply.header('retry-after', String(problem['retryAfterSeconds']));
-    }
-    return sendProblem(reply, problem);
-  });
-
-  app.setNotFoundHandler((request, reply) =>
-    sendProblem(
-      reply,
-      makeProblem(
-        404,
-        'route-not-found',
-        `No route for ${request.method} ${request.url.split('?')[0]}.`,
-      ),
-    ),
-  );
-
   // Security headers: helmet decides them once, at start-up, and each response
   // gets the same precomputed set (running helmet's middleware per request halves
   // the throughput of a small route). JSON answers get the short set OWASP
@@ -197,8 +119,8 @@ export async function createHttpApp(options: HttpAppOptions) {
         directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] },
       },
       xFrameOptions: { action: 'deny' },
-      // Headers that only mean something to an HTML document: each header costs
-      // throughput on every response (eight extra headers halve a bare Fastify route).
+      // Headers that only mean something to an HTML document: every header is
+      // validated and written on every response.
       crossOriginOpenerPolicy: false,
       crossOriginResourcePolicy: false,
       referrerPolicy: false,
@@ -222,11 +144,126 @@ export async function createHttpApp(options: HttpAppOptions) {
       },
     }),
   );
+
+  // While closing, answers tell keep-alive clients to hang up, so that an idle
+  // connection does not hold the shutdown open until the deadline.
+  let closing = false;
+
+  // The one hook every request pays for (ADR 0010 measures why there is only
+  // one): request and trace ids, the async context, and the response headers.
+  // Headers go through Fastify's reply (not the raw response), so Node
+  // validates and writes each of them once.
   app.addHook('onRequest', (request, reply, done) => {
-    const headers = request.url.startsWith('/docs') ? pageHeaders : apiHeaders;
-    for (const [name, value] of headers) reply.raw.setHeader(name, value);
+    const url = request.url;
+    const module = moduleOfUrl.exec(url)?.[1];
+    const ctx: RequestContext = {
+      requestId: request.id,
+      traceId: traceIdOf(request),
+      ...(module && { module }),
+    };
+    request.ctx = ctx;
+    void reply.header('x-request-id', request.id);
+    for (const [name, value] of url.startsWith('/docs') ? pageHeaders : apiHeaders) {
+      void reply.header(name, value);
+    }
+    runWithContext(ctx, done);
+  });
+  app.addHook('preClose', (done) => {
+    closing = true;
     done();
   });
+  app.addHook('onSend', (_request, reply, payload, done) => {
+    if (closing) void reply.header('connection', 'close');
+    done(null, payload);
+  });
+
+  // Body parsing runs outside the async context: routes that take a body
+  // re-enter it before validation. Bodiless routes skip the hook altogether.
+  const reenterContext: preValidationHookHandler = (request, _reply, done) =>
+    currentContext() === request.ctx ? done() : runWithContext(request.ctx, done);
+
+  // Authentication runs only on routes that need it. A token verified before
+  // comes back synchronously, so the common request allocates no promise.
+  const admit = (request: FastifyRequest, principal: Principal, access: Access): Error | null => {
+    request.principal = principal;
+    request.ctx.tenantId = principal.tenantId;
+    request.ctx.actor = principal.actor;
+    return typeof access === 'object' && !hasPermission(principal.actor, access.permission)
+      ? authErrors.denied(access.permission)
+      : null;
+  };
+  const authenticate = (access: Access): preHandlerHookHandler =>
+    function authenticateRequest(request, _reply, done) {
+      const bearer = bearerOf(request);
+      if (!bearer || !options.authenticator) return done(authErrors.missing());
+      const result = options.authenticator.authenticate(bearer);
+      if (result instanceof Promise) {
+        result.then((principal) => done(admit(request, principal, access) ?? undefined), done);
+      } else {
+        done(admit(request, result, access) ?? undefined);
+      }
+    };
+
+  app.addHook('onRoute', (route) => {
+    const isApi = route.url.startsWith('/api/');
+    const access = route.config?.access;
+    if (isApi && !access) {
+      throw new Error(`Route ${String(route.method)} ${route.url} declares no access rule`);
+    }
+    if (access && access !== 'public') {
+      route.schema = { ...route.schema, security: [{ bearerAuth: [] }] };
+      route.preHandler = [authenticate(access), ...hooksOf(route.preHandler)];
+    }
+    const methods = Array.isArray(route.method) ? route.method : [route.method];
+    if (methods.some((method) => !bodiless.has(method))) {
+      route.preValidation = [reenterContext, ...hooksOf(route.preValidation)];
+    }
+    if (isApi) {
+      const response = (route.schema?.response ?? {}) as Record<string, unknown>;
+      route.schema = {
+        ...route.schema,
+        response: { ...response, '4XX': problemSchema, '5XX': problemSchema },
+      };
+    }
+  });
+
+  // One 'request completed' line per request, when info lines are written at
+  // all: the level is read once, at start-up, so a quieter level costs nothing.
+  if (options.logger.isLevelEnabled('info')) {
+    app.addHook('onResponse', (request, reply, done) => {
+      request.log.info(
+        {
+          method: request.method,
+          url: request.url.split('?')[0],
+          statusCode: reply.statusCode,
+          ms: Math.round(reply.elapsedTime * 100) / 100,
+        },
+        'request completed',
+      );
+      done();
+    });
+  }
+
+  app.setErrorHandler((error, request, reply) => {
+    const { problem, internal } = toProblem(error, request);
+    if (internal) request.log.error({ err: error }, 'unhandled error');
+    else if (problem.status >= 500) request.log.warn({ code: problem.code }, problem.detail);
+    if (problem.status === 429 && typeof problem['retryAfterSeconds'] === 'number') {
+      void reply.header('retry-after', String(problem['retryAfterSeconds']));
+    }
+    return sendProblem(reply, problem);
+  });
+
+  app.setNotFoundHandler((request, reply) =>
+    sendProblem(
+      reply,
+      makeProblem(
+        404,
+        'route-not-found',
+        `No route for ${request.method} ${request.url.split('?')[0]}.`,
+      ),
+    ),
+  );
 
   if (options.openapi) {
     await app.register(swagger, {

@@ -1,6 +1,7 @@
 import { z } from 'zod';
-import { callContextOf, type StratumApp } from '@stratum/platform';
-import { menuDocument, type CatalogApi } from '../../contract.ts';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { callContextOf, type CallContext, type StratumApp } from '@stratum/platform';
+import { menuDocument, type CatalogApi, type SerializedMenu } from '../../contract.ts';
 
 const storeParams = z.object({ storeId: z.uuid() });
 
@@ -33,12 +34,38 @@ export function pickEncoding(header: string | undefined): 'br' | 'gzip' | undefi
   return ok('br') ? 'br' : ok('gzip') ? 'gzip' : undefined;
 }
 
+/** A fresh menu this process already holds, synchronously, or `undefined`. */
+export type CachedMenu = (ctx: CallContext, storeId: string) => SerializedMenu | undefined;
+
+/**
+ * Answers from the cached entry alone: the tag and the bytes were made when it
+ * was built. A matching If-None-Match gets a 304 without a body.
+ */
+function sendMenu(request: FastifyRequest, reply: FastifyReply, menu: SerializedMenu): void {
+  const coding = pickEncoding(request.headers['accept-encoding']);
+  void reply
+    .header('etag', coding ? `W/${menu.etag}` : menu.etag)
+    .header('cache-control', 'private, no-cache')
+    .header('vary', 'accept-encoding');
+  if (etagMatches(request.headers['if-none-match'], menu.etag)) {
+    void reply.code(304).send();
+    return;
+  }
+  void reply.header('content-type', 'application/json; charset=utf-8');
+  if (coding) void reply.header('content-encoding', coding);
+  // Cached bytes with a JSON content type bypass the serialiser entirely; a
+  // Buffer, unlike the string, is not re-encoded or re-measured per response.
+  void reply.send(coding ? menu[coding] : menu.body);
+}
+
 /**
  * The hottest read in the system (ADR 0010). The handler does no
- * serialisation, encoding or compression: the cached bytes go out as they are, and a
- * matching If-None-Match is answered 304 from the cached tag alone.
+ * serialisation, encoding or compression: the cached bytes go out as they
+ * are. While this process holds the current menu the handler is synchronous
+ * (no promise, no await); otherwise it goes through the module API, which
+ * loads the version and builds the menu once however many readers miss.
  */
-export function menuRoutes(api: CatalogApi) {
+export function menuRoutes(api: CatalogApi, cached: CachedMenu) {
   return (app: StratumApp) => {
     app.get(
       '/api/v1/catalog/stores/:storeId/menu',
@@ -55,23 +82,13 @@ export function menuRoutes(api: CatalogApi) {
           },
         },
       },
-      async (request, reply) => {
-        const menu = await api.menu(callContextOf(request), request.params.storeId);
-        const coding = pickEncoding(request.headers['accept-encoding']);
-        void reply
-          .header('etag', coding ? `W/${menu.etag}` : menu.etag)
-          .header('cache-control', 'private, no-cache')
-          .header('vary', 'accept-encoding');
-        if (etagMatches(request.headers['if-none-match'], menu.etag)) {
-          // No payload at all (not `null`, which would be serialised): a 304 has no body.
-          return reply.code(304).send(undefined as unknown as null);
-        }
-        void reply.header('content-type', 'application/json; charset=utf-8');
-        if (coding) void reply.header('content-encoding', coding);
-        // Cached bytes with a JSON content type bypass the serialiser entirely; a
-        // Buffer, unlike the string, is not re-encoded or re-measured per response.
-        const body = coding ? menu[coding] : menu.body;
-        return reply.send(body as unknown as z.infer<typeof menuDocument>);
+      (request, reply) => {
+        const ctx = callContextOf(request);
+        const { storeId } = request.params;
+        const hit = cached(ctx, storeId);
+        if (hit) return sendMenu(request, reply, hit);
+        // Resolves once the reply is sent; Fastify expects nothing more.
+        return api.menu(ctx, storeId).then((menu) => sendMenu(request, reply, menu));
       },
     );
   };
