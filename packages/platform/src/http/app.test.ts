@@ -550,6 +550,28 @@ describe('errors as problem documents', () => {
     });
   });
 
+  it('sets Retry-After on a 503 from a dependency whose circuit is open', async () => {
+    const { app } = await buildApp((a) =>
+      a.get('/charge', () => {
+        throw new DomainError(
+          'dependency-circuit-open',
+          'The card processor is unavailable.',
+          'unavailable',
+          {
+            dependency: 'card-processor',
+            retryAfterSeconds: 5,
+          },
+        );
+      }),
+    );
+
+    const res = await app.inject({ url: '/charge' });
+
+    expect(res.statusCode).toBe(503);
+    expect(res.headers['retry-after']).toBe('5');
+    expect(res.json()).toMatchObject({ code: 'dependency-circuit-open' });
+  });
+
   it('turns an exhausted in-memory rate limit into a 429 with Retry-After', async () => {
     const limiter = inMemoryRateLimiter();
     const limit = { name: 'pin-ip', points: 1, durationSeconds: 60 };

@@ -248,7 +248,11 @@ export async function createHttpApp(options: HttpAppOptions) {
     const { problem, internal } = toProblem(error, request);
     if (internal) request.log.error({ err: error }, 'unhandled error');
     else if (problem.status >= 500) request.log.warn({ code: problem.code }, problem.detail);
-    if (problem.status === 429 && typeof problem['retryAfterSeconds'] === 'number') {
+    // Rate limits and open circuits say when trying again makes sense.
+    if (
+      (problem.status === 429 || problem.status === 503) &&
+      typeof problem['retryAfterSeconds'] === 'number'
+    ) {
       void reply.header('retry-after', String(problem['retryAfterSeconds']));
     }
     return sendProblem(reply, problem);
