@@ -26,3 +26,4 @@ export * from './cache.ts';
 export * from './audit.ts';
 export * from './pagination.ts';
 export * from './db/errors.ts';
+export * from './resilience/index.ts';

@@ -3,3 +3,4 @@ export * from './logs.ts';
 export * from './server.ts';
 export * from './api.ts';
 export * from './http.ts';
+export * from './card-processor.ts';

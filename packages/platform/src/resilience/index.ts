@@ -1,0 +1,2 @@
+export * from './call-policy.ts';
+export * from './failures.ts';
