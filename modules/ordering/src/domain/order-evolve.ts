@@ -1,0 +1,103 @@
+import { raise } from './errors.ts';
+import type { OrderEvent } from './order-events.ts';
+import type { Order, OrderLine } from './order-types.ts';
+
+const updateLine = (order: Order, lineId: string, patch: (line: OrderLine) => OrderLine) => ({
+  ...order,
+  lines: order.lines.map((l) => (l.lineId === lineId ? patch(l) : l)),
+});
+
+/**
+ * Applies one event to the order. It trusts the event (`decide` validated
+ * it), so the state a row holds and the state rebuilt from the events are
+ * the same thing.
+ */
+export function evolve(state: Order | null, event: OrderEvent): Order {
+  if (event.type === 'OrderPlaced') {
+    return {
+      orderId: event.orderId,
+      storeId: event.storeId,
+      orderNumber: event.orderNumber,
+      fulfilment: event.fulfilment,
+      status: 'open',
+      currency: event.currency,
+      settings: event.settings,
+      openedBy: event.openedBy,
+      openedAt: event.at,
+      lines: [],
+      orderDiscount: null,
+      serviceCharge: null,
+      tip: 0,
+      payments: [],
+      paidAmount: 0,
+      paidAt: null,
+      closedAt: null,
+      voided: null,
+      refunds: [],
+      refundedAmount: 0,
+    };
+  }
+  if (!state) raise('order-not-found', `${event.type} for an order that was never placed.`);
+  switch (event.type) {
+    case 'LineAdded':
+      return { ...state, lines: [...state.lines, event.line] };
+    case 'LineQuantityChanged':
+      return updateLine(state, event.lineId, (l) => ({ ...l, quantity: event.to }));
+    case 'LineRemoved':
+      if (!event.fired) {
+        return { ...state, lines: state.lines.filter((l) => l.lineId !== event.lineId) };
+      }
+      return updateLine(state, event.lineId, (l) => ({
+        ...l,
+        voided: { reason: event.reason, approval: event.approval, at: event.at },
+      }));
+    case 'LineDiscountSet':
+      return updateLine(state, event.lineId, (l) => ({ ...l, discount: event.discount }));
+    case 'OrderDiscountSet':
+      return { ...state, orderDiscount: event.discount };
+    case 'ServiceChargeSet':
+      return { ...state, serviceCharge: event.serviceCharge };
+    case 'TipSet':
+      return { ...state, tip: event.amount };
+    case 'CourseFired': {
+      const fired = new Set(event.lineIds);
+      return {
+        ...state,
+        status: state.status === 'open' ? 'sent' : state.status,
+        lines: state.lines.map((l) => (fired.has(l.lineId) ? { ...l, firedAt: event.at } : l)),
+      };
+    }
+    case 'OrderPaid':
+      return {
+        ...state,
+        status: 'paid',
+        payments: event.payments,
+        paidAmount: event.amount,
+        paidAt: event.at,
+      };
+    case 'OrderClosed':
+      return { ...state, status: 'closed', closedAt: event.at };
+    case 'OrderVoided':
+      return {
+        ...state,
+        status: 'voided',
+        voided: { reason: event.reason, approval: event.approval, at: event.at },
+      };
+    case 'OrderRefunded':
+      return {
+        ...state,
+        status: event.refundedTotal >= state.paidAmount ? 'refunded' : 'partially-refunded',
+        refundedAmount: event.refundedTotal,
+        refunds: [
+          ...state.refunds,
+          {
+            refundId: event.refundId,
+            amount: event.amount,
+            reason: event.reason,
+            approval: event.approval,
+            at: event.at,
+          },
+        ],
+      };
+  }
+}

@@ -1,0 +1,202 @@
+import type { Discount, PricingSettings, ServiceCharge } from './pricing.ts';
+
+export const orderStatuses = [
+  'open',
+  'sent',
+  'paid',
+  'closed',
+  'voided',
+  'partially-refunded',
+  'refunded',
+] as const;
+/** open → sent → paid → closed, plus voided and (partially) refunded. */
+export type OrderStatus = (typeof orderStatuses)[number];
+
+/** How the order reaches the customer; each kind carries what it cannot do without. */
+export type Fulfilment =
+  | { readonly type: 'dine-in'; readonly tableId: string; readonly covers?: number }
+  | { readonly type: 'takeaway'; readonly customerName?: string }
+  | {
+      readonly type: 'delivery';
+      readonly recipientName: string;
+      readonly address: string;
+      readonly phone?: string;
+    }
+  | { readonly type: 'retail' };
+export type OrderType = Fulfilment['type'];
+
+/** A manager's (or owner's) say-so, given at the till. The application checks it is real. */
+export interface Approval {
+  readonly approvedBy: string;
+  readonly role: string;
+}
+
+export interface ModifierSnapshot {
+  readonly optionId?: string;
+  readonly name: string;
+  readonly priceDelta: number;
+}
+
+export interface TaxRateSnapshot {
+  readonly id: string;
+  readonly name: string;
+  readonly bps: number;
+  readonly inclusive: boolean;
+}
+
+/** What the catalog said about the item when it was rung up; never looked up again. */
+export interface LineSnapshot {
+  readonly itemId: string;
+  readonly variantId: string;
+  readonly name: string;
+  readonly variantName: string;
+  /** The variant's effective price for one unit, before modifiers. */
+  readonly unitPrice: number;
+  readonly modifiers: readonly ModifierSnapshot[];
+  readonly taxRates: readonly TaxRateSnapshot[];
+  readonly kitchenStation: string | null;
+}
+
+export interface LineVoid {
+  readonly reason: string;
+  readonly approval: Approval;
+  readonly at: string;
+}
+
+export interface OrderLine extends LineSnapshot {
+  readonly lineId: string;
+  readonly quantity: number;
+  /** 1 for starters, 2 for mains, …; a retail line simply stays in course 1. */
+  readonly course: number;
+  readonly notes: string | null;
+  readonly discount: Discount | null;
+  readonly firedAt: string | null;
+  /**
+   * Set when a line the kitchen has already seen is taken off the order. It
+   * stays on the order for the kitchen and the audit trail, priced at nothing.
+   */
+  readonly voided: LineVoid | null;
+}
+
+export interface KitchenTicketItem {
+  readonly lineId: string;
+  readonly name: string;
+  readonly variantName: string;
+  readonly quantity: number;
+  /** Modifier names as the cook reads them ("Oat milk", "No onions"). */
+  readonly modifiers: readonly string[];
+  readonly notes: string | null;
+}
+
+/** One station's share of a fired course: what the grill, the bar, … must make now. */
+export interface KitchenTicket {
+  readonly orderId: string;
+  readonly orderNumber: string | null;
+  readonly station: string;
+  readonly course: number;
+  readonly fulfilment: Fulfilment;
+  readonly firedAt: string;
+  readonly items: readonly KitchenTicketItem[];
+}
+
+export interface PaymentRef {
+  readonly paymentId: string;
+  readonly amount: number;
+}
+
+export interface RefundRecord {
+  readonly refundId: string;
+  readonly amount: number;
+  readonly reason: string;
+  readonly approval: Approval;
+  readonly at: string;
+}
+
+export interface Order {
+  readonly orderId: string;
+  readonly storeId: string;
+  readonly orderNumber: string | null;
+  readonly fulfilment: Fulfilment;
+  readonly status: OrderStatus;
+  /** ISO 4217; every amount on the order is in its minor unit. */
+  readonly currency: string;
+  /** The store's pricing settings when the order was placed; later changes do not reprice it. */
+  readonly settings: PricingSettings;
+  readonly openedBy: string;
+  readonly openedAt: string;
+  readonly lines: readonly OrderLine[];
+  readonly orderDiscount: Discount | null;
+  readonly serviceCharge: ServiceCharge | null;
+  readonly tip: number;
+  readonly payments: readonly PaymentRef[];
+  /** The priced total at the moment of payment. */
+  readonly paidAmount: number;
+  readonly paidAt: string | null;
+  readonly closedAt: string | null;
+  readonly voided: {
+    readonly reason: string;
+    readonly approval: Approval | null;
+    readonly at: string;
+  } | null;
+  readonly refunds: readonly RefundRecord[];
+  readonly refundedAmount: number;
+}
+
+export type NewLine = LineSnapshot & {
+  readonly lineId: string;
+  readonly quantity: number;
+  readonly course?: number;
+  readonly notes?: string | null;
+  readonly discount?: Discount | null;
+};
+
+export type OrderCommand =
+  | {
+      readonly type: 'place-order';
+      readonly orderId: string;
+      readonly storeId: string;
+      readonly orderNumber?: string | null;
+      readonly fulfilment: Fulfilment;
+      readonly currency: string;
+      readonly settings: PricingSettings;
+      readonly openedBy: string;
+    }
+  | { readonly type: 'add-line'; readonly line: NewLine }
+  | {
+      readonly type: 'change-quantity';
+      readonly lineId: string;
+      readonly quantity: number;
+      readonly reason?: string;
+      readonly approval?: Approval;
+    }
+  | {
+      readonly type: 'remove-line';
+      readonly lineId: string;
+      readonly reason?: string;
+      readonly approval?: Approval;
+    }
+  | {
+      readonly type: 'set-line-discount';
+      readonly lineId: string;
+      readonly discount: Discount | null;
+    }
+  | { readonly type: 'set-order-discount'; readonly discount: Discount | null }
+  | { readonly type: 'set-service-charge'; readonly serviceCharge: ServiceCharge | null }
+  | { readonly type: 'set-tip'; readonly amount: number }
+  | { readonly type: 'fire-course'; readonly course: number }
+  | { readonly type: 'pay'; readonly payments: readonly PaymentRef[] }
+  | { readonly type: 'close' }
+  | {
+      readonly type: 'void';
+      readonly reason: string;
+      readonly approval?: Approval;
+      /** Required for a paid order: payments has voided every payment of it. */
+      readonly paymentsVoided?: boolean;
+    }
+  | {
+      readonly type: 'refund';
+      readonly refundId: string;
+      readonly amount: number;
+      readonly reason: string;
+      readonly approval?: Approval;
+    };

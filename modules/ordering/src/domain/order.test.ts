@@ -1,0 +1,213 @@
+import { describe, expect, it } from 'vitest';
+import { decide, evolve } from './order.ts';
+import { manager, minute, newLine, placeOrder, run, withLines } from './order-fixtures.ts';
+import { priceOf } from './order-pricing.ts';
+import type { Order, OrderCommand } from './order-types.ts';
+
+const code = (c: string) => expect.objectContaining({ code: c }) as Error;
+const pay = (amount: number): OrderCommand => ({
+  type: 'pay',
+  payments: [{ paymentId: 'pay-1', amount }],
+});
+const paid = (): Order => run([pay(2350)], withLines()).state;
+
+describe('placing an order', () => {
+  it('opens it and says so in an OrderPlaced event', () => {
+    const { state, events } = decide(null, placeOrder({ type: 'takeaway' }), minute(0));
+    expect(state).toMatchObject({ status: 'open', currency: 'EUR', lines: [], tip: 0 });
+    expect(events).toEqual([
+      expect.objectContaining({ type: 'OrderPlaced', at: '2026-11-22T12:00:00.000Z' }),
+    ]);
+  });
+
+  it('needs a table for dine-in and a name and address for delivery', () => {
+    expect(() => decide(null, placeOrder({ type: 'dine-in', tableId: ' ' }), minute(0))).toThrow(
+      code('table-required'),
+    );
+    const delivery = { type: 'delivery', recipientName: 'Ana', address: '' } as const;
+    expect(() => decide(null, placeOrder(delivery), minute(0))).toThrow(
+      code('delivery-details-required'),
+    );
+  });
+
+  it('refuses a currency that is not an ISO 4217 code', () => {
+    const command = { ...placeOrder({ type: 'retail' }), currency: 'euro' };
+    expect(() => decide(null, command, minute(0))).toThrow(code('invalid-currency'));
+  });
+
+  it('happens once, and nothing else happens to an order never placed', () => {
+    expect(() => decide(withLines(), placeOrder(), minute(9))).toThrow(
+      code('order-already-exists'),
+    );
+    expect(() => decide(null, { type: 'close' }, minute(0))).toThrow(code('order-not-found'));
+  });
+});
+
+describe('paying an order', () => {
+  it('records the priced total when the payments add up to it', () => {
+    const order = withLines();
+    expect(priceOf(order).totals.total).toBe(2350);
+    const { state, events } = decide(
+      order,
+      {
+        type: 'pay',
+        payments: [
+          { paymentId: 'cash', amount: 1000 },
+          { paymentId: 'card', amount: 1350 },
+        ],
+      },
+      minute(5),
+    );
+    expect(state).toMatchObject({
+      status: 'paid',
+      paidAmount: 2350,
+      paidAt: minute(5).toISOString(),
+    });
+    expect(events).toEqual([expect.objectContaining({ type: 'OrderPaid', amount: 2350 })]);
+  });
+
+  it('refuses payments that do not add up, saying what was expected', () => {
+    expect(() => decide(withLines(), pay(2349), minute(5))).toThrow(
+      expect.objectContaining({
+        code: 'payment-amount-mismatch',
+        details: { expected: 2350, received: 2349 },
+      }),
+    );
+  });
+
+  it('refuses an order without lines, a payment without an id, and paying twice', () => {
+    const empty = run([placeOrder()]).state;
+    expect(() => decide(empty, pay(0), minute(1))).toThrow(code('order-empty'));
+    const noId = { type: 'pay', payments: [{ paymentId: '', amount: 2350 }] } as const;
+    expect(() => decide(withLines(), noId, minute(1))).toThrow(code('invalid-payment'));
+    expect(() => decide(paid(), pay(2350), minute(9))).toThrow(code('invalid-order-transition'));
+  });
+
+  it('freezes the lines, discounts and tip', () => {
+    const order = paid();
+    expect(() => decide(order, { type: 'add-line', line: newLine('x') }, minute(9))).toThrow(
+      code('order-not-open'),
+    );
+    expect(() => decide(order, { type: 'set-tip', amount: 100 }, minute(9))).toThrow(
+      code('order-not-open'),
+    );
+  });
+});
+
+describe('closing an order', () => {
+  it('follows payment', () => {
+    expect(decide(paid(), { type: 'close' }, minute(9)).state.status).toBe('closed');
+  });
+
+  it('is refused before payment', () => {
+    expect(() => decide(withLines(), { type: 'close' }, minute(9))).toThrow(
+      code('invalid-order-transition'),
+    );
+  });
+});
+
+describe('voiding an order', () => {
+  const voidIt = (extra: Partial<Extract<OrderCommand, { type: 'void' }>> = {}): OrderCommand => ({
+    type: 'void',
+    reason: 'customer left',
+    ...extra,
+  });
+
+  it('needs only a reason while nothing was cooked or paid', () => {
+    const { state, events } = decide(withLines(), voidIt(), minute(9));
+    expect(state.status).toBe('voided');
+    expect(events).toEqual([
+      expect.objectContaining({ type: 'OrderVoided', from: 'open', approval: null }),
+    ]);
+    expect(() => decide(withLines(), voidIt({ reason: '  ' }), minute(9))).toThrow(
+      code('reason-required'),
+    );
+  });
+
+  it('needs a manager once the kitchen has seen a line', () => {
+    const sent = run([{ type: 'fire-course', course: 1 }], withLines()).state;
+    expect(() => decide(sent, voidIt(), minute(9))).toThrow(code('manager-approval-required'));
+    expect(decide(sent, voidIt({ approval: manager }), minute(9)).state.voided).toMatchObject({
+      reason: 'customer left',
+      approval: manager,
+    });
+  });
+
+  it('voids a paid order only once its payments were voided, and with a manager', () => {
+    expect(() => decide(paid(), voidIt({ approval: manager }), minute(9))).toThrow(
+      code('payment-not-voided'),
+    );
+    expect(() => decide(paid(), voidIt({ paymentsVoided: true }), minute(9))).toThrow(
+      code('manager-approval-required'),
+    );
+    const voided = decide(paid(), voidIt({ paymentsVoided: true, approval: manager }), minute(9));
+    expect(voided.state.status).toBe('voided');
+  });
+
+  it('is refused once the order is closed, and a voided order stays voided', () => {
+    const closed = run([{ type: 'close' }], paid()).state;
+    const command = voidIt({ approval: manager, paymentsVoided: true });
+    expect(() => decide(closed, command, minute(9))).toThrow(code('invalid-order-transition'));
+    const voided = decide(withLines(), voidIt(), minute(9)).state;
+    expect(() => decide(voided, voidIt(), minute(9))).toThrow(code('invalid-order-transition'));
+    expect(() => decide(voided, pay(2350), minute(9))).toThrow(code('invalid-order-transition'));
+  });
+});
+
+describe('refunding an order', () => {
+  const refund = (refundId: string, amount: number, approval = manager): OrderCommand => ({
+    type: 'refund',
+    refundId,
+    amount,
+    reason: 'cold food',
+    approval,
+  });
+  const closed = () => run([{ type: 'close' }], paid()).state;
+
+  it('is partial until everything paid was given back', () => {
+    const partly = decide(closed(), refund('r1', 1000), minute(9)).state;
+    expect(partly).toMatchObject({ status: 'partially-refunded', refundedAmount: 1000 });
+    const fully = decide(partly, refund('r2', 1350), minute(10)).state;
+    expect(fully).toMatchObject({ status: 'refunded', refundedAmount: 2350 });
+    expect(() => decide(fully, refund('r3', 1), minute(11))).toThrow(
+      code('invalid-order-transition'),
+    );
+  });
+
+  it('never exceeds what was paid minus what was refunded', () => {
+    const partly = decide(closed(), refund('r1', 2000), minute(9)).state;
+    expect(() => decide(partly, refund('r2', 351), minute(10))).toThrow(
+      expect.objectContaining({ code: 'refund-exceeds-paid', details: { refundable: 350 } }),
+    );
+  });
+
+  it('needs a manager, a fresh refund id and a paid order', () => {
+    const cashier = { approvedBy: 'user-cashier', role: 'cashier' };
+    expect(() => decide(closed(), refund('r1', 100, cashier), minute(9))).toThrow(
+      code('manager-approval-required'),
+    );
+    const once = decide(closed(), refund('r1', 100), minute(9)).state;
+    expect(() => decide(once, refund('r1', 100), minute(10))).toThrow(code('duplicate-refund'));
+    expect(() => decide(withLines(), refund('r1', 100), minute(9))).toThrow(
+      code('invalid-order-transition'),
+    );
+  });
+});
+
+describe('the order’s events', () => {
+  it('rebuild the same state when folded from nothing', () => {
+    const { state, events } = run([
+      placeOrder(),
+      { type: 'add-line', line: newLine('a') },
+      { type: 'add-line', line: newLine('b', { course: 2 }) },
+      { type: 'fire-course', course: 1 },
+      { type: 'set-order-discount', discount: { kind: 'percent', bps: 1000 } },
+      { type: 'remove-line', lineId: 'a', reason: 'burnt', approval: manager },
+      { type: 'set-tip', amount: 200 },
+      pay(1010),
+      { type: 'close' },
+    ]);
+    expect(events.reduce<Order | null>(evolve, null)).toEqual(state);
+    expect(state.status).toBe('closed');
+  });
+});

@@ -1,0 +1,228 @@
+import { requireApproval } from './approval.ts';
+import { raise } from './errors.ts';
+import { ticketsFor } from './kitchen.ts';
+import { assertNonNegative } from './money.ts';
+import type { OrderEvent } from './order-events.ts';
+import { evolve } from './order-evolve.ts';
+import {
+  addLine,
+  assertCourse,
+  changeQuantity,
+  removeLine,
+  requireEditable,
+  setLineDiscount,
+} from './order-lines.ts';
+import { liveLines, priceOf } from './order-pricing.ts';
+import type { KitchenTicket, Order, OrderCommand, OrderStatus } from './order-types.ts';
+import { assertDiscount, assertServiceCharge } from './pricing.ts';
+
+export { evolve } from './order-evolve.ts';
+
+export interface Decision {
+  readonly state: Order;
+  readonly events: readonly OrderEvent[];
+}
+
+/**
+ * The order's one entry point: checks the command against the state and
+ * answers the events it causes and the state they lead to. Every invalid
+ * command throws a `DomainError` with a stable code; none is ignored. `now`
+ * is passed in; the domain never reads a clock.
+ */
+export function decide(state: Order | null, command: OrderCommand, now: Date): Decision {
+  const at = now.toISOString();
+  const events = state === null ? place(command, at) : handle(state, command, at);
+  const next = events.reduce<Order | null>(evolve, state);
+  if (!next) raise('order-not-found', 'No such order.');
+  return { state: next, events };
+}
+
+/** Fires one course and hands back its kitchen tickets, one per station. */
+export function fireCourse(
+  order: Order,
+  course: number,
+  now: Date,
+): Decision & { tickets: readonly KitchenTicket[] } {
+  const decision = decide(order, { type: 'fire-course', course }, now);
+  const tickets = decision.events.flatMap((e) => (e.type === 'CourseFired' ? e.tickets : []));
+  return { ...decision, tickets };
+}
+
+function place(command: OrderCommand, at: string): OrderEvent[] {
+  if (command.type !== 'place-order') raise('order-not-found', 'No such order.');
+  const f = command.fulfilment;
+  if (f.type === 'dine-in' && !f.tableId.trim()) {
+    raise('table-required', 'A dine-in order needs a table.');
+  }
+  if (f.type === 'delivery' && (!f.recipientName.trim() || !f.address.trim())) {
+    raise('delivery-details-required', 'A delivery needs a name and an address.');
+  }
+  if (!/^[A-Z]{3}$/.test(command.currency)) {
+    raise('invalid-currency', 'The currency is an ISO 4217 code such as EUR.');
+  }
+  const { taxInclusive, rounding } = command.settings;
+  return [
+    {
+      type: 'OrderPlaced',
+      orderId: command.orderId,
+      at,
+      storeId: command.storeId,
+      orderNumber: command.orderNumber ?? null,
+      fulfilment: { ...f },
+      currency: command.currency,
+      settings: { taxInclusive, rounding },
+      openedBy: command.openedBy,
+    },
+  ];
+}
+
+function requireStatus(order: Order, allowed: readonly OrderStatus[], action: string): void {
+  if (!allowed.includes(order.status)) {
+    raise('invalid-order-transition', `An order that is ${order.status} cannot be ${action}.`, {
+      status: order.status,
+      action,
+    });
+  }
+}
+
+function handle(order: Order, command: OrderCommand, at: string): OrderEvent[] {
+  const orderId = order.orderId;
+  switch (command.type) {
+    case 'place-order':
+      return raise('order-already-exists', `Order ${orderId} already exists.`);
+    case 'add-line':
+      return addLine(order, command.line, at);
+    case 'change-quantity':
+      return changeQuantity(order, command, at);
+    case 'remove-line':
+      return removeLine(order, command, at);
+    case 'set-line-discount':
+      return setLineDiscount(order, command, at);
+    case 'set-order-discount': {
+      requireEditable(order);
+      const discount = command.discount ? { ...assertDiscount(command.discount) } : null;
+      return [{ type: 'OrderDiscountSet', orderId, at, discount }];
+    }
+    case 'set-service-charge': {
+      requireEditable(order);
+      const charge = command.serviceCharge;
+      const serviceCharge = charge ? { bps: assertServiceCharge(charge).bps } : null;
+      return [{ type: 'ServiceChargeSet', orderId, at, serviceCharge }];
+    }
+    case 'set-tip':
+      requireEditable(order);
+      return [{ type: 'TipSet', orderId, at, amount: assertNonNegative(command.amount, 'tip') }];
+    case 'fire-course': {
+      // A paid order still fires: counter service takes the money before the kitchen cooks.
+      requireStatus(order, ['open', 'sent', 'paid'], 'fired');
+      const course = assertCourse(command.course);
+      const lines = liveLines(order).filter((l) => l.course === course && !l.firedAt);
+      if (lines.length === 0)
+        raise('nothing-to-fire', `Course ${course} has nothing left to fire.`);
+      const tickets = ticketsFor(order, lines, course, at);
+      return [
+        { type: 'CourseFired', orderId, at, course, lineIds: lines.map((l) => l.lineId), tickets },
+      ];
+    }
+    case 'pay':
+      return pay(order, command.payments, at);
+    case 'close':
+      requireStatus(order, ['paid'], 'closed');
+      return [{ type: 'OrderClosed', orderId, at }];
+    case 'void':
+      return voidOrder(order, command, at);
+    case 'refund':
+      return refund(order, command, at);
+  }
+}
+
+/** Paying records the priced total; the payments must add up to it exactly. */
+function pay(
+  order: Order,
+  payments: Extract<OrderCommand, { type: 'pay' }>['payments'],
+  at: string,
+) {
+  requireStatus(order, ['open', 'sent'], 'paid');
+  if (liveLines(order).length === 0) raise('order-empty', 'An order without lines is not paid.');
+  const ids = new Set(payments.map((p) => p.paymentId));
+  const valid = payments.every(
+    (p) => p.paymentId.trim() && Number.isSafeInteger(p.amount) && p.amount >= 0,
+  );
+  if (!valid || ids.size !== payments.length) {
+    raise('invalid-payment', 'Each payment has its own id and a non-negative amount.');
+  }
+  const expected = priceOf(order).totals.total;
+  const received = payments.reduce((sum, p) => sum + p.amount, 0);
+  if (received !== expected) {
+    raise('payment-amount-mismatch', 'The payments do not add up to the order total.', {
+      expected,
+      received,
+    });
+  }
+  const event: OrderEvent = {
+    type: 'OrderPaid',
+    orderId: order.orderId,
+    at,
+    payments: payments.map((p) => ({ paymentId: p.paymentId, amount: p.amount })),
+    amount: expected,
+  };
+  return [event];
+}
+
+/**
+ * Voiding always needs a reason. It needs a manager's approval once the
+ * kitchen has seen any line or the order was paid, the same rule as for
+ * taking back a single line; an order nobody cooked or paid for (a checkout
+ * abandoned or compensated) is voided with a reason alone. A paid order is
+ * voided only once payments has voided its payments: ordering never undoes
+ * money itself.
+ */
+function voidOrder(order: Order, command: Extract<OrderCommand, { type: 'void' }>, at: string) {
+  requireStatus(order, ['open', 'sent', 'paid'], 'voided');
+  const reason = command.reason.trim();
+  if (!reason) raise('reason-required', 'Say why the order is voided.');
+  if (order.status === 'paid' && command.paymentsVoided !== true) {
+    raise('payment-not-voided', 'Void the payments before the paid order.');
+  }
+  const needsApproval = order.status === 'paid' || order.lines.some((l) => l.firedAt);
+  const approval =
+    needsApproval || command.approval ? requireApproval(reason, command.approval).approval : null;
+  const event: OrderEvent = {
+    type: 'OrderVoided',
+    orderId: order.orderId,
+    at,
+    from: order.status,
+    reason,
+    approval,
+  };
+  return [event];
+}
+
+/** Refunds need a reason and a manager, and never exceed what was paid minus what was refunded. */
+function refund(order: Order, command: Extract<OrderCommand, { type: 'refund' }>, at: string) {
+  requireStatus(order, ['paid', 'closed', 'partially-refunded'], 'refunded');
+  if (!command.refundId.trim()) raise('invalid-payment', 'A refund needs an id.');
+  if (order.refunds.some((r) => r.refundId === command.refundId)) {
+    raise('duplicate-refund', `Refund ${command.refundId} was already recorded.`);
+  }
+  if (!Number.isSafeInteger(command.amount) || command.amount <= 0) {
+    raise('invalid-amount', 'A refund is a positive amount.', { amount: command.amount });
+  }
+  const approved = requireApproval(command.reason, command.approval);
+  const left = order.paidAmount - order.refundedAmount;
+  if (command.amount > left) {
+    raise('refund-exceeds-paid', 'The refund is more than what is left to refund.', {
+      refundable: left,
+    });
+  }
+  const event: OrderEvent = {
+    type: 'OrderRefunded',
+    orderId: order.orderId,
+    at,
+    refundId: command.refundId,
+    amount: command.amount,
+    refundedTotal: order.refundedAmount + command.amount,
+    ...approved,
+  };
+  return [event];
+}
