@@ -3,66 +3,9 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { menuDocument, type MenuDocument } from '@stratum/catalog/contract';
 import type { StratumServer } from '@stratum/server';
 import { startTestServer, testEngines, type TestServer } from '@stratum/testing';
-import { catalogClient } from '../support/catalog.ts';
+import { catalogClient, smallCatalog } from '../support/catalog.ts';
 
 type Client = ReturnType<typeof catalogClient>;
-
-/** Two categories, a burger with variants, modifiers and a tax, a drink, an ingredient, an archived item. */
-async function smallCatalog(c: Client, token: string) {
-  const burgers = await c.ok(201, 'POST', '/categories', token, { name: 'Burgers' });
-  const drinks = await c.ok(201, 'POST', '/categories', token, { name: 'Drinks' });
-  await c.ok(200, 'PUT', '/categories/order', token, { categoryIds: [drinks.id, burgers.id] });
-  const vat = await c.ok(201, 'POST', '/tax-rates', token, {
-    name: 'VAT 10',
-    rateBps: 1000,
-    inclusive: true,
-  });
-  const sauces = await c.ok(201, 'POST', '/modifier-groups', token, {
-    name: 'Sauces',
-    minSelections: 1,
-    maxSelections: 2,
-    options: [{ name: 'Ketchup' }, { name: 'Aioli', priceDeltaMinor: 30 }],
-  });
-  const extras = await c.ok(201, 'POST', '/modifier-groups', token, {
-    name: 'Extras',
-    minSelections: 0,
-    maxSelections: 3,
-    options: [{ name: 'Extra cheese', priceDeltaMinor: 50 }],
-  });
-  const burger = await c.ok(201, 'POST', '/items', token, {
-    name: 'Classic burger',
-    kind: 'menu',
-    categoryId: burgers.id,
-    kitchenStation: 'grill',
-    variants: [
-      { name: 'Single', priceMinor: 900, sku: 'BRG-1' },
-      { name: 'Double', priceMinor: 1200, sku: 'BRG-2' },
-    ],
-    modifierGroupIds: [sauces.id, extras.id],
-    taxRateIds: [vat.id],
-  });
-  const cola = await c.ok(201, 'POST', '/items', token, {
-    name: 'Cola',
-    kind: 'retail',
-    categoryId: drinks.id,
-    variants: [{ name: '0.33 l', priceMinor: 300, barcode: '4006381333931' }],
-    taxRateIds: [vat.id],
-  });
-  await c.ok(201, 'POST', '/items', token, {
-    name: 'Brioche bun',
-    kind: 'ingredient',
-    unit: 'each',
-    variants: [{ priceMinor: 0 }],
-  });
-  const old = await c.ok(201, 'POST', '/items', token, {
-    name: 'Retired burger',
-    kind: 'menu',
-    categoryId: burgers.id,
-    variants: [{ priceMinor: 800 }],
-  });
-  await c.ok(200, 'POST', `/items/${old.id}/archive`, token);
-  return { burgers, drinks, vat, sauces, extras, burger, cola };
-}
 
 const itemsOf = (menu: MenuDocument) => [
   ...menu.categories.flatMap((cat) => cat.items),

@@ -11,6 +11,7 @@ export * from './db/tables.ts';
 export { applyMigrations, ensureAppRole } from './db/migrate.ts';
 export * from './http/access.ts';
 export * from './http/app.ts';
+export * from './http/fast-lane.ts';
 export * from './http/health.ts';
 export * from './http/problem.ts';
 export * from './messaging/envelope.ts';

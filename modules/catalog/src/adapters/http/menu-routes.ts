@@ -1,6 +1,12 @@
 import { z } from 'zod';
+import type { IncomingHttpHeaders } from 'node:http';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { callContextOf, type CallContext, type StratumApp } from '@stratum/platform';
+import {
+  callContextOf,
+  type CallContext,
+  type FastAnswer,
+  type StratumApp,
+} from '@stratum/platform';
 import { menuDocument, type CatalogApi, type SerializedMenu } from '../../contract.ts';
 
 const storeParams = z.object({ storeId: z.uuid() });
@@ -38,35 +44,62 @@ export function pickEncoding(header: string | undefined): 'br' | 'gzip' | undefi
 export type CachedMenu = (ctx: CallContext, storeId: string) => SerializedMenu | undefined;
 
 /**
- * Answers from the cached entry alone: the tag and the bytes were made when it
- * was built. A matching If-None-Match gets a 304 without a body.
+ * The answer to a menu request, from the cached entry alone: the tag and the
+ * bytes were made when it was built. A matching If-None-Match gets a 304
+ * without a body; a client that accepts br or gzip gets the precompressed
+ * bytes under the weak form of the tag.
  */
-function sendMenu(request: FastifyRequest, reply: FastifyReply, menu: SerializedMenu): void {
-  const coding = pickEncoding(request.headers['accept-encoding']);
-  void reply
-    .header('etag', coding ? `W/${menu.etag}` : menu.etag)
-    .header('cache-control', 'private, no-cache')
-    .header('vary', 'accept-encoding');
-  if (etagMatches(request.headers['if-none-match'], menu.etag)) {
-    void reply.code(304).send();
-    return;
-  }
-  void reply.header('content-type', 'application/json; charset=utf-8');
-  if (coding) void reply.header('content-encoding', coding);
-  // Cached bytes with a JSON content type bypass the serialiser entirely; a
-  // Buffer, unlike the string, is not re-encoded or re-measured per response.
-  void reply.send(coding ? menu[coding] : menu.body);
+export function menuAnswer(
+  headers: IncomingHttpHeaders,
+  menu: SerializedMenu,
+): FastAnswer & { body?: Buffer } {
+  const coding = pickEncoding(headers['accept-encoding']);
+  const common = {
+    etag: coding ? `W/${menu.etag}` : menu.etag,
+    'cache-control': 'private, no-cache',
+    vary: 'accept-encoding',
+  };
+  if (etagMatches(headers['if-none-match'], menu.etag)) return { status: 304, headers: common };
+  return {
+    status: 200,
+    headers: {
+      ...common,
+      'content-type': 'application/json; charset=utf-8',
+      ...(coding && { 'content-encoding': coding }),
+    },
+    // A Buffer, unlike the string, is not re-encoded or re-measured per response.
+    body: coding ? menu[coding] : menu.body,
+  };
 }
 
+function sendMenu(request: FastifyRequest, reply: FastifyReply, menu: SerializedMenu): void {
+  const answer = menuAnswer(request.headers, menu);
+  // Cached bytes with a JSON content type bypass the serialiser entirely.
+  void reply.code(answer.status).headers(answer.headers).send(answer.body);
+}
+
+const menuPath = /^\/api\/v1\/catalog\/stores\/([^/]+)\/menu$/;
+
 /**
- * The hottest read in the system (ADR 0010). The handler does no
- * serialisation, encoding or compression: the cached bytes go out as they
- * are. While this process holds the current menu the handler is synchronous
- * (no promise, no await); otherwise it goes through the module API, which
- * loads the version and builds the menu once however many readers miss.
+ * The hottest read in the system (ADR 0010). Nothing is serialised, encoded
+ * or compressed per request: the cached bytes go out as they are. While this
+ * process holds the current menu, the fast lane answers before the framework
+ * runs; the route below serves everything else (a first read, a token not
+ * seen before, a refusal) and loads the menu once however many readers miss.
  */
 export function menuRoutes(api: CatalogApi, cached: CachedMenu) {
   return (app: StratumApp) => {
+    app.fastRoute({
+      pattern: menuPath,
+      access: { permission: 'catalog:read' },
+      answer(request, match, principal) {
+        const params = storeParams.safeParse({ storeId: match[1] });
+        if (!params.success || !principal) return undefined;
+        const { tenantId, actor } = principal;
+        const menu = cached({ tenantId, actor }, params.data.storeId);
+        return menu && menuAnswer(request.headers, menu);
+      },
+    });
     app.get(
       '/api/v1/catalog/stores/:storeId/menu',
       {

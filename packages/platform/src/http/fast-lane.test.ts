@@ -1,0 +1,142 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { captureLogs } from '@stratum/testing';
+import { currentContext } from '../context.ts';
+import { DomainError } from '../errors.ts';
+import type { Authenticator, Principal } from './access.ts';
+import { createHttpApp, type StratumApp } from './app.ts';
+
+const principal = (permissions: string[]): Principal => ({
+  tenantId: '0191f2c4-1111-7000-8000-000000000001',
+  actor: { kind: 'user', id: 'u1', roles: ['cashier'], permissions, stores: ['*'] },
+});
+
+/**
+ * 'reader' and 'stranger' were verified before (answered synchronously);
+ * 'fresh' is valid but not seen yet (a promise); anything else is refused.
+ */
+const authenticator: Authenticator = {
+  authenticate(bearer) {
+    if (bearer === 'reader') return principal(['things:read']);
+    if (bearer === 'stranger') return principal([]);
+    if (bearer === 'fresh') return Promise.resolve(principal(['things:read']));
+    return Promise.reject(new DomainError('invalid-token', 'Not valid.', 'unauthenticated'));
+  },
+};
+
+const cached = new Map<string, string>([['a', '{"thing":"a"}']]);
+let app: StratumApp | undefined;
+
+async function start(level = 'warn') {
+  const logs = captureLogs(level);
+  app = await createHttpApp({ logger: logs.logger, authenticator });
+  const fullPipeline: string[] = [];
+  app.fastRoute({
+    pattern: /^\/api\/v1\/things\/([a-z]+)$/,
+    access: { permission: 'things:read' },
+    answer(_request, match, who) {
+      if (match[1] === 'boom') throw new DomainError('thing-broken', 'Broken.', 'conflict');
+      const body = cached.get(match[1]!);
+      if (!body) return undefined;
+      return {
+        status: 200,
+        headers: {
+          'content-type': 'application/json; charset=utf-8',
+          'x-tenant': who?.tenantId ?? '',
+          'x-context-tenant': currentContext()?.tenantId ?? '',
+        },
+        body: Buffer.from(body),
+      };
+    },
+  });
+  app.get(
+    '/api/v1/things/:id',
+    { config: { access: { permission: 'things:read' } } },
+    (request) => {
+      fullPipeline.push(request.url);
+      const { id } = request.params as { id: string };
+      if (id === 'boom') throw new DomainError('thing-broken', 'Broken.', 'conflict');
+      return { thing: id, via: 'full' };
+    },
+  );
+  const url = await app.listen({ host: '127.0.0.1', port: 0 });
+  const get = (path: string, token?: string, headers: Record<string, string> = {}) =>
+    fetch(`${url}${path}`, {
+      headers: { ...headers, ...(token && { authorization: `Bearer ${token}` }) },
+    });
+  return { get, fullPipeline, logs };
+}
+
+afterEach(async () => {
+  await app?.close();
+  app = undefined;
+});
+
+describe('the fast lane', () => {
+  it('answers from memory with the request id, the security headers and the answer headers', async () => {
+    const { get, fullPipeline } = await start();
+
+    const res = await get('/api/v1/things/a', 'reader', { 'x-request-id': 'till-7' });
+
+    expect(res.status).toBe(200);
+    expect(await res.text()).toBe('{"thing":"a"}');
+    expect(res.headers.get('x-request-id')).toBe('till-7');
+    expect(res.headers.get('content-security-policy')).toBe(
+      "default-src 'none';frame-ancestors 'none'",
+    );
+    expect(res.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(res.headers.get('x-tenant')).toBe(principal([]).tenantId);
+    expect(res.headers.get('x-context-tenant')).toBe(principal([]).tenantId);
+    expect(fullPipeline).toEqual([]);
+  });
+
+  it('leaves a miss, a query string and a token not verified before to the full pipeline', async () => {
+    const { get, fullPipeline } = await start();
+
+    expect(await (await get('/api/v1/things/b', 'reader')).json()).toEqual({
+      thing: 'b',
+      via: 'full',
+    });
+    expect(await (await get('/api/v1/things/a?x=1', 'reader')).json()).toMatchObject({
+      via: 'full',
+    });
+    expect(await (await get('/api/v1/things/a', 'fresh')).json()).toMatchObject({ via: 'full' });
+
+    expect(fullPipeline).toEqual(['/api/v1/things/b', '/api/v1/things/a?x=1', '/api/v1/things/a']);
+  });
+
+  it('lets the full pipeline refuse a missing token, a bad token and a missing permission with problems', async () => {
+    const { get, fullPipeline } = await start();
+
+    const missing = await get('/api/v1/things/a');
+    const bad = await get('/api/v1/things/a', 'forged');
+    const denied = await get('/api/v1/things/a', 'stranger');
+
+    expect([missing.status, bad.status, denied.status]).toEqual([401, 401, 403]);
+    expect(denied.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+    expect(await denied.json()).toMatchObject({ code: 'permission-denied' });
+    expect(fullPipeline).toEqual([]);
+  });
+
+  it('turns an answer that throws into the full pipeline’s problem', async () => {
+    const { get } = await start();
+
+    const res = await get('/api/v1/things/boom', 'reader');
+
+    expect(res.status).toBe(409);
+    expect(await res.json()).toMatchObject({ code: 'thing-broken' });
+  });
+
+  it('writes the same request-completed line as the full pipeline when info is on', async () => {
+    const { get, logs } = await start('info');
+
+    await (await get('/api/v1/things/a', 'reader', { 'x-request-id': 'log-1' })).text();
+
+    const line = logs.lines().find((l) => l['msg'] === 'request completed');
+    expect(line).toMatchObject({
+      requestId: 'log-1',
+      tenantId: principal([]).tenantId,
+      statusCode: 200,
+      fastLane: true,
+    });
+  });
+});

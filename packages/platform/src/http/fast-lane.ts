@@ -1,0 +1,132 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Logger } from '../logger.ts';
+import { runWithContext, type RequestContext } from '../context.ts';
+import { hasPermission, type Access, type Authenticator, type Principal } from './access.ts';
+
+/** A complete answer, made from memory: status, headers and (maybe) the body bytes. */
+export interface FastAnswer {
+  readonly status: number;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly body?: Buffer;
+}
+
+/**
+ * A read so hot that it may skip the framework (ADR 0010): a GET whose answer
+ * is already in memory. `answer` runs synchronously in the request's context
+ * and either answers or returns `undefined`, and then the request goes
+ * through the full pipeline as if the fast lane did not exist. The same
+ * route must also be registered normally: it serves every miss, every error
+ * and every request the fast lane does not recognise.
+ */
+export interface FastRoute {
+  /** Matched against the path; a query string always takes the full pipeline. */
+  readonly pattern: RegExp;
+  readonly access: Access;
+  answer(
+    request: IncomingMessage,
+    match: RegExpExecArray,
+    principal?: Principal,
+  ): FastAnswer | undefined;
+}
+
+export interface FastLaneOptions {
+  routes: readonly FastRoute[];
+  authenticator?: Authenticator;
+  logger: Logger;
+  /** The response headers every API answer carries (security headers). */
+  headers: readonly (readonly [string, string])[];
+  requestId(request: IncomingMessage): string;
+  traceId(request: IncomingMessage): string;
+  /** True once the app is closing: answers must then tell clients to hang up. */
+  closing(): boolean;
+}
+
+function bearerOf(header: string | undefined): string | undefined {
+  if (!header) return undefined;
+  const space = header.indexOf(' ');
+  if (space < 0 || header.slice(0, space).toLowerCase() !== 'bearer') return undefined;
+  return header.slice(space + 1).trim() || undefined;
+}
+
+/**
+ * Returns a function that answers a request in the fast lane and says `true`,
+ * or leaves it untouched and says `false`. Whatever it cannot decide alone —
+ * a token it has not verified before, a denied permission, a revoked session,
+ * an error, a cache miss, a request with a body — it leaves to the full
+ * pipeline, which gives the same answer the slow way (a problem document,
+ * a fresh load).
+ */
+export function fastLane(options: FastLaneOptions) {
+  const { routes, authenticator, logger } = options;
+  const logCompleted = logger.isLevelEnabled('info');
+
+  function principalFor(route: FastRoute, request: IncomingMessage): Principal | false | undefined {
+    if (route.access === 'public') return undefined;
+    const bearer = bearerOf(request.headers.authorization);
+    if (!bearer || !authenticator) return false;
+    const result = authenticator.authenticate(bearer);
+    if (result instanceof Promise) {
+      // Not verified before: the full pipeline verifies it (and reports any failure).
+      result.catch(() => undefined);
+      return false;
+    }
+    const { access } = route;
+    return typeof access === 'object' && !hasPermission(result.actor, access.permission)
+      ? false
+      : result;
+  }
+
+  return function tryFastLane(request: IncomingMessage, response: ServerResponse): boolean {
+    if (request.method !== 'GET' || options.closing()) return false;
+    const started = logCompleted ? performance.now() : 0;
+    const url = request.url ?? '';
+    if (url.includes('?')) return false;
+    const { headers } = request;
+    if (headers['content-length'] !== undefined || headers['transfer-encoding'] !== undefined) {
+      return false;
+    }
+    for (const route of routes) {
+      const match = route.pattern.exec(url);
+      if (!match) continue;
+      const principal = principalFor(route, request);
+      if (principal === false) return false;
+      const requestId = options.requestId(request);
+      const ctx: RequestContext = {
+        requestId,
+        traceId: options.traceId(request),
+        ...(principal && { tenantId: principal.tenantId, actor: principal.actor }),
+      };
+      let answer: FastAnswer | undefined;
+      try {
+        answer = runWithContext(ctx, () => route.answer(request, match, principal));
+      } catch {
+        // A refusal or a failure: the full pipeline turns it into a problem document.
+        return false;
+      }
+      if (!answer) return false;
+      // One object handed to writeHead: Node validates and writes each header once.
+      const out: Record<string, string | number> = { 'x-request-id': requestId };
+      for (const [name, value] of options.headers) out[name] = value;
+      for (const name in answer.headers) out[name] = answer.headers[name]!;
+      if (answer.body) out['content-length'] = answer.body.length;
+      response.writeHead(answer.status, out);
+      response.end(answer.body);
+      if (logCompleted) {
+        runWithContext(ctx, () =>
+          logger.info(
+            {
+              method: 'GET',
+              url,
+              statusCode: answer.status,
+              ms: Math.round((performance.now() - started) * 100) / 100,
+              fastLane: true,
+            },
+            'request completed',
+          ),
+        );
+      }
+      return true;
+    }
+    return false;
+  };
+}
