@@ -1,0 +1,193 @@
+import { and, eq, isNull, lt, or, sql } from 'drizzle-orm';
+import { createOutbox, rowsOf, type Database, type OutboxTable, type Tx } from '@stratum/platform';
+import { checkoutEvents } from '../../contract/checkout.ts';
+import type {
+  CheckoutPlan,
+  CheckoutRecord,
+  CheckoutStore,
+} from '../../application/checkout/ports.ts';
+import { checkoutSteps, checkouts } from './checkout-schema.ts';
+
+type Row = typeof checkouts.$inferSelect;
+
+function recordOf(row: Row): CheckoutRecord {
+  return {
+    id: row.id,
+    tenantId: row.tenantId,
+    orderId: row.orderId,
+    storeId: row.storeId,
+    registerId: row.registerId,
+    idempotencyKey: row.idempotencyKey,
+    status: row.status,
+    step: row.step as CheckoutRecord['step'],
+    plan: row.plan as unknown as CheckoutPlan,
+    failure: row.failure as CheckoutRecord['failure'],
+    attempts: row.attempts,
+    leaseUntil: row.leaseUntil,
+    receiptNumber: row.receiptNumber,
+    createdAt: row.createdAt,
+    finishedAt: row.finishedAt,
+  };
+}
+
+const leaseEnd = (leaseMs: number) => sql`now() + ${`${leaseMs} milliseconds`}::interval`;
+
+/**
+ * Sagas in ordering's schema. Every write is one short transaction of the
+ * saga's tenant, under RLS; the recovery worker learns which tenants have
+ * lapsed sagas from a SECURITY DEFINER function and nothing more.
+ */
+export function pgCheckoutStore(
+  database: Database,
+  outbox: OutboxTable,
+  wakeRelay: () => void,
+): CheckoutStore {
+  const events = createOutbox(outbox, wakeRelay);
+  const inTenant = <T>(tenantId: string, fn: (tx: Tx) => Promise<T>) =>
+    database.transaction(fn, { tenantId });
+  const one = async (tx: Tx, id: string) =>
+    (await tx.select().from(checkouts).where(eq(checkouts.id, id)))[0];
+
+  async function announce(tx: Tx, record: CheckoutRecord) {
+    if (record.status === 'completed') {
+      await events.add(
+        tx,
+        checkoutEvents.checkoutCompleted,
+        {
+          checkoutId: record.id,
+          orderId: record.orderId,
+          storeId: record.storeId,
+          registerId: record.registerId,
+          total: record.plan.total,
+          currency: record.plan.currency,
+          receiptNumber: record.receiptNumber ?? 0,
+          payments: record.plan.tenders.map((t) => ({
+            paymentId: t.paymentId,
+            kind: t.kind,
+            amount: t.amount,
+            tip: t.tip,
+          })),
+        },
+        record.tenantId,
+      );
+    } else if (record.status === 'compensated') {
+      await events.add(
+        tx,
+        checkoutEvents.checkoutCompensated,
+        {
+          checkoutId: record.id,
+          orderId: record.orderId,
+          storeId: record.storeId,
+          code: record.failure?.code ?? 'unknown',
+          step: record.failure?.step ?? 'unknown',
+        },
+        record.tenantId,
+      );
+    }
+  }
+
+  return {
+    create: (record, leaseMs) =>
+      inTenant(record.tenantId, async (tx) => {
+        const [row] = await tx
+          .insert(checkouts)
+          .values({
+            ...record,
+            plan: record.plan as unknown as Record<string, unknown>,
+            leaseUntil: leaseEnd(leaseMs),
+          })
+          .onConflictDoNothing()
+          .returning();
+        return row && recordOf(row);
+      }),
+
+    get: (tenantId, id) =>
+      inTenant(tenantId, async (tx) => {
+        const row = await one(tx, id);
+        return row && recordOf(row);
+      }),
+
+    byKey: (tenantId, key) =>
+      inTenant(tenantId, async (tx) => {
+        const [row] = await tx
+          .select()
+          .from(checkouts)
+          .where(and(eq(checkouts.tenantId, tenantId), eq(checkouts.idempotencyKey, key)));
+        return row && recordOf(row);
+      }),
+
+    claim: (tenantId, id, leaseMs) =>
+      inTenant(tenantId, async (tx) => {
+        const [row] = await tx
+          .update(checkouts)
+          .set({
+            leaseUntil: leaseEnd(leaseMs),
+            attempts: sql`${checkouts.attempts} + 1`,
+            updatedAt: sql`now()`,
+          })
+          .where(
+            and(
+              eq(checkouts.id, id),
+              sql`${checkouts.status} in ('running', 'compensating')`,
+              or(isNull(checkouts.leaseUntil), lt(checkouts.leaseUntil, sql`now()`)),
+            ),
+          )
+          .returning();
+        return row && recordOf(row);
+      }),
+
+    advance: (record, done, next, leaseMs, extra = {}) =>
+      inTenant(record.tenantId, async (tx) => {
+        if (done) {
+          await tx
+            .insert(checkoutSteps)
+            .values({
+              tenantId: record.tenantId,
+              checkoutId: record.id,
+              step: done.step,
+              direction: done.direction,
+              result:
+                extra.receiptNumber === undefined ? {} : { receiptNumber: extra.receiptNumber },
+            })
+            .onConflictDoNothing();
+        }
+        const finished = next.status === 'completed' || next.status === 'compensated';
+        const [row] = await tx
+          .update(checkouts)
+          .set({
+            step: next.step,
+            status: next.status,
+            updatedAt: sql`now()`,
+            leaseUntil: finished ? null : leaseEnd(leaseMs),
+            ...(finished && { finishedAt: sql`now()` }),
+            ...(extra.receiptNumber !== undefined && { receiptNumber: extra.receiptNumber }),
+            ...(extra.failure && { failure: extra.failure }),
+          })
+          .where(eq(checkouts.id, record.id))
+          .returning();
+        if (!row) throw new Error(`checkout ${record.id} disappeared`);
+        const advanced = recordOf(row);
+        await announce(tx, advanced);
+        return advanced;
+      }),
+
+    release: (record, retryAt) =>
+      inTenant(record.tenantId, async (tx) => {
+        const [row] = await tx
+          .update(checkouts)
+          .set({ leaseUntil: retryAt, updatedAt: sql`now()` })
+          .where(eq(checkouts.id, record.id))
+          .returning();
+        return row ? recordOf(row) : record;
+      }),
+
+    async due(now, limit) {
+      const rows = rowsOf<{ tenant_id: string; id: string }>(
+        await database.db.execute(
+          sql`select tenant_id, id from ordering.due_checkouts(${now.toISOString()}::timestamptz, ${limit})`,
+        ),
+      );
+      return rows.map((r) => ({ tenantId: r.tenant_id, id: r.id }));
+    },
+  };
+}

@@ -1,0 +1,220 @@
+import { createHash } from 'node:crypto';
+import { setTimeout as delay } from 'node:timers/promises';
+import { newId, type Actor, type CallContext } from '@stratum/platform';
+import { raise } from '../../contract.ts';
+import {
+  checkoutInput,
+  raiseCheckout,
+  type CheckoutInput,
+  type CheckoutView,
+} from '../../contract/checkout.ts';
+import { changeDue, type PlannedTender } from '../../domain/checkout.ts';
+import { checkoutSaga } from './saga.ts';
+import type { CheckoutDeps, CheckoutPlan, CheckoutRecord, OrderSnapshot } from './ports.ts';
+
+/** Sorted keys, so the same request always hashes the same. */
+function canonical(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
+  if (value && typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : 1));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonical(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value);
+}
+
+/** The actor the recovery worker drives sagas as: any store, no user. */
+export const checkoutWorker: Actor = {
+  kind: 'system',
+  id: 'ordering.checkout',
+  roles: [],
+  permissions: [],
+  stores: ['*'],
+};
+
+export function checkoutViewOf(record: CheckoutRecord): CheckoutView {
+  const { plan } = record;
+  return {
+    id: record.id,
+    orderId: record.orderId,
+    storeId: record.storeId,
+    registerId: record.registerId,
+    status: record.status,
+    step: record.step,
+    total: plan.total,
+    currency: plan.currency,
+    tenders: plan.tenders.map((t) => ({
+      index: t.index,
+      paymentId: t.paymentId,
+      kind: t.kind,
+      amount: t.amount,
+      tip: t.tip,
+      ...(t.partId !== undefined && { partId: t.partId }),
+    })),
+    changeDue: changeDue(plan.tenders),
+    receiptNumber: record.receiptNumber,
+    failure: record.failure,
+    createdAt: record.createdAt.toISOString(),
+    finishedAt: record.finishedAt?.toISOString() ?? null,
+  };
+}
+
+/** The tenders must pay the order exactly (and each split part exactly, when they name parts). */
+function planTenders(order: OrderSnapshot, input: ReturnType<typeof checkoutInput.parse>) {
+  const tenders: PlannedTender[] = input.tenders.map((t, index) =>
+    t.kind === 'cash'
+      ? {
+          index,
+          paymentId: newId(),
+          kind: 'cash',
+          amount: t.amount,
+          tip: 0,
+          given: t.given,
+          ...(t.partId && { partId: t.partId }),
+        }
+      : {
+          index,
+          paymentId: newId(),
+          kind: 'card',
+          amount: t.amount,
+          tip: t.tip,
+          card: t.card,
+          ...(t.partId && { partId: t.partId }),
+        },
+  );
+  for (const t of tenders) {
+    if (t.kind === 'cash' && (t.given ?? 0) < t.amount) {
+      raiseCheckout('cash-given-too-small', `Tender ${t.index} is given less cash than it pays.`);
+    }
+  }
+  const paid = tenders.reduce((sum, t) => sum + t.amount, 0);
+  if (paid !== order.total) {
+    raiseCheckout(
+      'tenders-do-not-cover-total',
+      `The tenders pay ${paid}; the order total is ${order.total}.`,
+      { total: order.total, tendered: paid },
+    );
+  }
+  if (tenders.some((t) => t.partId !== undefined)) {
+    for (const part of order.parts) {
+      const sum = tenders.filter((t) => t.partId === part.partId).reduce((s, t) => s + t.amount, 0);
+      if (
+        sum !== part.total ||
+        tenders.some((t) => !order.parts.some((p) => p.partId === t.partId))
+      ) {
+        raiseCheckout(
+          'tenders-do-not-cover-parts',
+          `Part ${part.partId} owes ${part.total}; its tenders pay ${sum}.`,
+        );
+      }
+    }
+  }
+  return tenders;
+}
+
+/**
+ * Checkout use cases: start a saga for an order (or find the one a retried
+ * request started), drive it while the request waits, and resume sagas that
+ * a crash or a slow dependency left behind.
+ */
+export function checkoutUseCases(deps: CheckoutDeps) {
+  const drive = checkoutSaga(deps);
+  const { store, clock, settings } = deps;
+  const terminal = (r: CheckoutRecord) => r.status === 'completed' || r.status === 'compensated';
+
+  /** Drives the saga while the request's patience lasts; a lapsed lease is taken back. */
+  async function settle(ctx: CallContext, record: CheckoutRecord): Promise<CheckoutRecord> {
+    const deadline = clock.now().getTime() + settings.requestWaitMs;
+    let current = await drive(ctx, record);
+    while (!terminal(current) && clock.now().getTime() < deadline) {
+      const retryAt = current.leaseUntil?.getTime() ?? clock.now().getTime();
+      await delay(Math.max(1, Math.min(retryAt, deadline) - clock.now().getTime()));
+      const claimed = await store.claim(ctx.tenantId, current.id, settings.leaseMs);
+      if (!claimed) return (await store.get(ctx.tenantId, current.id)) ?? current;
+      current = await drive(ctx, claimed);
+    }
+    return current;
+  }
+
+  async function start(
+    ctx: CallContext,
+    orderId: string,
+    input: CheckoutInput,
+    idempotencyKey: string | undefined,
+  ): Promise<CheckoutRecord> {
+    if (!idempotencyKey) {
+      raiseCheckout('idempotency-key-required', 'A checkout needs an Idempotency-Key header.');
+    }
+    const request = checkoutInput.parse(input);
+    const fingerprint = createHash('sha256')
+      .update(canonical({ orderId, ...request }))
+      .digest('hex');
+    const existing = await store.byKey(ctx.tenantId, idempotencyKey);
+    if (existing) {
+      if (existing.plan.fingerprint !== fingerprint) {
+        raiseCheckout(
+          'idempotency-key-reused',
+          'This Idempotency-Key was used for another checkout.',
+        );
+      }
+      if (terminal(existing)) return existing;
+      const claimed = await store.claim(ctx.tenantId, existing.id, settings.leaseMs);
+      if (!claimed) raiseCheckout('checkout-in-progress', 'This checkout is still running.');
+      return settle(ctx, claimed);
+    }
+    const order = await deps.orders.snapshot(ctx, orderId);
+    if (order.status !== 'open' && order.status !== 'sent') {
+      raise('invalid-order-transition', `An order that is ${order.status} cannot be checked out.`);
+    }
+    if (order.lines.length === 0) raise('order-empty', 'There is nothing to pay for.');
+    const plan: CheckoutPlan = {
+      fingerprint,
+      reservationId: newId(),
+      currency: order.currency,
+      total: order.total,
+      orderVersion: order.version,
+      tenders: planTenders(order, request),
+      lines: order.lines,
+      cashierId: ctx.actor.id,
+    };
+    const created = await store.create(
+      {
+        id: newId(),
+        tenantId: ctx.tenantId,
+        orderId,
+        storeId: order.storeId,
+        registerId: request.registerId,
+        idempotencyKey,
+        status: 'running',
+        step: 'place',
+        plan,
+        failure: null,
+      },
+      settings.leaseMs,
+    );
+    if (!created)
+      raiseCheckout('checkout-in-progress', 'Another checkout of this order is running.');
+    return settle(ctx, created);
+  }
+
+  async function get(ctx: CallContext, checkoutId: string): Promise<CheckoutRecord> {
+    const record = await store.get(ctx.tenantId, checkoutId);
+    if (!record) raiseCheckout('checkout-not-found', 'No such checkout.');
+    return record;
+  }
+
+  /** One round of the recovery worker: every saga whose lease lapsed, driven on. */
+  async function resumeDue(limit = 50): Promise<number> {
+    let resumed = 0;
+    for (const { tenantId, id } of await store.due(clock.now(), limit)) {
+      const claimed = await store.claim(tenantId, id, settings.leaseMs);
+      if (!claimed) continue;
+      await drive({ tenantId, actor: checkoutWorker }, claimed);
+      resumed += 1;
+    }
+    return resumed;
+  }
+
+  return { start, get, resumeDue };
+}

@@ -1,0 +1,175 @@
+import type { CallContext } from '@stratum/platform';
+import type { CheckoutStatus } from '../../contract/checkout.ts';
+import type { CompensationStep, ForwardStep, PlannedTender } from '../../domain/checkout.ts';
+
+/** What the saga needs of the order it checks out (implemented on ordering's own use cases). */
+export interface CheckoutOrders {
+  /** The order as it stands, priced; `order-not-found` if there is none. */
+  snapshot(ctx: CallContext, orderId: string): Promise<OrderSnapshot>;
+  /**
+   * Records the payments and the receipt: the order is paid. Idempotent per
+   * checkout; `order-changed-during-checkout` if the order is no longer at
+   * `payment.orderVersion` (lines or prices changed while it was being paid).
+   */
+  markPaid(ctx: CallContext, orderId: string, payment: OrderPayment): Promise<void>;
+  /** Fires every course the kitchen has not seen yet; nothing to fire is fine. */
+  fireRemaining(ctx: CallContext, orderId: string): Promise<void>;
+  /** Voids the unpaid order after a failed checkout; a voided order stays voided. */
+  cancel(ctx: CallContext, orderId: string, reason: string): Promise<void>;
+}
+
+export interface OrderSnapshot {
+  readonly orderId: string;
+  readonly storeId: string;
+  readonly status: string;
+  readonly currency: string;
+  /** What the customer owes, tip excluded, in minor units. */
+  readonly total: number;
+  /** Changes whenever the order does: the checkout refuses to pay for a different order. */
+  readonly version: number;
+  readonly lines: readonly { readonly variantId: string; readonly quantity: number }[];
+  /** Split-bill parts and what each owes, if the bill was split. */
+  readonly parts: readonly { readonly partId: string; readonly total: number }[];
+}
+
+export interface OrderPayment {
+  readonly checkoutId: string;
+  readonly orderVersion: number;
+  readonly registerId: string;
+  readonly receiptNumber: number;
+  readonly tenders: readonly PlannedTender[];
+  readonly changeDue: number;
+  readonly paidAt: Date;
+}
+
+/** Inventory's reservations, as the saga uses them. Every call is idempotent. */
+export interface StockReservations {
+  reserve(
+    ctx: CallContext,
+    input: {
+      reservationId: string;
+      storeId: string;
+      lines: { variantId: string; quantity: number }[];
+      reference: string;
+    },
+  ): Promise<void>;
+  confirm(ctx: CallContext, reservationId: string): Promise<void>;
+  /** Gives the stock back; a reservation that never happened is fine. */
+  release(ctx: CallContext, reservationId: string): Promise<void>;
+}
+
+/** Payments, as the saga uses them. Both calls are idempotent on the payment id. */
+export interface CheckoutPayments {
+  /** Takes (authorizes and captures) one tender; a decline is a non-transient DomainError. */
+  take(
+    ctx: CallContext,
+    tender: PlannedTender,
+    order: { orderId: string; storeId: string; registerId: string; currency: string },
+  ): Promise<void>;
+  /**
+   * Gives the money of a payment back, whatever state it reached: voids an
+   * authorization, refunds a capture, settles an outcome left unknown by a
+   * crash first; a payment that never happened is fine.
+   */
+  undo(ctx: CallContext, paymentId: string, reason: string): Promise<void>;
+}
+
+/** Store-ops' gapless receipt numbers; the same reference gets the same number. */
+export interface ReceiptNumbers {
+  allocate(ctx: CallContext, registerId: string, reference: string): Promise<number>;
+}
+
+export interface CheckoutPlan {
+  /** sha256 of the request, to tell a retry from a different request under one key. */
+  readonly fingerprint: string;
+  readonly reservationId: string;
+  readonly currency: string;
+  readonly total: number;
+  readonly orderVersion: number;
+  readonly tenders: readonly PlannedTender[];
+  readonly lines: readonly { readonly variantId: string; readonly quantity: number }[];
+  /** Who asked: the actor the in-request steps run as. */
+  readonly cashierId: string;
+}
+
+export interface CheckoutRecord {
+  readonly id: string;
+  readonly tenantId: string;
+  readonly orderId: string;
+  readonly storeId: string;
+  readonly registerId: string;
+  readonly idempotencyKey: string;
+  readonly status: CheckoutStatus;
+  readonly step: ForwardStep | CompensationStep | 'done';
+  readonly plan: CheckoutPlan;
+  readonly failure: { code: string; message: string; step: ForwardStep } | null;
+  readonly attempts: number;
+  /** Until when the current driver owns the saga; a retry waits for it. */
+  readonly leaseUntil: Date | null;
+  readonly receiptNumber: number | null;
+  readonly createdAt: Date;
+  readonly finishedAt: Date | null;
+}
+
+/** Where sagas live: the row, its lease and its step log. */
+export interface CheckoutStore {
+  /** Inserts a new saga holding the lease; `undefined` if another live checkout holds the order. */
+  create(
+    record: Omit<
+      CheckoutRecord,
+      'attempts' | 'leaseUntil' | 'receiptNumber' | 'createdAt' | 'finishedAt'
+    >,
+    leaseMs: number,
+  ): Promise<CheckoutRecord | undefined>;
+  get(tenantId: string, id: string): Promise<CheckoutRecord | undefined>;
+  byKey(tenantId: string, idempotencyKey: string): Promise<CheckoutRecord | undefined>;
+  /** Takes the lease if it is free or lapsed; `undefined` while someone else holds it. */
+  claim(tenantId: string, id: string, leaseMs: number): Promise<CheckoutRecord | undefined>;
+  /**
+   * Logs `done` (if a step succeeded) with its result and moves the saga on, in
+   * one transaction; the lease is renewed for the next step.
+   */
+  advance(
+    record: CheckoutRecord,
+    done: { step: ForwardStep | CompensationStep; direction: 'forward' | 'compensate' } | null,
+    next: { step: CheckoutRecord['step']; status: CheckoutStatus },
+    leaseMs: number,
+    extra?: { receiptNumber?: number; failure?: CheckoutRecord['failure'] },
+  ): Promise<CheckoutRecord>;
+  /** Leaves the saga as it is, to be picked up again at `retryAt`. */
+  release(record: CheckoutRecord, retryAt: Date): Promise<CheckoutRecord>;
+  /** Sagas of every tenant whose lease has lapsed, oldest first. */
+  due(now: Date, limit: number): Promise<{ tenantId: string; id: string }[]>;
+}
+
+export interface CheckoutDeps {
+  readonly store: CheckoutStore;
+  readonly orders: CheckoutOrders;
+  readonly reservations: StockReservations;
+  readonly payments: CheckoutPayments;
+  readonly receipts: ReceiptNumbers;
+  readonly clock: { now(): Date };
+  readonly settings: CheckoutSettings;
+  /** Fault injection for crash tests: called before and after every step. */
+  readonly onStep?: (step: string, phase: 'before' | 'after') => void;
+  readonly log?: (
+    level: 'warn' | 'error',
+    message: string,
+    fields: Record<string, unknown>,
+  ) => void;
+}
+
+export interface CheckoutSettings {
+  /** How long a driver owns a saga before another may take over (ms). */
+  readonly leaseMs: number;
+  /** How long transient failures before the pivot are retried before undoing the checkout (ms). */
+  readonly retryWindowMs: number;
+  /** How long an HTTP request waits for its checkout to finish before answering 202 (ms). */
+  readonly requestWaitMs: number;
+}
+
+export const defaultCheckoutSettings: CheckoutSettings = {
+  leaseMs: 30_000,
+  retryWindowMs: 30_000,
+  requestWaitMs: 15_000,
+};

@@ -1,0 +1,295 @@
+import { describe, expect, it } from 'vitest';
+import { DomainError, type CallContext } from '@stratum/platform';
+import { memoryCheckoutStore } from '../../adapters/memory/checkout-store.ts';
+import { checkoutUseCases } from './checkout.ts';
+import type { CheckoutDeps, OrderSnapshot } from './ports.ts';
+
+const tenantId = '01900000-0000-7000-8000-0000000000aa';
+const orderId = '01900000-0000-7000-8000-0000000000bb';
+const storeId = '01900000-0000-7000-8000-0000000000cc';
+const registerId = '01900000-0000-7000-8000-0000000000dd';
+const ctx: CallContext = {
+  tenantId,
+  actor: { kind: 'user', id: 'cashier-1', roles: ['cashier'], permissions: [], stores: ['*'] },
+};
+const card = { number: '4242424242424242' };
+const splitTender = {
+  registerId,
+  tenders: [
+    { kind: 'cash' as const, amount: 700, given: 1000 },
+    { kind: 'card' as const, amount: 1150, tip: 100, card },
+  ],
+};
+
+const unavailable = () => new DomainError('dependency-timeout', 'slow', 'unavailable');
+const declined = () => new DomainError('card-declined', 'Declined.', 'unprocessable');
+
+/** The saga's world in memory: what each dependency did, and failures to script. */
+function world() {
+  const clock = { ms: Date.parse('2026-11-22T10:00:00Z'), now: () => new Date(clock.ms) };
+  const order: OrderSnapshot & { status: string; version: number } = {
+    orderId,
+    storeId,
+    status: 'open',
+    currency: 'EUR',
+    total: 1850,
+    version: 3,
+    lines: [{ variantId: 'v1', quantity: 2 }],
+    parts: [],
+  };
+  const did: string[] = [];
+  const taken = new Map<string, number>();
+  const fail: Record<string, () => Error> = {};
+  const maybeFail = (what: string) => {
+    const f = fail[what];
+    if (f) throw f();
+  };
+  const store = memoryCheckoutStore(clock);
+  const deps: CheckoutDeps = {
+    store,
+    clock,
+    settings: { leaseMs: 30_000, retryWindowMs: 20_000, requestWaitMs: 0 },
+    orders: {
+      snapshot: () => Promise.resolve({ ...order }),
+      markPaid: (_c, _id, p) => {
+        maybeFail('markPaid');
+        did.push(`paid #${p.receiptNumber} change ${p.changeDue}`);
+        order.status = 'paid';
+        return Promise.resolve();
+      },
+      fireRemaining: () => {
+        maybeFail('fire');
+        did.push('fired');
+        return Promise.resolve();
+      },
+      cancel: () => {
+        did.push('cancelled');
+        order.status = 'voided';
+        return Promise.resolve();
+      },
+    },
+    reservations: {
+      reserve: () => {
+        maybeFail('reserve');
+        did.push('reserved');
+        return Promise.resolve();
+      },
+      confirm: () => {
+        maybeFail('confirmStock');
+        did.push('stock confirmed');
+        return Promise.resolve();
+      },
+      release: () => {
+        did.push('released');
+        return Promise.resolve();
+      },
+    },
+    payments: {
+      take: (_c, tender) => {
+        maybeFail(`pay:${tender.index}`);
+        // Idempotent on the payment id, as the payments module is.
+        if (!taken.has(tender.paymentId)) did.push(`took ${tender.kind} ${tender.amount}`);
+        taken.set(tender.paymentId, tender.amount + tender.tip);
+        return Promise.resolve();
+      },
+      undo: (_c, paymentId) => {
+        if (taken.delete(paymentId)) did.push(`undid ${paymentId.slice(-4)}`);
+        return Promise.resolve();
+      },
+    },
+    receipts: { allocate: () => Promise.resolve(41) },
+  };
+  return { clock, order, did, taken, fail, store, deps, checkout: checkoutUseCases(deps) };
+}
+
+describe('the checkout saga', () => {
+  it('places, reserves, takes every tender, confirms, fires and confirms the stock', async () => {
+    const w = world();
+    const done = await w.checkout.start(ctx, orderId, splitTender, 'key-1');
+
+    expect(done.status).toBe('completed');
+    expect(done.receiptNumber).toBe(41);
+    expect(w.did).toEqual([
+      'reserved',
+      'took cash 700',
+      'took card 1150',
+      'paid #41 change 300',
+      'fired',
+      'stock confirmed',
+    ]);
+    expect(w.store.steps(done.id)).toEqual([
+      'forward:place',
+      'forward:reserve-stock',
+      'forward:pay:0',
+      'forward:pay:1',
+      'forward:confirm-order',
+      'forward:fire-kitchen',
+      'forward:confirm-stock',
+    ]);
+  });
+
+  it('gives back the cash and the stock and cancels the order when the card is declined', async () => {
+    const w = world();
+    w.fail['pay:1'] = declined;
+
+    const done = await w.checkout.start(ctx, orderId, splitTender, 'key-1');
+
+    expect(done.status).toBe('compensated');
+    expect(done.failure).toMatchObject({ code: 'card-declined', step: 'pay:1' });
+    expect(w.taken.size).toBe(0);
+    expect(w.did.slice(-3)).toEqual([
+      'undid ' + done.plan.tenders[0]!.paymentId.slice(-4),
+      'released',
+      'cancelled',
+    ]);
+    expect(w.order.status).toBe('voided');
+  });
+
+  it('retries a slow processor later and completes once it answers', async () => {
+    const w = world();
+    w.fail['pay:1'] = unavailable;
+
+    const first = await w.checkout.start(ctx, orderId, splitTender, 'key-1');
+    expect(first).toMatchObject({ status: 'running', step: 'pay:1' });
+    expect(await w.checkout.resumeDue()).toBe(0); // its retry is not due yet
+
+    delete w.fail['pay:1'];
+    w.clock.ms += 60_000;
+    expect(await w.checkout.resumeDue()).toBe(1);
+
+    const done = await w.checkout.get(ctx, first.id);
+    expect(done.status).toBe('completed');
+    expect([...w.taken.values()]).toEqual([700, 1250]);
+  });
+
+  it('undoes the checkout when the processor stays away past the retry window', async () => {
+    const w = world();
+    w.fail['pay:0'] = unavailable;
+    const first = await w.checkout.start(ctx, orderId, splitTender, 'key-1');
+    expect(first.status).toBe('running');
+
+    w.clock.ms += 25_000;
+    await w.checkout.resumeDue();
+
+    const done = await w.checkout.get(ctx, first.id);
+    expect(done).toMatchObject({ status: 'compensated', failure: { code: 'dependency-timeout' } });
+    expect(w.did).toEqual(['reserved', 'released', 'cancelled']);
+  });
+
+  it('never undoes a paid order: a failing kitchen is retried until it works', async () => {
+    const w = world();
+    w.fail['fire'] = () => new DomainError('kitchen-broken', 'No.', 'conflict');
+
+    const first = await w.checkout.start(ctx, orderId, splitTender, 'key-1');
+    for (let i = 0; i < 3; i += 1) {
+      w.clock.ms += 60_000;
+      await w.checkout.resumeDue();
+    }
+    expect(await w.checkout.get(ctx, first.id)).toMatchObject({
+      status: 'running',
+      step: 'fire-kitchen',
+    });
+    expect(w.taken.size).toBe(2);
+
+    delete w.fail['fire'];
+    w.clock.ms += 60_000;
+    await w.checkout.resumeDue();
+    expect((await w.checkout.get(ctx, first.id)).status).toBe('completed');
+  });
+
+  it('charges once when a step is interrupted after its effect and run again', async () => {
+    const w = world();
+    let crashes = 0;
+    const deps: CheckoutDeps = {
+      ...w.deps,
+      onStep: (step, phase) => {
+        if (step === 'pay:1' && phase === 'after' && crashes++ === 0) throw new Error('crash');
+      },
+    };
+    const checkout = checkoutUseCases(deps);
+    const first = await checkout.start(ctx, orderId, splitTender, 'key-1');
+    expect(first.step).toBe('pay:1');
+
+    w.clock.ms += 60_000;
+    await checkout.resumeDue();
+
+    expect((await checkout.get(ctx, first.id)).status).toBe('completed');
+    expect(w.did.filter((d) => d.startsWith('took'))).toEqual(['took cash 700', 'took card 1150']);
+  });
+
+  it('answers a retried request with the same checkout and refuses the key for another request', async () => {
+    const w = world();
+    const first = await w.checkout.start(ctx, orderId, splitTender, 'key-1');
+    const again = await w.checkout.start(ctx, orderId, splitTender, 'key-1');
+
+    expect(again.id).toBe(first.id);
+    expect(w.did.filter((d) => d.startsWith('took'))).toHaveLength(2);
+    await expect(
+      w.checkout.start(
+        ctx,
+        orderId,
+        { ...splitTender, tenders: [{ kind: 'cash', amount: 1850, given: 2000 }] },
+        'key-1',
+      ),
+    ).rejects.toMatchObject({ code: 'idempotency-key-reused' });
+  });
+
+  it('refuses a second checkout of an order while the first still runs', async () => {
+    const w = world();
+    w.fail['pay:0'] = unavailable;
+    await w.checkout.start(ctx, orderId, splitTender, 'key-1');
+
+    await expect(w.checkout.start(ctx, orderId, splitTender, 'key-2')).rejects.toMatchObject({
+      code: 'checkout-in-progress',
+    });
+    await expect(w.checkout.start(ctx, orderId, splitTender, 'key-1')).rejects.toMatchObject({
+      code: 'checkout-in-progress',
+    });
+  });
+
+  it('refuses tenders that do not pay the total, and cash short of its amount, before starting', async () => {
+    const w = world();
+    await expect(
+      w.checkout.start(
+        ctx,
+        orderId,
+        { registerId, tenders: [{ kind: 'card', amount: 1000, card }] },
+        'k',
+      ),
+    ).rejects.toMatchObject({
+      code: 'tenders-do-not-cover-total',
+      details: { total: 1850, tendered: 1000 },
+    });
+    await expect(
+      w.checkout.start(
+        ctx,
+        orderId,
+        { registerId, tenders: [{ kind: 'cash', amount: 1850, given: 1800 }] },
+        'k',
+      ),
+    ).rejects.toMatchObject({ code: 'cash-given-too-small' });
+    await expect(w.checkout.start(ctx, orderId, splitTender, undefined)).rejects.toMatchObject({
+      code: 'idempotency-key-required',
+    });
+    expect(w.did).toEqual([]);
+  });
+
+  it('undoes the checkout when the order changed after it was requested', async () => {
+    const w = world();
+    w.fail['reserve'] = unavailable;
+    const first = await w.checkout.start(ctx, orderId, splitTender, 'key-1');
+    expect(first.step).toBe('reserve-stock');
+    // The step log says place is done; a change now is caught by confirm at the latest.
+    w.order.version = 4;
+    delete w.fail['reserve'];
+    w.fail['markPaid'] = () =>
+      new DomainError('order-changed-during-checkout', 'Changed.', 'conflict');
+    w.clock.ms += 60_000;
+    await w.checkout.resumeDue();
+
+    const done = await w.checkout.get(ctx, first.id);
+    expect(done).toMatchObject({ status: 'compensated', failure: { step: 'confirm-order' } });
+    expect(w.taken.size).toBe(0);
+    expect(w.did.slice(-2)).toEqual(['released', 'cancelled']);
+  });
+});

@@ -1,0 +1,191 @@
+import { DomainError, type CallContext } from '@stratum/platform';
+import { raiseCheckout } from '../../contract/checkout.ts';
+import {
+  canCompensate,
+  changeDue,
+  compensationSteps,
+  nextCompensation,
+  nextForward,
+  type CompensationStep,
+  type ForwardStep,
+} from '../../domain/checkout.ts';
+import type { CheckoutDeps, CheckoutRecord } from './ports.ts';
+
+/**
+ * A failure worth retrying: a dependency that is down, slow or busy, a lost
+ * optimistic-concurrency race, or anything unexpected (a dropped connection).
+ * A DomainError of any other kind is an answer (a decline, no stock) and
+ * retrying would give the same one.
+ */
+export function isTransient(err: unknown): boolean {
+  if (!(err instanceof DomainError)) return true;
+  return err.kind === 'unavailable' || err.code.endsWith('-concurrency-conflict');
+}
+
+/** Exponential backoff with full jitter, capped at 30 s. */
+export function retryDelayMs(attempts: number, random: () => number = Math.random): number {
+  const ceiling = Math.min(30_000, 250 * 2 ** Math.min(attempts, 10));
+  return Math.round(ceiling / 2 + (random() * ceiling) / 2);
+}
+
+function failureOf(err: unknown, step: ForwardStep): NonNullable<CheckoutRecord['failure']> {
+  if (err instanceof DomainError) return { code: err.code, message: err.message, step };
+  return { code: 'internal-error', message: 'The checkout failed unexpectedly.', step };
+}
+
+/**
+ * Runs a checkout saga from wherever it stands until it is terminal or a
+ * step fails transiently (then it is released for a later retry). Each step
+ * is idempotent on ids fixed in the plan, so re-running a step a crash
+ * interrupted after its effect but before its log entry does no harm.
+ */
+export function checkoutSaga(deps: CheckoutDeps) {
+  const { store, orders, reservations, payments, receipts, clock, settings } = deps;
+
+  async function forward(ctx: CallContext, record: CheckoutRecord, step: ForwardStep) {
+    const { plan } = record;
+    const order = {
+      orderId: record.orderId,
+      storeId: record.storeId,
+      registerId: record.registerId,
+      currency: plan.currency,
+    };
+    if (step === 'place') {
+      const now = await orders.snapshot(ctx, record.orderId);
+      if (now.version !== plan.orderVersion || now.total !== plan.total) {
+        raiseCheckout(
+          'order-changed-during-checkout',
+          'The order changed after the checkout was requested; check out again.',
+        );
+      }
+      return {};
+    }
+    if (step === 'reserve-stock') {
+      await reservations.reserve(ctx, {
+        reservationId: plan.reservationId,
+        storeId: record.storeId,
+        lines: [...plan.lines],
+        reference: `order ${record.orderId}`,
+      });
+      return {};
+    }
+    if (step.startsWith('pay:')) {
+      const tender = plan.tenders[Number(step.slice(4))];
+      if (!tender) throw new Error(`no tender for ${step}`);
+      await payments.take(ctx, tender, order);
+      return {};
+    }
+    if (step === 'confirm-order') {
+      const receiptNumber = await receipts.allocate(ctx, record.registerId, record.orderId);
+      await orders.markPaid(ctx, record.orderId, {
+        checkoutId: record.id,
+        orderVersion: plan.orderVersion,
+        registerId: record.registerId,
+        receiptNumber,
+        tenders: plan.tenders,
+        changeDue: changeDue(plan.tenders),
+        paidAt: clock.now(),
+      });
+      return { receiptNumber };
+    }
+    if (step === 'fire-kitchen') {
+      await orders.fireRemaining(ctx, record.orderId);
+      return {};
+    }
+    await reservations.confirm(ctx, plan.reservationId);
+    return {};
+  }
+
+  async function compensate(ctx: CallContext, record: CheckoutRecord, step: CompensationStep) {
+    const reason = `checkout ${record.id} undone: ${record.failure?.code ?? 'failed'}`;
+    if (step.startsWith('refund:')) {
+      const tender = record.plan.tenders[Number(step.slice(7))];
+      if (!tender) throw new Error(`no tender for ${step}`);
+      await payments.undo(ctx, tender.paymentId, reason);
+    } else if (step === 'release-stock') {
+      await reservations.release(ctx, record.plan.reservationId);
+    } else {
+      await orders.cancel(ctx, record.orderId, reason);
+    }
+  }
+
+  /** Leaves the saga for a later attempt; past the pivot it is never given up. */
+  async function postpone(record: CheckoutRecord, err: unknown, step: string) {
+    deps.log?.('warn', 'checkout step failed; will retry', {
+      checkoutId: record.id,
+      step,
+      attempts: record.attempts,
+      error: err instanceof Error ? err.message : String(err),
+    });
+    return store.release(record, new Date(clock.now().getTime() + retryDelayMs(record.attempts)));
+  }
+
+  async function stepForward(ctx: CallContext, record: CheckoutRecord) {
+    const step = record.step as ForwardStep;
+    const tenders = record.plan.tenders;
+    try {
+      deps.onStep?.(step, 'before');
+      const result = await forward(ctx, record, step);
+      deps.onStep?.(step, 'after');
+      const next = nextForward(step, tenders);
+      return await store.advance(
+        record,
+        { step, direction: 'forward' },
+        next ? { step: next, status: 'running' } : { step: 'done', status: 'completed' },
+        settings.leaseMs,
+        result,
+      );
+    } catch (err) {
+      const age = clock.now().getTime() - record.createdAt.getTime();
+      if (!canCompensate(step, tenders)) return postpone(record, err, step);
+      if (isTransient(err) && age < settings.retryWindowMs) return postpone(record, err, step);
+      const failure = failureOf(err, step);
+      deps.log?.('warn', 'checkout failed; undoing it', { checkoutId: record.id, ...failure });
+      const [first] = compensationSteps(step, tenders);
+      if (!first) throw new Error(`nothing to undo after ${step}`, { cause: err });
+      return store.advance(
+        record,
+        null,
+        { step: first, status: 'compensating' },
+        settings.leaseMs,
+        { failure },
+      );
+    }
+  }
+
+  async function stepBack(ctx: CallContext, record: CheckoutRecord) {
+    const step = record.step as CompensationStep;
+    const failure = record.failure;
+    if (!failure) throw new Error(`checkout ${record.id} is compensating without a failure`);
+    try {
+      deps.onStep?.(step, 'before');
+      await compensate(ctx, record, step);
+      deps.onStep?.(step, 'after');
+      const next = nextCompensation(step, failure.step, record.plan.tenders);
+      return await store.advance(
+        record,
+        { step, direction: 'compensate' },
+        next ? { step: next, status: 'compensating' } : { step: 'done', status: 'compensated' },
+        settings.leaseMs,
+      );
+    } catch (err) {
+      // Undoing must finish: keep retrying, however long the dependency is away.
+      return postpone(record, err, step);
+    }
+  }
+
+  /** Drives `record` (whose lease the caller holds) as far as it will go now. */
+  return async function drive(ctx: CallContext, record: CheckoutRecord): Promise<CheckoutRecord> {
+    let current = record;
+    for (;;) {
+      if (current.status === 'completed' || current.status === 'compensated') return current;
+      const before = current;
+      current =
+        current.status === 'running'
+          ? await stepForward(ctx, current)
+          : await stepBack(ctx, current);
+      // A postponed step leaves the saga where it was: stop and let the retry come.
+      if (current.step === before.step && current.status === before.status) return current;
+    }
+  };
+}

@@ -1,0 +1,119 @@
+import { z } from 'zod';
+import { defineErrors, defineEvent, type Raise } from '@stratum/platform';
+
+/** The checkout's own error codes (the order's are in `orderingErrors`). */
+export const checkoutErrors = defineErrors({
+  /** The tenders do not add up to the order total (tips excluded). */
+  'tenders-do-not-cover-total': 'unprocessable',
+  /** A cash tender's `given` is less than the amount it pays. */
+  'cash-given-too-small': 'unprocessable',
+  /** Split-bill tenders must pay each part exactly. */
+  'tenders-do-not-cover-parts': 'unprocessable',
+  /** Another checkout of the order is still running; retry shortly. */
+  'checkout-in-progress': 'conflict',
+  'checkout-not-found': 'not-found',
+  'idempotency-key-required': 'invalid',
+  /** The Idempotency-Key was used for a different checkout request. */
+  'idempotency-key-reused': 'unprocessable',
+  /** The order changed (lines, discounts) between the request and its placing. */
+  'order-changed-during-checkout': 'conflict',
+  /** The checkout was undone: nothing was charged, the stock is back, the order is cancelled. */
+  'checkout-failed': 'unprocessable',
+});
+export type CheckoutErrorCode = keyof typeof checkoutErrors.codes;
+export const raiseCheckout: Raise<CheckoutErrorCode> = checkoutErrors.raise;
+
+const amount = z.number().int().positive().max(100_000_000);
+const partId = z.string().trim().min(1).max(64).optional();
+
+export const checkoutTender = z.discriminatedUnion('kind', [
+  z.object({
+    kind: z.literal('cash'),
+    amount,
+    /** What the customer handed over; change is `given − amount`. */
+    given: amount,
+    partId,
+  }),
+  z.object({
+    kind: z.literal('card'),
+    amount,
+    tip: z.number().int().min(0).max(100_000_000).default(0),
+    /** The card as the terminal read it; in production a processor token, never a PAN. */
+    card: z.object({ number: z.string().regex(/^\d{12,19}$/) }),
+    partId,
+  }),
+]);
+export type CheckoutTender = z.infer<typeof checkoutTender>;
+
+export const checkoutInput = z.object({
+  /** The register taking the payment: its drawer and receipt numbers. */
+  registerId: z.uuid(),
+  tenders: z.array(checkoutTender).min(1).max(10),
+});
+export type CheckoutInput = z.input<typeof checkoutInput>;
+
+export const checkoutStatus = z.enum(['running', 'compensating', 'completed', 'compensated']);
+export type CheckoutStatus = z.infer<typeof checkoutStatus>;
+
+export const checkoutView = z.object({
+  id: z.uuid(),
+  orderId: z.uuid(),
+  storeId: z.uuid(),
+  registerId: z.uuid(),
+  status: checkoutStatus,
+  /** The step running (or being undone) now; `done` once terminal. */
+  step: z.string(),
+  total: z.number().int(),
+  currency: z.string(),
+  tenders: z.array(
+    z.object({
+      index: z.number().int(),
+      paymentId: z.uuid(),
+      kind: z.enum(['cash', 'card']),
+      amount: z.number().int(),
+      tip: z.number().int(),
+      partId: z.string().optional(),
+    }),
+  ),
+  changeDue: z.number().int(),
+  receiptNumber: z.number().int().nullable(),
+  failure: z.object({ code: z.string(), message: z.string(), step: z.string() }).nullable(),
+  createdAt: z.iso.datetime(),
+  finishedAt: z.iso.datetime().nullable(),
+});
+export type CheckoutView = z.infer<typeof checkoutView>;
+
+export const checkoutEvents = {
+  checkoutCompleted: defineEvent(
+    'ordering.checkout-completed',
+    1,
+    z.object({
+      checkoutId: z.uuid(),
+      orderId: z.uuid(),
+      storeId: z.uuid(),
+      registerId: z.uuid(),
+      total: z.number().int(),
+      currency: z.string(),
+      receiptNumber: z.number().int(),
+      payments: z.array(
+        z.object({
+          paymentId: z.uuid(),
+          kind: z.enum(['cash', 'card']),
+          amount: z.number().int(),
+          tip: z.number().int(),
+        }),
+      ),
+    }),
+  ),
+  checkoutCompensated: defineEvent(
+    'ordering.checkout-compensated',
+    1,
+    z.object({
+      checkoutId: z.uuid(),
+      orderId: z.uuid(),
+      storeId: z.uuid(),
+      code: z.string(),
+      step: z.string(),
+    }),
+  ),
+} as const;

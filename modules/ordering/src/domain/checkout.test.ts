@@ -1,0 +1,83 @@
+import { describe, expect, it } from 'vitest';
+import {
+  changeDue,
+  compensationSteps,
+  forwardSteps,
+  canCompensate,
+  nextCompensation,
+  nextForward,
+  type PlannedTender,
+} from './checkout.ts';
+
+const cash: PlannedTender = {
+  index: 0,
+  paymentId: 'p0',
+  kind: 'cash',
+  amount: 700,
+  tip: 0,
+  given: 1000,
+};
+const card: PlannedTender = {
+  index: 1,
+  paymentId: 'p1',
+  kind: 'card',
+  amount: 1150,
+  tip: 100,
+  card: { number: '4242424242424242' },
+};
+
+describe('the checkout saga steps', () => {
+  it('runs place, reserve, one payment per tender, confirm, fire and confirm stock in that order', () => {
+    expect(forwardSteps([cash, card])).toEqual([
+      'place',
+      'reserve-stock',
+      'pay:0',
+      'pay:1',
+      'confirm-order',
+      'fire-kitchen',
+      'confirm-stock',
+    ]);
+    expect(nextForward('pay:1', [cash, card])).toBe('confirm-order');
+    expect(nextForward('confirm-stock', [cash, card])).toBeNull();
+  });
+
+  it('undoes a failure up to and including confirm-order and none after it', () => {
+    expect(canCompensate('pay:1', [cash, card])).toBe(true);
+    expect(canCompensate('confirm-order', [cash, card])).toBe(true);
+    expect(canCompensate('fire-kitchen', [cash, card])).toBe(false);
+  });
+
+  it('undoes a failed second payment by refunding both payments, releasing stock and cancelling the order', () => {
+    expect(compensationSteps('pay:1', [cash, card])).toEqual([
+      'refund:1',
+      'refund:0',
+      'release-stock',
+      'cancel-order',
+    ]);
+    expect(nextCompensation('refund:0', 'pay:1', [cash, card])).toBe('release-stock');
+    expect(nextCompensation('cancel-order', 'pay:1', [cash, card])).toBeNull();
+  });
+
+  it('refunds every payment when the order cannot be confirmed', () => {
+    expect(compensationSteps('confirm-order', [cash, card])).toEqual([
+      'refund:1',
+      'refund:0',
+      'release-stock',
+      'cancel-order',
+    ]);
+  });
+
+  it('only cancels the order when the stock could not be reserved', () => {
+    expect(compensationSteps('reserve-stock', [cash])).toEqual(['release-stock', 'cancel-order']);
+    expect(compensationSteps('place', [cash])).toEqual(['cancel-order']);
+  });
+
+  it('refuses to compensate a checkout past its pivot', () => {
+    expect(() => compensationSteps('fire-kitchen', [cash])).toThrow(/not compensated/);
+  });
+
+  it('gives change only on cash tenders', () => {
+    expect(changeDue([cash, card])).toBe(300);
+    expect(changeDue([card])).toBe(0);
+  });
+});

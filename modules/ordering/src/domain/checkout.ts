@@ -1,0 +1,104 @@
+// The checkout saga's shape (ADR 0014), as data: which steps run in which
+// order, which of them can be undone, and what undoing a failed checkout
+// takes. The orchestrator in application/checkout runs it; nothing here does I/O.
+
+/** One tender of a checkout, with the payment id it will be recorded under. */
+export interface PlannedTender {
+  readonly index: number;
+  readonly paymentId: string;
+  readonly kind: 'cash' | 'card';
+  /** What this tender pays of the order total, in minor units (tip excluded). */
+  readonly amount: number;
+  /** Card only: a tip on top of `amount`. */
+  readonly tip: number;
+  /** Cash only: what the customer handed over. */
+  readonly given?: number;
+  /** Card only: the card as the terminal read it (a processor token in production). */
+  readonly card?: { readonly number: string };
+  /** The split-bill part this tender pays, if the bill was split. */
+  readonly partId?: string;
+}
+
+export type ForwardStep =
+  'place' | 'reserve-stock' | `pay:${number}` | 'confirm-order' | 'fire-kitchen' | 'confirm-stock';
+
+export type CompensationStep = 'cancel-order' | 'release-stock' | `refund:${number}`;
+
+/**
+ * The pivot: `confirm-order` marks the order paid in one transaction, so it
+ * either happens or not. A failure up to and including it is undone; once it
+ * is done the customer has paid and the order stands, and the steps after it
+ * are retried until they succeed, never compensated.
+ */
+export const pivotStep: ForwardStep = 'confirm-order';
+
+export function forwardSteps(tenders: readonly PlannedTender[]): ForwardStep[] {
+  return [
+    'place',
+    'reserve-stock',
+    ...tenders.map((t): ForwardStep => `pay:${t.index}`),
+    'confirm-order',
+    'fire-kitchen',
+    'confirm-stock',
+  ];
+}
+
+/** Whether a failure at `step` is undone (up to and including the pivot). */
+export function canCompensate(step: ForwardStep, tenders: readonly PlannedTender[]): boolean {
+  const steps = forwardSteps(tenders);
+  return steps.indexOf(step) <= steps.indexOf(pivotStep);
+}
+
+/** The step after `step`, or `null` once the last one is done. */
+export function nextForward(
+  step: ForwardStep,
+  tenders: readonly PlannedTender[],
+): ForwardStep | null {
+  const steps = forwardSteps(tenders);
+  const at = steps.indexOf(step);
+  if (at < 0) throw new Error(`unknown checkout step ${step}`);
+  return steps[at + 1] ?? null;
+}
+
+/**
+ * What undoing a checkout that failed at `failedAt` takes, newest first:
+ * refund or void every payment that may have been taken (including the one
+ * that failed, whose outcome may be unknown), release the stock, cancel the
+ * order. A failure after the pivot is not compensated.
+ */
+export function compensationSteps(
+  failedAt: ForwardStep,
+  tenders: readonly PlannedTender[],
+): CompensationStep[] {
+  if (!canCompensate(failedAt, tenders)) {
+    throw new Error(`a checkout is not compensated after ${pivotStep} (failed at ${failedAt})`);
+  }
+  const steps = forwardSteps(tenders);
+  const reached = steps.slice(0, steps.indexOf(failedAt) + 1);
+  const undo: CompensationStep[] = [];
+  for (const step of reached.reverse()) {
+    if (step.startsWith('pay:')) undo.push(`refund:${Number(step.slice(4))}`);
+    else if (step === 'reserve-stock') undo.push('release-stock');
+    else if (step === 'place') undo.push('cancel-order');
+  }
+  return undo;
+}
+
+export function nextCompensation(
+  step: CompensationStep,
+  failedAt: ForwardStep,
+  tenders: readonly PlannedTender[],
+): CompensationStep | null {
+  const steps = compensationSteps(failedAt, tenders);
+  const at = steps.indexOf(step);
+  if (at < 0) throw new Error(`unknown compensation step ${step}`);
+  return steps[at + 1] ?? null;
+}
+
+/** Change due on the cash tenders: what was handed over beyond what they pay. */
+export function changeDue(tenders: readonly PlannedTender[]): number {
+  return tenders.reduce(
+    (sum, t) => sum + (t.kind === 'cash' && t.given !== undefined ? t.given - t.amount : 0),
+    0,
+  );
+}
