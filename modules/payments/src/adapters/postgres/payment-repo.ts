@@ -1,0 +1,164 @@
+import { and, asc, desc, eq, inArray, sql } from 'drizzle-orm';
+import { isUniqueViolation, type Tx } from '@stratum/platform';
+import { raise } from '../../contract.ts';
+import type { PaymentEvent } from '../../domain/payment.ts';
+import type { PaymentView as Projection } from '../../domain/projection.ts';
+import type { PaymentRecord, PaymentRepository } from '../../application/ports.ts';
+import { paymentEvents, paymentRows, storeSettings } from './schema.ts';
+
+type Row = typeof paymentRows.$inferSelect;
+
+const conflict = () =>
+  raise('payment-concurrency-conflict', 'The payment changed meanwhile; try again.');
+
+/** The projection's columns for a view. */
+function columns(view: Projection) {
+  return {
+    orderId: view.orderId,
+    storeId: view.storeId,
+    status: view.status,
+    tender: view.tender,
+    currency: view.currency,
+    amount: view.amount,
+    tip: view.tip,
+    authorized: view.authorized,
+    captured: view.captured,
+    refunded: view.refunded,
+    refundCount: view.refundCount,
+    cashGiven: view.cash?.given ?? null,
+    changeDue: view.cash?.change ?? null,
+    processorRef: view.processorRef,
+    last4: view.last4,
+    declineCode: view.declineCode,
+    note: view.note,
+    reference: view.reference,
+    version: view.version,
+  };
+}
+
+function toRecord(r: Row): PaymentRecord {
+  return {
+    id: r.id,
+    createdAt: r.createdAt,
+    updatedAt: r.updatedAt,
+    view: {
+      version: r.version,
+      status: r.status,
+      tender: r.tender,
+      currency: r.currency,
+      orderId: r.orderId,
+      storeId: r.storeId,
+      processorRef: r.processorRef,
+      last4: r.last4,
+      reference: r.reference,
+      cash:
+        r.cashGiven !== null && r.changeDue !== null
+          ? { given: r.cashGiven, change: r.changeDue }
+          : null,
+      declineCode: r.declineCode,
+      amount: r.amount,
+      authorized: r.authorized,
+      captured: r.captured,
+      tip: r.tip,
+      refunded: r.refunded,
+      refundable: r.captured - r.refunded,
+      refundCount: r.refundCount,
+      note: r.note,
+    },
+  };
+}
+
+/** Payments' event store, read model and settings over one tenant transaction. */
+export function paymentRepository(
+  tx: Tx,
+  tenantId: string,
+): Omit<PaymentRepository, 'emit' | 'audit'> {
+  return {
+    async readStream(paymentId) {
+      const rows = await tx
+        .select()
+        .from(paymentEvents)
+        .where(eq(paymentEvents.streamId, paymentId))
+        .orderBy(asc(paymentEvents.version));
+      return rows.map((r) => ({
+        event: { ...r.data, type: r.type, version: r.version } as PaymentEvent,
+        occurredAt: r.occurredAt,
+        actorId: r.actorId,
+      }));
+    },
+    async append(paymentId, expectedVersion, events, view, { at, actorId }) {
+      try {
+        await tx.insert(paymentEvents).values(
+          events.map(({ type, version, ...data }) => ({
+            tenantId,
+            streamId: paymentId,
+            version,
+            type,
+            data,
+            occurredAt: at,
+            actorId,
+          })),
+        );
+      } catch (error) {
+        // Another writer took one of these versions first (or, invisibly, another tenant the id).
+        if (isUniqueViolation(error, 'payment_events_stream_version_pk')) conflict();
+        throw error;
+      }
+      if (expectedVersion === 0) {
+        await tx
+          .insert(paymentRows)
+          .values({ id: paymentId, tenantId, ...columns(view), createdAt: at, updatedAt: at });
+        return;
+      }
+      const updated = await tx
+        .update(paymentRows)
+        .set({ ...columns(view), updatedAt: at })
+        .where(and(eq(paymentRows.id, paymentId), eq(paymentRows.version, expectedVersion)))
+        .returning({ id: paymentRows.id });
+      // The events insert would have failed first; this guards a projection edited by hand.
+      if (updated.length !== 1) conflict();
+    },
+    async findPayment(paymentId) {
+      const [row] = await tx.select().from(paymentRows).where(eq(paymentRows.id, paymentId));
+      return row && toRecord(row);
+    },
+    async listPayments(query, after, stores) {
+      const rows = await tx
+        .select()
+        .from(paymentRows)
+        .where(
+          and(
+            eq(paymentRows.tenantId, tenantId),
+            query.storeId ? eq(paymentRows.storeId, query.storeId) : undefined,
+            stores ? inArray(paymentRows.storeId, stores) : undefined,
+            query.orderId ? eq(paymentRows.orderId, query.orderId) : undefined,
+            after
+              ? sql`(${paymentRows.createdAt}, ${paymentRows.id}) < (${after.createdAt.toISOString()}::timestamptz, ${after.id}::uuid)`
+              : undefined,
+          ),
+        )
+        .orderBy(desc(paymentRows.createdAt), desc(paymentRows.id))
+        .limit(query.limit);
+      return rows.map(toRecord);
+    },
+    async findRefundLimit(storeId) {
+      const [row] = await tx
+        .select()
+        .from(storeSettings)
+        .where(and(eq(storeSettings.tenantId, tenantId), eq(storeSettings.storeId, storeId)));
+      return row && { refundLimit: row.refundLimit, updatedAt: row.updatedAt };
+    },
+    async saveRefundLimit(storeId, refundLimit, { at, actorId }) {
+      const values = { refundLimit, updatedAt: at, updatedBy: actorId };
+      const [row] = await tx
+        .insert(storeSettings)
+        .values({ tenantId, storeId, ...values })
+        .onConflictDoUpdate({
+          target: [storeSettings.tenantId, storeSettings.storeId],
+          set: values,
+        })
+        .returning();
+      return { refundLimit: row!.refundLimit, updatedAt: row!.updatedAt };
+    },
+  };
+}

@@ -1,0 +1,49 @@
+import {
+  createOutbox,
+  currentContext,
+  newId,
+  recordAudit,
+  withContext,
+  type Database,
+  type Tx,
+} from '@stratum/platform';
+import type { PaymentRepository, PaymentStore } from '../../application/ports.ts';
+import { auditLog, outbox } from './schema.ts';
+import { paymentRepository } from './payment-repo.ts';
+
+/** Payments' repository over one transaction of one tenant. */
+export function paymentsRepository(
+  tx: Tx,
+  tenantId: string,
+  wakeRelay: () => void,
+): PaymentRepository {
+  const events = createOutbox(outbox, wakeRelay);
+  return {
+    ...paymentRepository(tx, tenantId),
+    async emit(event, payload) {
+      await events.add(tx, event, payload, tenantId);
+    },
+    async audit(entry) {
+      await recordAudit(tx, auditLog, tenantId, entry);
+    },
+  };
+}
+
+export function pgPaymentStore(database: Database, wakeRelay: () => void): PaymentStore {
+  return {
+    // The caller's actor goes into the context, so the audit log and the
+    // events' correlation ids name whoever called, over HTTP or in-process.
+    inTenant: (ctx, fn) =>
+      withContext(
+        {
+          ...(!currentContext() && { requestId: newId() }),
+          tenantId: ctx.tenantId,
+          actor: ctx.actor,
+        },
+        () =>
+          database.transaction((tx) => fn(paymentsRepository(tx, ctx.tenantId, wakeRelay)), {
+            tenantId: ctx.tenantId,
+          }),
+      ),
+  };
+}

@@ -1,0 +1,65 @@
+import type { PaymentsApi, RefundLimitView } from '../contract.ts';
+import { raise } from '../contract.ts';
+import type { PaymentRepository, PaymentsDeps, RefundLimitRecord } from './ports.ts';
+import { assertStoreAccess } from './stream.ts';
+
+/** The store's refund limit, or the module's default for a store that has not set one. */
+export async function refundLimitOf(
+  deps: PaymentsDeps,
+  repo: PaymentRepository,
+  storeId: string,
+): Promise<number> {
+  return (await repo.findRefundLimit(storeId))?.refundLimit ?? deps.settings.defaultRefundLimit;
+}
+
+const toView = (
+  deps: PaymentsDeps,
+  storeId: string,
+  record: RefundLimitRecord | undefined,
+): RefundLimitView =>
+  record
+    ? {
+        storeId,
+        refundLimit: record.refundLimit,
+        source: 'store',
+        updatedAt: record.updatedAt.toISOString(),
+      }
+    : {
+        storeId,
+        refundLimit: deps.settings.defaultRefundLimit,
+        source: 'default',
+        updatedAt: null,
+      };
+
+export function getRefundLimit(deps: PaymentsDeps): PaymentsApi['getRefundLimit'] {
+  return async (ctx, storeId) => {
+    assertStoreAccess(ctx, storeId);
+    const record = await deps.store.inTenant(ctx, (repo) => repo.findRefundLimit(storeId));
+    return toView(deps, storeId, record);
+  };
+}
+
+/** Sets the largest refund staff may give alone in a store; the change is audited. */
+export function setRefundLimit(deps: PaymentsDeps): PaymentsApi['setRefundLimit'] {
+  return async (ctx, storeId, amount) => {
+    assertStoreAccess(ctx, storeId);
+    if (!Number.isSafeInteger(amount) || amount < 0) {
+      raise('invalid-amount', 'A refund limit is a whole number of minor units, 0 or more.');
+    }
+    return deps.store.inTenant(ctx, async (repo) => {
+      const before = await repo.findRefundLimit(storeId);
+      const saved = await repo.saveRefundLimit(storeId, amount, {
+        at: deps.clock.now(),
+        actorId: ctx.actor.id,
+      });
+      await repo.audit({
+        action: 'refund-limit.set',
+        entityType: 'store',
+        entityId: storeId,
+        before: { refundLimit: before?.refundLimit ?? deps.settings.defaultRefundLimit },
+        after: { refundLimit: saved.refundLimit },
+      });
+      return toView(deps, storeId, saved);
+    });
+  };
+}

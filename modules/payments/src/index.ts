@@ -1,0 +1,110 @@
+import { fileURLToPath } from 'node:url';
+import type { ModuleDeps, ModuleInstance, ModuleManifest } from '@stratum/platform';
+import { paymentsPermissions, type PaymentsApi } from './contract.ts';
+import type {
+  Approvals,
+  CardProcessor,
+  Clock,
+  IdempotencyStore,
+  PaymentsDeps,
+} from './application/ports.ts';
+import { takePayment } from './application/take-payment.ts';
+import { voidPayment } from './application/void-payment.ts';
+import { refundPayment } from './application/refund-payment.ts';
+import { reconcile } from './application/reconcile.ts';
+import { getPayment, listPayments, paymentEvents } from './application/queries.ts';
+import { getRefundLimit, setRefundLimit } from './application/refund-limit.ts';
+import { pgPaymentStore } from './adapters/postgres/store.ts';
+import { pgIdempotencyStore } from './adapters/postgres/idempotency-store.ts';
+import { outbox } from './adapters/postgres/schema.ts';
+import { paymentsRoutes } from './adapters/http/routes.ts';
+
+export type {
+  Approvals,
+  AuthorizeRequest,
+  AuthorizeResult,
+  CardProcessor,
+  Clock,
+  IdempotencyStore,
+  ProcessorPayment,
+  ProcessorRefund,
+} from './application/ports.ts';
+export {
+  httpCardProcessor,
+  ProcessorUnavailableError,
+  type HttpCardProcessorOptions,
+} from './adapters/processor/http-card-processor.ts';
+
+export const paymentsManifest: ModuleManifest = {
+  name: 'payments',
+  migrations: {
+    module: 'payments',
+    schema: 'payments',
+    folder: fileURLToPath(new URL('./adapters/postgres/migrations', import.meta.url)),
+  },
+  permissions: paymentsPermissions,
+};
+
+export interface PaymentsOptions {
+  /** Refund limit of a store that has not set its own, in minor units (default 5000). */
+  defaultRefundLimit?: number;
+  /**
+   * How long `reconcile` lets an unanswered card authorization stay pending
+   * before concluding the processor never processed it (ms, default 60 000).
+   * Keep it above the processor call policy's deadline.
+   */
+  reconcileGraceMs?: number;
+  /** How long an in-flight Idempotency-Key claim holds before it may be taken over (ms, default 300 000). */
+  idempotencyLeaseMs?: number;
+  clock?: Clock;
+}
+
+export interface PaymentsModule extends ModuleInstance {
+  readonly api: PaymentsApi;
+}
+
+export interface PaymentsModuleDeps extends ModuleDeps {
+  /** The card processor: `httpCardProcessor({ baseUrl, apiKey, policy })` or another adapter. */
+  processor: CardProcessor;
+  /** Verifies a manager's access token given as a refund approval (same tenant only). */
+  approvals: Approvals;
+  options?: PaymentsOptions;
+  /** Idempotency-Key records; default: payments' own PostgreSQL table. */
+  idempotencyKeys?: IdempotencyStore;
+}
+
+export function createPaymentsModule(deps: PaymentsModuleDeps): PaymentsModule {
+  const options = deps.options ?? {};
+  const d: PaymentsDeps = {
+    store: pgPaymentStore(deps.database, deps.wakeRelay),
+    processor: deps.processor,
+    approvals: deps.approvals,
+    clock: options.clock ?? { now: () => new Date() },
+    settings: {
+      defaultRefundLimit: options.defaultRefundLimit ?? 5_000,
+      reconcileGraceMs: options.reconcileGraceMs ?? 60_000,
+    },
+  };
+  const api: PaymentsApi = {
+    takePayment: takePayment(d),
+    voidPayment: voidPayment(d),
+    refundPayment: refundPayment(d),
+    getPayment: getPayment(d),
+    listPayments: listPayments(d),
+    paymentEvents: paymentEvents(d),
+    setRefundLimit: setRefundLimit(d),
+    getRefundLimit: getRefundLimit(d),
+    reconcile: reconcile(d),
+  };
+  const keys =
+    deps.idempotencyKeys ??
+    pgIdempotencyStore(deps.database, {
+      ...(options.idempotencyLeaseMs !== undefined && { leaseMs: options.idempotencyLeaseMs }),
+    });
+  return {
+    name: 'payments',
+    api,
+    outbox,
+    registerRoutes: paymentsRoutes(api, keys),
+  };
+}

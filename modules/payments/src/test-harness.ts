@@ -1,0 +1,230 @@
+// Support for payments' own tests: the module on a real database (PGlite in
+// memory or a PostgreSQL URL) and a real card processor (the sandbox the test
+// starts), with in-memory access tokens that serve both as bearer tokens and
+// as refund approvals, and a clock the test moves. Not used by production code.
+import { asc, eq } from 'drizzle-orm';
+import {
+  DomainError,
+  createHttpApp,
+  createLogger,
+  inProcessEventBus,
+  newId,
+  openDatabase,
+  type Actor,
+  type Authenticator,
+  type CallContext,
+  type CallPolicyOptions,
+  type Database,
+  type EventEnvelope,
+  type Principal,
+  type StratumApp,
+} from '@stratum/platform';
+import { paymentsPermissions, type TakePaymentInput } from './contract.ts';
+import {
+  createPaymentsModule,
+  httpCardProcessor,
+  paymentsManifest,
+  type PaymentsModule,
+  type PaymentsOptions,
+} from './index.ts';
+import type { Approvals, PaymentRepository } from './application/ports.ts';
+import { pgPaymentStore } from './adapters/postgres/store.ts';
+import { auditLog, outbox } from './adapters/postgres/schema.ts';
+
+export type Role = 'owner' | 'manager' | 'cashier' | 'kitchen';
+
+const permissionsOf = (role: Role) =>
+  Object.entries(paymentsPermissions)
+    .filter(([, roles]) => (roles as readonly string[]).includes(role))
+    .map(([permission]) => permission);
+
+const invalidToken = () =>
+  new DomainError('invalid-token', 'The access token is not valid.', 'unauthenticated');
+
+/**
+ * Access tokens in memory: `issue` hands out an opaque token for a user of a
+ * tenant; the authenticator and the Approvals port both accept it, the
+ * approvals only within the token's own tenant (as the real ones must).
+ */
+export function inMemoryTokens() {
+  const tokens = new Map<string, Principal>();
+  const authenticator: Authenticator = {
+    authenticate(bearer) {
+      const principal = tokens.get(bearer);
+      return principal ? principal : Promise.reject(invalidToken());
+    },
+  };
+  const approvals: Approvals = {
+    verify(ctx, token) {
+      const principal = tokens.get(token);
+      if (!principal || principal.tenantId !== ctx.tenantId) return Promise.reject(invalidToken());
+      return Promise.resolve(principal.actor);
+    },
+  };
+  return {
+    authenticator,
+    approvals,
+    issue(tenantId: string, role: Role, stores: string[] = ['*']): string {
+      const actor: Actor = {
+        kind: 'user',
+        id: `${role}-${newId()}`,
+        roles: [role],
+        permissions: permissionsOf(role),
+        stores,
+      };
+      const token = `token-${newId()}`;
+      tokens.set(token, { tenantId, actor });
+      return token;
+    },
+    principal(token: string): Principal {
+      const principal = tokens.get(token);
+      if (!principal) throw new Error('unknown token');
+      return principal;
+    },
+  };
+}
+
+export interface Harness {
+  module: PaymentsModule;
+  api: PaymentsModule['api'];
+  database: Database;
+  tokens: ReturnType<typeof inMemoryTokens>;
+  clock: { now(): Date; advance(ms: number): void };
+  /** A call context for a new user of `tenantId` with one role, in every store by default. */
+  ctx(tenantId: string, role?: Role, stores?: string[]): CallContext;
+  /** The call context behind a token the harness issued. */
+  ctxOf(token: string): CallContext;
+  /** Runs `fn` on payments' repository in one transaction of the context's tenant. */
+  repo<T>(ctx: CallContext, fn: (repo: PaymentRepository) => Promise<T>): Promise<T>;
+  /** Events payments wrote to its outbox for a tenant, oldest first. */
+  events(tenantId: string, type?: string): Promise<EventEnvelope<Record<string, unknown>>[]>;
+  audit(tenantId: string): Promise<(typeof auditLog.$inferSelect)[]>;
+  /** A Fastify app with payments' routes, authenticating the harness's tokens. */
+  http(): Promise<StratumApp>;
+  close(): Promise<void>;
+}
+
+/** Short timeouts and retries: the sandbox answers in milliseconds unless told not to. */
+export const quickPolicy: CallPolicyOptions = {
+  attemptTimeoutMs: 2_000,
+  deadlineMs: 5_000,
+  retry: { maxRetries: 2, initialDelayMs: 10, maxDelayMs: 50 },
+  breaker: { consecutiveFailures: 50, halfOpenAfterMs: 1_000 },
+  bulkhead: { maxConcurrent: 32, maxQueued: 64 },
+};
+
+/**
+ * The module on in-memory PGlite, or on `options.postgres` (a throw-away
+ * PostgreSQL database, dropped by `close`), against the processor at
+ * `options.processor`.
+ */
+export async function paymentsHarness(options: {
+  processor: { url: string; apiKey: string };
+  postgres?: { url: string; drop(): Promise<void> };
+  poolSize?: number;
+  policy?: CallPolicyOptions;
+  module?: Omit<PaymentsOptions, 'clock'>;
+}): Promise<Harness> {
+  const logger = createLogger({ level: 'silent' });
+  const { postgres } = options;
+  const { database } = await openDatabase(
+    postgres ? { url: postgres.url, poolSize: options.poolSize ?? 10 } : { dataDir: ':memory:' },
+    [paymentsManifest.migrations],
+  );
+  let now = Date.parse('2026-11-24T09:00:00.000Z');
+  const clock = { now: () => new Date(now), advance: (ms: number) => void (now += ms) };
+  const tokens = inMemoryTokens();
+  const module = createPaymentsModule({
+    database,
+    bus: inProcessEventBus(logger),
+    logger,
+    wakeRelay: () => {},
+    processor: httpCardProcessor({
+      baseUrl: options.processor.url,
+      apiKey: options.processor.apiKey,
+      policy: options.policy ?? quickPolicy,
+    }),
+    approvals: tokens.approvals,
+    options: { ...options.module, clock },
+  });
+  const store = pgPaymentStore(database, () => {});
+  const apps: StratumApp[] = [];
+  const ctxOf = (token: string): CallContext => {
+    const { tenantId, actor } = tokens.principal(token);
+    return { tenantId, actor };
+  };
+  return {
+    module,
+    api: module.api,
+    database,
+    tokens,
+    clock,
+    ctx: (tenantId, role = 'manager', stores = ['*']) =>
+      ctxOf(tokens.issue(tenantId, role, stores)),
+    ctxOf,
+    repo: (ctx, fn) => store.inTenant(ctx, fn),
+    async events(tenantId, type) {
+      const rows = await database.transaction(
+        (tx) => tx.select().from(outbox).orderBy(asc(outbox.id)),
+        { tenantId },
+      );
+      return rows
+        .filter((r) => type === undefined || r.type === type)
+        .map((r) => r.envelope as EventEnvelope<Record<string, unknown>>);
+    },
+    audit: (tenantId) =>
+      database.transaction(
+        (tx) =>
+          tx
+            .select()
+            .from(auditLog)
+            .where(eq(auditLog.tenantId, tenantId))
+            .orderBy(asc(auditLog.at), asc(auditLog.id)),
+        { tenantId },
+      ),
+    async http() {
+      const app = await createHttpApp({ logger, authenticator: tokens.authenticator });
+      await module.registerRoutes(app);
+      await app.ready();
+      apps.push(app);
+      return app;
+    },
+    async close() {
+      for (const app of apps) await app.close();
+      await database.close();
+      await postgres?.drop();
+    },
+  };
+}
+
+export const freshTenant = () => newId();
+
+/** Sandbox test cards (docs/card-processor.md). */
+export const cards = {
+  approved: '4242424242424242',
+  insufficientFunds: '4000000000009995',
+  invalid: '4242424242424241',
+} as const;
+
+/** A card sale of `amount` in a store, with a new payment and order id. */
+export const cardSale = (storeId: string, amount = 2_500, extra: Partial<TakePaymentInput> = {}) =>
+  ({
+    paymentId: newId(),
+    orderId: newId(),
+    storeId,
+    currency: 'EUR',
+    amount,
+    tender: { kind: 'card', card: { number: cards.approved } },
+    ...extra,
+  }) satisfies TakePaymentInput;
+
+/** A cash sale of `amount` paid with `given`. */
+export const cashSale = (storeId: string, amount: number, given: number) =>
+  ({
+    paymentId: newId(),
+    orderId: newId(),
+    storeId,
+    currency: 'EUR',
+    amount,
+    tender: { kind: 'cash', given },
+  }) satisfies TakePaymentInput;
