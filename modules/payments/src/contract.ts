@@ -122,4 +122,14 @@ export interface PaymentsApi {
    * happened (by the payment id as reference) and records it.
    */
   reconcile(ctx: CallContext, paymentId: string): Promise<PaymentView>;
+  /**
+   * Gives back all the money of a payment whose sale never happened (the
+   * checkout saga undoing itself), whatever state it reached: an outcome left
+   * unknown is reconciled first, an authorization is voided, a capture is
+   * refunded in full to its own tender without a manager (the refund id is
+   * derived from the payment id, so a retry refunds once). A payment that
+   * does not exist, or has nothing left to give back, is returned as it is
+   * (`null` if it does not exist). Not offered over the public API.
+   */
+  reversePayment(ctx: CallContext, input: VoidPaymentInput): Promise<PaymentView | null>;
 }

@@ -12,6 +12,7 @@ import { takePayment } from './application/take-payment.ts';
 import { voidPayment } from './application/void-payment.ts';
 import { refundPayment } from './application/refund-payment.ts';
 import { reconcile } from './application/reconcile.ts';
+import { reversePayment } from './application/reverse-payment.ts';
 import { getPayment, listPayments, paymentEvents } from './application/queries.ts';
 import { getRefundLimit, setRefundLimit } from './application/refund-limit.ts';
 import { pgPaymentStore } from './adapters/postgres/store.ts';
@@ -95,6 +96,7 @@ export function createPaymentsModule(deps: PaymentsModuleDeps): PaymentsModule {
     setRefundLimit: setRefundLimit(d),
     getRefundLimit: getRefundLimit(d),
     reconcile: reconcile(d),
+    reversePayment: reversePayment(d),
   };
   const keys =
     deps.idempotencyKeys ??

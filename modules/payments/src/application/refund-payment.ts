@@ -51,7 +51,10 @@ function recordedRefund(current: Loaded, refundId: string) {
  * and the stream records it once. A retry of a recorded refund returns the
  * payment; the same `refundId` with another amount is `refund-already-recorded`.
  */
-export function refundPayment(deps: PaymentsDeps): PaymentsApi['refundPayment'] {
+export function refundPayment(
+  deps: PaymentsDeps,
+  options: { reversal?: boolean } = {},
+): PaymentsApi['refundPayment'] {
   return async (ctx, raw) => {
     const input = refundPaymentInput.parse(raw);
     const approver = input.approval ? await approverOf(deps, ctx, input.approval.token) : undefined;
@@ -65,6 +68,7 @@ export function refundPayment(deps: PaymentsDeps): PaymentsApi['refundPayment'] 
     const contextIn = async (repo: PaymentRepository, storeId: string): Promise<DecideContext> => ({
       actor: principalOf(ctx),
       ...(approver && { approver }),
+      ...(options.reversal && { reversal: true }),
       refundLimit: await refundLimitOf(deps, repo, storeId),
     });
     const replayOrDecide = async (current: Loaded, repo: PaymentRepository) => {

@@ -191,6 +191,16 @@ describe('refunding a payment', () => {
     });
   });
 
+  it('reverses a whole capture for a sale that never happened without a manager, and nothing less', () => {
+    const reversal = { ...ctx, reversal: true };
+    const { events } = run([...captured, refund(10_000)], reversal);
+    expect(events[2]).toMatchObject({ type: 'payment.refunded', amount: 10_000 });
+    expect(events[2]).not.toHaveProperty('approvedBy');
+    expect(() => run([...captured, refund(9_999)], reversal)).toThrow(/all of the payment/);
+    const toCash = { ...refund(10_000), toOriginalTender: false } as PaymentCommand;
+    expect(() => run([...captured, toCash], reversal)).toThrow(/its own tender/);
+  });
+
   it('needs a manager to refund to a tender other than the original one', () => {
     const toCash: PaymentCommand = { ...refund(100), toOriginalTender: false } as PaymentCommand;
     expect(codeOf([...captured, toCash])).toBe('refund-approval-required');

@@ -16,6 +16,12 @@ export interface DecideContext {
   readonly approver?: Principal;
   /** Minor units; refunds above it need a manager. */
   readonly refundLimit: number;
+  /**
+   * The sale this payment was for never happened (the checkout that took it
+   * was undone): the whole refundable amount goes back to the original
+   * tender without a manager, because no money leaves for a sale.
+   */
+  readonly reversal?: boolean;
 }
 
 const isAmount = (n: number | undefined, min: number) =>
@@ -175,6 +181,21 @@ function decideRefund(
   const refundable = state.captured - state.refunded;
   if (command.amount > refundable) {
     raise('refund-exceeds-captured', 'Refunds may not exceed what was captured.', { refundable });
+  }
+  if (context.reversal) {
+    if (command.amount !== refundable || !command.toOriginalTender) {
+      raise('invalid-amount', 'A reversal gives back all of the payment, to its own tender.');
+    }
+    return [
+      {
+        type: 'payment.refunded',
+        version: state.version + 1,
+        refundId: command.refundId,
+        amount: command.amount,
+        reason,
+        toOriginalTender: true,
+      },
+    ];
   }
   const approval = refundApproval({
     actor: context.actor,
