@@ -30,37 +30,41 @@ async function json<T>(response: Response): Promise<T> {
   return (await response.json()) as T;
 }
 
+const median = (values: number[]) =>
+  [...values].sort((x, y) => x - y)[Math.floor(values.length / 2)]!;
+
+/** The median round of several, by request rate. */
+function medianRound(results: LoadResult[]): LoadResult {
+  const rps = median(results.map((r) => r.rps));
+  return results.find((r) => r.rps === rps)!;
+}
+
 /**
  * Many terminals fetching the seeded store's menu, with and without
- * If-None-Match, against a bare Fastify route measured in the same run.
+ * If-None-Match, against a bare Fastify route measured in the same run. Both
+ * servers stay up and the phases take turns, round after round, so a change
+ * in the machine's load hits every phase alike; each figure is the median
+ * round.
  */
 export async function menuScenario(options: BenchOptions): Promise<Record<string, unknown>> {
   const { connections, durationSeconds, log } = options;
-  const measure = async (
+  const rounds = 3;
+  const roundSeconds = Math.max(1, Math.round(durationSeconds / 2));
+  const run = async (
     label: string,
     url: string,
     extra: Partial<Parameters<typeof load>[0]> = {},
   ) => {
-    await load({ url, connections, durationSeconds: 2, ...extra }); // warm-up
-    const result = await load({ url, connections, durationSeconds, ...extra });
-    log(
-      `${label}: ${result.rps} req/s, p99 ${result.p99_ms} ms, failures ${result.non_2xx + result.errors}`,
-    );
+    const result = await load({ url, connections, durationSeconds: roundSeconds, ...extra });
+    log(`${label}: ${result.rps} req/s, p99 ${result.p99_ms} ms`);
     if (result.non_2xx + result.errors + result.timeouts > 0) {
       throw new Error(`${label}: ${result.non_2xx} unexpected statuses, ${result.errors} errors`);
     }
     return result;
   };
 
-  log('calibrating: bare Fastify hello-world');
+  log('starting the calibration server: bare Fastify hello-world');
   const hello = await startProcess('bench/hello-server.ts', [], {}, /listening (http:\/\/\S+)/);
-  let helloResult: LoadResult;
-  try {
-    helloResult = await measure('hello', `${hello.match[1]}/hello`);
-  } finally {
-    await hello.stop();
-  }
-
   const dataDir = mkdtempSync(join(tmpdir(), 'stratum-bench-'));
   log('starting Stratum (embedded) with the demo data');
   const server = await startProcess(
@@ -68,9 +72,13 @@ export async function menuScenario(options: BenchOptions): Promise<Record<string
     ['--seed'],
     { PORT: '0', STRATUM_DATA_DIR: dataDir, LOG_LEVEL: 'warn', NODE_ENV: 'production' },
     /API\s+(http:\/\/\S+)\/api\/v1/,
-  );
+  ).catch(async (err: unknown) => {
+    await hello.stop();
+    throw err;
+  });
   try {
     const base = server.match[1]!;
+    const helloUrl = `${hello.match[1]}/hello`;
     const { accessToken } = await json<{ accessToken: string }>(
       await fetch(`${base}/api/v1/identity/auth/login`, {
         method: 'POST',
@@ -94,20 +102,37 @@ export async function menuScenario(options: BenchOptions): Promise<Record<string
     }
     log(`menu of "${store.name}": ${first.bytes} bytes, ETag ${etag}`);
 
-    const menu = await measure('menu', menuUrl, { headers: auth });
-    // What a real terminal sends: it accepts compressed bodies (the server keeps them precompressed).
-    const compressed = await measure('menu br', menuUrl, {
-      headers: { ...auth, 'accept-encoding': 'br, gzip' },
-    });
-    const notModified = await measure('menu 304', menuUrl, {
-      headers: { ...auth, 'if-none-match': etag },
-      expectStatus: 304,
-    });
+    const phases = {
+      hello: { url: helloUrl, extra: {} },
+      menu: { url: menuUrl, extra: { headers: auth } },
+      // What a real terminal sends: it accepts compressed bodies (the server keeps them precompressed).
+      'menu br': { url: menuUrl, extra: { headers: { ...auth, 'accept-encoding': 'br, gzip' } } },
+      'menu 304': {
+        url: menuUrl,
+        extra: { headers: { ...auth, 'if-none-match': etag }, expectStatus: 304 },
+      },
+    } as const;
+    const results = new Map<string, LoadResult[]>();
+    for (const [label, phase] of Object.entries(phases)) {
+      await load({ url: phase.url, connections, durationSeconds: 2, ...phase.extra }); // warm-up
+      results.set(label, []);
+    }
+    for (let round = 1; round <= rounds; round += 1) {
+      log(`round ${round} of ${rounds} (${roundSeconds} s a phase)`);
+      for (const [label, phase] of Object.entries(phases)) {
+        results.get(label)!.push(await run(label, phase.url, phase.extra));
+      }
+    }
+    const helloResult = medianRound(results.get('hello')!);
+    const menu = medianRound(results.get('menu')!);
+    const compressed = medianRound(results.get('menu br')!);
+    const notModified = medianRound(results.get('menu 304')!);
     const ratio = (x: number) => Math.round((x / helloResult.rps) * 1000) / 1000;
     return {
       load_tool: loadTool,
       connections,
-      duration_s: durationSeconds,
+      rounds,
+      round_s: roundSeconds,
       server_log_level: 'warn',
       menu_bytes: first.bytes,
       hello_rps: helloResult.rps,
@@ -124,7 +149,7 @@ export async function menuScenario(options: BenchOptions): Promise<Record<string
       menu_304_vs_hello: ratio(notModified.rps),
     };
   } finally {
-    await server.stop();
+    await Promise.all([server.stop(), hello.stop()]);
     rmSync(dataDir, { recursive: true, force: true });
   }
 }

@@ -90,6 +90,21 @@ function traceIdOf(request: { headers: Record<string, unknown> }): string {
 }
 
 /**
+ * Request and trace id in one go: when both are new, the trace id is the
+ * request id's 32 hex digits (one random UUID instead of two).
+ */
+function idsOf(request: { headers: Record<string, unknown> }) {
+  const header = request.headers['x-request-id'];
+  if (typeof header === 'string' && requestIdPattern.test(header)) {
+    return { requestId: header, traceId: traceIdOf(request) };
+  }
+  const requestId = randomUUID();
+  const parent = request.headers.traceparent;
+  const match = typeof parent === 'string' ? traceparentPattern.exec(parent) : null;
+  return { requestId, traceId: match?.[1] ?? requestId.replaceAll('-', '') };
+}
+
+/**
  * The chassis' HTTP server: zod validation and serialisation, request ids,
  * request context, RFC 9457 problems for every error, security headers, body
  * limits, route-level access control and an OpenAPI 3.1 document at /openapi.json.
@@ -205,8 +220,7 @@ export async function createHttpApp(options: HttpAppOptions) {
     ...(options.authenticator && { authenticator: options.authenticator }),
     logger: options.logger,
     headers: apiHeaders,
-    requestId: incomingRequestId,
-    traceId: traceIdOf,
+    ids: idsOf,
     closing: () => closing,
   });
   app.addHook('onSend', (_request, reply, payload, done) => {

@@ -35,8 +35,8 @@ export interface FastLaneOptions {
   logger: Logger;
   /** The response headers every API answer carries (security headers). */
   headers: readonly (readonly [string, string])[];
-  requestId(request: IncomingMessage): string;
-  traceId(request: IncomingMessage): string;
+  /** The request id (echoed or new) and the trace id (from `traceparent` or new). */
+  ids(request: IncomingMessage): { requestId: string; traceId: string };
   /** True once the app is closing: answers must then tell clients to hang up. */
   closing(): boolean;
 }
@@ -90,10 +90,10 @@ export function fastLane(options: FastLaneOptions) {
       if (!match) continue;
       const principal = principalFor(route, request);
       if (principal === false) return false;
-      const requestId = options.requestId(request);
+      const { requestId, traceId } = options.ids(request);
       const ctx: RequestContext = {
         requestId,
-        traceId: options.traceId(request),
+        traceId,
         ...(principal && { tenantId: principal.tenantId, actor: principal.actor }),
       };
       let answer: FastAnswer | undefined;
