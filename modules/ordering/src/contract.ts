@@ -1,4 +1,42 @@
-import { defineErrors, type Raise } from '@stratum/platform';
+import { defineErrors, type CallContext, type Raise } from '@stratum/platform';
+import type {
+  FireCourseResult,
+  KitchenTicketView,
+  KitchenTicketsQuery,
+} from './contract/kitchen.ts';
+import type {
+  AddLineInput,
+  ChangeQuantityInput,
+  CreateOrderInput,
+  ListOrdersQuery,
+  RemoveLineInput,
+  SetDiscountInput,
+  SetServiceChargeInput,
+  SetTipInput,
+  SplitBillInput,
+  VoidOrderInput,
+} from './contract/orders.ts';
+import type { OrderSummaryView, OrderView, SplitView } from './contract/order-views.ts';
+import type { ReceiptView, SetStoreSettingsInput, StoreSettingsView } from './contract/receipts.ts';
+
+export * from './contract/orders.ts';
+export * from './contract/order-views.ts';
+export * from './contract/kitchen.ts';
+export * from './contract/receipts.ts';
+export * from './contract/events.ts';
+
+/**
+ * Permissions ordering checks at its HTTP edge, and the roles holding them.
+ * Cashiers ring up orders; the kitchen reads orders and tickets and bumps
+ * them; only managers and owners change a store's ordering settings.
+ */
+export const orderingPermissions = {
+  'ordering:read': ['owner', 'manager', 'cashier', 'kitchen'],
+  'ordering:write': ['owner', 'manager', 'cashier'],
+  'ordering:configure': ['owner', 'manager'],
+  'kitchen:read': ['owner', 'manager', 'cashier', 'kitchen'],
+  'kitchen:bump': ['owner', 'manager', 'kitchen'],
+} as const satisfies Record<string, readonly string[]>;
 
 /** Ordering's error codes: stable kebab-case codes, each with its HTTP kind. */
 export const orderingErrors = defineErrors({
@@ -39,6 +77,148 @@ export const orderingErrors = defineErrors({
   'refund-exceeds-paid': 'unprocessable',
   /** A split by item must assign every unit of every line exactly once. */
   'split-quantity-mismatch': 'unprocessable',
+  /** The order changed since the caller read it (`If-Match`), or kept changing under retries. */
+  'order-concurrency-conflict': 'conflict',
+  /** The item is 86'd in this store right now. */
+  'item-unavailable': 'conflict',
+  'variant-not-found': 'unprocessable',
+  /** Archived items and ingredients are not sold. */
+  'item-not-sellable': 'unprocessable',
+  /** The chosen modifier options do not fit the item's modifier groups. */
+  'invalid-selection': 'unprocessable',
+  'store-not-found': 'not-found',
+  'store-archived': 'conflict',
+  'store-not-allowed': 'forbidden',
+  /** The approval is not a valid access token of this business for this store. */
+  'approval-invalid': 'forbidden',
+  'ticket-not-found': 'not-found',
+  /** No receipt yet: an order has one once it is paid. */
+  'receipt-not-found': 'not-found',
+  /** Another order of the register already carries this receipt number. */
+  'receipt-number-taken': 'conflict',
 });
 export type OrderingErrorCode = keyof typeof orderingErrors.codes;
 export const raise: Raise<OrderingErrorCode> = orderingErrors.raise;
+
+/** A page of a cursor-paginated list. */
+export interface Page<T> {
+  items: T[];
+  nextCursor: string | null;
+}
+
+/** Options of every command on an order. */
+export interface CommandOptions {
+  /**
+   * The version the caller last saw (HTTP `If-Match`). When the order has
+   * moved on, the command is refused with `order-concurrency-conflict`
+   * instead of being applied to a state the caller has not seen. Without it,
+   * a command that loses a race is decided again on the fresh state.
+   */
+  expectedVersion?: number;
+}
+
+/**
+ * Ordering's public API. Every change is decided by the pure order state
+ * machine (`domain/order.ts`), stored with its domain events, and announced
+ * through the outbox in the same transaction. Money is integer minor units of
+ * the order's currency. Checkout, payments and refunds are not here: the
+ * checkout saga drives payment through the application layer.
+ */
+export interface OrderingApi {
+  /** Opens an order in a store; idempotent on a client-chosen `orderId`. */
+  createOrder(ctx: CallContext, input: CreateOrderInput): Promise<OrderView>;
+  getOrder(ctx: CallContext, orderId: string): Promise<OrderView>;
+  listOrders(ctx: CallContext, query: ListOrdersQuery): Promise<Page<OrderSummaryView>>;
+  /**
+   * Adds a line priced by the catalog now (name, variant, price, modifiers,
+   * taxes and station are snapshotted); an 86'd item is `item-unavailable`.
+   */
+  addLine(
+    ctx: CallContext,
+    orderId: string,
+    input: AddLineInput,
+    options?: CommandOptions,
+  ): Promise<OrderView>;
+  /** A fired line only goes down, with a reason and a manager's approval. */
+  changeLineQuantity(
+    ctx: CallContext,
+    orderId: string,
+    lineId: string,
+    input: ChangeQuantityInput,
+    options?: CommandOptions,
+  ): Promise<OrderView>;
+  /** A fired line is voided (reason and manager's approval), an unfired one removed. */
+  removeLine(
+    ctx: CallContext,
+    orderId: string,
+    lineId: string,
+    input: RemoveLineInput,
+    options?: CommandOptions,
+  ): Promise<OrderView>;
+  setLineDiscount(
+    ctx: CallContext,
+    orderId: string,
+    lineId: string,
+    input: SetDiscountInput,
+    options?: CommandOptions,
+  ): Promise<OrderView>;
+  setOrderDiscount(
+    ctx: CallContext,
+    orderId: string,
+    input: SetDiscountInput,
+    options?: CommandOptions,
+  ): Promise<OrderView>;
+  setServiceCharge(
+    ctx: CallContext,
+    orderId: string,
+    input: SetServiceChargeInput,
+    options?: CommandOptions,
+  ): Promise<OrderView>;
+  setTip(
+    ctx: CallContext,
+    orderId: string,
+    input: SetTipInput,
+    options?: CommandOptions,
+  ): Promise<OrderView>;
+  /** Fires a course's unfired lines: one kitchen ticket per station. */
+  fireCourse(
+    ctx: CallContext,
+    orderId: string,
+    course: number,
+    options?: CommandOptions,
+  ): Promise<FireCourseResult>;
+  /** Voids an unpaid order; a manager's approval once the kitchen has seen a line. */
+  voidOrder(
+    ctx: CallContext,
+    orderId: string,
+    input: VoidOrderInput,
+    options?: CommandOptions,
+  ): Promise<OrderView>;
+  /** Closes a paid order (the guests have left). */
+  closeOrder(ctx: CallContext, orderId: string, options?: CommandOptions): Promise<OrderView>;
+  /** Splits the bill evenly or by item and keeps the split on the order until it changes. */
+  splitBill(
+    ctx: CallContext,
+    orderId: string,
+    input: SplitBillInput,
+    options?: CommandOptions,
+  ): Promise<SplitView>;
+
+  getKitchenTickets(
+    ctx: CallContext,
+    storeId: string,
+    query?: KitchenTicketsQuery,
+  ): Promise<KitchenTicketView[]>;
+  /** The kitchen marks a ticket done; bumping a done ticket again changes nothing. */
+  bumpTicket(ctx: CallContext, ticketId: string): Promise<KitchenTicketView>;
+
+  /** The receipt of a paid order: the document and its 80-column text. */
+  getReceipt(ctx: CallContext, orderId: string): Promise<ReceiptView>;
+
+  getStoreSettings(ctx: CallContext, storeId: string): Promise<StoreSettingsView>;
+  setStoreSettings(
+    ctx: CallContext,
+    storeId: string,
+    input: SetStoreSettingsInput,
+  ): Promise<StoreSettingsView>;
+}

@@ -1,0 +1,180 @@
+import { request, type IncomingMessage } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { newId, type StratumApp } from '@stratum/platform';
+import { createTestDatabase, postgresUrl, testEngines } from '@stratum/testing';
+import { orderingHarness, type Harness, type Shop } from '../../test-harness.ts';
+
+interface Frame {
+  event?: string;
+  data?: string;
+  id?: string;
+  comment?: string;
+}
+
+/**
+ * Reads Server-Sent Events off a real HTTP response, frame by frame. A
+ * connection of its own (no agent), so hanging up closes exactly that socket.
+ */
+function openFeed(url: string, token?: string) {
+  return new Promise<{
+    res: IncomingMessage;
+    next: () => Promise<Frame | null>;
+    until: (match: (f: Frame) => boolean) => Promise<Frame>;
+    cancel: () => void;
+  }>((resolve, reject) => {
+    const req = request(
+      url,
+      {
+        agent: false,
+        headers: {
+          accept: 'text/event-stream',
+          ...(token && { authorization: `Bearer ${token}` }),
+        },
+      },
+      (res) => {
+        res.setEncoding('utf8');
+        const chunks = res[Symbol.asyncIterator]() as AsyncIterator<string>;
+        let buffer = '';
+        const next = async (): Promise<Frame | null> => {
+          for (;;) {
+            const end = buffer.indexOf('\n\n');
+            if (end >= 0) {
+              const raw = buffer.slice(0, end);
+              buffer = buffer.slice(end + 2);
+              const frame: Frame = {};
+              for (const line of raw.split('\n')) {
+                if (line.startsWith(':')) frame.comment = line.slice(1).trim();
+                const [, field, value] = /^(event|data|id): (.*)$/.exec(line) ?? [];
+                if (field) frame[field as 'event' | 'data' | 'id'] = value;
+              }
+              return frame;
+            }
+            const chunk = await chunks.next();
+            if (chunk.done) return null;
+            buffer += chunk.value;
+          }
+        };
+        /** The first frame that matches, skipping others; fails if the stream ends first. */
+        const until = async (match: (f: Frame) => boolean): Promise<Frame> => {
+          for (;;) {
+            const frame = await next();
+            if (!frame) throw new Error('the feed ended');
+            if (match(frame)) return frame;
+          }
+        };
+        resolve({ res, next, until, cancel: () => req.destroy() });
+      },
+    );
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+const data = <T>(f: Frame) => JSON.parse(f.data!) as T;
+type Ticket = { ticketId: string; station: string; storeId: string };
+
+describe.each(testEngines())('the kitchen feed over a real socket on %s', (engine) => {
+  let h: Harness;
+  let app: StratumApp;
+  let origin: string;
+  beforeAll(async () => {
+    h = await orderingHarness({
+      ...(engine === 'postgres' && { postgres: await createTestDatabase(postgresUrl()!) }),
+      kitchenFeed: { heartbeatMs: 40 },
+    });
+    app = await h.http();
+    await app.listen({ port: 0, host: '127.0.0.1' });
+    origin = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
+  });
+  afterAll(() => h?.close());
+
+  const feedUrl = (storeId: string) => `${origin}/api/v1/ordering/stores/${storeId}/kitchen/feed`;
+
+  async function fire(s: Shop, storeId: string, variantId: string) {
+    const { orderId } = await h.api.createOrder(s.cashier.ctx, {
+      storeId,
+      registerId: s.registerId,
+      fulfilment: { type: 'takeaway' },
+    });
+    await h.api.addLine(s.cashier.ctx, orderId, { variantId, quantity: 1 });
+    return (await h.api.fireCourse(s.cashier.ctx, orderId, 1)).tickets;
+  }
+
+  it('sends the open tickets first, then tickets fired and bumped as they happen', async () => {
+    const s = h.shop();
+    const [waiting] = await fire(s, s.storeId, s.menu.soup.variantId);
+    const feed = await openFeed(feedUrl(s.storeId), s.kitchen.token);
+    expect(feed.res.statusCode).toBe(200);
+    expect(feed.res.headers['content-type']).toBe('text/event-stream; charset=utf-8');
+    const snapshot = await feed.until((f) => f.event === 'snapshot');
+    expect(data<{ tickets: Ticket[] }>(snapshot).tickets).toEqual([waiting]);
+
+    // Another store of the same business fires first: its ticket must not reach this display.
+    const otherStore = h.stores.add().id;
+    await fire(s, otherStore, s.menu.fries.variantId);
+    const [grill] = await fire(s, s.storeId, s.menu.burger.variantId);
+    // The waiting ticket's own event may still be on its way: the display keys tickets by id.
+    const seen: Ticket[] = [];
+    const fired = await feed.until((f) => {
+      if (f.event === 'ticket-fired') seen.push(data<Ticket>(f));
+      return f.event === 'ticket-fired' && data<Ticket>(f).ticketId === grill!.ticketId;
+    });
+    expect(data<Ticket>(fired)).toEqual(grill);
+    expect(fired.id).toMatch(/^[\da-f-]{36}$/);
+    expect(seen.every((t) => t.storeId === s.storeId)).toBe(true);
+
+    await h.api.bumpTicket(s.kitchen.ctx, waiting!.ticketId);
+    const bumped = await feed.until((f) => f.event === 'ticket-bumped');
+    expect(data(bumped)).toMatchObject({ ticketId: waiting!.ticketId, storeId: s.storeId });
+    feed.cancel();
+  });
+
+  it('keeps an idle stream alive with heartbeat comments', async () => {
+    const s = h.shop();
+    const feed = await openFeed(feedUrl(s.storeId), s.cashier.token);
+    await feed.until((f) => f.event === 'snapshot');
+    expect(await feed.until((f) => f.comment !== undefined)).toEqual({ comment: 'heartbeat' });
+    feed.cancel();
+  });
+
+  it('answers a caller without a token or outside the store with a problem, not a stream', async () => {
+    const s = h.shop();
+    const anonymous = await fetch(feedUrl(s.storeId));
+    expect(anonymous.status).toBe(401);
+    expect(anonymous.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+    expect(await anonymous.json()).toMatchObject({ code: 'unauthenticated' });
+    const elsewhere = h.tokens.user(s.tenant, ['kitchen'], [newId()]);
+    const refused = await fetch(feedUrl(s.storeId), {
+      headers: { authorization: `Bearer ${elsewhere.token}` },
+    });
+    expect(refused.status).toBe(403);
+    expect(await refused.json()).toMatchObject({ code: 'store-not-allowed' });
+  });
+
+  it('stops listening when the display hangs up', async () => {
+    const s = h.shop();
+    const before = h.module.kitchenFeed.size;
+    const feed = await openFeed(feedUrl(s.storeId), s.kitchen.token);
+    await feed.until((f) => f.event === 'snapshot');
+    expect(h.module.kitchenFeed.size).toBe(before + 1);
+    feed.cancel();
+    await expect.poll(() => h.module.kitchenFeed.size).toBe(before);
+  });
+
+  it('ends open streams when the app closes, so they never hold a shutdown up', async () => {
+    const s = h.shop();
+    const closing = await h.http();
+    await closing.listen({ port: 0, host: '127.0.0.1' });
+    const port = (closing.server.address() as AddressInfo).port;
+    const feed = await openFeed(
+      `http://127.0.0.1:${port}/api/v1/ordering/stores/${s.storeId}/kitchen/feed`,
+      s.kitchen.token,
+    );
+    await feed.until((f) => f.event === 'snapshot');
+    await closing.close();
+    let frame = await feed.next();
+    while (frame?.comment) frame = await feed.next();
+    expect(frame).toBeNull();
+  });
+});

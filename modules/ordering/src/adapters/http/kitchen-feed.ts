@@ -1,0 +1,93 @@
+import type { OutgoingHttpHeaders } from 'node:http';
+import { callContextOf, type StratumApp } from '@stratum/platform';
+import type { OrderingApi } from '../../contract.ts';
+import type { KitchenBroadcaster, KitchenFeedMessage } from '../bus/kitchen-broadcaster.ts';
+import { base, kitchenRead, kitchenTags, storeParams } from './shared.ts';
+
+export interface KitchenFeedOptions {
+  /** Comment lines that keep proxies from closing an idle stream (default 15 s). */
+  heartbeatMs?: number;
+}
+
+const frame = (m: KitchenFeedMessage) =>
+  `id: ${m.id}\nevent: ${m.event}\ndata: ${JSON.stringify(m.data)}\n\n`;
+
+/**
+ * The kitchen display's live feed, as Server-Sent Events: first a `snapshot`
+ * of the store's open tickets, then `ticket-fired` and `ticket-bumped` as this
+ * process hears them on the bus. A reconnecting display gets a fresh
+ * snapshot, so `Last-Event-ID` is not needed to catch up. Streams end when the
+ * client goes away and when the app closes, so they never hold a shutdown up.
+ */
+export function kitchenFeedRoute(
+  app: StratumApp,
+  api: OrderingApi,
+  broadcaster: KitchenBroadcaster,
+  options: KitchenFeedOptions = {},
+): void {
+  const heartbeatMs = options.heartbeatMs ?? 15_000;
+  const open = new Set<() => void>();
+  // Before the server stops accepting: an open stream is an in-flight response
+  // that server.close() would otherwise wait for until the deadline.
+  app.addHook('preClose', (done) => {
+    for (const close of [...open]) close();
+    done();
+  });
+
+  app.get(
+    `${base}/stores/:storeId/kitchen/feed`,
+    {
+      config: kitchenRead,
+      schema: {
+        tags: kitchenTags,
+        summary: 'Live kitchen feed (text/event-stream): snapshot, ticket-fired, ticket-bumped',
+        params: storeParams,
+        produces: ['text/event-stream'],
+      },
+    },
+    async (request, reply) => {
+      const ctx = callContextOf(request);
+      const { storeId } = request.params;
+      // Listen before reading the snapshot, so nothing fired meanwhile is lost; a
+      // ticket in both is the same ticket, which the display keys by id.
+      const pending: KitchenFeedMessage[] = [];
+      let deliver: (m: KitchenFeedMessage) => void = (m) => pending.push(m);
+      const stop = broadcaster.listen(ctx.tenantId, storeId, (m) => deliver(m));
+      let tickets;
+      try {
+        tickets = await api.getKitchenTickets(ctx, storeId, { status: 'open' });
+      } catch (err) {
+        stop();
+        throw err;
+      }
+
+      reply.hijack();
+      const res = reply.raw;
+      res.writeHead(200, {
+        ...(reply.getHeaders() as OutgoingHttpHeaders),
+        'content-type': 'text/event-stream; charset=utf-8',
+        'cache-control': 'no-cache, no-transform',
+        'x-accel-buffering': 'no',
+      });
+      const write = (chunk: string) => {
+        if (!res.writableEnded && !res.destroyed) res.write(chunk);
+      };
+      write(`retry: 2000\nevent: snapshot\ndata: ${JSON.stringify({ tickets })}\n\n`);
+      for (const m of pending.splice(0)) write(frame(m));
+      deliver = (m) => write(frame(m));
+      const heartbeat = setInterval(() => write(': heartbeat\n\n'), heartbeatMs);
+      heartbeat.unref();
+
+      const close = () => {
+        if (!open.delete(close)) return;
+        clearInterval(heartbeat);
+        stop();
+        if (!res.writableEnded) res.end();
+      };
+      open.add(close);
+      // The response's 'close' also fires when the client hangs up first.
+      res.on('close', close);
+      res.on('error', close);
+    },
+  );
+}

@@ -1,0 +1,140 @@
+import { and, asc, desc, eq, sql } from 'drizzle-orm';
+import { isUniqueViolation, type Tx } from '@stratum/platform';
+import type {
+  KitchenRepository,
+  ReceiptRepository,
+  SettingsRepository,
+  TicketRecord,
+} from '../../application/ports.ts';
+import { kitchenTickets, receipts, storeSettings } from './schema.ts';
+
+const toTicket = (r: typeof kitchenTickets.$inferSelect): TicketRecord => ({
+  id: r.id,
+  storeId: r.storeId,
+  orderId: r.orderId,
+  status: r.status,
+  ticket: r.ticket,
+  orderNotes: r.orderNotes,
+  firedAt: r.firedAt,
+  bumpedAt: r.bumpedAt,
+  bumpedBy: r.bumpedBy,
+});
+
+export function kitchenRepository(tx: Tx, tenantId: string): KitchenRepository {
+  return {
+    async insertTickets(tickets) {
+      if (tickets.length === 0) return;
+      await tx.insert(kitchenTickets).values(
+        tickets.map((t) => ({
+          id: t.id,
+          tenantId,
+          storeId: t.storeId,
+          orderId: t.orderId,
+          station: t.ticket.station,
+          course: t.ticket.course,
+          status: t.status,
+          ticket: t.ticket,
+          orderNotes: t.orderNotes,
+          firedAt: t.firedAt,
+          bumpedAt: t.bumpedAt,
+          bumpedBy: t.bumpedBy,
+        })),
+      );
+    },
+    async findTicket(id, lock = false) {
+      const query = tx
+        .select()
+        .from(kitchenTickets)
+        .where(and(eq(kitchenTickets.tenantId, tenantId), eq(kitchenTickets.id, id)));
+      const [row] = lock ? await query.for('update') : await query;
+      return row && toTicket(row);
+    },
+    async markBumped(id, at, by) {
+      const [row] = await tx
+        .update(kitchenTickets)
+        .set({ status: 'done', bumpedAt: at, bumpedBy: by })
+        .where(and(eq(kitchenTickets.tenantId, tenantId), eq(kitchenTickets.id, id)))
+        .returning();
+      if (!row) throw new Error(`ticket ${id} missing`);
+      return toTicket(row);
+    },
+    async listTickets(storeId, status, limit) {
+      // The queue reads oldest first; the history newest first. Both walk one index.
+      const order =
+        status === 'open'
+          ? [asc(kitchenTickets.firedAt), asc(kitchenTickets.id)]
+          : [desc(kitchenTickets.firedAt), desc(kitchenTickets.id)];
+      const rows = await tx
+        .select()
+        .from(kitchenTickets)
+        .where(
+          and(
+            eq(kitchenTickets.tenantId, tenantId),
+            eq(kitchenTickets.storeId, storeId),
+            eq(kitchenTickets.status, status),
+          ),
+        )
+        .orderBy(...order)
+        .limit(limit);
+      return rows.map(toTicket);
+    },
+  };
+}
+
+export function receiptRepository(tx: Tx, tenantId: string): ReceiptRepository {
+  return {
+    async insertReceipt(r) {
+      try {
+        // A savepoint, so that a taken number leaves the caller's transaction usable.
+        await tx.transaction(async (sp) => {
+          await sp.insert(receipts).values({ ...r, tenantId });
+        });
+        return true;
+      } catch (err) {
+        if (isUniqueViolation(err, 'receipts_register_number_idx')) return false;
+        throw err;
+      }
+    },
+    async findReceipt(orderId) {
+      const [row] = await tx
+        .select()
+        .from(receipts)
+        .where(and(eq(receipts.tenantId, tenantId), eq(receipts.orderId, orderId)));
+      return (
+        row && {
+          orderId: row.orderId,
+          storeId: row.storeId,
+          registerId: row.registerId,
+          receiptNumber: row.receiptNumber,
+          document: row.document,
+          text: row.text,
+          createdAt: row.createdAt,
+        }
+      );
+    },
+  };
+}
+
+export function settingsRepository(tx: Tx, tenantId: string): SettingsRepository {
+  return {
+    async findSettings(storeId) {
+      const [row] = await tx
+        .select()
+        .from(storeSettings)
+        .where(and(eq(storeSettings.tenantId, tenantId), eq(storeSettings.storeId, storeId)));
+      return row && { storeId: row.storeId, rounding: row.rounding, updatedAt: row.updatedAt };
+    },
+    async saveSettings(storeId, rounding) {
+      const [row] = await tx
+        .insert(storeSettings)
+        .values({ tenantId, storeId, rounding })
+        .onConflictDoUpdate({
+          target: [storeSettings.tenantId, storeSettings.storeId],
+          set: { rounding, updatedAt: sql`now()` },
+        })
+        .returning();
+      if (!row) throw new Error('settings not saved');
+      return { storeId: row.storeId, rounding: row.rounding, updatedAt: row.updatedAt };
+    },
+  };
+}

@@ -1,0 +1,53 @@
+import {
+  createOutbox,
+  currentContext,
+  newId,
+  recordAudit,
+  withContext,
+  type Database,
+  type Tx,
+} from '@stratum/platform';
+import type { OrderingRepository, OrderingStore } from '../../application/ports.ts';
+import { kitchenRepository, receiptRepository, settingsRepository } from './kitchen-repo.ts';
+import { orderRepository } from './order-repo.ts';
+import { auditLog, outbox } from './schema.ts';
+
+/** Ordering's repository over one transaction of one tenant. */
+export function orderingRepository(
+  tx: Tx,
+  tenantId: string,
+  wakeRelay: () => void,
+): OrderingRepository {
+  const events = createOutbox(outbox, wakeRelay);
+  return {
+    ...orderRepository(tx, tenantId),
+    ...kitchenRepository(tx, tenantId),
+    ...receiptRepository(tx, tenantId),
+    ...settingsRepository(tx, tenantId),
+    async emit(event, payload) {
+      await events.add(tx, event, payload, tenantId);
+    },
+    async audit(entry) {
+      await recordAudit(tx, auditLog, tenantId, entry);
+    },
+  };
+}
+
+export function pgOrderingStore(database: Database, wakeRelay: () => void): OrderingStore {
+  return {
+    // The caller's actor goes into the context, so the audit log and the
+    // events' correlation ids name whoever called, over HTTP or in-process.
+    inTenant: (ctx, fn) =>
+      withContext(
+        {
+          ...(!currentContext() && { requestId: newId() }),
+          tenantId: ctx.tenantId,
+          actor: ctx.actor,
+        },
+        () =>
+          database.transaction((tx) => fn(orderingRepository(tx, ctx.tenantId, wakeRelay)), {
+            tenantId: ctx.tenantId,
+          }),
+      ),
+  };
+}

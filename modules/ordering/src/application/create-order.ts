@@ -1,0 +1,121 @@
+import { newId, type CallContext } from '@stratum/platform';
+import {
+  createOrderInput,
+  orderingEvents,
+  raise,
+  type OrderingApi,
+  type OrderView,
+} from '../contract.ts';
+import { businessDate } from '../domain/local-time.ts';
+import { decide } from '../domain/order.ts';
+import { placedPayload } from './integration-events.ts';
+import { assertStoreAccess, withRetry } from './order-writer.ts';
+import type { CreateRequest, OrderRecord, OrderingDeps, StoreInfo } from './ports.ts';
+import { toFulfilment, toOrderView } from './views.ts';
+
+/** Key order does not matter: two requests are the same when their JSON values are. */
+function canonical(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
+  if (value && typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => a.localeCompare(b));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonical(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value);
+}
+
+const sameRequest = (a: CreateRequest, b: CreateRequest) => canonical(a) === canonical(b);
+
+/** The store, checked for access and being open for business (before any transaction). */
+export async function storeFor(
+  deps: OrderingDeps,
+  ctx: CallContext,
+  storeId: string,
+): Promise<StoreInfo> {
+  assertStoreAccess(ctx, storeId);
+  return deps.stores.get(ctx, storeId);
+}
+
+/**
+ * Opens an order. The store's currency and tax mode come from store-ops and
+ * ordering's own rounding setting, and are kept on the order: later changes
+ * to the store do not reprice it. A client-chosen id makes the creation
+ * idempotent: the same request again answers the order as it is now, another
+ * request under the same id is `order-already-exists`.
+ */
+export function createOrder(deps: OrderingDeps): OrderingApi['createOrder'] {
+  return async (ctx, raw) => {
+    const input = createOrderInput.parse(raw);
+    const store = await storeFor(deps, ctx, input.storeId);
+    if (!store.active) raise('store-archived', 'The store is archived.');
+    const orderId = input.orderId ?? newId();
+    const request: CreateRequest = {
+      storeId: input.storeId,
+      registerId: input.registerId,
+      fulfilment: input.fulfilment,
+      notes: input.notes || null,
+    };
+    const replay = (existing: OrderRecord): OrderView => {
+      assertStoreAccess(ctx, existing.storeId);
+      if (!sameRequest(existing.request, request)) {
+        raise('order-already-exists', `Order ${orderId} exists with another request.`);
+      }
+      return toOrderView(existing);
+    };
+    // A concurrent creation under the same id makes the insert find the row:
+    // the next attempt reads it and answers it as a replay.
+    return withRetry(deps, undefined, () =>
+      deps.store.inTenant(ctx, async (repo) => {
+        const existing = await repo.findOrder(orderId);
+        if (existing) return replay(existing);
+        const now = deps.clock.now();
+        const settings = await repo.findSettings(input.storeId);
+        const number = await repo.nextOrderNumber(input.storeId, businessDate(now, store.timezone));
+        const { state, events } = decide(
+          null,
+          {
+            type: 'place-order',
+            orderId,
+            storeId: input.storeId,
+            orderNumber: String(number),
+            fulfilment: toFulfilment(input.fulfilment),
+            currency: store.currency,
+            settings: {
+              taxInclusive: store.taxInclusive,
+              rounding: settings?.rounding ?? 'per-line',
+            },
+            openedBy: ctx.actor.id,
+          },
+          now,
+        );
+        const record: OrderRecord = {
+          id: orderId,
+          storeId: input.storeId,
+          registerId: input.registerId,
+          number: state.orderNumber,
+          status: state.status,
+          state,
+          notes: request.notes,
+          request,
+          split: null,
+          version: events.length,
+          createdAt: now,
+          updatedAt: now,
+        };
+        if (!(await repo.insertOrder(record))) {
+          // Another business's order (invisible here) cannot be replayed; a
+          // concurrent creation of ours is, by the next attempt, which also
+          // rolls back the order number this one took.
+          if (!(await repo.findOrder(orderId))) {
+            raise('order-already-exists', `Order id ${orderId} is taken.`);
+          }
+          raise('order-concurrency-conflict', 'The order was created meanwhile.', { orderId });
+        }
+        await repo.appendEvents(orderId, 0, events, ctx.actor.id);
+        await repo.emit(orderingEvents.orderPlaced, placedPayload(record));
+        return toOrderView(record);
+      }),
+    );
+  };
+}

@@ -1,0 +1,98 @@
+import type { z } from 'zod';
+import type { orderingEvents } from '../contract.ts';
+import { liveLines, priceOf } from '../domain/order-pricing.ts';
+import type { Approval, OrderStatus } from '../domain/order-types.ts';
+import type { OrderRecord, TicketRecord } from './ports.ts';
+import { toTicketView } from './views.ts';
+
+type Payload<K extends keyof typeof orderingEvents> = z.input<
+  (typeof orderingEvents)[K]['payload']
+>;
+
+export const placedPayload = (o: OrderRecord): Payload<'orderPlaced'> => ({
+  orderId: o.id,
+  storeId: o.storeId,
+  registerId: o.registerId,
+  orderNumber: o.state.orderNumber,
+  fulfilment: o.state.fulfilment.type,
+  currency: o.state.currency,
+  openedBy: o.state.openedBy,
+  openedAt: o.state.openedAt,
+});
+
+export const firedPayload = (t: TicketRecord): Payload<'kitchenTicketFired'> => ({
+  storeId: t.storeId,
+  ticket: toTicketView(t),
+});
+
+export const bumpedPayload = (t: TicketRecord): Payload<'kitchenTicketBumped'> => ({
+  storeId: t.storeId,
+  ticketId: t.id,
+  orderId: t.orderId,
+  station: t.ticket.station,
+  course: t.ticket.course,
+  bumpedAt: (t.bumpedAt ?? t.firedAt).toISOString(),
+  bumpedBy: t.bumpedBy ?? '',
+});
+
+/** A sale as reporting needs it: the lines as sold, discounts, taxes per rate, tip, staff. */
+export function paidPayload(o: OrderRecord, receiptNumber: number): Payload<'orderPaid'> {
+  const priced = priceOf(o.state);
+  const byLine = new Map(priced.lines.map((l) => [l.lineId, l]));
+  const { totals } = priced;
+  return {
+    orderId: o.id,
+    storeId: o.storeId,
+    registerId: o.registerId,
+    orderNumber: o.state.orderNumber,
+    fulfilment: o.state.fulfilment.type,
+    currency: o.state.currency,
+    openedBy: o.state.openedBy,
+    receiptNumber,
+    paidAt: o.state.paidAt ?? o.updatedAt.toISOString(),
+    payments: o.state.payments.map((p) => ({ paymentId: p.paymentId, amount: p.amount })),
+    lines: liveLines(o.state).map((l) => {
+      const p = byLine.get(l.lineId);
+      return {
+        lineId: l.lineId,
+        itemId: l.itemId,
+        variantId: l.variantId,
+        name: l.name,
+        variantName: l.variantName,
+        quantity: l.quantity,
+        gross: p?.gross ?? 0,
+        discount: (p?.itemDiscount ?? 0) + (p?.orderDiscountShare ?? 0),
+        net: p?.net ?? 0,
+        tax: (p?.inclusiveTax ?? 0) + (p?.exclusiveTax ?? 0),
+      };
+    }),
+    discountTotal: totals.discountTotal,
+    serviceCharge: totals.serviceCharge,
+    taxes: totals.taxes.map((t) => ({ ...t })),
+    taxTotal: totals.taxTotal,
+    tip: totals.tip,
+    total: totals.total,
+  };
+}
+
+export const voidedPayload = (
+  o: OrderRecord,
+  from: OrderStatus,
+  reason: string,
+  approval: Approval | null,
+): Payload<'orderVoided'> => ({
+  orderId: o.id,
+  storeId: o.storeId,
+  registerId: o.registerId,
+  from,
+  reason,
+  approvedBy: approval?.approvedBy ?? null,
+  total: priceOf(o.state).totals.total,
+  voidedAt: o.state.voided?.at ?? o.updatedAt.toISOString(),
+});
+
+export const closedPayload = (o: OrderRecord): Payload<'orderClosed'> => ({
+  orderId: o.id,
+  storeId: o.storeId,
+  closedAt: o.state.closedAt ?? o.updatedAt.toISOString(),
+});

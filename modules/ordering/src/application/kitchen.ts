@@ -1,0 +1,76 @@
+import { newId } from '@stratum/platform';
+import {
+  kitchenTicketsQuery,
+  orderingEvents,
+  raise,
+  type KitchenTicketView,
+  type OrderingApi,
+} from '../contract.ts';
+import { bumpedPayload, firedPayload } from './integration-events.ts';
+import { assertStoreAccess, changeOrder } from './order-writer.ts';
+import type { OrderingDeps, TicketRecord } from './ports.ts';
+import { toTicketView } from './views.ts';
+
+/**
+ * Fires a course: its unfired lines go to the kitchen as one ticket per
+ * station, stored for the kitchen display and announced through the outbox
+ * in the same transaction as the order's change.
+ */
+export function fireCourse(deps: OrderingDeps): OrderingApi['fireCourse'] {
+  return async (ctx, orderId, course, options) => {
+    const { order, result } = await changeOrder(
+      deps,
+      ctx,
+      orderId,
+      options,
+      () => ({ type: 'fire-course', course }),
+      async (repo, { after, events }): Promise<KitchenTicketView[]> => {
+        const tickets = events
+          .flatMap((e) => (e.type === 'CourseFired' ? e.tickets : []))
+          .map((ticket): TicketRecord => ({
+            id: newId(),
+            storeId: after.storeId,
+            orderId: after.id,
+            status: 'open',
+            ticket,
+            orderNotes: after.notes,
+            firedAt: new Date(ticket.firedAt),
+            bumpedAt: null,
+            bumpedBy: null,
+          }));
+        await repo.insertTickets(tickets);
+        for (const t of tickets)
+          await repo.emit(orderingEvents.kitchenTicketFired, firedPayload(t));
+        return tickets.map(toTicketView);
+      },
+    );
+    return { order, tickets: result ?? [] };
+  };
+}
+
+export function getKitchenTickets(deps: OrderingDeps): OrderingApi['getKitchenTickets'] {
+  return async (ctx, storeId, raw = {}) => {
+    const query = kitchenTicketsQuery.parse(raw);
+    assertStoreAccess(ctx, storeId);
+    return deps.store.inTenant(ctx, async (repo) =>
+      (await repo.listTickets(storeId, query.status, query.limit)).map(toTicketView),
+    );
+  };
+}
+
+/**
+ * The kitchen marks a ticket done. Bumping it again (a second screen, a
+ * retried request) answers the ticket as it is and announces nothing twice.
+ */
+export function bumpTicket(deps: OrderingDeps): OrderingApi['bumpTicket'] {
+  return (ctx, ticketId) =>
+    deps.store.inTenant(ctx, async (repo) => {
+      const ticket = await repo.findTicket(ticketId, true);
+      if (!ticket) raise('ticket-not-found', 'No such kitchen ticket.', { ticketId });
+      assertStoreAccess(ctx, ticket.storeId);
+      if (ticket.status === 'done') return toTicketView(ticket);
+      const bumped = await repo.markBumped(ticketId, deps.clock.now(), ctx.actor.id);
+      await repo.emit(orderingEvents.kitchenTicketBumped, bumpedPayload(bumped));
+      return toTicketView(bumped);
+    });
+}

@@ -1,0 +1,154 @@
+import { newId } from '@stratum/platform';
+import {
+  addLineInput,
+  changeQuantityInput,
+  raise,
+  removeLineInput,
+  setDiscountInput,
+  type OrderingApi,
+} from '../contract.ts';
+import type { OrderLine } from '../domain/order-types.ts';
+import { approvalFor, verifyApprover } from './approvals.ts';
+import { changeOrder, readOrder, type Change } from './order-writer.ts';
+import type { OrderingDeps, OrderingRepository } from './ports.ts';
+import { toOrderView } from './views.ts';
+
+/** A line is the same line again when it is the same variant with the same options. */
+const sameLine = (line: OrderLine, input: { variantId: string; optionIds: string[] }) =>
+  line.variantId === input.variantId &&
+  line.modifiers.map((m) => m.optionId ?? '').join() === input.optionIds.join();
+
+/**
+ * Adds a line priced by the catalog now. Name, variant, unit price,
+ * modifiers, tax rates and kitchen station are copied onto the line and never
+ * looked up again, so a later price change does not touch this order. The
+ * catalog is asked before the transaction opens (another module's call never
+ * runs inside ours); an 86'd item is refused.
+ */
+export function addLine(deps: OrderingDeps): OrderingApi['addLine'] {
+  return async (ctx, orderId, raw, options) => {
+    const input = addLineInput.parse(raw);
+    const current = await readOrder(deps, ctx, orderId);
+    const lineId = input.lineId ?? newId();
+    const known = current.state.lines.find((l) => l.lineId === lineId);
+    if (known) {
+      if (sameLine(known, input)) return toOrderView(current);
+      raise('duplicate-line', `Line ${lineId} is already on the order with another item.`);
+    }
+    const quote = await deps.catalog.quote(ctx, current.storeId, {
+      variantId: input.variantId,
+      optionIds: input.optionIds,
+    });
+    const { available, ...snapshot } = quote;
+    if (!available) {
+      raise('item-unavailable', `${quote.name} is not available in this store right now.`, {
+        itemId: quote.itemId,
+        variantId: quote.variantId,
+      });
+    }
+    const { order } = await changeOrder(deps, ctx, orderId, options, (o) => {
+      const added = o.state.lines.find((l) => l.lineId === lineId);
+      if (added && sameLine(added, input)) return null;
+      return {
+        type: 'add-line',
+        line: {
+          ...snapshot,
+          lineId,
+          quantity: input.quantity,
+          course: input.course ?? 1,
+          notes: input.notes ?? null,
+        },
+      };
+    });
+    return order;
+  };
+}
+
+/** Taking back what the kitchen has seen is written to the audit log with who allowed it. */
+async function auditTakeBacks(repo: OrderingRepository, change: Change): Promise<void> {
+  for (const event of change.events) {
+    if (event.type === 'LineRemoved' && event.fired) {
+      const line = change.before.state.lines.find((l) => l.lineId === event.lineId);
+      await repo.audit({
+        action: 'order.line-voided',
+        entityType: 'order',
+        entityId: change.after.id,
+        before: { lineId: event.lineId, name: line?.name, quantity: line?.quantity },
+        after: { approvedBy: event.approval.approvedBy, role: event.approval.role },
+        reason: event.reason,
+      });
+    }
+    if (event.type === 'LineQuantityChanged' && event.approval) {
+      await repo.audit({
+        action: 'order.line-reduced',
+        entityType: 'order',
+        entityId: change.after.id,
+        before: { lineId: event.lineId, quantity: event.from },
+        after: {
+          lineId: event.lineId,
+          quantity: event.to,
+          approvedBy: event.approval.approvedBy,
+          role: event.approval.role,
+        },
+        reason: event.reason,
+      });
+    }
+  }
+}
+
+/** A fired line only goes down, with a reason and a manager's approval. */
+export function changeLineQuantity(deps: OrderingDeps): OrderingApi['changeLineQuantity'] {
+  return async (ctx, orderId, lineId, raw, options) => {
+    const input = changeQuantityInput.parse(raw);
+    const approver = await verifyApprover(deps, ctx, input.approval);
+    const { order } = await changeOrder(
+      deps,
+      ctx,
+      orderId,
+      options,
+      (o) => ({
+        type: 'change-quantity',
+        lineId,
+        quantity: input.quantity,
+        reason: input.reason,
+        approval: approvalFor(approver, o.storeId),
+      }),
+      auditTakeBacks,
+    );
+    return order;
+  };
+}
+
+/** An unfired line goes; a fired one stays voided, with a reason and a manager's approval. */
+export function removeLine(deps: OrderingDeps): OrderingApi['removeLine'] {
+  return async (ctx, orderId, lineId, raw, options) => {
+    const input = removeLineInput.parse(raw);
+    const approver = await verifyApprover(deps, ctx, input.approval);
+    const { order } = await changeOrder(
+      deps,
+      ctx,
+      orderId,
+      options,
+      (o) => ({
+        type: 'remove-line',
+        lineId,
+        reason: input.reason,
+        approval: approvalFor(approver, o.storeId),
+      }),
+      auditTakeBacks,
+    );
+    return order;
+  };
+}
+
+export function setLineDiscount(deps: OrderingDeps): OrderingApi['setLineDiscount'] {
+  return async (ctx, orderId, lineId, raw, options) => {
+    const { discount } = setDiscountInput.parse(raw);
+    const { order } = await changeOrder(deps, ctx, orderId, options, () => ({
+      type: 'set-line-discount',
+      lineId,
+      discount,
+    }));
+    return order;
+  };
+}

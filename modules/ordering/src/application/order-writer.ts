@@ -1,0 +1,142 @@
+import { DomainError, type CallContext } from '@stratum/platform';
+import { raise, type CommandOptions, type OrderView } from '../contract.ts';
+import { decide } from '../domain/order.ts';
+import type { OrderEvent } from '../domain/order-events.ts';
+import type { OrderCommand } from '../domain/order-types.ts';
+import { canActInStore } from '../domain/stores.ts';
+import type { OrderRecord, OrderingDeps, OrderingRepository } from './ports.ts';
+import { toOrderView } from './views.ts';
+
+/** Refuses a caller whose session is limited to other stores. */
+export function assertStoreAccess(ctx: CallContext, storeId: string): void {
+  if (!canActInStore(ctx.actor.stores, storeId)) {
+    raise('store-not-allowed', 'You may not act in this store.');
+  }
+}
+
+export const isConcurrencyConflict = (err: unknown): boolean =>
+  err instanceof DomainError && err.code === 'order-concurrency-conflict';
+
+/**
+ * Runs `attempt` again when it lost a race for an order, up to
+ * `deps.attempts` times. The first attempt reads the order without a lock
+ * and writes under the version it read (optimistic); a retry is told so
+ * (`retry`) and reads the order `FOR UPDATE`, queueing behind the writer
+ * that won, so a retry cannot lose again and a hot order still makes
+ * progress. A caller who pinned the version it saw (`expectedVersion`) asked
+ * for a refusal instead, and gets the conflict.
+ */
+export async function withRetry<T>(
+  deps: Pick<OrderingDeps, 'attempts'>,
+  options: CommandOptions | undefined,
+  attempt: (retry: boolean) => Promise<T>,
+): Promise<T> {
+  for (let n = 1; ; n += 1) {
+    try {
+      return await attempt(n > 1);
+    } catch (err) {
+      const again =
+        isConcurrencyConflict(err) && options?.expectedVersion === undefined && n < deps.attempts;
+      if (!again) throw err;
+    }
+  }
+}
+
+export async function loadOrder(
+  repo: OrderingRepository,
+  ctx: CallContext,
+  orderId: string,
+  lock = false,
+): Promise<OrderRecord> {
+  const order = await repo.findOrder(orderId, lock);
+  if (!order) raise('order-not-found', 'No such order.', { orderId });
+  assertStoreAccess(ctx, order.storeId);
+  return order;
+}
+
+/** The order as stored now, in a short transaction of its own. */
+export const readOrder = (deps: OrderingDeps, ctx: CallContext, orderId: string) =>
+  deps.store.inTenant(ctx, (repo) => loadOrder(repo, ctx, orderId));
+
+export interface Change {
+  readonly before: OrderRecord;
+  readonly after: OrderRecord;
+  readonly events: readonly OrderEvent[];
+}
+
+export interface ApplyOptions<T> {
+  expectedVersion?: number | undefined;
+  /** Read the order `FOR UPDATE` (a retry after a lost race). */
+  lock?: boolean;
+  /** What else the change does in the same transaction: tickets, audit, outbox. */
+  effects?: (repo: OrderingRepository, change: Change) => Promise<T>;
+}
+
+/** Commands that leave the amounts alone keep a split bill; any other change clears it. */
+const keepsSplit = new Set<OrderCommand['type']>(['fire-course', 'pay', 'close', 'void']);
+
+/**
+ * Decides a command against the order inside the caller's transaction and
+ * stores the outcome: the new state under the version it was decided on,
+ * the domain events numbered after it, then the effects. `commandFor` sees
+ * the order as read in this transaction; null means there is nothing to do.
+ */
+export async function applyCommand<T = undefined>(
+  repo: OrderingRepository,
+  ctx: CallContext,
+  orderId: string,
+  now: Date,
+  commandFor: (order: OrderRecord) => OrderCommand | null,
+  options: ApplyOptions<T> = {},
+): Promise<{ record: OrderRecord; result: T | undefined }> {
+  const before = await loadOrder(repo, ctx, orderId, options.lock);
+  if (options.expectedVersion !== undefined && before.version !== options.expectedVersion) {
+    raise('order-concurrency-conflict', 'The order changed since you read it.', {
+      expectedVersion: options.expectedVersion,
+      version: before.version,
+    });
+  }
+  const command = commandFor(before);
+  if (!command) return { record: before, result: undefined };
+  const { state, events } = decide(before.state, command, now);
+  if (events.length === 0) return { record: before, result: undefined };
+  const after: OrderRecord = {
+    ...before,
+    status: state.status,
+    state,
+    split: keepsSplit.has(command.type) ? before.split : null,
+    version: before.version + events.length,
+    updatedAt: now,
+  };
+  if (!(await repo.updateOrder(after, before.version))) {
+    raise('order-concurrency-conflict', 'The order changed while this change was made.', {
+      version: before.version,
+    });
+  }
+  await repo.appendEvents(orderId, before.version, events, ctx.actor.id);
+  const result = options.effects
+    ? await options.effects(repo, { before, after, events })
+    : undefined;
+  return { record: after, result };
+}
+
+/** `applyCommand` in a transaction of its own, decided again if it loses a race. */
+export async function changeOrder<T = undefined>(
+  deps: OrderingDeps,
+  ctx: CallContext,
+  orderId: string,
+  options: CommandOptions | undefined,
+  commandFor: (order: OrderRecord) => OrderCommand | null,
+  effects?: ApplyOptions<T>['effects'],
+): Promise<{ order: OrderView; result: T | undefined }> {
+  const { record, result } = await withRetry(deps, options, (retry) =>
+    deps.store.inTenant(ctx, (repo) =>
+      applyCommand(repo, ctx, orderId, deps.clock.now(), commandFor, {
+        expectedVersion: options?.expectedVersion,
+        lock: retry,
+        ...(effects && { effects }),
+      }),
+    ),
+  );
+  return { order: toOrderView(record), result };
+}

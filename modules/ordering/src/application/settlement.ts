@@ -1,0 +1,240 @@
+// What the checkout saga calls: paying, closing and cancelling an order.
+// Each comes twice: `xIn(…, repo, ctx, …)` runs inside the caller's
+// transaction (so the saga's step log commits with ordering's change) and
+// locks the order row (`FOR UPDATE`) until that transaction ends, so it never
+// loses a race; `x(deps)(ctx, …)` runs in a transaction of its own.
+import type { CallContext } from '@stratum/platform';
+import {
+  orderingEvents,
+  raise,
+  type CommandOptions,
+  type OrderView,
+  type OrderingApi,
+  type ReceiptView,
+} from '../contract.ts';
+import { localIso } from '../domain/local-time.ts';
+import { priceOf } from '../domain/order-pricing.ts';
+import { receiptOf } from '../domain/receipt-build.ts';
+import { renderReceiptText } from '../domain/receipt.ts';
+import { closedPayload, paidPayload } from './integration-events.ts';
+import { applyCommand, loadOrder, readOrder, withRetry } from './order-writer.ts';
+import type { OrderingDeps, OrderingRepository, ReceiptRecord, StoreInfo } from './ports.ts';
+import { toOrderView, toReceiptView } from './views.ts';
+import { recordVoid } from './void-order.ts';
+
+export interface SettledPayment {
+  readonly paymentId: string;
+  /** What this payment pays of the order, in minor units. */
+  readonly amount: number;
+  /** How the receipt names the tender: "Cash", "Card •••• 4242". Default "Payment". */
+  readonly label?: string;
+  /** Cash handed over, when more than `amount`: the receipt shows the change. */
+  readonly tendered?: number;
+}
+
+export interface RecordPaymentInput {
+  /** They must add up to the order's total exactly (`payment-amount-mismatch`). */
+  readonly payments: readonly SettledPayment[];
+  /** Allocated by store-ops for the order's register (gapless, ADR 0007). */
+  readonly receiptNumber: number;
+  readonly paidAt: Date;
+  /** Printed names; default: the register id and the id of who opened the order. */
+  readonly register?: string;
+  readonly cashier?: string;
+  readonly footer?: readonly string[];
+}
+
+export interface PaymentRecorded {
+  order: OrderView;
+  receipt: ReceiptView;
+  /** True when the order was already paid with these payments and this receipt number. */
+  replayed: boolean;
+}
+
+function assertPaymentInput(input: RecordPaymentInput): void {
+  if (!Number.isSafeInteger(input.receiptNumber) || input.receiptNumber < 1) {
+    raise('invalid-payment', 'A receipt number is a positive whole number.');
+  }
+  if (Number.isNaN(input.paidAt.getTime())) raise('invalid-payment', 'paidAt is not an instant.');
+  for (const p of input.payments) {
+    if (p.tendered !== undefined && (!Number.isSafeInteger(p.tendered) || p.tendered < p.amount)) {
+      raise('invalid-payment', 'What was tendered is at least what the payment pays.', {
+        paymentId: p.paymentId,
+      });
+    }
+  }
+}
+
+const samePayments = (a: readonly { paymentId: string; amount: number }[], b: typeof a) =>
+  a.length === b.length &&
+  a.every((p, i) => p.paymentId === b[i]?.paymentId && p.amount === b[i]?.amount);
+
+/**
+ * Pays the order (the domain's `pay`: the payments must add up to its total),
+ * stores its receipt (`receiptOf` + `renderReceiptText`, in the store's local
+ * time) and announces `ordering.order-paid`, all in the caller's transaction.
+ * `store` must be read before the transaction opens (`deps.stores.get`).
+ * Recording the same payments under the same receipt number again answers the
+ * first result.
+ */
+export async function recordPaymentIn(
+  repo: OrderingRepository,
+  ctx: CallContext,
+  orderId: string,
+  input: RecordPaymentInput,
+  store: StoreInfo,
+): Promise<PaymentRecorded> {
+  assertPaymentInput(input);
+  const current = await loadOrder(repo, ctx, orderId, true);
+  const existing = await repo.findReceipt(orderId);
+  if (existing) {
+    if (
+      existing.receiptNumber === input.receiptNumber &&
+      samePayments(current.state.payments, input.payments)
+    ) {
+      return { order: toOrderView(current), receipt: toReceiptView(existing), replayed: true };
+    }
+    raise('invalid-order-transition', 'The order was already paid.', { status: current.status });
+  }
+  const { record, result } = await applyCommand(
+    repo,
+    ctx,
+    orderId,
+    input.paidAt,
+    () => ({
+      type: 'pay',
+      payments: input.payments.map((p) => ({ paymentId: p.paymentId, amount: p.amount })),
+    }),
+    {
+      lock: true,
+      effects: async (tx, { after }) => {
+        const document = receiptOf(after.state, priceOf(after.state), {
+          store: { name: store.name, address: store.address },
+          register: input.register ?? after.registerId,
+          receiptNumber: input.receiptNumber,
+          cashier: input.cashier ?? after.state.openedBy,
+          openedAt: localIso(new Date(after.state.openedAt), store.timezone),
+          printedAt: localIso(input.paidAt, store.timezone),
+          tenders: input.payments.map((p) => ({
+            label: p.label ?? 'Payment',
+            amount: p.tendered ?? p.amount,
+          })),
+          ...(input.footer && { footer: input.footer }),
+        });
+        const receipt: ReceiptRecord = {
+          orderId,
+          storeId: after.storeId,
+          registerId: after.registerId,
+          receiptNumber: input.receiptNumber,
+          document,
+          text: renderReceiptText(document),
+          createdAt: input.paidAt,
+        };
+        if (!(await tx.insertReceipt(receipt))) {
+          raise('receipt-number-taken', `Receipt ${input.receiptNumber} is already issued.`, {
+            registerId: after.registerId,
+            receiptNumber: input.receiptNumber,
+          });
+        }
+        await tx.emit(orderingEvents.orderPaid, paidPayload(after, input.receiptNumber));
+        return receipt;
+      },
+    },
+  );
+  if (!result) raise('invalid-order-transition', 'The order was not paid.');
+  return { order: toOrderView(record), receipt: toReceiptView(result), replayed: false };
+}
+
+/** `recordPaymentIn` in a transaction of its own (reads the store first). */
+export function recordPayment(deps: OrderingDeps) {
+  return async (
+    ctx: CallContext,
+    orderId: string,
+    input: RecordPaymentInput,
+  ): Promise<PaymentRecorded> => {
+    const order = await readOrder(deps, ctx, orderId);
+    const store = await deps.stores.get(ctx, order.storeId);
+    return withRetry(deps, undefined, () =>
+      deps.store.inTenant(ctx, (repo) => recordPaymentIn(repo, ctx, orderId, input, store)),
+    );
+  };
+}
+
+/** Closes a paid order in the caller's transaction and announces `ordering.order-closed`. */
+export async function closeOrderIn(
+  deps: Pick<OrderingDeps, 'clock'>,
+  repo: OrderingRepository,
+  ctx: CallContext,
+  orderId: string,
+  options: CommandOptions = {},
+): Promise<OrderView> {
+  const { record } = await applyCommand(
+    repo,
+    ctx,
+    orderId,
+    deps.clock.now(),
+    () => ({ type: 'close' }),
+    {
+      expectedVersion: options.expectedVersion,
+      lock: true,
+      effects: (tx, { after }) => tx.emit(orderingEvents.orderClosed, closedPayload(after)),
+    },
+  );
+  return toOrderView(record);
+}
+
+export function closeOrder(deps: OrderingDeps): OrderingApi['closeOrder'] {
+  return (ctx, orderId, options) =>
+    withRetry(deps, options, () =>
+      deps.store.inTenant(ctx, (repo) => closeOrderIn(deps, repo, ctx, orderId, options)),
+    );
+}
+
+export interface CancelResult {
+  order: OrderView;
+  /**
+   * `voided`; `already-voided` (a retried compensation); or `left-open`: the
+   * kitchen has seen lines of it, which only a manager may take back, so the
+   * order stays open for the staff to settle or void with approval.
+   */
+  outcome: 'voided' | 'already-voided' | 'left-open';
+}
+
+/**
+ * The checkout saga's compensation: voids an unpaid order with a reason and
+ * no approval. It never fails on an order it may leave as it is (voided
+ * already, or cooked for), so a compensation can always finish; a paid order
+ * is refused (`payment-not-voided`): its payments must be voided first.
+ */
+export async function cancelForCheckoutIn(
+  deps: Pick<OrderingDeps, 'clock'>,
+  repo: OrderingRepository,
+  ctx: CallContext,
+  orderId: string,
+  reason: string,
+): Promise<CancelResult> {
+  const current = await loadOrder(repo, ctx, orderId, true);
+  if (current.status === 'voided') {
+    return { order: toOrderView(current), outcome: 'already-voided' };
+  }
+  const open = current.status === 'open' || current.status === 'sent';
+  if (open && current.state.lines.some((l) => l.firedAt !== null)) {
+    return { order: toOrderView(current), outcome: 'left-open' };
+  }
+  const { record } = await applyCommand(
+    repo,
+    ctx,
+    orderId,
+    deps.clock.now(),
+    () => ({ type: 'void', reason }),
+    { lock: true, effects: recordVoid },
+  );
+  return { order: toOrderView(record), outcome: 'voided' };
+}
+
+export function cancelForCheckout(deps: OrderingDeps) {
+  return (ctx: CallContext, orderId: string, reason: string): Promise<CancelResult> =>
+    withRetry(deps, undefined, () =>
+      deps.store.inTenant(ctx, (repo) => cancelForCheckoutIn(deps, repo, ctx, orderId, reason)),
+    );
+}

@@ -1,0 +1,108 @@
+import { z } from 'zod';
+import { defineEvent } from '@stratum/platform';
+import { kitchenTicketView } from './kitchen.ts';
+import { orderStatus } from './orders.ts';
+
+const int = z.number().int();
+const fulfilmentType = z.enum(['dine-in', 'takeaway', 'delivery', 'retail']);
+const taxAmount = z.object({ rateId: z.string(), bps: int, inclusive: z.boolean(), amount: int });
+
+/**
+ * Integration events of ordering. Amounts are integer minor units of the
+ * order's currency. A breaking change to a payload is a new version,
+ * published beside the old one.
+ */
+export const orderingEvents = {
+  orderPlaced: defineEvent(
+    'ordering.order-placed',
+    1,
+    z.object({
+      orderId: z.uuid(),
+      storeId: z.uuid(),
+      registerId: z.uuid(),
+      orderNumber: z.string().nullable(),
+      fulfilment: fulfilmentType,
+      currency: z.string(),
+      openedBy: z.string(),
+      openedAt: z.iso.datetime(),
+    }),
+  ),
+  /** A course was fired: one event per station ticket, for kitchen displays and printers. */
+  kitchenTicketFired: defineEvent(
+    'ordering.kitchen-ticket-fired',
+    1,
+    z.object({ storeId: z.uuid(), ticket: kitchenTicketView }),
+  ),
+  /** The kitchen marked a ticket done. */
+  kitchenTicketBumped: defineEvent(
+    'ordering.kitchen-ticket-bumped',
+    1,
+    z.object({
+      storeId: z.uuid(),
+      ticketId: z.uuid(),
+      orderId: z.uuid(),
+      station: z.string(),
+      course: int,
+      bumpedAt: z.iso.datetime(),
+      bumpedBy: z.string(),
+    }),
+  ),
+  /** What reporting needs of a sale: lines as sold, discounts, taxes per rate, tip, staff. */
+  orderPaid: defineEvent(
+    'ordering.order-paid',
+    1,
+    z.object({
+      orderId: z.uuid(),
+      storeId: z.uuid(),
+      registerId: z.uuid(),
+      orderNumber: z.string().nullable(),
+      fulfilment: fulfilmentType,
+      currency: z.string(),
+      openedBy: z.string(),
+      receiptNumber: int,
+      paidAt: z.iso.datetime(),
+      payments: z.array(z.object({ paymentId: z.string(), amount: int })),
+      lines: z.array(
+        z.object({
+          lineId: z.string(),
+          itemId: z.string(),
+          variantId: z.string(),
+          name: z.string(),
+          variantName: z.string(),
+          quantity: int,
+          gross: int,
+          discount: int,
+          net: int,
+          tax: int,
+        }),
+      ),
+      discountTotal: int,
+      serviceCharge: int,
+      taxes: z.array(taxAmount),
+      taxTotal: int,
+      tip: int,
+      total: int,
+    }),
+  ),
+  orderVoided: defineEvent(
+    'ordering.order-voided',
+    1,
+    z.object({
+      orderId: z.uuid(),
+      storeId: z.uuid(),
+      registerId: z.uuid(),
+      from: orderStatus,
+      reason: z.string(),
+      /** Who approved it; null for an order nothing was fired or paid for. */
+      approvedBy: z.string().nullable(),
+      /** The total the order had when it was voided. */
+      total: int,
+      voidedAt: z.iso.datetime(),
+    }),
+  ),
+  orderClosed: defineEvent(
+    'ordering.order-closed',
+    1,
+    z.object({ orderId: z.uuid(), storeId: z.uuid(), closedAt: z.iso.datetime() }),
+  ),
+} as const;

@@ -1,0 +1,139 @@
+import { fileURLToPath } from 'node:url';
+import type { ModuleDeps, ModuleInstance, ModuleManifest } from '@stratum/platform';
+import type { CatalogApi } from '@stratum/catalog/contract';
+import type { StoreDirectory } from '@stratum/store-ops/contract';
+import { orderingPermissions, type OrderingApi } from './contract.ts';
+import type {
+  Approvals,
+  Catalog,
+  Clock,
+  OrderingDeps,
+  OrderingStore,
+  Stores,
+} from './application/ports.ts';
+import { createOrder } from './application/create-order.ts';
+import { getOrder, getReceipt, listOrders } from './application/queries.ts';
+import { addLine, changeLineQuantity, removeLine, setLineDiscount } from './application/lines.ts';
+import { setOrderDiscount, setServiceCharge, setTip } from './application/adjustments.ts';
+import { bumpTicket, fireCourse, getKitchenTickets } from './application/kitchen.ts';
+import { voidOrder } from './application/void-order.ts';
+import { splitBill } from './application/split-bill.ts';
+import { getStoreSettings, setStoreSettings } from './application/settings.ts';
+import { cancelForCheckout, closeOrder, recordPayment } from './application/settlement.ts';
+import { pgOrderingStore } from './adapters/postgres/store.ts';
+import { outbox } from './adapters/postgres/schema.ts';
+import { orderingRoutes } from './adapters/http/routes.ts';
+import type { KitchenFeedOptions } from './adapters/http/kitchen-feed.ts';
+import { kitchenBroadcaster, type KitchenBroadcaster } from './adapters/bus/kitchen-broadcaster.ts';
+import { catalogQuotes } from './adapters/catalog/catalog.ts';
+import { storeOpsStores } from './adapters/store-ops/stores.ts';
+
+export type { Approvals, Catalog, Clock, StoreInfo, Stores } from './application/ports.ts';
+export type {
+  CancelResult,
+  PaymentRecorded,
+  RecordPaymentInput,
+  SettledPayment,
+} from './application/settlement.ts';
+export { authenticatorApprovals } from './adapters/auth/approvals.ts';
+
+export const orderingManifest: ModuleManifest = {
+  name: 'ordering',
+  migrations: {
+    module: 'ordering',
+    schema: 'ordering',
+    folder: fileURLToPath(new URL('./adapters/postgres/migrations', import.meta.url)),
+  },
+  permissions: orderingPermissions,
+};
+
+export interface OrderingOptions {
+  clock?: Clock;
+  /** Attempts of a command that loses a race for an order; retries lock the row (default 3). */
+  attempts?: number;
+  kitchenFeed?: KitchenFeedOptions;
+}
+
+/** The checkout saga's way into ordering, beside the public API (not HTTP routes). */
+export interface OrderingCheckout {
+  recordPayment: ReturnType<typeof recordPayment>;
+  cancelForCheckout: ReturnType<typeof cancelForCheckout>;
+  closeOrder: OrderingApi['closeOrder'];
+}
+
+export interface OrderingModule extends ModuleInstance {
+  readonly api: OrderingApi;
+  readonly checkout: OrderingCheckout;
+  /** What the use cases are built on, for the checkout saga built inside this module. */
+  readonly deps: OrderingDeps;
+  readonly kitchenFeed: KitchenBroadcaster;
+}
+
+export interface OrderingModuleDeps extends ModuleDeps, OrderingOptions {
+  /** The catalog's API (in process, or a remote client of the same contract). */
+  catalog: Pick<CatalogApi, 'quoteLine'>;
+  /** Store-ops' directory: currency, tax mode, time zone, name and address. */
+  storeDirectory: StoreDirectory;
+  /** Verifies a manager's access token (see `authenticatorApprovals`). */
+  approvals: Approvals;
+}
+
+export function createOrderingModule(deps: OrderingModuleDeps): OrderingModule {
+  return buildOrderingModule({
+    ...deps,
+    catalogPort: catalogQuotes(deps.catalog),
+    stores: storeOpsStores(deps.storeDirectory),
+  });
+}
+
+/** The module over any `Catalog` and `Stores` ports (tests may pass in-memory ones). */
+export function buildOrderingModule(
+  deps: ModuleDeps &
+    OrderingOptions & { catalogPort: Catalog; stores: Stores; approvals: Approvals },
+): OrderingModule {
+  const store: OrderingStore = pgOrderingStore(deps.database, deps.wakeRelay);
+  const d: OrderingDeps = {
+    store,
+    catalog: deps.catalogPort,
+    stores: deps.stores,
+    approvals: deps.approvals,
+    clock: deps.clock ?? { now: () => new Date() },
+    attempts: deps.attempts ?? 3,
+  };
+  const api: OrderingApi = {
+    createOrder: createOrder(d),
+    getOrder: getOrder(d),
+    listOrders: listOrders(d),
+    addLine: addLine(d),
+    changeLineQuantity: changeLineQuantity(d),
+    removeLine: removeLine(d),
+    setLineDiscount: setLineDiscount(d),
+    setOrderDiscount: setOrderDiscount(d),
+    setServiceCharge: setServiceCharge(d),
+    setTip: setTip(d),
+    fireCourse: fireCourse(d),
+    voidOrder: voidOrder(d),
+    closeOrder: closeOrder(d),
+    splitBill: splitBill(d),
+    getKitchenTickets: getKitchenTickets(d),
+    bumpTicket: bumpTicket(d),
+    getReceipt: getReceipt(d),
+    getStoreSettings: getStoreSettings(d),
+    setStoreSettings: setStoreSettings(d),
+  };
+  const feed = kitchenBroadcaster();
+  return {
+    name: 'ordering',
+    api,
+    checkout: {
+      recordPayment: recordPayment(d),
+      cancelForCheckout: cancelForCheckout(d),
+      closeOrder: closeOrder(d),
+    },
+    deps: d,
+    kitchenFeed: feed,
+    outbox,
+    subscriptions: [feed.subscription],
+    registerRoutes: orderingRoutes(api, feed, deps.kitchenFeed),
+  };
+}
