@@ -21,7 +21,10 @@ import { createIdentityModule, identityManifest } from '@stratum/identity';
 import { createStoreOpsModule, storeOpsManifest } from '@stratum/store-ops';
 import { catalogManifest, createCatalogModule } from '@stratum/catalog';
 import { createInventoryModule, inventoryManifest } from '@stratum/inventory';
+import { createPaymentsModule, httpCardProcessor, paymentsManifest } from '@stratum/payments';
+import { authenticatorApprovals, createOrderingModule, orderingManifest } from '@stratum/ordering';
 import type { ServerConfig } from './config.ts';
+import { embeddedCardProcessor } from './card-processor.ts';
 
 /** Every module this server can host, in mount order. */
 export const manifests: readonly ModuleManifest[] = [
@@ -29,6 +32,8 @@ export const manifests: readonly ModuleManifest[] = [
   storeOpsManifest,
   catalogManifest,
   inventoryManifest,
+  paymentsManifest,
+  orderingManifest,
 ];
 
 /** Permission → roles, merged from every module's manifest. */
@@ -117,6 +122,42 @@ export async function buildServer(config: ServerConfig, options: BuildOptions = 
   });
   modules.push(inventory);
 
+  // The card processor: the configured one, or a sandbox inside this process.
+  const sandbox = config.PROCESSOR_URL ? undefined : await embeddedCardProcessor(config);
+  const processorUrl = config.PROCESSOR_URL ?? sandbox!.url;
+  const approvals = authenticatorApprovals(identity.authenticator);
+  const payments = createPaymentsModule({
+    ...depsOf('payments'),
+    processor: httpCardProcessor({
+      baseUrl: processorUrl,
+      apiKey: config.PROCESSOR_API_KEY,
+      policy: { deadlineMs: config.PROCESSOR_DEADLINE_MS },
+    }),
+    approvals,
+    options: { defaultRefundLimit: config.REFUND_LIMIT_DEFAULT },
+  });
+  modules.push(payments);
+  const crashAt = config.STRATUM_CRASH_AT;
+  const ordering = createOrderingModule({
+    ...depsOf('ordering'),
+    catalog: catalog.api,
+    storeDirectory: storeOps.api,
+    approvals,
+    checkoutModules: { inventory: inventory.api, payments: payments.api, storeOps: storeOps.api },
+    checkout: {
+      retryWindowMs: config.CHECKOUT_RETRY_WINDOW_MS,
+      requestWaitMs: config.CHECKOUT_REQUEST_WAIT_MS,
+      recoveryIntervalMs: config.CHECKOUT_RECOVERY_INTERVAL_MS,
+      ...(crashAt && {
+        // Crash tests: die at this step boundary as a power cut would (ADR 0014).
+        onStep: (step: string, phase: string) => {
+          if (`${step}:${phase}` === crashAt) process.kill(process.pid, 'SIGKILL');
+        },
+      }),
+    },
+  });
+  modules.push(ordering);
+
   const relay = createOutboxRelay({
     database,
     bus,
@@ -146,6 +187,9 @@ export async function buildServer(config: ServerConfig, options: BuildOptions = 
     drainers: [...modules.flatMap((m) => (m.stop ? [() => m.stop!()] : [])), () => relay.drain()],
     closers: [
       () => Promise.resolve(identity.keys.stop()),
+      async () => {
+        await sandbox?.close();
+      },
       () => bus.close(),
       () => database.close(),
     ],
@@ -170,6 +214,9 @@ export async function buildServer(config: ServerConfig, options: BuildOptions = 
     storeOps,
     catalog,
     inventory,
+    payments,
+    ordering,
+    processorUrl,
     logger,
     cache,
     modules,

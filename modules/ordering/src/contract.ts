@@ -24,6 +24,8 @@ export * from './contract/order-views.ts';
 export * from './contract/kitchen.ts';
 export * from './contract/receipts.ts';
 export * from './contract/events.ts';
+export * from './contract/checkout.ts';
+export * from './contract/refunds.ts';
 
 /**
  * Permissions ordering checks at its HTTP edge, and the roles holding them.
@@ -33,6 +35,10 @@ export * from './contract/events.ts';
 export const orderingPermissions = {
   'ordering:read': ['owner', 'manager', 'cashier', 'kitchen'],
   'ordering:write': ['owner', 'manager', 'cashier'],
+  /** Takes the money: runs the checkout saga (reserve, pay, confirm, fire). */
+  'ordering:checkout': ['owner', 'manager', 'cashier'],
+  /** Asks for a refund of items; a manager's approval is always needed on top. */
+  'ordering:refund': ['owner', 'manager', 'cashier'],
   'ordering:configure': ['owner', 'manager'],
   'kitchen:read': ['owner', 'manager', 'cashier', 'kitchen'],
   'kitchen:bump': ['owner', 'manager', 'kitchen'],

@@ -1,7 +1,9 @@
 import { fileURLToPath } from 'node:url';
 import type { ModuleDeps, ModuleInstance, ModuleManifest } from '@stratum/platform';
 import type { CatalogApi } from '@stratum/catalog/contract';
-import type { StoreDirectory } from '@stratum/store-ops/contract';
+import type { InventoryApi } from '@stratum/inventory/contract';
+import type { PaymentsApi } from '@stratum/payments/contract';
+import type { StoreDirectory, StoreOpsApi } from '@stratum/store-ops/contract';
 import { orderingPermissions, type OrderingApi } from './contract.ts';
 import type {
   Approvals,
@@ -27,6 +29,20 @@ import type { KitchenFeedOptions } from './adapters/http/kitchen-feed.ts';
 import { kitchenBroadcaster, type KitchenBroadcaster } from './adapters/bus/kitchen-broadcaster.ts';
 import { catalogQuotes } from './adapters/catalog/catalog.ts';
 import { storeOpsStores } from './adapters/store-ops/stores.ts';
+import { checkoutUseCases, checkoutViewOf } from './application/checkout/checkout.ts';
+import { checkoutOrders } from './application/checkout/orders.ts';
+import {
+  defaultCheckoutSettings,
+  type CheckoutDeps,
+  type CheckoutSettings,
+} from './application/checkout/ports.ts';
+import { recoveryWorker, type RecoveryWorker } from './application/checkout/recovery.ts';
+import { pgCheckoutStore } from './adapters/postgres/checkout-store.ts';
+import { checkoutRoutes } from './adapters/http/checkout-routes.ts';
+import { inventoryReservations } from './adapters/inventory/stock-reservations.ts';
+import { paymentsForCheckout, paymentsForRefunds } from './adapters/payments/checkout-payments.ts';
+import { refundOrder } from './application/refund-order.ts';
+import { storeOpsReceiptNumbers } from './adapters/store-ops/receipt-numbers.ts';
 
 export type { Approvals, Catalog, Clock, StoreInfo, Stores } from './application/ports.ts';
 export type {
@@ -49,6 +65,13 @@ export const orderingManifest: ModuleManifest = {
 
 export interface OrderingOptions {
   clock?: Clock;
+  /** The checkout saga's timings (ADR 0014). */
+  checkout?: Partial<CheckoutSettings> & {
+    /** How often the recovery worker looks for sagas to resume (ms, default 1000). */
+    recoveryIntervalMs?: number;
+    /** Fault injection for crash tests: called before and after every saga step. */
+    onStep?: CheckoutDeps['onStep'];
+  };
   /** Attempts of a command that loses a race for an order; retries lock the row (default 3). */
   attempts?: number;
   kitchenFeed?: KitchenFeedOptions;
@@ -67,6 +90,16 @@ export interface OrderingModule extends ModuleInstance {
   /** What the use cases are built on, for the checkout saga built inside this module. */
   readonly deps: OrderingDeps;
   readonly kitchenFeed: KitchenBroadcaster;
+  /** The checkout saga's use cases, when the module was given its dependencies. */
+  readonly checkouts?: ReturnType<typeof checkoutUseCases>;
+  readonly recovery?: RecoveryWorker;
+}
+
+/** The modules the checkout saga calls, in process or through remote clients of their contracts. */
+export interface CheckoutModules {
+  inventory: Pick<InventoryApi, 'reserve' | 'confirmReservation' | 'releaseReservation'>;
+  payments: Pick<PaymentsApi, 'takePayment' | 'reversePayment' | 'getPayment' | 'refundPayment'>;
+  storeOps: Pick<StoreOpsApi, 'allocateReceiptNumber'>;
 }
 
 export interface OrderingModuleDeps extends ModuleDeps, OrderingOptions {
@@ -76,6 +109,8 @@ export interface OrderingModuleDeps extends ModuleDeps, OrderingOptions {
   storeDirectory: StoreDirectory;
   /** Verifies a manager's access token (see `authenticatorApprovals`). */
   approvals: Approvals;
+  /** Inventory, payments and store-ops for the checkout saga; without them there is no checkout. */
+  checkoutModules?: CheckoutModules;
 }
 
 export function createOrderingModule(deps: OrderingModuleDeps): OrderingModule {
@@ -89,7 +124,12 @@ export function createOrderingModule(deps: OrderingModuleDeps): OrderingModule {
 /** The module over any `Catalog` and `Stores` ports (tests may pass in-memory ones). */
 export function buildOrderingModule(
   deps: ModuleDeps &
-    OrderingOptions & { catalogPort: Catalog; stores: Stores; approvals: Approvals },
+    OrderingOptions & {
+      catalogPort: Catalog;
+      stores: Stores;
+      approvals: Approvals;
+      checkoutModules?: CheckoutModules;
+    },
 ): OrderingModule {
   const store: OrderingStore = pgOrderingStore(deps.database, deps.wakeRelay);
   const d: OrderingDeps = {
@@ -122,18 +162,53 @@ export function buildOrderingModule(
     setStoreSettings: setStoreSettings(d),
   };
   const feed = kitchenBroadcaster();
+  const settle = { recordPayment: recordPayment(d), cancelForCheckout: cancelForCheckout(d) };
+  const saga = deps.checkoutModules && checkoutOf(deps, d, api, settle, deps.checkoutModules);
+  const routes = orderingRoutes(api, feed, deps.kitchenFeed);
   return {
     name: 'ordering',
     api,
-    checkout: {
-      recordPayment: recordPayment(d),
-      cancelForCheckout: cancelForCheckout(d),
-      closeOrder: closeOrder(d),
-    },
+    checkout: { ...settle, closeOrder: closeOrder(d) },
     deps: d,
     kitchenFeed: feed,
+    ...(saga && { checkouts: saga.checkouts, recovery: saga.recovery }),
     outbox,
     subscriptions: [feed.subscription],
-    registerRoutes: orderingRoutes(api, feed, deps.kitchenFeed),
+    registerRoutes(app) {
+      routes(app);
+      if (saga) {
+        checkoutRoutes(app, { ...saga.checkouts, view: checkoutViewOf, refund: saga.refund });
+      }
+    },
+    start: () => saga?.recovery.start(),
+    stop: async () => {
+      await saga?.recovery.stop();
+    },
   };
+}
+
+/** The checkout saga (ADR 0014) wired to the other modules' contracts and ordering's own use cases. */
+function checkoutOf(
+  deps: ModuleDeps & OrderingOptions,
+  d: OrderingDeps,
+  api: OrderingApi,
+  settle: Parameters<typeof checkoutOrders>[1],
+  modules: CheckoutModules,
+) {
+  const { recoveryIntervalMs = 1000, onStep, ...timings } = deps.checkout ?? {};
+  const checkoutDeps: CheckoutDeps = {
+    store: pgCheckoutStore(deps.database, outbox, deps.wakeRelay),
+    orders: checkoutOrders(api, settle),
+    reservations: inventoryReservations(modules.inventory),
+    payments: paymentsForCheckout(modules.payments),
+    receipts: storeOpsReceiptNumbers(modules.storeOps),
+    clock: d.clock,
+    settings: { ...defaultCheckoutSettings, ...timings },
+    ...(onStep && { onStep }),
+    log: (level, message, fields) => deps.logger[level](fields, message),
+  };
+  const checkouts = checkoutUseCases(checkoutDeps);
+  const recovery = recoveryWorker(checkouts.resumeDue, recoveryIntervalMs, deps.logger);
+  const refund = refundOrder(d, paymentsForRefunds(modules.payments));
+  return { checkouts, recovery, refund };
 }

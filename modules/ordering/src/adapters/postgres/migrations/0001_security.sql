@@ -28,3 +28,19 @@ GRANT SELECT, INSERT ON "ordering"."checkout_steps" TO stratum_app;--> statement
 GRANT SELECT, INSERT ON "ordering"."audit_log" TO stratum_app;--> statement-breakpoint
 GRANT SELECT, INSERT, UPDATE ON "ordering"."outbox" TO stratum_app;--> statement-breakpoint
 GRANT SELECT, INSERT ON "ordering"."inbox" TO stratum_app;
+--> statement-breakpoint
+-- The checkout recovery worker works across tenants but may only learn which
+-- sagas are due; it then drives each in its own tenant's transactions, under
+-- RLS (ADR 0014).
+CREATE FUNCTION "ordering".due_checkouts(p_now timestamptz, p_limit integer)
+RETURNS TABLE (tenant_id uuid, id uuid) LANGUAGE sql STABLE SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+  SELECT c.tenant_id, c.id FROM "ordering"."checkouts" c
+  WHERE c.status IN ('running', 'compensating')
+    AND (c.lease_until IS NULL OR c.lease_until < p_now)
+  ORDER BY c.created_at
+  LIMIT p_limit
+$$;--> statement-breakpoint
+REVOKE ALL ON FUNCTION "ordering".due_checkouts(timestamptz, integer) FROM PUBLIC;--> statement-breakpoint
+GRANT EXECUTE ON FUNCTION "ordering".due_checkouts(timestamptz, integer) TO stratum_app;

@@ -1,0 +1,117 @@
+import { DomainError, stableId, type CallContext } from '@stratum/platform';
+import {
+  raise,
+  raiseCheckout,
+  refundOrderInput,
+  type OrderView,
+  type RefundOrderInput,
+} from '../contract.ts';
+import { requireApproval } from '../domain/approval.ts';
+import { approvalFor, verifyApprover } from './approvals.ts';
+import { changeOrder, readOrder } from './order-writer.ts';
+import type { OrderingDeps } from './ports.ts';
+import { toOrderView } from './views.ts';
+
+/** What a refund needs of payments (implemented on payments' contract). */
+export interface RefundPayments {
+  /** What is left to refund of a payment, and its tender. */
+  refundable(ctx: CallContext, paymentId: string): Promise<{ refundable: number; tender: string }>;
+  /** Idempotent on `refundId`; applies payments' own limit and approval rules. */
+  refund(
+    ctx: CallContext,
+    input: { paymentId: string; refundId: string; amount: number; reason: string; token: string },
+  ): Promise<void>;
+}
+
+/** The lines' share of their priced totals, for the units refunded. */
+function amountOf(order: OrderView, lines: { lineId: string; quantity: number }[]): number {
+  let amount = 0;
+  for (const { lineId, quantity } of lines) {
+    const line = order.lines.find((l) => l.lineId === lineId);
+    if (!line || !line.priced) raise('line-not-found', `No refundable line ${lineId}.`);
+    if (quantity > line.quantity) {
+      raise('invalid-quantity', `Line ${lineId} has ${line.quantity} units.`);
+    }
+    // Half-up share of the line's total: a whole line gives back exactly its total.
+    amount += Math.floor((line.priced.total * quantity * 2 + line.quantity) / (2 * line.quantity));
+  }
+  return amount;
+}
+
+/**
+ * Refunds items of a paid order: the money goes back through payments first
+ * (to the original tender, idempotent on a refund id derived from the
+ * Idempotency-Key), then the order records the refund. A retry with the same
+ * key after a crash between the two repeats both safely.
+ */
+export function refundOrder(deps: OrderingDeps, payments: RefundPayments) {
+  return async (
+    ctx: CallContext,
+    orderId: string,
+    raw: RefundOrderInput,
+    idempotencyKey: string | undefined,
+  ): Promise<OrderView> => {
+    if (!idempotencyKey)
+      raiseCheckout('idempotency-key-required', 'A refund needs an Idempotency-Key header.');
+    const input = refundOrderInput.parse(raw);
+    const refundId = stableId(`ordering:refund:${ctx.tenantId}:${orderId}:${idempotencyKey}`);
+    const record = await readOrder(deps, ctx, orderId);
+    const order = toOrderView(record);
+    if (record.state.refunds.some((r) => r.refundId === refundId)) return order;
+    const approver = await verifyApprover(deps, ctx, input.approval.token);
+    const approval = approvalFor(approver, order.storeId);
+    // Everything the order will check, checked before any money moves.
+    requireApproval(input.reason, approval);
+    if (!['paid', 'closed', 'partially-refunded'].includes(order.status)) {
+      raise('invalid-order-transition', `An order that is ${order.status} is not refunded.`);
+    }
+    const amount = amountOf(order, input.lines);
+    const left = order.paidAmount - order.refundedAmount;
+    if (amount > left)
+      raise('refund-exceeds-paid', 'More than is left to refund.', { refundable: left });
+
+    const paymentId = input.paymentId ?? (await pickPayment(ctx, payments, order, amount));
+    await payments.refund(ctx, {
+      paymentId,
+      refundId,
+      amount,
+      reason: input.reason,
+      token: input.approval.token,
+    });
+    try {
+      const { order: after } = await changeOrder(deps, ctx, orderId, undefined, () => ({
+        type: 'refund',
+        refundId,
+        amount,
+        reason: input.reason,
+        ...(approval && { approval }),
+      }));
+      return after;
+    } catch (err) {
+      // Recorded by an earlier attempt that lost its answer: the refund stands once.
+      if (err instanceof DomainError && err.code === 'duplicate-refund') {
+        return toOrderView(await readOrder(deps, ctx, orderId));
+      }
+      throw err;
+    }
+  };
+}
+
+/** A card payment that can take the whole refund, else any payment that can. */
+async function pickPayment(
+  ctx: CallContext,
+  payments: RefundPayments,
+  order: OrderView,
+  amount: number,
+): Promise<string> {
+  const candidates = await Promise.all(
+    order.payments.map(async (p) => ({
+      id: p.paymentId,
+      ...(await payments.refundable(ctx, p.paymentId)),
+    })),
+  );
+  const able = candidates.filter((c) => c.refundable >= amount);
+  const pick = able.find((c) => c.tender === 'card') ?? able[0];
+  if (!pick) raise('refund-exceeds-paid', 'No single payment can take this refund; name one.');
+  return pick.id;
+}

@@ -1,0 +1,288 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { MenuDocument } from '@stratum/catalog/contract';
+import type { CheckoutView, OrderView, ReceiptView } from '@stratum/ordering/contract';
+import { demoAccounts } from '../../apps/server/src/seed/demo-data.ts';
+import { seedDemo } from '../../apps/server/src/seed/seed.ts';
+import { bearer, startTestServer, testEngines, type TestServer } from '@stratum/testing';
+
+type Json = Record<string, unknown>;
+
+/**
+ * The till's whole flow through HTTP on the seeded café: a cashier logs in,
+ * loads the menu, rings up an order with modifiers and a discount, takes it
+ * as cash plus card, prints the receipt, and refunds one item with a
+ * manager's approval.
+ */
+describe.each(testEngines())('checking out at the till on %s', (engine) => {
+  let t: TestServer;
+  let cashier: string;
+  let manager: string;
+  let storeId: string;
+  let registerId: string;
+  let menu: MenuDocument;
+
+  const call = async (
+    method: 'GET' | 'POST' | 'PUT',
+    url: string,
+    token: string,
+    payload?: Json,
+    headers: Record<string, string> = {},
+  ) =>
+    t.server.app.inject({
+      method,
+      url,
+      headers: { ...bearer(token), ...headers },
+      ...(payload && { payload }),
+    });
+  const ok = async <T>(status: number, ...args: Parameters<typeof call>): Promise<T> => {
+    const res = await call(...args);
+    expect(res.statusCode, res.body).toBe(status);
+    return res.json<T>();
+  };
+  const login = async (account: { email: string; password: string }) =>
+    (
+      await t.server.app.inject({
+        method: 'POST',
+        url: '/api/v1/identity/auth/login',
+        payload: account,
+      })
+    ).json<{ accessToken: string }>().accessToken;
+
+  beforeAll(async () => {
+    t = await startTestServer(engine);
+    await seedDemo(t.server);
+    cashier = await login(demoAccounts.cashier);
+    manager = await login(demoAccounts.manager);
+    const stores = await ok<{ items: { id: string }[] }>(
+      200,
+      'GET',
+      '/api/v1/store-ops/stores',
+      cashier,
+    );
+    storeId = stores.items[0]!.id;
+    const registers = await ok<{ items: { id: string }[] }>(
+      200,
+      'GET',
+      `/api/v1/store-ops/registers?storeId=${storeId}`,
+      cashier,
+    );
+    registerId = registers.items[0]!.id;
+    menu = await ok<MenuDocument>(200, 'GET', `/api/v1/catalog/stores/${storeId}/menu`, cashier);
+  }, 180_000);
+  afterAll(() => t?.close());
+
+  /** A drink with a modifier group (a coffee with milk options) and a plain item. */
+  function pickItems() {
+    const items = [...menu.categories.flatMap((c) => c.items), ...menu.uncategorized];
+    const withModifiers = items.find(
+      (i) => i.available && i.modifierGroupIds.length > 0 && i.kind === 'menu',
+    )!;
+    const group = menu.modifierGroups.find((g) => g.id === withModifiers.modifierGroupIds[0])!;
+    const option = group.options.find((o) => o.priceDeltaMinor > 0) ?? group.options[0]!;
+    const plain = items.find((i) => i.available && i.modifierGroupIds.length === 0)!;
+    return { withModifiers, option, plain };
+  }
+
+  async function ringUp() {
+    const { withModifiers, option, plain } = pickItems();
+    const order = await ok<OrderView>(201, 'POST', '/api/v1/ordering/orders', cashier, {
+      storeId,
+      registerId,
+      fulfilment: { type: 'takeaway' },
+    });
+    const base = `/api/v1/ordering/orders/${order.orderId}`;
+    await ok(200, 'POST', `${base}/lines`, cashier, {
+      variantId: withModifiers.variants[0]!.id,
+      optionIds: [option.id],
+      quantity: 2,
+    });
+    await ok(200, 'POST', `${base}/lines`, cashier, {
+      variantId: plain.variants[0]!.id,
+      quantity: 1,
+    });
+    return ok<OrderView>(200, 'PUT', `${base}/discount`, cashier, {
+      discount: { kind: 'percent', bps: 1000 },
+    });
+  }
+
+  it('takes cash and card for an order with modifiers and a discount, prints the receipt, refunds an item', async () => {
+    const order = await ringUp();
+    expect(order.orderDiscount).toEqual({ kind: 'percent', bps: 1000 });
+    const modified = order.lines.find((l) => l.modifiers.length > 0)!;
+    expect(modified.quantity).toBe(2);
+    const total = order.totals.total;
+    const cash = Math.floor(total / 3);
+
+    const checkout = await ok<CheckoutView>(
+      201,
+      'POST',
+      `/api/v1/ordering/orders/${order.orderId}/checkout`,
+      cashier,
+      {
+        registerId,
+        tenders: [
+          { kind: 'cash', amount: cash, given: cash + 500 },
+          { kind: 'card', amount: total - cash, tip: 100, card: { number: '4242424242424242' } },
+        ],
+      },
+      { 'idempotency-key': `till-${order.orderId}` },
+    );
+    expect(checkout).toMatchObject({ status: 'completed', changeDue: 500, total });
+    expect(checkout.receiptNumber).toBeGreaterThan(0);
+
+    const paid = await ok<OrderView>(
+      200,
+      'GET',
+      `/api/v1/ordering/orders/${order.orderId}`,
+      cashier,
+    );
+    expect(paid.status).toBe('paid');
+    expect(paid.paidAmount).toBe(total);
+    expect(paid.lines.every((l) => l.firedAt !== null)).toBe(true);
+    const card = await ok<Json>(
+      200,
+      'GET',
+      `/api/v1/payments/${checkout.tenders[1]!.paymentId}`,
+      cashier,
+    );
+    expect(card).toMatchObject({
+      status: 'captured',
+      captured: total - cash + 100,
+      tender: 'card',
+    });
+
+    const receipt = await ok<ReceiptView>(
+      200,
+      'GET',
+      `/api/v1/ordering/orders/${order.orderId}/receipt`,
+      cashier,
+    );
+    expect(receipt.receiptNumber).toBe(checkout.receiptNumber);
+    expect(receipt.text.split('\n').every((line) => line.length <= 80)).toBe(true);
+    expect(receipt.text).toContain(String(checkout.receiptNumber));
+
+    // One unit of the modified drink back, to the card, with the manager's say-so.
+    const refundPath = `/api/v1/ordering/orders/${order.orderId}/refunds`;
+    const refund = { lines: [{ lineId: modified.lineId, quantity: 1 }], reason: 'spilled' };
+    const withoutManager = await call(
+      'POST',
+      refundPath,
+      cashier,
+      { ...refund, approval: { token: cashier } },
+      { 'idempotency-key': 'refund-1' },
+    );
+    expect(withoutManager.statusCode).toBe(403);
+    const refunded = await ok<OrderView>(
+      201,
+      'POST',
+      refundPath,
+      cashier,
+      { ...refund, approval: { token: manager } },
+      { 'idempotency-key': 'refund-2' },
+    );
+    const share = Math.round(modified.priced!.total / 2);
+    expect(refunded.status).toBe('partially-refunded');
+    expect(refunded.refundedAmount).toBe(share);
+    const again = await ok<OrderView>(
+      201,
+      'POST',
+      refundPath,
+      cashier,
+      { ...refund, approval: { token: manager } },
+      { 'idempotency-key': 'refund-2' },
+    );
+    expect(again.refundedAmount).toBe(share);
+    const afterRefund = await ok<Json>(
+      200,
+      'GET',
+      `/api/v1/payments/${checkout.tenders[1]!.paymentId}`,
+      cashier,
+    );
+    expect(afterRefund).toMatchObject({ refunded: share, status: 'partially-refunded' });
+  });
+
+  it('replays a retried checkout and refuses the key for another request', async () => {
+    const order = await ringUp();
+    const path = `/api/v1/ordering/orders/${order.orderId}/checkout`;
+    const body = {
+      registerId,
+      tenders: [{ kind: 'card', amount: order.totals.total, card: { number: '4242424242424242' } }],
+    };
+    const key = { 'idempotency-key': `retry-${order.orderId}` };
+    const first = await ok<CheckoutView>(201, 'POST', path, cashier, body, key);
+    const second = await ok<CheckoutView>(201, 'POST', path, cashier, body, key);
+    expect(second.id).toBe(first.id);
+    const payments = await ok<{ items: unknown[] }>(
+      200,
+      'GET',
+      `/api/v1/payments?storeId=${storeId}&limit=100`,
+      cashier,
+    );
+    expect(payments.items.filter((p) => (p as Json)['orderId'] === order.orderId)).toHaveLength(1);
+
+    const other = await call(
+      'POST',
+      path,
+      cashier,
+      { ...body, tenders: [{ ...body.tenders[0], amount: 1 }] },
+      key,
+    );
+    expect(other.statusCode).toBe(422);
+    expect(other.json()).toMatchObject({ code: 'idempotency-key-reused' });
+  });
+
+  it('undoes the checkout when the card is declined: no money kept, stock back, order cancelled', async () => {
+    const order = await ringUp();
+    const total = order.totals.total;
+    const res = await call(
+      'POST',
+      `/api/v1/ordering/orders/${order.orderId}/checkout`,
+      cashier,
+      {
+        registerId,
+        tenders: [
+          { kind: 'cash', amount: 100, given: 100 },
+          { kind: 'card', amount: total - 100, card: { number: '4000000000009995' } },
+        ],
+      },
+      { 'idempotency-key': `declined-${order.orderId}` },
+    );
+    expect(res.statusCode).toBe(422);
+    const problem = res.json<{ code: string; checkout: CheckoutView }>();
+    expect(problem.code).toBe('checkout-failed');
+    expect(problem.checkout).toMatchObject({
+      status: 'compensated',
+      failure: { code: 'card-declined', step: 'pay:1' },
+    });
+    const cash = await ok<Json>(
+      200,
+      'GET',
+      `/api/v1/payments/${problem.checkout.tenders[0]!.paymentId}`,
+      cashier,
+    );
+    expect(cash).toMatchObject({ status: 'refunded', refunded: 100 });
+    const cancelled = await ok<OrderView>(
+      200,
+      'GET',
+      `/api/v1/ordering/orders/${order.orderId}`,
+      cashier,
+    );
+    expect(cancelled.status).toBe('voided');
+  });
+
+  it('refuses tenders that do not add up to the total without touching anything', async () => {
+    const order = await ringUp();
+    const res = await call(
+      'POST',
+      `/api/v1/ordering/orders/${order.orderId}/checkout`,
+      cashier,
+      { registerId, tenders: [{ kind: 'cash', amount: 1, given: 1 }] },
+      { 'idempotency-key': `short-${order.orderId}` },
+    );
+    expect(res.statusCode).toBe(422);
+    expect(res.json()).toMatchObject({ code: 'tenders-do-not-cover-total' });
+    expect(
+      (await ok<OrderView>(200, 'GET', `/api/v1/ordering/orders/${order.orderId}`, cashier)).status,
+    ).toBe('open');
+  });
+});
