@@ -1,47 +1,109 @@
-// `npm run bench -- <scenario> [--duration S] [--connections N]`: runs a load
-// scenario and prints its figures as one JSON object on the last line.
+// `npm run bench -- <scenario> [options]`: runs a load scenario and prints its
+// figures as one JSON object on the last line of stdout (progress goes to stderr).
 import { parseArgs } from 'node:util';
+import { checkoutScenario } from './scenarios/checkout.ts';
 import { menuScenario } from './scenarios/menu.ts';
 
-const scenarios: Record<string, (options: BenchOptions) => Promise<Record<string, unknown>>> = {
-  menu: menuScenario,
-};
+export type Shape = 'embedded' | 'postgres';
 
 export interface BenchOptions {
+  /** Measured time (the checkout scenario adds a warm-up before it). */
   durationSeconds: number;
+  /** Connections of the HTTP load tool (wrk or autocannon). */
   connections: number;
+  /** Where the server keeps its data (checkout). */
+  shape: Shape;
+  /** Concurrent cashiers (checkout). */
+  cashiers: number;
   log: (message: string) => void;
 }
 
-const { positionals, values } = parseArgs({
-  allowPositionals: true,
-  options: {
-    duration: { type: 'string', default: '10' },
-    connections: { type: 'string', default: '64' },
-  },
-});
+interface Scenario {
+  run: (options: BenchOptions) => Promise<Record<string, unknown>>;
+  defaultDuration: number;
+  /** The options it reads beyond --duration and --connections. */
+  accepts: readonly ('shape' | 'cashiers')[];
+}
+
+const scenarios: Record<string, Scenario> = {
+  menu: { run: menuScenario, defaultDuration: 10, accepts: [] },
+  checkout: { run: checkoutScenario, defaultDuration: 20, accepts: ['shape', 'cashiers'] },
+};
+const shapes: readonly Shape[] = ['embedded', 'postgres'];
+
+const usage = [
+  'usage: npm run bench -- <scenario> [--duration S] [--connections N]',
+  '  menu      [--duration S (10)] [--connections N (64)]',
+  '  checkout  [--shape embedded|postgres (postgres)] [--cashiers N (16)] [--duration S (20)]',
+  '            [--connections N (64): of the hello-world calibration]',
+].join('\n');
+
+function fail(message: string): never {
+  process.stderr.write(`${message}\n${usage}\n`);
+  process.exit(2);
+}
+
+let parsed;
+try {
+  parsed = parseArgs({
+    allowPositionals: true,
+    options: {
+      duration: { type: 'string' },
+      connections: { type: 'string', default: '64' },
+      shape: { type: 'string' },
+      cashiers: { type: 'string' },
+    },
+  });
+} catch (err) {
+  fail(err instanceof Error ? err.message : String(err));
+}
+const { positionals, values } = parsed;
 const name = positionals[0];
 const scenario = name ? scenarios[name] : undefined;
-if (!scenario) {
+if (!name || !scenario) {
+  fail(name ? `unknown scenario "${name}"` : 'which scenario?');
+}
+if (positionals.length > 1) fail(`unexpected argument "${positionals[1]}"`);
+for (const option of ['shape', 'cashiers'] as const) {
+  if (values[option] !== undefined && !scenario.accepts.includes(option)) {
+    fail(`--${option} does not apply to the ${name} scenario`);
+  }
+}
+
+/** A whole number from `min` to `max`, or exit 2 naming the option. */
+function wholeNumber(option: string, value: string, min: number, max: number): number {
+  const n = /^\d+$/.test(value) ? Number(value) : Number.NaN;
+  if (!Number.isInteger(n) || n < min || n > max) {
+    fail(`--${option} must be a whole number from ${min} to ${max} (got "${value}")`);
+  }
+  return n;
+}
+
+const shape = values.shape ?? 'postgres';
+if (!shapes.includes(shape as Shape)) {
+  fail(`--shape must be one of ${shapes.join(', ')} (got "${shape}")`);
+}
+const options: Omit<BenchOptions, 'log'> = {
+  durationSeconds: wholeNumber(
+    'duration',
+    values.duration ?? String(scenario.defaultDuration),
+    1,
+    3600,
+  ),
+  connections: wholeNumber('connections', values.connections, 1, 10_000),
+  shape: shape as Shape,
+  cashiers: wholeNumber('cashiers', values.cashiers ?? '16', 1, 256),
+};
+
+try {
+  const figures = await scenario.run({
+    ...options,
+    log: (message) => process.stderr.write(`[bench ${name}] ${message}\n`),
+  });
+  process.stdout.write(`${JSON.stringify({ scenario: name, ...figures })}\n`);
+} catch (err) {
   process.stderr.write(
-    `usage: npm run bench -- <${Object.keys(scenarios).join('|')}> [--duration S] [--connections N]\n`,
+    `[bench ${name}] failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`,
   );
-  process.exit(2);
+  process.exitCode = 1;
 }
-const durationSeconds = Number(values.duration);
-const connections = Number(values.connections);
-if (
-  !Number.isInteger(durationSeconds) ||
-  durationSeconds < 1 ||
-  !Number.isInteger(connections) ||
-  connections < 1
-) {
-  process.stderr.write('--duration and --connections must be positive integers\n');
-  process.exit(2);
-}
-const figures = await scenario({
-  durationSeconds,
-  connections,
-  log: (message) => process.stderr.write(`[bench ${name}] ${message}\n`),
-});
-process.stdout.write(`${JSON.stringify({ scenario: name, ...figures })}\n`);

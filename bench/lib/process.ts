@@ -6,7 +6,10 @@ export const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 export interface Started {
   child: ChildProcess;
   match: RegExpExecArray;
-  stop(): Promise<void>;
+  /** Everything the process wrote to stdout and stderr so far. */
+  output(): string;
+  /** SIGTERM, then SIGKILL if it has not exited within `killAfterMs`. */
+  stop(killAfterMs?: number): Promise<void>;
 }
 
 /**
@@ -27,21 +30,25 @@ export function startProcess(
   });
   let output = '';
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  const stop = async () => {
-    if (child.exitCode === null) child.kill('SIGTERM');
+  const stop = async (killAfterMs = 20_000) => {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+    const timer = setTimeout(() => child.kill('SIGKILL'), killAfterMs);
     await exited;
+    clearTimeout(timer);
   };
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
       void stop();
       reject(new Error(`${script} not ready within ${timeoutMs} ms:\n${output}`));
     }, timeoutMs);
+    let isReady = false;
     const onData = (chunk: Buffer) => {
       output += chunk.toString();
-      const match = ready.exec(output);
+      const match = isReady ? null : ready.exec(output);
       if (match) {
+        isReady = true;
         clearTimeout(timer);
-        resolve({ child, match, stop });
+        resolve({ child, match, output: () => output, stop });
       }
     };
     child.stdout?.on('data', onData);

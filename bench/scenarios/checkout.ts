@@ -1,0 +1,740 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import pg from 'pg';
+import type { MenuDocument, MenuItem } from '@stratum/catalog/contract';
+import type { CheckoutView, OrderView } from '@stratum/ordering/contract';
+import { demoAccounts } from '../../apps/server/src/seed/demo-data.ts';
+import { Cleanup } from '../lib/cleanup.ts';
+import { HttpClient, type HttpResponse } from '../lib/http-client.ts';
+import { load, loadTool } from '../lib/load.ts';
+import {
+  createDatabase,
+  postgresUnreachable,
+  twoInsertCalibration,
+  type ScratchDatabase,
+  type TwoInsertResult,
+} from '../lib/postgres.ts';
+import { startProcess, type Started } from '../lib/process.ts';
+import {
+  cores,
+  cpuSecondsOf,
+  machineCpuSeconds,
+  memoryMb,
+  postgresCpuSeconds,
+  mainThreadCpuSeconds,
+  processCpuSeconds,
+  writeSyscalls,
+} from '../lib/procfs.ts';
+import { percentile, round, sleep } from '../lib/stats.ts';
+import type { BenchOptions } from '../run.ts';
+
+/** The login role the server runs as (APP_ROLE of @stratum/platform; migrations create it). */
+const appRole = 'stratum_app';
+const card = '4242424242424242';
+const helloSeconds = 5;
+const twoInsertSeconds = 5;
+const soloSeconds = 3;
+/** How long the cashiers still running at the end may take to finish their checkout. */
+const drainMs = 30_000;
+
+/** A failed step of a checkout: which step, and what came back. */
+class StepError extends Error {
+  readonly kind: string;
+  constructor(step: string, res: HttpResponse | undefined, cause?: unknown) {
+    let code = '';
+    if (res) {
+      try {
+        const body = JSON.parse(res.body) as { code?: string; checkout?: CheckoutView };
+        code = [body.code, body.checkout?.status, body.checkout?.failure?.code]
+          .filter(Boolean)
+          .join('/');
+      } catch {
+        code = 'unparseable body';
+      }
+    }
+    const reason = res
+      ? `${res.status}${code ? ` ${code}` : ''}`
+      : cause instanceof Error
+        ? ((cause as NodeJS.ErrnoException).code ?? cause.message)
+        : String(cause);
+    super(`${step}: ${reason}${res ? ` ${res.body.slice(0, 300)}` : ''}`);
+    this.kind = `${step} ${reason}`;
+  }
+}
+
+async function expectJson<T>(
+  step: string,
+  expected: number,
+  request: Promise<HttpResponse>,
+): Promise<T> {
+  let res: HttpResponse;
+  try {
+    res = await request;
+  } catch (err) {
+    throw new StepError(step, undefined, err);
+  }
+  if (res.status !== expected) throw new StepError(step, res);
+  return JSON.parse(res.body) as T;
+}
+
+interface Line {
+  variantId: string;
+  optionIds?: string[];
+  quantity: number;
+}
+
+/**
+ * What a cashier rings up, picked from the menu as a till would: a drink with
+ * a priced modifier option, a stocked retail item and a plain menu item.
+ * `offset` spreads the cashiers over different items of each kind.
+ */
+function pickLines(menu: MenuDocument, offset: number): Line[] {
+  const items = [...menu.categories.flatMap((c) => c.items), ...menu.uncategorized].filter(
+    (i) => i.available,
+  );
+  const groups = new Map(menu.modifierGroups.map((g) => [g.id, g]));
+  const nth = (list: MenuItem[], what: string) => {
+    if (list.length === 0) throw new Error(`the menu has no ${what}`);
+    return list[offset % list.length]!;
+  };
+  const modified = nth(
+    items.filter(
+      (i) =>
+        i.kind === 'menu' &&
+        i.modifierGroupIds.some((id) => groups.get(id)?.options.some((o) => o.priceDeltaMinor > 0)),
+    ),
+    'item with a priced modifier option',
+  );
+  // One priced option, plus whatever the item's required groups need.
+  const optionIds: string[] = [];
+  let priced = false;
+  for (const id of modified.modifierGroupIds) {
+    const group = groups.get(id)!;
+    const paid = group.options.find((o) => o.priceDeltaMinor > 0);
+    const wanted =
+      !priced && paid && group.maxSelections >= 1
+        ? [paid, ...group.options.filter((o) => o !== paid)]
+        : group.options;
+    const take = Math.max(group.minSelections, !priced && paid ? 1 : 0);
+    optionIds.push(...wanted.slice(0, take).map((o) => o.id));
+    if (take > 0 && paid) priced = true;
+  }
+  const plain = items.filter((i) => i.modifierGroupIds.length === 0 && i !== modified);
+  const retail = nth(
+    plain.filter((i) => i.kind === 'retail'),
+    'retail item without modifiers',
+  );
+  const dish = nth(
+    plain.filter((i) => i.kind === 'menu'),
+    'menu item without modifiers',
+  );
+  return [
+    { variantId: modified.variants[0]!.id, optionIds, quantity: 1 },
+    { variantId: retail.variants[0]!.id, quantity: 1 },
+    { variantId: dish.variants[0]!.id, quantity: 2 },
+  ];
+}
+
+interface Cashier {
+  index: number;
+  http: HttpClient;
+  registerId: string;
+  etag?: string;
+  lines?: Line[];
+  sequence: number;
+}
+
+interface Completed {
+  end: number;
+  checkoutMs: number;
+  menuMs: number;
+  createMs: number;
+  linesMs: number;
+  payMs: number;
+  menuStatus: number;
+}
+
+interface Failure {
+  at: number;
+  kind: string;
+  detail: string;
+}
+
+/** Bench-side figures of the PostgreSQL database, read through one owner connection. */
+interface DbSnapshot {
+  xactCommit: number;
+  xactRollback: number;
+  rowsWritten: number;
+  scans: number;
+  writesByTable: Record<string, number>;
+  backendPids: number[];
+}
+
+async function dbSnapshot(monitor: pg.Client): Promise<DbSnapshot> {
+  // One statement, so the monitor adds one transaction per snapshot to the counts.
+  const { rows } = await monitor.query<{
+    xact_commit: string;
+    xact_rollback: string;
+    rows_written: string | null;
+    scans: string | null;
+    writes_by_table: Record<string, number> | null;
+    pids: number[];
+  }>(`select d.xact_commit, d.xact_rollback,
+      (select sum(n_tup_ins + n_tup_upd + n_tup_del) from pg_stat_user_tables) as rows_written,
+      (select sum(seq_scan + coalesce(idx_scan, 0)) from pg_stat_user_tables) as scans,
+      (select json_object_agg(schemaname || '.' || relname, n_tup_ins + n_tup_upd + n_tup_del)
+        from pg_stat_user_tables) as writes_by_table,
+      array(select pid from pg_stat_activity
+            where datname = current_database() and pid <> pg_backend_pid()) as pids
+    from pg_stat_database d where d.datname = current_database()`);
+  const row = rows[0]!;
+  return {
+    xactCommit: Number(row.xact_commit),
+    xactRollback: Number(row.xact_rollback),
+    rowsWritten: Number(row.rows_written ?? 0),
+    scans: Number(row.scans ?? 0),
+    writesByTable: row.writes_by_table ?? {},
+    backendPids: row.pids,
+  };
+}
+
+interface Snapshot {
+  t: number;
+  server: number;
+  serverMainThread: number;
+  serverWrites: number;
+  processor: number;
+  postgres: number;
+  bench: NodeJS.CpuUsage;
+  machine: { busy: number; total: number };
+  backends: Map<number, number>;
+  db?: DbSnapshot;
+  processorRequests: Record<string, number>;
+}
+
+/**
+ * The till's whole checkout under load (ADR 0014): N cashiers, each with its
+ * own register and kept-alive connection, ringing up orders of three lines
+ * and paying them by card through the sandbox processor, against a bare
+ * Fastify route and a two-insert PostgreSQL transaction measured in the same
+ * run. Reports throughput, latency, errors, memory and where the CPU went.
+ */
+export async function checkoutScenario(options: BenchOptions): Promise<Record<string, unknown>> {
+  const { shape, cashiers: cashierCount, durationSeconds, connections, log } = options;
+  const warmupSeconds = Math.min(10, Math.max(3, Math.round(durationSeconds / 4)));
+  const poolSize = Math.min(cashierCount + 4, 40);
+  const runId = randomBytes(4).toString('hex');
+  const cleanup = new Cleanup(log);
+  try {
+    // 1a. Calibration: what a bare Fastify route does on this machine right now.
+    log(`calibration: bare Fastify hello-world, ${connections} connections, ${loadTool}`);
+    const hello = await startProcess('bench/hello-server.ts', [], {}, /listening (http:\/\/\S+)/);
+    cleanup.add('hello server', () => hello.stop());
+    const helloUrl = `${hello.match[1]}/hello`;
+    await load({ url: helloUrl, connections, durationSeconds: 2 }); // warm-up
+    const helloResult = await load({ url: helloUrl, connections, durationSeconds: helloSeconds });
+    await hello.stop();
+    log(`hello: ${helloResult.rps} req/s, p99 ${helloResult.p99_ms} ms`);
+    if (helloResult.non_2xx + helloResult.errors + helloResult.timeouts > 0) {
+      throw new Error(`hello: ${helloResult.non_2xx} bad statuses, ${helloResult.errors} errors`);
+    }
+
+    // 1b. Calibration: small write transactions over a pool, as the server makes them.
+    const unreachable = await postgresUnreachable();
+    if (shape === 'postgres' && unreachable) {
+      throw new Error(`--shape postgres needs PostgreSQL (BENCH_DATABASE_URL): ${unreachable}`);
+    }
+    let twoInsert: TwoInsertResult | undefined;
+    let twoInsertNote: string | undefined;
+    if (unreachable) {
+      twoInsertNote = `skipped: PostgreSQL not reachable (${unreachable})`;
+      log(`two-insert calibration ${twoInsertNote}`);
+    } else {
+      log(`calibration: BEGIN; INSERT; INSERT; COMMIT from ${cashierCount} pooled clients`);
+      twoInsert = await twoInsertCalibration(cashierCount, twoInsertSeconds, 1, (db) =>
+        cleanup.add('scratch database', () => db.drop()),
+      );
+      log(`two-insert: ${twoInsert.tx_per_s} tx/s, p99 ${twoInsert.p99_ms} ms`);
+    }
+
+    // 2. The system: the card processor, then Stratum with the demo café.
+    log('starting the sandbox card processor (no added latency)');
+    const processor = await startProcess(
+      'apps/card-processor/src/main.ts',
+      [],
+      { PROCESSOR_PORT: '0', PROCESSOR_HOST: '127.0.0.1', PROCESSOR_LATENCY_MS: '0' },
+      /^card processor listening on (http:\/\/\S+)\n/m,
+    );
+    cleanup.add('card processor', () => processor.stop());
+    const processorUrl = processor.match[1]!;
+
+    const dataDir = mkdtempSync(join(tmpdir(), 'stratum-bench-'));
+    cleanup.add('data folder', () =>
+      Promise.resolve(rmSync(dataDir, { recursive: true, force: true })),
+    );
+    let database: ScratchDatabase | undefined;
+    const env: Record<string, string> = {
+      HOST: '127.0.0.1',
+      PORT: '0',
+      LOG_LEVEL: 'warn',
+      NODE_ENV: 'production',
+      STRATUM_DATA_DIR: dataDir,
+      PROCESSOR_URL: processorUrl,
+      // Every cashier signs in with the demo account; the default (10 a quarter hour) is for people.
+      RATE_LIMIT_LOGIN_ACCOUNT: '100000/60',
+      RATE_LIMIT_LOGIN_IP: '100000/60',
+      // The cashiers sign in once: their tokens must outlast the run.
+      ACCESS_TOKEN_TTL_SECONDS: String(Math.max(900, warmupSeconds + durationSeconds + 600)),
+      DATABASE_URL: '',
+      DATABASE_APP_URL: '',
+    };
+    if (shape === 'postgres') {
+      const db = await createDatabase('stratum_bench');
+      database = db;
+      cleanup.add('bench database', () => db.drop());
+      env.DATABASE_URL = db.url;
+      env.DATABASE_APP_URL = db.urlAs(appRole);
+      env.DATABASE_POOL_SIZE = String(poolSize);
+      log(`database ${db.name}, app role ${appRole}, pool of ${poolSize}`);
+    }
+    log(`starting Stratum (${shape}) with the demo data`);
+    const startedAt = performance.now();
+    const server: Started = await startProcess(
+      'apps/server/src/main.ts',
+      ['--seed'],
+      env,
+      /API\s+(http:\/\/\S+)\/api\/v1/,
+    );
+    cleanup.add('Stratum server', () => server.stop());
+    const startupSeconds = (performance.now() - startedAt) / 1000;
+    const readyOutputLength = server.output().length;
+    const baseUrl = `http://127.0.0.1:${new URL(server.match[1]!).port}`;
+    log(`Stratum ready in ${startupSeconds.toFixed(1)} s at ${baseUrl}`);
+
+    // 3. The café: the owner makes sure every cashier has a till of their own.
+    const login = async (http: HttpClient, account: { email: string; password: string }) => {
+      const { accessToken } = await expectJson<{ accessToken: string }>(
+        'login',
+        200,
+        http.send('POST', '/api/v1/identity/auth/login', account),
+      );
+      http.headers.authorization = `Bearer ${accessToken}`;
+    };
+    const owner = new HttpClient(baseUrl);
+    cleanup.add('owner connection', () => Promise.resolve(owner.close()));
+    await login(owner, demoAccounts.owner);
+    const stores = await expectJson<{ items: { id: string; name: string }[] }>(
+      'stores',
+      200,
+      owner.send('GET', '/api/v1/store-ops/stores'),
+    );
+    const store = stores.items[0];
+    if (!store) throw new Error('the demo data has no store');
+    const registers = await expectJson<{ items: { id: string; name: string }[] }>(
+      'registers',
+      200,
+      owner.send('GET', `/api/v1/store-ops/registers?storeId=${store.id}&limit=200`),
+    );
+    const registerIds = registers.items.map((r) => r.id);
+    const created = Math.max(0, cashierCount - registerIds.length);
+    for (let n = 1; registerIds.length < cashierCount; n += 1) {
+      const register = await expectJson<{ id: string }>(
+        'create-register',
+        201,
+        owner.send('POST', '/api/v1/store-ops/registers', {
+          storeId: store.id,
+          name: `Bench till ${n}`,
+        }),
+      );
+      registerIds.push(register.id);
+    }
+    log(
+      `store "${store.name}": ${registerIds.length} registers (${created} created for the bench)`,
+    );
+
+    const cashiers: Cashier[] = [];
+    for (let index = 0; index < cashierCount; index += 1) {
+      const http = new HttpClient(baseUrl);
+      cleanup.add(`cashier ${index} connection`, () => Promise.resolve(http.close()));
+      await login(http, demoAccounts.cashier);
+      cashiers.push({ index, http, registerId: registerIds[index]!, sequence: 0 });
+    }
+    log(`${cashierCount} cashiers signed in`);
+
+    const menuPath = `/api/v1/catalog/stores/${store.id}/menu`;
+    const completed: Completed[] = [];
+    const failures: Failure[] = [];
+    let stopAt = Number.POSITIVE_INFINITY;
+
+    /** One sale: menu (revalidated), order, three lines, card checkout. */
+    const checkout = async (c: Cashier) => {
+      const began = performance.now();
+      let res: HttpResponse;
+      try {
+        res = await c.http.send(
+          'GET',
+          menuPath,
+          undefined,
+          c.etag ? { 'if-none-match': c.etag } : {},
+        );
+      } catch (err) {
+        throw new StepError('menu', undefined, err);
+      }
+      if (res.status === 200) {
+        c.etag = res.headers.etag;
+        c.lines = pickLines(JSON.parse(res.body) as MenuDocument, c.index);
+      } else if (res.status !== 304 || !c.lines) {
+        throw new StepError('menu', res);
+      }
+      const menuStatus = res.status;
+      const orderStart = performance.now();
+      const order = await expectJson<OrderView>(
+        'create-order',
+        201,
+        c.http.send('POST', '/api/v1/ordering/orders', {
+          storeId: store.id,
+          registerId: c.registerId,
+          fulfilment: { type: 'takeaway' },
+        }),
+      );
+      const linesStart = performance.now();
+      let view = order;
+      for (const line of c.lines) {
+        view = await expectJson<OrderView>(
+          'add-line',
+          200,
+          c.http.send('POST', `/api/v1/ordering/orders/${order.orderId}/lines`, line),
+        );
+      }
+      const payStart = performance.now();
+      c.sequence += 1;
+      const result = await expectJson<CheckoutView>(
+        'checkout',
+        201,
+        c.http.send(
+          'POST',
+          `/api/v1/ordering/orders/${order.orderId}/checkout`,
+          {
+            registerId: c.registerId,
+            tenders: [{ kind: 'card', amount: view.totals.total, card: { number: card } }],
+          },
+          { 'idempotency-key': `bench-${runId}-${c.index}-${c.sequence}` },
+        ),
+      );
+      if (result.status !== 'completed' || result.total !== view.totals.total) {
+        throw new StepError('checkout', {
+          status: 201,
+          headers: {},
+          body: JSON.stringify({ code: `status ${result.status}`, checkout: result }),
+        });
+      }
+      const end = performance.now();
+      completed.push({
+        end,
+        checkoutMs: end - orderStart,
+        menuMs: orderStart - began,
+        createMs: linesStart - orderStart,
+        linesMs: payStart - linesStart,
+        payMs: end - payStart,
+        menuStatus,
+      });
+    };
+    const cashierLoop = async (c: Cashier) => {
+      while (performance.now() < stopAt) {
+        try {
+          await checkout(c);
+        } catch (err) {
+          const kind = err instanceof StepError ? err.kind : 'bench';
+          const detail = err instanceof Error ? err.message : String(err);
+          failures.push({ at: performance.now(), kind, detail });
+          await sleep(100); // a failing server is not hammered in a tight loop
+        }
+      }
+    };
+    /** Runs `list` until `stopAt`, then waits (bounded) for checkouts in flight. */
+    const runCashiers = async (list: Cashier[]) => {
+      let timer: NodeJS.Timeout | undefined;
+      const loops = Promise.all(list.map(cashierLoop));
+      const bounded = new Promise<'timeout'>((resolve) => {
+        timer = setTimeout(() => resolve('timeout'), stopAt - performance.now() + drainMs);
+      });
+      const outcome = await Promise.race([loops, bounded]);
+      clearTimeout(timer);
+      if (outcome === 'timeout') throw new Error(`cashiers still busy ${drainMs} ms after the end`);
+    };
+
+    // One checkout must work before anything is measured: a broken flow fails fast.
+    await checkout(cashiers[0]!).catch((err: unknown) => {
+      throw new Error(
+        `the first checkout failed: ${err instanceof Error ? err.message : String(err)}`,
+      );
+    });
+    // The unloaded latency: one cashier alone.
+    log(`one cashier alone for ${soloSeconds} s`);
+    completed.length = 0;
+    stopAt = performance.now() + soloSeconds * 1000;
+    await runCashiers([cashiers[0]!]);
+    const solo = completed.splice(0).map((s) => s.checkoutMs);
+    const soloFailures = failures.splice(0);
+    log(`alone: ${solo.length} checkouts, p50 ${percentile(solo, 50).toFixed(1)} ms`);
+
+    // 4. The load: warm-up (discarded), then the measured window.
+    const serverPid = server.child.pid;
+    const processorPid = processor.child.pid;
+    let monitor: pg.Client | undefined;
+    if (database) {
+      const client = new pg.Client({ connectionString: database.url });
+      client.on('error', (err) => log(`monitor connection: ${err.message}`));
+      await client.connect();
+      monitor = client;
+      cleanup.add('monitor connection', () => client.end());
+    }
+    const processorRequests = async () => {
+      const res = await fetch(`${processorUrl}/admin/stats`);
+      return ((await res.json()) as { byRoute: Record<string, number> }).byRoute;
+    };
+    const snapshot = async (previous?: Snapshot): Promise<Snapshot> => {
+      const db = monitor && (await dbSnapshot(monitor));
+      const requests = await processorRequests();
+      const pids = db?.backendPids ?? [];
+      return {
+        t: performance.now(),
+        server: processCpuSeconds(serverPid),
+        serverMainThread: mainThreadCpuSeconds(serverPid),
+        serverWrites: writeSyscalls(serverPid),
+        processor: processCpuSeconds(processorPid),
+        postgres: postgresCpuSeconds(),
+        bench: process.cpuUsage(previous?.bench),
+        machine: machineCpuSeconds(),
+        backends: cpuSecondsOf(pids),
+        ...(db && { db }),
+        processorRequests: requests,
+      };
+    };
+    let rssPeak = 0;
+    const sampler = setInterval(() => {
+      rssPeak = Math.max(rssPeak, memoryMb(serverPid).rss || 0);
+    }, 250);
+    cleanup.add('memory sampler', () => Promise.resolve(clearInterval(sampler)));
+
+    log(`${cashierCount} cashiers: ${warmupSeconds} s warm-up, then ${durationSeconds} s measured`);
+    const loadStart = performance.now();
+    stopAt = loadStart + (warmupSeconds + durationSeconds) * 1000;
+    const measured = (async () => {
+      await sleep(warmupSeconds * 1000);
+      const first = await snapshot();
+      log(`warm-up done: ${completed.length} checkouts, ${failures.length} errors`);
+      const progress = setInterval(() => {
+        const seconds = (performance.now() - first.t) / 1000;
+        const done = completed.filter((s) => s.end >= first.t).length;
+        log(`${seconds.toFixed(0)} s: ${(done / seconds).toFixed(1)} checkouts/s`);
+      }, 5000);
+      await sleep(Math.max(0, stopAt - performance.now()));
+      clearInterval(progress);
+      return { first, last: await snapshot(first) };
+    })();
+    await runCashiers(cashiers);
+    const { first, last } = await measured;
+    clearInterval(sampler);
+    const end = memoryMb(serverPid);
+    const processorMemory = memoryMb(processorPid);
+
+    // 5. The figures of the measured window.
+    const wall = (last.t - first.t) / 1000;
+    const inWindow = completed.filter((s) => s.end >= first.t && s.end <= last.t);
+    const errorsInWindow = failures.filter((f) => f.at >= first.t && f.at <= last.t);
+    const checkoutsPerSecond = inWindow.length / wall;
+    const errorKinds: Record<string, number> = {};
+    for (const f of errorsInWindow) errorKinds[f.kind] = (errorKinds[f.kind] ?? 0) + 1;
+    const allFailures = [...soloFailures, ...failures];
+    const samples = [...new Map(allFailures.map((f) => [f.kind, f.detail])).values()].slice(0, 5);
+    const stepMs = (pick: (s: Completed) => number) => {
+      const values = inWindow.map(pick);
+      return {
+        p50: round(percentile(values, 50), 2),
+        p99: round(percentile(values, 99), 2),
+      };
+    };
+
+    const cpu = {
+      server: last.server - first.server,
+      processor: last.processor - first.processor,
+      postgres: last.postgres - first.postgres,
+      bench: (last.bench.user + last.bench.system) / 1e6,
+      machine: last.machine.busy - first.machine.busy,
+    };
+    let benchBackends = 0;
+    for (const [pid, seconds] of last.backends)
+      benchBackends += seconds - (first.backends.get(pid) ?? 0);
+    const machineTotal = last.machine.total - first.machine.total;
+    const share = (seconds: number) => round(seconds / (wall * cores), 3);
+    const perCheckoutMs = (seconds: number) => round((seconds * 1000) / inWindow.length, 2);
+    const other = cpu.machine - cpu.server - cpu.processor - cpu.postgres - cpu.bench;
+    const eventLoopCores = (last.serverMainThread - first.serverMainThread) / wall;
+    const machineBusy = machineTotal > 0 ? cpu.machine / machineTotal : Number.NaN;
+    const busiest = (
+      [
+        ['the Node server', cpu.server],
+        ['PostgreSQL', cpu.postgres],
+        ['the load generator (bench process)', cpu.bench],
+        ['the card processor', cpu.processor],
+      ] as const
+    ).reduce((a, b) => (b[1] > a[1] ? b : a));
+    const limiter =
+      eventLoopCores >= 0.85
+        ? `the Node server's event loop: its main thread used ${eventLoopCores.toFixed(2)} of the 1 core it can use`
+        : machineBusy >= 0.85
+          ? `the machine's ${cores} cores (${Math.round(machineBusy * 100)} % busy); most CPU: ${busiest[0]}`
+          : `not CPU (machine ${Math.round(machineBusy * 100)} % busy): waiting, locks or latency`;
+
+    const db =
+      first.db && last.db
+        ? (() => {
+            const a = first.db;
+            const b = last.db;
+            const per = (x: number) => round(x / inWindow.length, 2);
+            const byTable = Object.entries(b.writesByTable)
+              .map(([table, value]) => [table, value - (a.writesByTable[table] ?? 0)] as const)
+              .filter(([, value]) => value > 0)
+              .sort((x, y) => y[1] - x[1])
+              .slice(0, 12)
+              .map(([table, value]): [string, number | null] => [table, per(value)]);
+            const commits = b.xactCommit - a.xactCommit - 1; // the monitor's own snapshot
+            return {
+              tx_per_checkout: per(commits),
+              rollbacks_per_checkout: per(b.xactRollback - a.xactRollback),
+              rows_written_per_checkout: per(b.rowsWritten - a.rowsWritten),
+              rows_written_per_checkout_top_tables: Object.fromEntries(byTable),
+              table_scans_per_checkout: per(b.scans - a.scans),
+              server_tx_per_s: Math.round(commits / wall),
+              server_tx_vs_two_insert: twoInsert
+                ? round(commits / wall / twoInsert.tx_per_s, 3)
+                : null,
+            };
+          })()
+        : {
+            tx_per_checkout: null,
+            rollbacks_per_checkout: null,
+            rows_written_per_checkout: null,
+            table_scans_per_checkout: null,
+            server_tx_per_s: null,
+            server_tx_vs_two_insert: null,
+            db_note: 'embedded PGlite: its transactions are not visible from outside the server',
+          };
+    const serverLog = server.output().slice(readyOutputLength);
+    const logLines = (level: number) =>
+      serverLog.split('\n').filter((l) => l.includes(`"level":${level}`)).length;
+    const httpPerCheckout = 1 + 1 + 3 + 1;
+    const serverWrites = last.serverWrites - first.serverWrites;
+    let processorCalls = 0;
+    for (const [route, count] of Object.entries(last.processorRequests)) {
+      processorCalls += count - (first.processorRequests[route] ?? 0);
+    }
+    const figures = {
+      shape,
+      cashiers: cashierCount,
+      ...(shape === 'postgres' && { pool_size: poolSize }),
+      registers: registerIds.length,
+      warmup_s: warmupSeconds,
+      window_s: round(wall, 2),
+      checkouts: inWindow.length,
+      checkouts_per_s: round(checkoutsPerSecond, 1),
+      checkout_p50_ms: round(
+        percentile(
+          inWindow.map((s) => s.checkoutMs),
+          50,
+        ),
+        2,
+      ),
+      checkout_p95_ms: round(
+        percentile(
+          inWindow.map((s) => s.checkoutMs),
+          95,
+        ),
+        2,
+      ),
+      checkout_p99_ms: round(
+        percentile(
+          inWindow.map((s) => s.checkoutMs),
+          99,
+        ),
+        2,
+      ),
+      checkout_max_ms: round(Math.max(...inWindow.map((s) => s.checkoutMs)), 2),
+      errors: errorsInWindow.length,
+      error_kinds: errorKinds,
+      errors_outside_window: allFailures.length - errorsInWindow.length,
+      error_samples: samples,
+      solo_checkouts: solo.length,
+      solo_checkout_p50_ms: round(percentile(solo, 50), 2),
+      solo_checkout_p99_ms: round(percentile(solo, 99), 2),
+      step_ms: {
+        menu: stepMs((s) => s.menuMs),
+        create_order: stepMs((s) => s.createMs),
+        add_3_lines: stepMs((s) => s.linesMs),
+        checkout_post: stepMs((s) => s.payMs),
+      },
+      menu_304: inWindow.filter((s) => s.menuStatus === 304).length,
+      menu_200: inWindow.filter((s) => s.menuStatus === 200).length,
+      http_requests_per_s: round(checkoutsPerSecond * httpPerCheckout, 0),
+      server_write_syscalls_per_checkout: round(serverWrites / inWindow.length, 1),
+      // One write per statement (node-postgres), per HTTP response and per processor request.
+      sql_statements_per_checkout_est: database
+        ? round(
+            (serverWrites - httpPerCheckout * inWindow.length - processorCalls) / inWindow.length,
+            1,
+          )
+        : null,
+      processor_requests_per_checkout: Object.fromEntries(
+        Object.entries(last.processorRequests).map(([route, count]) => [
+          route,
+          round((count - (first.processorRequests[route] ?? 0)) / inWindow.length, 2),
+        ]),
+      ),
+      server_rss_mb: round(end.rss, 1),
+      server_rss_peak_mb: round(Math.max(rssPeak, end.rss), 1),
+      server_rss_hwm_mb: round(end.peak, 1),
+      processor_rss_mb: round(processorMemory.rss, 1),
+      cores,
+      cpu_share_server: share(cpu.server),
+      server_event_loop_cores: round(eventLoopCores, 3),
+      cpu_share_processor: share(cpu.processor),
+      cpu_share_postgres: share(cpu.postgres),
+      cpu_share_postgres_bench_backends: database ? share(benchBackends) : null,
+      cpu_share_bench: share(cpu.bench),
+      cpu_share_other: share(other),
+      cpu_share_machine_busy: round(machineBusy, 3),
+      cpu_ms_per_checkout_server: perCheckoutMs(cpu.server),
+      cpu_ms_per_checkout_postgres: database ? perCheckoutMs(benchBackends) : null,
+      cpu_ms_per_checkout_processor: perCheckoutMs(cpu.processor),
+      cpu_ms_per_checkout_bench: perCheckoutMs(cpu.bench),
+      limiter,
+      ...db,
+      server_startup_s: round(startupSeconds, 1),
+      server_warn_log_lines: logLines(40),
+      server_error_log_lines: logLines(50) + logLines(60),
+      load_tool: loadTool,
+      hello_connections: connections,
+      hello_rps: helloResult.rps,
+      hello_p99_ms: helloResult.p99_ms,
+      two_insert_clients: twoInsert?.clients ?? null,
+      two_insert_tx_per_s: twoInsert?.tx_per_s ?? null,
+      two_insert_p99_ms: twoInsert?.p99_ms ?? null,
+      ...(twoInsertNote && { two_insert_note: twoInsertNote }),
+      checkouts_vs_hello: round(checkoutsPerSecond / helloResult.rps, 5),
+      requests_vs_hello: round((checkoutsPerSecond * httpPerCheckout) / helloResult.rps, 4),
+    };
+    log(
+      `${figures.checkouts_per_s} checkouts/s, p50 ${figures.checkout_p50_ms} ms, ` +
+        `p99 ${figures.checkout_p99_ms} ms, ${figures.errors} errors; CPU: server ` +
+        `${figures.cpu_share_server}, postgres ${figures.cpu_share_postgres}, bench ` +
+        `${figures.cpu_share_bench} of ${cores} cores`,
+    );
+    return figures;
+  } finally {
+    await cleanup.run();
+  }
+}
