@@ -13,8 +13,12 @@ export interface Running {
 }
 
 /** Runs a TypeScript entry point of the repository as its own Node process. */
-export function runScript(script: string, env: Record<string, string | undefined>): Running {
-  const child = spawn(process.execPath, ['--import', 'tsx', script], {
+export function runScript(
+  script: string,
+  env: Record<string, string | undefined>,
+  args: readonly string[] = [],
+): Running {
+  const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], {
     cwd: repoRoot,
     env: { ...process.env, NODE_ENV: 'test', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
