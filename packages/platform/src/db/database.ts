@@ -5,7 +5,8 @@ import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
 import pg from 'pg';
 import type { Logger } from '../logger.ts';
-import { currentContext } from '../context.ts';
+import { currentContext, withContext, type Actor } from '../context.ts';
+import { newId } from '../ids.ts';
 import { DomainError } from '../errors.ts';
 import { applyMigrations, ensureAppRole } from './migrate.ts';
 import { rowsOf, type Db, type Engine, type MigrationSet, type Tx } from './types.ts';
@@ -177,4 +178,21 @@ export async function migratePostgres(
 export function pgIdent(name: string): string {
   if (!/^[a-z_][a-z0-9_]*$/.test(name)) throw new Error(`Invalid SQL identifier: ${name}`);
   return `"${name}"`;
+}
+
+/**
+ * Runs `fn` in one transaction of the caller's tenant, with the caller's
+ * actor in the context, so the audit log and the events' correlation ids name
+ * whoever called, over HTTP or in-process (a call outside any request gets a
+ * request id of its own).
+ */
+export function transactionAs<T>(
+  database: Database,
+  ctx: { readonly tenantId: string; readonly actor: Actor },
+  fn: (tx: Tx) => Promise<T>,
+): Promise<T> {
+  return withContext(
+    { ...(!currentContext() && { requestId: newId() }), tenantId: ctx.tenantId, actor: ctx.actor },
+    () => database.transaction(fn, { tenantId: ctx.tenantId }),
+  );
 }

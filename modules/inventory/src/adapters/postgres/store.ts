@@ -1,11 +1,9 @@
 import { sql } from 'drizzle-orm';
 import {
   createOutbox,
-  currentContext,
-  newId,
   recordAudit,
   rowsOf,
-  withContext,
+  transactionAs,
   type Database,
   type Tx,
 } from '@stratum/platform';
@@ -41,20 +39,8 @@ export function inventoryRepository(
 
 export function pgInventoryStore(database: Database, wakeRelay: () => void): InventoryStore {
   return {
-    // The caller's actor goes into the context, so the audit log and the
-    // events' correlation ids name whoever called, over HTTP or in-process.
     inTenant: (ctx, fn) =>
-      withContext(
-        {
-          ...(!currentContext() && { requestId: newId() }),
-          tenantId: ctx.tenantId,
-          actor: ctx.actor,
-        },
-        () =>
-          database.transaction((tx) => fn(inventoryRepository(tx, ctx.tenantId, wakeRelay)), {
-            tenantId: ctx.tenantId,
-          }),
-      ),
+      transactionAs(database, ctx, (tx) => fn(inventoryRepository(tx, ctx.tenantId, wakeRelay))),
     async tenantsWithDueReservations(now, limit) {
       const rows = rowsOf<{ tenant_id: string }>(
         await database.db.execute(

@@ -1,9 +1,7 @@
 import {
   createOutbox,
-  currentContext,
-  newId,
   recordAudit,
-  withContext,
+  transactionAs,
   type Database,
   type Tx,
 } from '@stratum/platform';
@@ -35,19 +33,7 @@ export function orderingRepository(
 
 export function pgOrderingStore(database: Database, wakeRelay: () => void): OrderingStore {
   return {
-    // The caller's actor goes into the context, so the audit log and the
-    // events' correlation ids name whoever called, over HTTP or in-process.
     inTenant: (ctx, fn) =>
-      withContext(
-        {
-          ...(!currentContext() && { requestId: newId() }),
-          tenantId: ctx.tenantId,
-          actor: ctx.actor,
-        },
-        () =>
-          database.transaction((tx) => fn(orderingRepository(tx, ctx.tenantId, wakeRelay)), {
-            tenantId: ctx.tenantId,
-          }),
-      ),
+      transactionAs(database, ctx, (tx) => fn(orderingRepository(tx, ctx.tenantId, wakeRelay))),
   };
 }
