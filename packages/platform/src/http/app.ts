@@ -83,10 +83,14 @@ function incomingRequestId(request: { headers: Record<string, unknown> }): strin
   return typeof header === 'string' && requestIdPattern.test(header) ? header : randomUUID();
 }
 
-function traceIdOf(request: { headers: Record<string, unknown> }): string {
+/** The trace id of an incoming W3C `traceparent`, if there is a valid one. */
+function parentTraceId(request: { headers: Record<string, unknown> }): string | undefined {
   const header = request.headers.traceparent;
-  const match = typeof header === 'string' ? traceparentPattern.exec(header) : null;
-  return match?.[1] ?? randomUUID().replaceAll('-', '');
+  return typeof header === 'string' ? traceparentPattern.exec(header)?.[1] : undefined;
+}
+
+function traceIdOf(request: { headers: Record<string, unknown> }): string {
+  return parentTraceId(request) ?? randomUUID().replaceAll('-', '');
 }
 
 /**
@@ -99,9 +103,7 @@ function idsOf(request: { headers: Record<string, unknown> }) {
     return { requestId: header, traceId: traceIdOf(request) };
   }
   const requestId = randomUUID();
-  const parent = request.headers.traceparent;
-  const match = typeof parent === 'string' ? traceparentPattern.exec(parent) : null;
-  return { requestId, traceId: match?.[1] ?? requestId.replaceAll('-', '') };
+  return { requestId, traceId: parentTraceId(request) ?? requestId.replaceAll('-', '') };
 }
 
 /**
