@@ -24,6 +24,7 @@ import {
   type TestServer,
 } from '@stratum/testing';
 import { inbox, outbox, tenants } from '../../modules/identity/src/adapters/postgres/schema.ts';
+import { outbox as storeOpsOutbox } from '../../modules/store-ops/src/adapters/postgres/schema.ts';
 
 function deferred<T>() {
   let resolve!: (value: T) => void;
@@ -142,6 +143,58 @@ describe.each(testEngines())('outbox and inbox on %s', (engine) => {
     await subscription.handle(envelope);
     await subscription.handle(envelope);
     expect({ calls, applied }).toEqual({ calls: 2, applied: 1 });
+  });
+
+  it('polls only the outbox a commit woke, and every outbox on the poll tick', async () => {
+    const quiet = await startTestServer(engine, { startRelay: false });
+    try {
+      const { database } = quiet.server;
+      const { tenantId } = await signUpTenant(quiet.server);
+      const seen: string[] = [];
+      const arrived = (name: string) => expect.poll(() => seen).toContain(name);
+      const bus = inProcessEventBus();
+      bus.subscribe({
+        name: 'test.wake',
+        types: ['identity.tenant-registered'],
+        handle: async (e) => {
+          seen.push((e.payload as { name: string }).name);
+        },
+      });
+      const relay = createOutboxRelay({
+        database,
+        bus,
+        pollIntervalMs: 60_000,
+        outboxes: [
+          { module: 'identity', table: outbox },
+          { module: 'store-ops', table: storeOpsOutbox },
+        ],
+      });
+      const write = (table: typeof outbox, name: string, wake?: () => void) =>
+        database.transaction(
+          (tx) =>
+            createOutbox(table, wake).add(
+              tx,
+              identityEvents.tenantRegistered,
+              { tenantId, name, ownerUserId: tenantId },
+              tenantId,
+            ),
+          { tenantId },
+        );
+      await write(storeOpsOutbox, 'before start');
+      relay.start();
+      await arrived('before start'); // the first pass polls every outbox
+
+      await write(storeOpsOutbox, 'not woken');
+      await write(outbox, 'woken', () => relay.wake('identity'));
+      await arrived('woken');
+      expect(seen).not.toContain('not woken');
+
+      relay.wake(); // what a poll tick does: every outbox
+      await arrived('not woken');
+      await relay.drain();
+    } finally {
+      await quiet.close();
+    }
   });
 
   it('retries a failed publish later and sets a message aside after the last attempt', async () => {

@@ -77,12 +77,11 @@ export async function buildServer(config: ServerConfig, options: BuildOptions = 
   const cache = lruCache({ max: 10_000 });
   // Modules are built before the relay that serves their outboxes; this is how they reach it.
   const relayRef: { current?: OutboxRelay } = {};
-  const wakeRelay = () => relayRef.current?.wake();
   const depsOf = (module: string): ModuleDeps => ({
     database,
     bus,
     logger: logger.child({ module }),
-    wakeRelay,
+    wakeRelay: () => relayRef.current?.wake(module),
   });
 
   // Modules, in dependency order: a module may take another's API (through its own port).

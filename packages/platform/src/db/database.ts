@@ -48,6 +48,14 @@ export interface Database {
   readonly engine: Engine;
   readonly db: Db;
   transaction<T>(fn: (tx: Tx) => Promise<T>, options?: TransactionOptions): Promise<T>;
+  /**
+   * Runs `fn` with the cross-tenant access that only the messaging tables
+   * grant (the outbox relay's claims and marks). On PostgreSQL it runs on a
+   * connection of its own whose session is system-scoped, each statement its
+   * own transaction, so a claim costs one round trip; on PGlite it runs in one
+   * transaction. Keep `fn` to statements that are atomic on their own.
+   */
+  system<T>(fn: (db: Db) => Promise<T>): Promise<T>;
   ping(): Promise<void>;
   close(): Promise<void>;
 }
@@ -65,8 +73,13 @@ export const missingTenant = () =>
     'unavailable',
   );
 
-function makeDatabase(engine: Engine, db: Db, close: () => Promise<void>): Database {
-  return {
+function makeDatabase(
+  engine: Engine,
+  db: Db,
+  close: () => Promise<void>,
+  systemDb?: Db,
+): Database {
+  const database: Database = {
     engine,
     db,
     async transaction(fn, options = {}) {
@@ -82,11 +95,15 @@ function makeDatabase(engine: Engine, db: Db, close: () => Promise<void>): Datab
       for (const hook of hooks) hook();
       return result;
     },
+    system(fn) {
+      return systemDb ? fn(systemDb) : database.transaction((tx) => fn(tx), { system: true });
+    },
     async ping() {
       await db.execute(sql`select 1`);
     },
     close,
   };
+  return database;
 }
 
 async function assertNotPrivileged(db: Db, logger?: Logger): Promise<void> {
@@ -143,16 +160,33 @@ export async function openDatabase(
   }
 
   await migratePostgres(settings.url, migrations, appRole, settings.logger);
+  // The owner URL may be a superuser: every session starts as the app role.
+  const asAppRole = settings.appUrl ? [] : [`-c role=${appRole}`];
   const pool = new pg.Pool({
     connectionString: settings.appUrl ?? settings.url,
     max: settings.poolSize ?? 10,
-    // The owner URL may be a superuser: every session starts as the app role.
-    ...(!settings.appUrl && { options: `-c role=${appRole}` }),
+    ...(asAppRole.length > 0 && { options: asAppRole.join(' ') }),
   });
-  pool.on('error', (err) => settings.logger?.warn({ err }, 'idle database connection failed'));
+  // The relay's own connection: system-scoped for its whole session, which the
+  // RLS policies honour on the messaging tables only.
+  const systemPool = new pg.Pool({
+    connectionString: settings.appUrl ?? settings.url,
+    max: 1,
+    options: [...asAppRole, '-c app.system=on'].join(' '),
+  });
+  for (const p of [pool, systemPool]) {
+    p.on('error', (err) => settings.logger?.warn({ err }, 'idle database connection failed'));
+  }
   const db = drizzlePg(pool) as unknown as Db;
   await assertNotPrivileged(db, settings.logger);
-  const database = makeDatabase('postgres', db, () => pool.end());
+  const database = makeDatabase(
+    'postgres',
+    db,
+    async () => {
+      await Promise.all([pool.end(), systemPool.end()]);
+    },
+    drizzlePg(systemPool) as unknown as Db,
+  );
   return { database, location: redactUrl(settings.appUrl ?? settings.url) };
 }
 

@@ -20,8 +20,11 @@ export interface OutboxRelayOptions {
 
 export interface OutboxRelay {
   start(): void;
-  /** Signals that a transaction just committed new messages. */
-  wake(): void;
+  /**
+   * Signals that a transaction just committed new messages to `module`'s
+   * outbox (every outbox when no module is named); only those are polled.
+   */
+  wake(module?: string): void;
   /** Publishes everything due now, once; returns how many messages were published. */
   runOnce(): Promise<number>;
   /** Stops the loop after publishing what is due, within `deadlineMs`. */
@@ -36,7 +39,7 @@ export function retryDelayMs(attempts: number): number {
 
 /**
  * Moves committed outbox rows to the bus. Rows are claimed with a lease
- * (`FOR UPDATE SKIP LOCKED` in a short transaction) and published outside any
+ * (`FOR UPDATE SKIP LOCKED`, in one statement) and published outside any
  * transaction, so several relays can share a table and a crash mid-publish
  * only delays the message until the lease runs out: delivery is at least once.
  */
@@ -51,34 +54,31 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
   let loop: Promise<void> | undefined;
   let wakeUp: (() => void) | undefined;
   let pendingWake = false;
+  /** Outboxes woken since the last pass; `all` after a poll tick or an unnamed wake. */
+  const woken = new Set<string>();
+  let wakeAll = true;
 
   async function claim(table: OutboxTable) {
-    return database.transaction(
-      async (tx) => {
-        const due = tx
-          .select({ id: table.id })
-          .from(table)
-          .where(
-            and(
-              isNull(table.publishedAt),
-              isNull(table.deadAt),
-              lte(table.availableAt, sql`now()`),
-            ),
-          )
-          .orderBy(asc(table.availableAt), asc(table.id))
-          .limit(batchSize)
-          .for('update', { skipLocked: true });
-        return tx
-          .update(table)
-          .set({
-            availableAt: sql`now() + ${`${leaseMs} milliseconds`}::interval`,
-            attempts: sql`${table.attempts} + 1`,
-          })
-          .where(inArray(table.id, due))
-          .returning({ id: table.id, envelope: table.envelope, attempts: table.attempts });
-      },
-      { system: true },
-    );
+    // One statement: the lease is taken atomically without a transaction around it.
+    return database.system(async (tx) => {
+      const due = tx
+        .select({ id: table.id })
+        .from(table)
+        .where(
+          and(isNull(table.publishedAt), isNull(table.deadAt), lte(table.availableAt, sql`now()`)),
+        )
+        .orderBy(asc(table.availableAt), asc(table.id))
+        .limit(batchSize)
+        .for('update', { skipLocked: true });
+      return tx
+        .update(table)
+        .set({
+          availableAt: sql`now() + ${`${leaseMs} milliseconds`}::interval`,
+          attempts: sql`${table.attempts} + 1`,
+        })
+        .where(inArray(table.id, due))
+        .returning({ id: table.id, envelope: table.envelope, attempts: table.attempts });
+    });
   }
 
   async function publishBatch(module: string, table: OutboxTable): Promise<number> {
@@ -96,37 +96,48 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
           { err, module, eventId: row.id, attempts: row.attempts, dead },
           'publish failed',
         );
-        await database.transaction(
-          (tx) =>
-            tx
-              .update(table)
-              .set({
-                lastError: err instanceof Error ? err.message.slice(0, 1000) : String(err),
-                availableAt: sql`now() + ${`${retryDelayMs(row.attempts)} milliseconds`}::interval`,
-                ...(dead && { deadAt: sql`now()` }),
-              })
-              .where(sql`${table.id} = ${row.id}`),
-          { system: true },
+        await database.system((tx) =>
+          tx
+            .update(table)
+            .set({
+              lastError: err instanceof Error ? err.message.slice(0, 1000) : String(err),
+              availableAt: sql`now() + ${`${retryDelayMs(row.attempts)} milliseconds`}::interval`,
+              ...(dead && { deadAt: sql`now()` }),
+            })
+            .where(sql`${table.id} = ${row.id}`),
         );
       }
     }
     if (published.length > 0) {
-      await database.transaction(
-        (tx) =>
-          tx
-            .update(table)
-            .set({ publishedAt: sql`now()` })
-            .where(inArray(table.id, published)),
-        { system: true },
+      await database.system((tx) =>
+        tx
+          .update(table)
+          .set({ publishedAt: sql`now()` })
+          .where(inArray(table.id, published)),
       );
     }
     return published.length;
   }
 
-  async function runOnce(): Promise<number> {
+  /** One pass over the given outboxes (all of them by default). */
+  async function pass(which: ReadonlySet<string> | 'all' = 'all'): Promise<number> {
     let total = 0;
-    for (const { module, table } of options.outboxes) total += await publishBatch(module, table);
+    for (const { module, table } of options.outboxes) {
+      if (which === 'all' || which.has(module)) total += await publishBatch(module, table);
+    }
     return total;
+  }
+
+  /** The outboxes to poll now: those woken, or every one after a tick. */
+  function takeWoken(): ReadonlySet<string> | 'all' {
+    if (wakeAll) {
+      wakeAll = false;
+      woken.clear();
+      return 'all';
+    }
+    const which = new Set(woken);
+    woken.clear();
+    return which;
   }
 
   function sleep(): Promise<void> {
@@ -135,7 +146,10 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
       return Promise.resolve();
     }
     return new Promise((resolve) => {
-      const timer = setTimeout(done, pollIntervalMs);
+      const timer = setTimeout(() => {
+        wakeAll = true;
+        done();
+      }, pollIntervalMs);
       timer.unref();
       function done() {
         clearTimeout(timer);
@@ -150,11 +164,13 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
     while (running) {
       let published = 0;
       try {
-        published = await runOnce();
+        published = await pass(takeWoken());
       } catch (err) {
         logger?.error({ err }, 'outbox relay iteration failed');
+        wakeAll = true;
       }
-      if (published < batchSize && running) await sleep();
+      if (published >= batchSize) wakeAll = true;
+      else if (running) await sleep();
     }
   }
 
@@ -167,17 +183,19 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
       running = true;
       loop = run();
     },
-    wake() {
+    wake(module) {
+      if (module === undefined) wakeAll = true;
+      else woken.add(module);
       if (wakeUp) wakeUp();
       else pendingWake = true;
     },
-    runOnce,
+    runOnce: () => pass('all'),
     async drain(deadlineMs = 5000) {
       running = false;
       wakeUp?.();
       await loop;
       const until = Date.now() + deadlineMs;
-      while (Date.now() < until && (await runOnce()) > 0) {
+      while (Date.now() < until && (await pass('all')) > 0) {
         /* keep publishing until nothing is due */
       }
     },
