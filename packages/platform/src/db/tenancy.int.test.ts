@@ -50,6 +50,88 @@ describe.each(testEngines())('tenancy on %s', (engine) => {
     await expect(attempt).rejects.toThrow();
   });
 
+  it('rolls a transaction back when it throws, and a nested one back to its savepoint', async () => {
+    const { database } = t.server;
+    const marker = `test.rollback-${engine}`;
+    type Tx = Parameters<Parameters<typeof database.transaction>[0]>[0];
+    const write = (tx: Tx, what: string) =>
+      tx.execute(
+        sql`insert into identity.outbox (id, tenant_id, type, version, envelope)
+            values (gen_random_uuid(), ${tenantA}::uuid, ${marker}, 1, ${JSON.stringify({ what })}::jsonb)`,
+      );
+    const written = () =>
+      database.transaction(
+        async (tx) =>
+          rowsOf<{ what: string }>(
+            await tx.execute(
+              sql`select envelope->>'what' as what from identity.outbox where type = ${marker} order by what`,
+            ),
+          ).map((r) => r.what),
+        { tenantId: tenantA },
+      );
+    await expect(
+      database.transaction(
+        async (tx) => {
+          await write(tx, 'never');
+          throw new Error('changed my mind');
+        },
+        { tenantId: tenantA },
+      ),
+    ).rejects.toThrow('changed my mind');
+    expect(await written()).toEqual([]);
+
+    await database.transaction(
+      async (tx) => {
+        await write(tx, 'kept');
+        await expect(
+          tx.transaction(async (inner) => {
+            await write(inner, 'undone');
+            throw new Error('inner failure');
+          }),
+        ).rejects.toThrow('inner failure');
+        await write(tx, 'kept too');
+      },
+      { tenantId: tenantA },
+    );
+    expect(await written()).toEqual(['kept', 'kept too']);
+
+    // The connections that served these are clean: the next transactions carry no leftover scope.
+    const scopes = await Promise.all(
+      Array.from({ length: 12 }, (_, i) =>
+        database.transaction(
+          async (tx) =>
+            rowsOf<{ tenant: string; system: string | null }>(
+              await tx.execute(
+                sql`select current_setting('app.tenant_id', true) as tenant, current_setting('app.system', true) as system`,
+              ),
+            )[0],
+          { tenantId: i % 2 ? tenantA : tenantB },
+        ),
+      ),
+    );
+    expect(scopes.map((s) => s?.tenant)).toEqual(
+      Array.from({ length: 12 }, (_, i) => (i % 2 ? tenantA : tenantB)),
+    );
+    expect(scopes.filter((s) => s?.system === 'on')).toEqual([]);
+  });
+
+  it('does not hand a connection lost mid-transaction to the next caller', async () => {
+    const { database } = t.server;
+    const lost = database.transaction(
+      (tx) => tx.execute(sql`select pg_terminate_backend(pg_backend_pid())`),
+      { tenantId: tenantA },
+    );
+    await expect(lost).rejects.toThrow();
+    const answers = await Promise.all(
+      Array.from({ length: 12 }, () =>
+        database.transaction(async (tx) => rowsOf(await tx.execute(sql`select 1 as one`)), {
+          tenantId: tenantA,
+        }),
+      ),
+    );
+    expect(answers.flat()).toHaveLength(12);
+  });
+
   it('fails closed when no tenant is set on the connection', async () => {
     await expect(t.server.database.db.execute(sql`select * from identity.users`)).rejects.toThrow();
   });
