@@ -46,7 +46,8 @@ const steps = [
   'confirm-stock',
 ];
 const undoSteps = ['refund:1', 'refund:0', 'release-stock', 'cancel-order'];
-const boundaries = steps.flatMap((step) => [`${step}:before`, `${step}:after`]);
+/** `place` commits with the saga's creation: there is no boundary between them to crash at. */
+const boundaries = steps.slice(1).flatMap((step) => [`${step}:before`, `${step}:after`]);
 const undoBoundaries = undoSteps.map((step) => `${step}:after`);
 /** Crashing servers started at once: they are CPU-bound while they start (2 cores in CI). */
 const parallel = 4;

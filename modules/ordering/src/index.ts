@@ -163,7 +163,7 @@ export function buildOrderingModule(
   };
   const feed = kitchenBroadcaster();
   const settle = { recordPayment: recordPayment(d), cancelForCheckout: cancelForCheckout(d) };
-  const saga = deps.checkoutModules && checkoutOf(deps, d, api, settle, deps.checkoutModules);
+  const saga = deps.checkoutModules && checkoutOf(deps, d, api, deps.checkoutModules);
   const routes = orderingRoutes(api, feed, deps.kitchenFeed);
   return {
     name: 'ordering',
@@ -192,13 +192,12 @@ function checkoutOf(
   deps: ModuleDeps & OrderingOptions,
   d: OrderingDeps,
   api: OrderingApi,
-  settle: Parameters<typeof checkoutOrders>[1],
   modules: CheckoutModules,
 ) {
   const { recoveryIntervalMs = 1000, onStep, ...timings } = deps.checkout ?? {};
   const checkoutDeps: CheckoutDeps = {
     store: pgCheckoutStore(deps.database, outbox, deps.wakeRelay),
-    orders: checkoutOrders(api, settle),
+    orders: checkoutOrders(d, api),
     reservations: inventoryReservations(modules.inventory),
     payments: paymentsForCheckout(modules.payments),
     receipts: storeOpsReceiptNumbers(modules.storeOps),

@@ -7,8 +7,8 @@ import {
   type OrderingApi,
 } from '../contract.ts';
 import { bumpedPayload, firedPayload } from './integration-events.ts';
-import { assertStoreAccess, changeOrder } from './order-writer.ts';
-import type { OrderingDeps, TicketRecord } from './ports.ts';
+import { assertStoreAccess, changeOrder, type Change } from './order-writer.ts';
+import type { OrderingDeps, OrderingRepository, TicketRecord } from './ports.ts';
 import { toTicketView } from './views.ts';
 
 /**
@@ -24,28 +24,33 @@ export function fireCourse(deps: OrderingDeps): OrderingApi['fireCourse'] {
       orderId,
       options,
       () => ({ type: 'fire-course', course }),
-      async (repo, { after, events }): Promise<KitchenTicketView[]> => {
-        const tickets = events
-          .flatMap((e) => (e.type === 'CourseFired' ? e.tickets : []))
-          .map((ticket): TicketRecord => ({
-            id: newId(),
-            storeId: after.storeId,
-            orderId: after.id,
-            status: 'open',
-            ticket,
-            orderNotes: after.notes,
-            firedAt: new Date(ticket.firedAt),
-            bumpedAt: null,
-            bumpedBy: null,
-          }));
-        await repo.insertTickets(tickets);
-        for (const t of tickets)
-          await repo.emit(orderingEvents.kitchenTicketFired, firedPayload(t));
-        return tickets.map(toTicketView);
-      },
+      storeTickets,
     );
     return { order, tickets: result ?? [] };
   };
+}
+
+/** The effect of firing: the new tickets stored and announced in the order's transaction. */
+export async function storeTickets(
+  repo: OrderingRepository,
+  { after, events }: Change,
+): Promise<KitchenTicketView[]> {
+  const tickets = events
+    .flatMap((e) => (e.type === 'CourseFired' ? e.tickets : []))
+    .map((ticket): TicketRecord => ({
+      id: newId(),
+      storeId: after.storeId,
+      orderId: after.id,
+      status: 'open',
+      ticket,
+      orderNotes: after.notes,
+      firedAt: new Date(ticket.firedAt),
+      bumpedAt: null,
+      bumpedBy: null,
+    }));
+  await repo.insertTickets(tickets);
+  for (const t of tickets) await repo.emit(orderingEvents.kitchenTicketFired, firedPayload(t));
+  return tickets.map(toTicketView);
 }
 
 export function getKitchenTickets(deps: OrderingDeps): OrderingApi['getKitchenTickets'] {

@@ -68,6 +68,8 @@ export interface ApplyOptions<T> {
   expectedVersion?: number | undefined;
   /** Read the order `FOR UPDATE` (a retry after a lost race). */
   lock?: boolean;
+  /** The order as this transaction already read it (`FOR UPDATE`): not read again. */
+  loaded?: OrderRecord;
   /** What else the change does in the same transaction: tickets, audit, outbox. */
   effects?: (repo: OrderingRepository, change: Change) => Promise<T>;
 }
@@ -89,7 +91,7 @@ export async function applyCommand<T = undefined>(
   commandFor: (order: OrderRecord) => OrderCommand | null,
   options: ApplyOptions<T> = {},
 ): Promise<{ record: OrderRecord; result: T | undefined }> {
-  const before = await loadOrder(repo, ctx, orderId, options.lock);
+  const before = options.loaded ?? (await loadOrder(repo, ctx, orderId, options.lock));
   if (options.expectedVersion !== undefined && before.version !== options.expectedVersion) {
     raise('order-concurrency-conflict', 'The order changed since you read it.', {
       expectedVersion: options.expectedVersion,

@@ -18,7 +18,13 @@ import { receiptOf } from '../domain/receipt-build.ts';
 import { renderReceiptText } from '../domain/receipt.ts';
 import { closedPayload, paidPayload } from './integration-events.ts';
 import { applyCommand, loadOrder, readOrder, withRetry } from './order-writer.ts';
-import type { OrderingDeps, OrderingRepository, ReceiptRecord, StoreInfo } from './ports.ts';
+import type {
+  OrderRecord,
+  OrderingDeps,
+  OrderingRepository,
+  ReceiptRecord,
+  StoreInfo,
+} from './ports.ts';
 import { toOrderView, toReceiptView } from './views.ts';
 import { recordVoid } from './void-order.ts';
 
@@ -83,9 +89,12 @@ export async function recordPaymentIn(
   orderId: string,
   input: RecordPaymentInput,
   store: StoreInfo,
+  /** A further check of the order as locked, before anything is written (the saga's version check). */
+  check?: (current: OrderRecord) => void,
 ): Promise<PaymentRecorded> {
   assertPaymentInput(input);
   const current = await loadOrder(repo, ctx, orderId, true);
+  check?.(current);
   const existing = await repo.findReceipt(orderId);
   if (existing) {
     if (
@@ -106,7 +115,7 @@ export async function recordPaymentIn(
       payments: input.payments.map((p) => ({ paymentId: p.paymentId, amount: p.amount })),
     }),
     {
-      lock: true,
+      loaded: current,
       effects: async (tx, { after }) => {
         const document = receiptOf(after.state, priceOf(after.state), {
           store: { name: store.name, address: store.address },

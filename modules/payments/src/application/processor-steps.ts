@@ -50,9 +50,14 @@ export async function authorizeAtProcessor(
   if (!request) throw new Error('invariant: no authorization request to send');
   const decision = { actor: principalOf(ctx), refundLimit: 0 };
   const record = (command: PaymentCommand) =>
-    write(deps, ctx, current.paymentId, ({ state }) =>
-      // Someone else recorded the answer meanwhile: the stream already says it.
-      state.stage === 'requested' ? decide(state, command, decision) : [],
+    write(
+      deps,
+      ctx,
+      current.paymentId,
+      ({ state }) =>
+        // Someone else recorded the answer meanwhile: the stream already says it.
+        state.stage === 'requested' ? decide(state, command, decision) : [],
+      current,
     );
   let result;
   try {
@@ -108,8 +113,12 @@ export async function captureAtProcessor(
   const decision = { actor: principalOf(ctx), refundLimit: 0 };
   const capture = captureOf(authorization, authorization.amount);
   const record = (command: PaymentCommand) =>
-    write(deps, ctx, current.paymentId, ({ state }) =>
-      state.stage === 'authorized' ? decide(state, command, decision) : [],
+    write(
+      deps,
+      ctx,
+      current.paymentId,
+      ({ state }) => (state.stage === 'authorized' ? decide(state, command, decision) : []),
+      current,
     );
   if (authorization.tender === 'card' && authorization.processorRef) {
     try {

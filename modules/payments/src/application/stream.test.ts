@@ -3,7 +3,7 @@ import type { CallContext } from '@stratum/platform';
 import { paymentErrors } from '../contract.ts';
 import type { PaymentEvent } from '../domain/payment.ts';
 import type { PaymentRepository, PaymentsDeps, StoredEvent } from './ports.ts';
-import { write } from './stream.ts';
+import { fold, write } from './stream.ts';
 
 const ctx: CallContext = {
   tenantId: '0191f2c4-1111-7000-8000-000000000001',
@@ -85,5 +85,47 @@ describe('writing to a payment stream', () => {
     await expect(write(deps, ctx, 'p-1', () => [opening])).rejects.toMatchObject({
       code: 'payment-id-reused',
     });
+  });
+
+  it('decides on the stream the caller knows without reading it, and reads it when that was stale', async () => {
+    const reads = (deps: PaymentsDeps) => {
+      let n = 0;
+      const repo = deps.store as unknown as {
+        inTenant: (c: CallContext, f: (r: PaymentRepository) => unknown) => unknown;
+      };
+      const inTenant = repo.inTenant;
+      repo.inTenant = (c, f) =>
+        inTenant(c, (r) =>
+          f({
+            ...r,
+            readStream: (id: string) => ((n += 1), r.readStream(id)),
+          }),
+        );
+      return () => n;
+    };
+    const fresh = fakeDeps(0);
+    const freshReads = reads(fresh.deps);
+    const written = await write(fresh.deps, ctx, 'p-1', () => [opening], fold('p-1', []));
+    expect(written.state.version).toBe(1);
+    expect(freshReads()).toBe(0);
+
+    // Someone else opened the stream meanwhile: the known (empty) stream was stale.
+    const raced = fakeDeps(1, [opening]);
+    const racedReads = reads(raced.deps);
+    const seen: number[] = [];
+    const after = await write(
+      raced.deps,
+      ctx,
+      'p-1',
+      ({ state }) => {
+        seen.push(state.version);
+        return state.version === 0 ? [opening] : [];
+      },
+      fold('p-1', []),
+    );
+    expect(seen).toEqual([0, 1]);
+    expect(racedReads()).toBe(1);
+    expect(after.state.stage).toBe('authorized');
+    expect(raced.stream.map((s) => s.actorId)).toEqual(['rival']);
   });
 });

@@ -116,10 +116,17 @@ export async function write(
   ctx: CallContext,
   paymentId: string,
   decision: (current: Loaded, repo: PaymentRepository) => PaymentEvent[] | Promise<PaymentEvent[]>,
+  /**
+   * The stream as this caller last wrote or read it: the first attempt
+   * decides on it without reading the stream again, and a writer that got in
+   * between makes the append conflict, so the decision is made once more on
+   * a fresh read. A new payment passes its empty stream.
+   */
+  known?: Loaded,
 ): Promise<Loaded> {
-  const attempt = () =>
+  const attempt = (assumed?: Loaded) =>
     deps.store.inTenant(ctx, async (repo) => {
-      const current = fold(paymentId, await repo.readStream(paymentId));
+      const current = assumed ?? fold(paymentId, await repo.readStream(paymentId));
       const events = await decision(current, repo);
       if (events.length === 0) return current;
       const at = deps.clock.now();
@@ -136,6 +143,13 @@ export async function write(
       const stored = events.map((event) => ({ event, occurredAt: at, actorId: ctx.actor.id }));
       return fold(paymentId, [...current.events, ...stored]);
     });
+  if (known) {
+    try {
+      return await attempt(known);
+    } catch (error) {
+      if (!isConflict(error)) throw error;
+    }
+  }
   try {
     return await attempt();
   } catch (error) {

@@ -2,7 +2,7 @@ import { raise, takePaymentInput, type PaymentsApi } from '../contract.ts';
 import { openingCommands, recordedRequest, sameTakeRequest, takeRequest } from '../domain/take.ts';
 import type { PaymentsDeps } from './ports.ts';
 import { authorizeAtProcessor, captureAtProcessor } from './processor-steps.ts';
-import { assertStoreAccess, decideAll, principalOf, write, type Loaded } from './stream.ts';
+import { assertStoreAccess, decideAll, fold, principalOf, write, type Loaded } from './stream.ts';
 import { declinedError, loadedView } from './views.ts';
 
 /**
@@ -27,14 +27,21 @@ export function takePayment(deps: PaymentsDeps): PaymentsApi['takePayment'] {
     assertStoreAccess(ctx, input.storeId);
     const request = takeRequest(input);
     const decision = { actor: principalOf(ctx), refundLimit: 0 };
-    let current: Loaded = await write(deps, ctx, input.paymentId, ({ state, events }) => {
-      const first = events[0];
-      if (!first) return decideAll(state, openingCommands(request), decision);
-      if (!sameTakeRequest(recordedRequest(first.event), request)) {
-        raise('payment-id-reused', 'This payment id was used for a different payment.');
-      }
-      return [];
-    });
+    // Assumed new (the common case); a stream that exists makes the append conflict and is read.
+    let current: Loaded = await write(
+      deps,
+      ctx,
+      input.paymentId,
+      ({ state, events }) => {
+        const first = events[0];
+        if (!first) return decideAll(state, openingCommands(request), decision);
+        if (!sameTakeRequest(recordedRequest(first.event), request)) {
+          raise('payment-id-reused', 'This payment id was used for a different payment.');
+        }
+        return [];
+      },
+      fold(input.paymentId, []),
+    );
     // Each pass moves the stream one step on; a card payment needs at most two.
     for (let pass = 0; pass < 4; pass += 1) {
       switch (current.state.stage) {

@@ -21,6 +21,7 @@ export function memoryCheckoutStore(clock: { now(): Date }): CheckoutStore & {
           (r.idempotencyKey === record.idempotencyKey || (r.orderId === record.orderId && live(r))),
       );
       if (taken) return Promise.resolve(undefined);
+      log.set(record.id, ['forward:place']);
       return Promise.resolve(
         save({
           ...record,

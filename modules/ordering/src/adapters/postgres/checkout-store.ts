@@ -98,7 +98,16 @@ export function pgCheckoutStore(
           })
           .onConflictDoNothing()
           .returning();
-        return row && recordOf(row);
+        if (!row) return undefined;
+        // The saga starts with the order placed: its plan is the order it places.
+        await tx.insert(checkoutSteps).values({
+          tenantId: record.tenantId,
+          checkoutId: record.id,
+          step: 'place',
+          direction: 'forward',
+          result: {},
+        });
+        return recordOf(row);
       }),
 
     get: (tenantId, id) =>
@@ -138,21 +147,24 @@ export function pgCheckoutStore(
 
     advance: (record, done, next, leaseMs, extra = {}) =>
       inTenant(record.tenantId, async (tx) => {
-        if (done) {
-          await tx
-            .insert(checkoutSteps)
-            .values({
-              tenantId: record.tenantId,
-              checkoutId: record.id,
-              step: done.step,
-              direction: done.direction,
-              result:
-                extra.receiptNumber === undefined ? {} : { receiptNumber: extra.receiptNumber },
-            })
-            .onConflictDoNothing();
-        }
+        // The step's log entry goes with the move, in the same statement.
+        const logged =
+          done &&
+          tx.$with('logged').as(
+            tx
+              .insert(checkoutSteps)
+              .values({
+                tenantId: record.tenantId,
+                checkoutId: record.id,
+                step: done.step,
+                direction: done.direction,
+                result:
+                  extra.receiptNumber === undefined ? {} : { receiptNumber: extra.receiptNumber },
+              })
+              .onConflictDoNothing(),
+          );
         const finished = next.status === 'completed' || next.status === 'compensated';
-        const [row] = await tx
+        const [row] = await (logged ? tx.with(logged) : tx)
           .update(checkouts)
           .set({
             step: next.step,

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { setTimeout as delay } from 'node:timers/promises';
-import { newId, type Actor, type CallContext } from '@stratum/platform';
+import { DomainError, newId, type Actor, type CallContext } from '@stratum/platform';
 import { raise } from '../../contract.ts';
 import {
   checkoutInput,
@@ -8,7 +8,7 @@ import {
   type CheckoutInput,
   type CheckoutView,
 } from '../../contract/checkout.ts';
-import { changeDue, type PlannedTender } from '../../domain/checkout.ts';
+import { changeDue, nextForward, type PlannedTender } from '../../domain/checkout.ts';
 import { checkoutSaga } from './saga.ts';
 import type { CheckoutDeps, CheckoutPlan, CheckoutRecord, OrderSnapshot } from './ports.ts';
 
@@ -137,6 +137,26 @@ export function checkoutUseCases(deps: CheckoutDeps) {
     return current;
   }
 
+  /** A retried request: the same answer, or the running saga driven on if its lease is free. */
+  async function replay(ctx: CallContext, existing: CheckoutRecord, fingerprint: string) {
+    if (existing.plan.fingerprint !== fingerprint) {
+      raiseCheckout(
+        'idempotency-key-reused',
+        'This Idempotency-Key was used for another checkout.',
+      );
+    }
+    if (terminal(existing)) return existing;
+    const claimed = await store.claim(ctx.tenantId, existing.id, settings.leaseMs);
+    if (!claimed) raiseCheckout('checkout-in-progress', 'This checkout is still running.');
+    return settle(ctx, claimed);
+  }
+
+  /**
+   * Starts the saga with `place` done: the order it was planned from is the
+   * one it places (`confirm-order` refuses it if it changes afterwards). A key
+   * seen before is looked up only when the order can no longer be checked out
+   * or the key is taken, so a first request pays for no look-up.
+   */
   async function start(
     ctx: CallContext,
     orderId: string,
@@ -150,31 +170,32 @@ export function checkoutUseCases(deps: CheckoutDeps) {
     const fingerprint = createHash('sha256')
       .update(canonical({ orderId, ...request }))
       .digest('hex');
-    const existing = await store.byKey(ctx.tenantId, idempotencyKey);
-    if (existing) {
-      if (existing.plan.fingerprint !== fingerprint) {
-        raiseCheckout(
-          'idempotency-key-reused',
-          'This Idempotency-Key was used for another checkout.',
+    const previous = () => store.byKey(ctx.tenantId, idempotencyKey);
+    let order: OrderSnapshot;
+    let tenders: PlannedTender[];
+    try {
+      order = await deps.orders.snapshot(ctx, orderId);
+      if (order.status !== 'open' && order.status !== 'sent') {
+        raise(
+          'invalid-order-transition',
+          `An order that is ${order.status} cannot be checked out.`,
         );
       }
-      if (terminal(existing)) return existing;
-      const claimed = await store.claim(ctx.tenantId, existing.id, settings.leaseMs);
-      if (!claimed) raiseCheckout('checkout-in-progress', 'This checkout is still running.');
-      return settle(ctx, claimed);
+      if (order.lines.length === 0) raise('order-empty', 'There is nothing to pay for.');
+      tenders = planTenders(order, request);
+    } catch (err) {
+      // A retry of a checkout that already paid the order is answered, not refused.
+      const existing = err instanceof DomainError ? await previous() : undefined;
+      if (!existing) throw err;
+      return replay(ctx, existing, fingerprint);
     }
-    const order = await deps.orders.snapshot(ctx, orderId);
-    if (order.status !== 'open' && order.status !== 'sent') {
-      raise('invalid-order-transition', `An order that is ${order.status} cannot be checked out.`);
-    }
-    if (order.lines.length === 0) raise('order-empty', 'There is nothing to pay for.');
     const plan: CheckoutPlan = {
       fingerprint,
       reservationId: newId(),
       currency: order.currency,
       total: order.total,
       orderVersion: order.version,
-      tenders: planTenders(order, request),
+      tenders,
       lines: order.lines,
       cashierId: ctx.actor.id,
     };
@@ -187,14 +208,17 @@ export function checkoutUseCases(deps: CheckoutDeps) {
         registerId: request.registerId,
         idempotencyKey,
         status: 'running',
-        step: 'place',
+        step: nextForward('place', tenders) ?? 'done',
         plan,
         failure: null,
       },
       settings.leaseMs,
     );
-    if (!created)
+    if (!created) {
+      const existing = await previous();
+      if (existing) return replay(ctx, existing, fingerprint);
       raiseCheckout('checkout-in-progress', 'Another checkout of this order is running.');
+    }
     return settle(ctx, created);
   }
 

@@ -1,26 +1,53 @@
-import { DomainError, type CallContext } from '@stratum/platform';
+import type { CallContext } from '@stratum/platform';
 import { raiseCheckout } from '../../contract/checkout.ts';
 import type { OrderingApi } from '../../contract.ts';
-import type { cancelForCheckout, recordPayment } from '../settlement.ts';
-import type { CheckoutOrders } from './ports.ts';
+import type { OrderRecord, OrderingDeps } from '../ports.ts';
+import { storeTickets } from '../kitchen.ts';
+import { applyCommand, loadOrder, withRetry } from '../order-writer.ts';
+import { cancelForCheckoutIn, recordPaymentIn } from '../settlement.ts';
+import type { CheckoutOrders, OrderPayment } from './ports.ts';
 
-/** The saga's view of ordering, on ordering's own use cases. */
+/** Units of each variant on the live lines: what is held is what is sold. */
+function unitsOf(lines: readonly { variantId: string; quantity: number; voided: unknown }[]) {
+  const units = new Map<string, number>();
+  for (const line of lines) {
+    if (line.voided) continue;
+    units.set(line.variantId, (units.get(line.variantId) ?? 0) + line.quantity);
+  }
+  return [...units].map(([variantId, quantity]) => ({ variantId, quantity }));
+}
+
+/**
+ * Paying is the saga's pivot: refused if the order moved on from the version
+ * the checkout priced, unless these very payments are already on it (a step
+ * retried after a crash).
+ */
+function versionCheck(payment: OrderPayment) {
+  return (current: OrderRecord) => {
+    const paid = current.state.payments;
+    const alreadyOurs =
+      paid.length === payment.tenders.length &&
+      payment.tenders.every((t, i) => paid[i]?.paymentId === t.paymentId);
+    if (!alreadyOurs && current.version !== payment.orderVersion) {
+      raiseCheckout(
+        'order-changed-during-checkout',
+        'The order changed while it was being paid; the payments are given back.',
+      );
+    }
+  };
+}
+
+/**
+ * The saga's view of ordering, on ordering's own use cases: each call is one
+ * transaction of ordering's, reading the order once (`FOR UPDATE`).
+ */
 export function checkoutOrders(
-  api: Pick<OrderingApi, 'getOrder' | 'fireCourse'>,
-  settle: {
-    recordPayment: ReturnType<typeof recordPayment>;
-    cancelForCheckout: ReturnType<typeof cancelForCheckout>;
-  },
+  d: OrderingDeps,
+  api: Pick<OrderingApi, 'getOrder'>,
 ): CheckoutOrders {
   return {
     async snapshot(ctx, orderId) {
       const order = await api.getOrder(ctx, orderId);
-      // What is held is what is sold: units of each variant on the live lines.
-      const units = new Map<string, number>();
-      for (const line of order.lines) {
-        if (line.voided) continue;
-        units.set(line.variantId, (units.get(line.variantId) ?? 0) + line.quantity);
-      }
       return {
         orderId,
         storeId: order.storeId,
@@ -28,23 +55,14 @@ export function checkoutOrders(
         currency: order.currency,
         total: order.totals.total,
         version: order.version,
-        lines: [...units].map(([variantId, quantity]) => ({ variantId, quantity })),
+        lines: unitsOf(order.lines),
         parts: order.split?.parts.map((p) => ({ partId: p.partId, total: p.total })) ?? [],
       };
     },
 
     async markPaid(ctx, orderId, payment) {
-      const order = await api.getOrder(ctx, orderId);
-      const alreadyOurs =
-        order.payments.length === payment.tenders.length &&
-        payment.tenders.every((t, i) => order.payments[i]?.paymentId === t.paymentId);
-      if (!alreadyOurs && order.version !== payment.orderVersion) {
-        raiseCheckout(
-          'order-changed-during-checkout',
-          'The order changed while it was being paid; the payments are given back.',
-        );
-      }
-      await settle.recordPayment(ctx, orderId, {
+      const store = await d.stores.get(ctx, payment.storeId);
+      const input = {
         payments: payment.tenders.map((t) => ({
           paymentId: t.paymentId,
           amount: t.amount,
@@ -53,36 +71,45 @@ export function checkoutOrders(
         })),
         receiptNumber: payment.receiptNumber,
         paidAt: payment.paidAt,
-      });
+      };
+      await withRetry(d, undefined, () =>
+        d.store.inTenant(ctx, (repo) =>
+          recordPaymentIn(repo, ctx, orderId, input, store, versionCheck(payment)),
+        ),
+      );
     },
 
     async fireRemaining(ctx, orderId) {
-      const order = await api.getOrder(ctx, orderId);
-      const courses = new Set(
-        order.lines.filter((l) => !l.voided && !l.firedAt).map((l) => l.course),
-      );
-      for (const course of [...courses].sort((a, b) => a - b)) {
-        await fireIgnoringDone(api, ctx, orderId, course);
-      }
+      await fireRemainingIn(d, ctx, orderId);
     },
 
     async cancel(ctx, orderId, reason) {
-      await settle.cancelForCheckout(ctx, orderId, reason);
+      await withRetry(d, undefined, () =>
+        d.store.inTenant(ctx, (repo) => cancelForCheckoutIn(d, repo, ctx, orderId, reason)),
+      );
     },
   };
 }
 
-/** A course fired meanwhile (a retry after a crash) is not an error. */
-async function fireIgnoringDone(
-  api: Pick<OrderingApi, 'fireCourse'>,
-  ctx: CallContext,
-  orderId: string,
-  course: number,
-) {
-  try {
-    await api.fireCourse(ctx, orderId, course);
-  } catch (err) {
-    if (err instanceof DomainError && err.code === 'nothing-to-fire') return;
-    throw err;
-  }
+/** Fires every course with lines the kitchen has not seen, in one transaction; none is fine. */
+function fireRemainingIn(d: OrderingDeps, ctx: CallContext, orderId: string) {
+  return withRetry(d, undefined, () =>
+    d.store.inTenant(ctx, async (repo) => {
+      let current = await loadOrder(repo, ctx, orderId, true);
+      const courses = new Set(
+        current.state.lines.filter((l) => !l.voided && l.firedAt === null).map((l) => l.course),
+      );
+      for (const course of [...courses].sort((a, b) => a - b)) {
+        const { record } = await applyCommand(
+          repo,
+          ctx,
+          orderId,
+          d.clock.now(),
+          () => ({ type: 'fire-course', course }),
+          { loaded: current, effects: storeTickets },
+        );
+        current = record;
+      }
+    }),
+  );
 }

@@ -34,6 +34,8 @@ export interface OrderSnapshot {
 
 export interface OrderPayment {
   readonly checkoutId: string;
+  /** The order's store (its name and time zone go on the receipt). */
+  readonly storeId: string;
   readonly orderVersion: number;
   readonly registerId: string;
   readonly receiptNumber: number;
@@ -113,7 +115,10 @@ export interface CheckoutRecord {
 
 /** Where sagas live: the row, its lease and its step log. */
 export interface CheckoutStore {
-  /** Inserts a new saga holding the lease; `undefined` if another live checkout holds the order. */
+  /**
+   * Inserts a new saga holding the lease, with `place` logged as done;
+   * `undefined` if its key is taken or another live checkout holds the order.
+   */
   create(
     record: Omit<
       CheckoutRecord,

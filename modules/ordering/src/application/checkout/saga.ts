@@ -79,6 +79,7 @@ export function checkoutSaga(deps: CheckoutDeps) {
       const receiptNumber = await receipts.allocate(ctx, record.registerId, record.orderId);
       await orders.markPaid(ctx, record.orderId, {
         checkoutId: record.id,
+        storeId: record.storeId,
         orderVersion: plan.orderVersion,
         registerId: record.registerId,
         receiptNumber,
