@@ -9,6 +9,7 @@ import {
 import { businessDate } from '../domain/local-time.ts';
 import { decide } from '../domain/order.ts';
 import { placedPayload } from './integration-events.ts';
+import { pricedLine } from './lines.ts';
 import { assertStoreAccess, withRetry } from './order-writer.ts';
 import type { CreateRequest, OrderRecord, OrderingDeps, StoreInfo } from './ports.ts';
 import { toFulfilment, toOrderView } from './views.ts';
@@ -38,7 +39,8 @@ export async function storeFor(
 }
 
 /**
- * Opens an order. The store's currency and tax mode come from store-ops and
+ * Opens an order, empty or with the lines a till rang up (priced as adding
+ * each would). The store's currency and tax mode come from store-ops and
  * ordering's own rounding setting, and are kept on the order: later changes
  * to the store do not reprice it. A client-chosen id makes the creation
  * idempotent: the same request again answers the order as it is now, another
@@ -55,7 +57,16 @@ export function createOrder(deps: OrderingDeps): OrderingApi['createOrder'] {
       registerId: input.registerId,
       fulfilment: input.fulfilment,
       notes: input.notes || null,
+      ...(input.lines?.length && { lines: input.lines }),
     };
+    const lineIds = (input.lines ?? []).map((l) => l.lineId ?? newId());
+    if (new Set(lineIds).size !== lineIds.length) {
+      raise('duplicate-line', 'Two lines of the order have the same id.');
+    }
+    // Priced before the transaction opens: another module's call never runs inside ours.
+    const lines = await Promise.all(
+      (input.lines ?? []).map((l, i) => pricedLine(deps, ctx, input.storeId, l, lineIds[i]!)),
+    );
     const replay = (existing: OrderRecord): OrderView => {
       assertStoreAccess(ctx, existing.storeId);
       if (!sameRequest(existing.request, request)) {
@@ -67,12 +78,13 @@ export function createOrder(deps: OrderingDeps): OrderingApi['createOrder'] {
     // the next attempt reads it and answers it as a replay.
     return withRetry(deps, undefined, () =>
       deps.store.inTenant(ctx, async (repo) => {
-        const existing = await repo.findOrder(orderId);
+        // An id this call drew cannot exist yet; a client's may (a retried creation).
+        const existing = input.orderId ? await repo.findOrder(orderId) : undefined;
         if (existing) return replay(existing);
         const now = deps.clock.now();
         const settings = await repo.findSettings(input.storeId);
         const number = await repo.nextOrderNumber(input.storeId, businessDate(now, store.timezone));
-        const { state, events } = decide(
+        const placed = decide(
           null,
           {
             type: 'place-order',
@@ -89,6 +101,13 @@ export function createOrder(deps: OrderingDeps): OrderingApi['createOrder'] {
           },
           now,
         );
+        let state = placed.state;
+        const events = [...placed.events];
+        for (const line of lines) {
+          const added = decide(state, { type: 'add-line', line }, now);
+          state = added.state;
+          events.push(...added.events);
+        }
         const record: OrderRecord = {
           id: orderId,
           storeId: input.storeId,

@@ -1,4 +1,4 @@
-import { newId } from '@stratum/platform';
+import { newId, type CallContext } from '@stratum/platform';
 import {
   addLineInput,
   changeQuantityInput,
@@ -7,11 +7,14 @@ import {
   setDiscountInput,
   type OrderingApi,
 } from '../contract.ts';
-import type { OrderLine } from '../domain/order-types.ts';
+import type { OrderCommand, OrderLine } from '../domain/order-types.ts';
 import { approvalFor, verifyApprover } from './approvals.ts';
 import { changeOrder, readOrder, type Change } from './order-writer.ts';
 import type { OrderingDeps, OrderingRepository } from './ports.ts';
 import { toOrderView } from './views.ts';
+
+type AddLine = ReturnType<typeof addLineInput.parse>;
+type NewLine = Extract<OrderCommand, { type: 'add-line' }>['line'];
 
 /** A line is the same line again when it is the same variant with the same options. */
 const sameLine = (line: OrderLine, input: { variantId: string; optionIds: string[] }) =>
@@ -35,32 +38,44 @@ export function addLine(deps: OrderingDeps): OrderingApi['addLine'] {
       if (sameLine(known, input)) return toOrderView(current);
       raise('duplicate-line', `Line ${lineId} is already on the order with another item.`);
     }
-    const quote = await deps.catalog.quote(ctx, current.storeId, {
-      variantId: input.variantId,
-      optionIds: input.optionIds,
-    });
-    const { available, ...snapshot } = quote;
-    if (!available) {
-      raise('item-unavailable', `${quote.name} is not available in this store right now.`, {
-        itemId: quote.itemId,
-        variantId: quote.variantId,
-      });
-    }
+    const line = await pricedLine(deps, ctx, current.storeId, input, lineId);
     const { order } = await changeOrder(deps, ctx, orderId, options, (o) => {
       const added = o.state.lines.find((l) => l.lineId === lineId);
       if (added && sameLine(added, input)) return null;
-      return {
-        type: 'add-line',
-        line: {
-          ...snapshot,
-          lineId,
-          quantity: input.quantity,
-          course: input.course ?? 1,
-          notes: input.notes ?? null,
-        },
-      };
+      return { type: 'add-line', line };
     });
     return order;
+  };
+}
+
+/**
+ * The line as the catalog prices it now, ready for the order (asked before
+ * any transaction opens); an 86'd item is `item-unavailable`.
+ */
+export async function pricedLine(
+  deps: OrderingDeps,
+  ctx: CallContext,
+  storeId: string,
+  input: AddLine,
+  lineId: string,
+): Promise<NewLine> {
+  const quote = await deps.catalog.quote(ctx, storeId, {
+    variantId: input.variantId,
+    optionIds: input.optionIds,
+  });
+  const { available, ...snapshot } = quote;
+  if (!available) {
+    raise('item-unavailable', `${quote.name} is not available in this store right now.`, {
+      itemId: quote.itemId,
+      variantId: quote.variantId,
+    });
+  }
+  return {
+    ...snapshot,
+    lineId,
+    quantity: input.quantity,
+    course: input.course ?? 1,
+    notes: input.notes ?? null,
   };
 }
 

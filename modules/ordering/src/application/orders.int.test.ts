@@ -125,6 +125,58 @@ describe.each(testEngines())('orders on %s', (engine) => {
     expect(more.totals.total).toBe(3500);
   });
 
+  it('opens an order with the lines a till rang up, priced as adding each would be', async () => {
+    const s = h.shop();
+    const { burger, fries } = s.menu;
+    const lines = [
+      { variantId: burger.variantId, optionIds: burger.optionIds, quantity: 2, notes: 'no onions' },
+      { variantId: fries.variantId, quantity: 1, course: 2 },
+    ];
+    const orderId = newId();
+    const opened = await open(s, { orderId, lines });
+    const stepwise = await open(s);
+    for (const line of lines) await h.api.addLine(s.cashier.ctx, stepwise.orderId, line);
+    const added = await h.api.getOrder(s.cashier.ctx, stepwise.orderId);
+
+    const comparable = (o: typeof opened) => ({
+      lines: o.lines.map(({ lineId: _id, ...rest }) => rest),
+      totals: o.totals,
+    });
+    expect(comparable(opened)).toEqual(comparable(added));
+    expect(opened.lines.map((l) => l.priced?.total)).toEqual([2300, 350]);
+    expect(opened.version).toBe(3);
+    // A retried creation answers the order; the same id with other lines is refused.
+    expect((await open(s, { orderId, lines })).lines).toHaveLength(2);
+    await expect(open(s, { orderId, lines: lines.slice(0, 1) })).rejects.toMatchObject({
+      code: 'order-already-exists',
+    });
+  });
+
+  it('opens nothing when a line of a new order cannot be sold', async () => {
+    const s = h.shop();
+    h.catalog.setAvailable(s.menu.soup.itemId, false);
+    const orderId = newId();
+    const lines = [
+      { variantId: s.menu.fries.variantId, quantity: 1 },
+      { variantId: s.menu.soup.variantId, quantity: 1 },
+    ];
+    await expect(open(s, { orderId, lines })).rejects.toMatchObject({ code: 'item-unavailable' });
+    const lineId = newId();
+    await expect(
+      open(s, {
+        lines: [
+          { lineId, variantId: s.menu.fries.variantId, quantity: 1 },
+          { lineId, variantId: s.menu.fries.variantId, quantity: 2 },
+        ],
+      }),
+    ).rejects.toMatchObject({ code: 'duplicate-line' });
+    await expect(h.api.getOrder(s.cashier.ctx, orderId)).rejects.toMatchObject({
+      code: 'order-not-found',
+    });
+    h.catalog.setAvailable(s.menu.soup.itemId, true);
+    expect((await open(s, { orderId, lines })).lines).toHaveLength(2);
+  });
+
   it('refuses an 86’d item and passes the catalog’s refusals on under its own codes', async () => {
     const s = h.shop();
     const { orderId } = await open(s);

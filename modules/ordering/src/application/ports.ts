@@ -12,6 +12,8 @@ export interface CreateRequest {
   registerId: string;
   fulfilment: unknown;
   notes: string | null;
+  /** The lines it was opened with, as asked (absent when it was opened empty). */
+  lines?: unknown[];
 }
 
 export type StoredSplit = SplitView;

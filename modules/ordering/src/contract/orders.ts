@@ -41,6 +41,18 @@ export const discount = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('percent'), bps }),
 ]);
 
+export const addLineInput = z.object({
+  /** The client's id for the line: adding the same line again changes nothing. */
+  lineId: z.uuid().optional(),
+  variantId: z.uuid(),
+  optionIds: z.array(z.uuid()).max(100).default([]),
+  quantity: z.number().int().min(1).max(9_999),
+  notes: z.string().trim().max(200).optional(),
+  /** 1 for starters, 2 for mains, …; default 1. */
+  course: z.number().int().min(1).max(20).optional(),
+});
+export type AddLineInput = z.input<typeof addLineInput>;
+
 export const createOrderInput = z.object({
   /**
    * The client's id for the order (a terminal offline picks it), so a retried
@@ -53,20 +65,13 @@ export const createOrderInput = z.object({
   fulfilment,
   /** For the kitchen: printed on every ticket of the order. */
   notes: z.string().trim().max(500).optional(),
+  /**
+   * Lines to open the order with, as a till that rang the sale up locally
+   * sends it: each priced and snapshotted as `POST …/lines` would.
+   */
+  lines: z.array(addLineInput).max(200).optional(),
 });
 export type CreateOrderInput = z.input<typeof createOrderInput>;
-
-export const addLineInput = z.object({
-  /** The client's id for the line: adding the same line again changes nothing. */
-  lineId: z.uuid().optional(),
-  variantId: z.uuid(),
-  optionIds: z.array(z.uuid()).max(100).default([]),
-  quantity: z.number().int().min(1).max(9_999),
-  notes: z.string().trim().max(200).optional(),
-  /** 1 for starters, 2 for mains, …; default 1. */
-  course: z.number().int().min(1).max(20).optional(),
-});
-export type AddLineInput = z.input<typeof addLineInput>;
 
 /** Approval of a manager: their access token (PIN or password login) in the same business. */
 const approval = z.string().min(1).max(8_192);
