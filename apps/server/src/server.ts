@@ -106,7 +106,7 @@ export async function buildServer(config: ServerConfig, options: BuildOptions = 
       },
     },
   });
-  const storeOps = createStoreOpsModule(depsOf('store-ops'));
+  const storeOps = createStoreOpsModule({ ...depsOf('store-ops'), cache });
   const modules: ModuleInstance[] = [identity];
   modules.push(storeOps);
   const catalog = createCatalogModule({

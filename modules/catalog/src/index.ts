@@ -21,7 +21,7 @@ import {
   lookup,
   updateItem,
 } from './application/items.ts';
-import { cachedMenu, menuInvalidation, readMenu } from './application/menu.ts';
+import { cachedMenu, invalidatingWrites, menuInvalidation, readMenu } from './application/menu.ts';
 import {
   addModifierOption,
   changeModifierOptionPrice,
@@ -81,7 +81,11 @@ export interface CatalogModule extends ModuleInstance {
 
 export function createCatalogModule(deps: CatalogModuleDeps): CatalogModule {
   const d: CatalogDeps = {
-    store: pgCatalogStore(deps.database, deps.wakeRelay),
+    store: invalidatingWrites(
+      pgCatalogStore(deps.database, deps.wakeRelay),
+      deps.cache,
+      deps.logger,
+    ),
     menus: pgMenuSource(deps.database),
     stores: storeOpsStores(deps.storeDirectory),
     cache: deps.cache,

@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url';
-import type { ModuleDeps, ModuleInstance, ModuleManifest } from '@stratum/platform';
+import type { Cache, ModuleDeps, ModuleInstance, ModuleManifest } from '@stratum/platform';
 import { storeOpsPermissions, type StoreOpsApi } from './contract.ts';
-import type { StoreOpsDeps } from './application/deps.ts';
+import { defaultSettings, type StoreOpsDeps, type StoreOpsSettings } from './application/deps.ts';
 import type { Clock } from './application/ports.ts';
 import {
   archiveStore,
@@ -42,6 +42,8 @@ import { pgStoreOpsStore } from './adapters/postgres/store.ts';
 import { outbox } from './adapters/postgres/schema.ts';
 import { storeOpsRoutes } from './adapters/http/routes.ts';
 
+export type { StoreOpsSettings } from './application/deps.ts';
+
 export const storeOpsManifest: ModuleManifest = {
   name: 'store-ops',
   migrations: {
@@ -53,6 +55,9 @@ export const storeOpsManifest: ModuleManifest = {
 };
 
 export interface StoreOpsModuleDeps extends ModuleDeps {
+  /** Where store lookups are cached (in-memory LRU now, a shared store later). */
+  cache: Cache;
+  settings?: Partial<StoreOpsSettings>;
   clock?: Clock;
 }
 
@@ -62,9 +67,17 @@ export interface StoreOpsModule extends ModuleInstance {
 }
 
 export function createStoreOpsModule(deps: StoreOpsModuleDeps): StoreOpsModule {
+  const settings = { ...defaultSettings, ...deps.settings };
+  // A TTL of 0 means "never expires" to an LRU cache: refuse it rather than lose the backstop.
+  if (!Number.isInteger(settings.storeCacheTtlMs) || settings.storeCacheTtlMs <= 0) {
+    throw new Error(`storeCacheTtlMs must be a positive integer, not ${settings.storeCacheTtlMs}`);
+  }
   const d: StoreOpsDeps = {
     store: pgStoreOpsStore(deps.database, deps.wakeRelay),
     clock: deps.clock ?? { now: () => new Date() },
+    cache: deps.cache,
+    logger: deps.logger,
+    settings,
   };
   const api: StoreOpsApi = {
     createStore: createStore(d),

@@ -1,10 +1,25 @@
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { lruCache, type Actor, type CallContext } from '@stratum/platform';
+import { lruCache, type Actor, type CallContext, type Logger } from '@stratum/platform';
 import { menuDocument } from '../contract.ts';
 import { defaultSettings, type CatalogDeps } from './deps.ts';
-import { cachedMenu, menuInvalidation, readMenu } from './menu.ts';
-import type { CatalogStore, MenuSnapshot, MenuSource, MenuStore, Stores } from './ports.ts';
+import { quoteFromMenu } from '../domain/quote.ts';
+import {
+  cachedMenu,
+  invalidatingWrites,
+  menuInvalidation,
+  menuKeys,
+  menuQuotes,
+  readMenu,
+} from './menu.ts';
+import type {
+  CatalogRepository,
+  CatalogStore,
+  MenuSnapshot,
+  MenuSource,
+  MenuStore,
+  Stores,
+} from './ports.ts';
 
 const tenant = '01900000-0000-7000-8000-0000000000aa';
 const storeA = '01900000-0000-7000-8000-0000000000a1';
@@ -215,5 +230,79 @@ describe('the synchronous menu fast path', () => {
     expect(() => cached({ tenantId: tenant, actor: actor([storeB]) }, storeA)).toThrow(
       expect.objectContaining({ code: 'store-not-allowed' }),
     );
+  });
+});
+
+describe('the quote index of a cached menu', () => {
+  it('is built with the entry, and rebuilt alike from the JSON of an entry from elsewhere', async () => {
+    const { menu } = setup();
+    const entry = await menu(ctx, storeA);
+    expect(menuQuotes(entry)).toBe(menuQuotes(entry));
+    const copy = { ...entry };
+    expect(quoteFromMenu(menuQuotes(copy), variantId, [])).toEqual(
+      quoteFromMenu(menuQuotes(entry), variantId, []),
+    );
+    expect(quoteFromMenu(menuQuotes(copy), variantId, [])).toMatchObject({
+      ok: true,
+      quote: { itemId, variantPriceMinor: 900 },
+    });
+  });
+});
+
+describe('catalog writes and the cached version', () => {
+  function writes() {
+    const cache = lruCache();
+    const key = menuKeys.version(tenant);
+    const seen: (number | undefined)[] = [];
+    const inner: CatalogStore = {
+      read: (_tenant, fn) => fn({} as CatalogRepository),
+      async write(_tenant, fn) {
+        const result = await fn({} as CatalogRepository);
+        // Still inside the transaction: the old version must stay until it commits.
+        seen.push(cache.peek<number>(key));
+        return result;
+      },
+    };
+    const warnings: unknown[] = [];
+    const logger = { warn: (obj: unknown) => void warnings.push(obj) } as Pick<Logger, 'warn'>;
+    return {
+      cache,
+      key,
+      seen,
+      warnings,
+      inner,
+      logger,
+      store: invalidatingWrites(inner, cache, logger),
+    };
+  }
+
+  it('drops the tenant’s cached version once a write has committed, not before', async () => {
+    const { cache, key, seen, store } = writes();
+    await cache.set(key, 4);
+    await cache.set(menuKeys.version('another-tenant'), 9);
+    expect(await store.write(tenant, () => Promise.resolve('done'))).toBe('done');
+    expect(seen).toEqual([4]);
+    expect(cache.peek(key)).toBeUndefined();
+    expect(cache.peek(menuKeys.version('another-tenant'))).toBe(9);
+  });
+
+  it('keeps it when a write fails, and on reads', async () => {
+    const { cache, key, store } = writes();
+    await cache.set(key, 4);
+    await expect(store.write(tenant, () => Promise.reject(new Error('conflict')))).rejects.toThrow(
+      'conflict',
+    );
+    expect(await store.read(tenant, () => Promise.resolve(1))).toBe(1);
+    expect(cache.peek(key)).toBe(4);
+  });
+
+  it('reports a committed write as done even when the cache cannot drop the version', async () => {
+    const { cache, inner, logger, warnings } = writes();
+    const failing = { ...cache, delete: () => Promise.reject(new Error('cache down')) };
+    const store = invalidatingWrites(inner, failing, logger);
+    expect(await store.write(tenant, () => Promise.resolve('done'))).toBe('done');
+    expect(warnings).toEqual([
+      expect.objectContaining({ key: menuKeys.version(tenant), err: expect.any(Error) }),
+    ]);
   });
 });

@@ -1,10 +1,12 @@
 import { createHash } from 'node:crypto';
 import { promisify } from 'node:util';
 import { brotliCompress, constants, gzip } from 'node:zlib';
-import type { CallContext } from '@stratum/platform';
-import type { CatalogApi, SerializedMenu } from '../contract.ts';
+import type { Cache, CallContext, Logger } from '@stratum/platform';
+import { menuDocument, type SerializedMenu } from '../contract.ts';
 import { buildMenu } from '../domain/menu.ts';
+import { indexMenu, type MenuQuotes } from '../domain/quote.ts';
 import { assertStoreAccess, type CatalogDeps } from './deps.ts';
+import type { CatalogStore } from './ports.ts';
 
 /**
  * Cache keys carry the tenant. A menu key also carries the catalog version,
@@ -65,6 +67,22 @@ export function catalogVersion(deps: CatalogDeps): (tenantId: string) => Promise
     );
 }
 
+/**
+ * Each cached entry's quote index, built with the entry and dropped with it:
+ * a quote looks a variant up instead of parsing the document.
+ */
+const quoteIndexes = new WeakMap<MenuEntry, MenuQuotes>();
+
+/** The entry's quote index; parsed from its JSON once if the entry came from elsewhere. */
+export function menuQuotes(entry: MenuEntry): MenuQuotes {
+  let quotes = quoteIndexes.get(entry);
+  if (!quotes) {
+    quotes = indexMenu(menuDocument.parse(JSON.parse(entry.json)));
+    quoteIndexes.set(entry, quotes);
+  }
+  return quotes;
+}
+
 /** Builds and serialises one store's menu: the work a cache miss pays for. */
 export function loadMenu(deps: CatalogDeps) {
   return async (ctx: CallContext, storeId: string): Promise<MenuEntry> => {
@@ -73,7 +91,9 @@ export function loadMenu(deps: CatalogDeps) {
     const { document, validTo } = buildMenu(snapshot, store, deps.clock.now().getTime());
     const json = JSON.stringify(document);
     const etag = strongEtag(ctx.tenantId, storeId, document.catalogVersion, json);
-    return { json, etag, ...(await encode(json)), validTo };
+    const entry: MenuEntry = { json, etag, ...(await encode(json)), validTo };
+    quoteIndexes.set(entry, indexMenu(document));
+    return entry;
   };
 }
 
@@ -82,7 +102,9 @@ export function loadMenu(deps: CatalogDeps) {
  * serialised menu for (tenant, store, version) from the cache; only a miss
  * builds, and concurrent misses build once.
  */
-export function readMenu(deps: CatalogDeps): CatalogApi['menu'] {
+export function readMenu(
+  deps: CatalogDeps,
+): (ctx: CallContext, storeId: string) => Promise<MenuEntry> {
   const version = catalogVersion(deps);
   const load = loadMenu(deps);
   const ttl = deps.settings.menuTtlMs;
@@ -124,6 +146,34 @@ export function menuInvalidation(deps: CatalogDeps) {
     /** A store's currency, tax mode or zone changed: its menu at this version is stale. */
     storeChanged: async (tenantId: string, storeId: string) => {
       await deps.cache.delete(menuKeys.menu(tenantId, storeId, await version(tenantId)));
+    },
+  };
+}
+
+/**
+ * The store with every write dropping the tenant's cached version once it has
+ * committed, so the next menu read or quote of this process takes the new
+ * version: a price change or an 86 applies to the very next line, not once the
+ * relay has delivered catalog-changed (which still reaches other processes).
+ * After the commit, not before: a reader that loaded the old version meanwhile
+ * would otherwise put it back.
+ */
+export function invalidatingWrites(
+  store: CatalogStore,
+  cache: Cache,
+  logger: Pick<Logger, 'warn'>,
+): CatalogStore {
+  return {
+    read: (tenantId, fn) => store.read(tenantId, fn),
+    async write(tenantId, fn) {
+      const result = await store.write(tenantId, fn);
+      const key = menuKeys.version(tenantId);
+      // The write has committed: a cache that cannot forget must not make it
+      // look failed. Its catalog-changed event and the version's TTL follow.
+      await cache.delete(key).catch((err: unknown) => {
+        logger.warn({ err, key }, 'could not drop the cached catalog version');
+      });
+      return result;
     },
   };
 }

@@ -1,18 +1,48 @@
 import { raise, type CatalogApi } from '../contract.ts';
 import { isUnavailableAt } from '../domain/availability.ts';
-import { checkSelection } from '../domain/modifiers.ts';
+import { checkSelection, type SelectionResult } from '../domain/modifiers.ts';
 import { effectivePrice, unitPrice } from '../domain/pricing.ts';
+import { quoteFromMenu } from '../domain/quote.ts';
 import { assertStoreAccess, type CatalogDeps } from './deps.ts';
+import { cachedMenu, menuQuotes, readMenu } from './menu.ts';
 
 const ordered = <T extends { id: string }>(ids: readonly string[], rows: readonly T[]): T[] =>
   ids.flatMap((id) => rows.filter((r) => r.id === id));
+
+function invalidSelection(selection: Extract<SelectionResult, { ok: false }>): never {
+  raise('invalid-selection', `The chosen options do not fit the item (${selection.reason}).`, {
+    reason: selection.reason,
+    ...(selection.groupId && { groupId: selection.groupId }),
+  });
+}
 
 /**
  * Prices one order line as the store sells it now, for ordering to snapshot:
  * the variant's store price plus the chosen options, checked against the
  * item's modifier groups, and the item's active tax rates.
+ *
+ * Answered from the store's cached POS menu, which holds all of that: a hot
+ * store costs no SQL and no store-ops call per line. The catalog's own writes
+ * drop the cached version when they commit (`invalidatingWrites`), so a price
+ * change or an 86 applies to the very next quote. A variant the menu does not
+ * show goes to the database, which tells the caller precisely why.
  */
 export function quoteLine(deps: CatalogDeps): CatalogApi['quoteLine'] {
+  const cached = cachedMenu(deps);
+  const read = readMenu(deps);
+  const fromCatalog = quoteFromCatalog(deps);
+  return async (ctx, storeId, input) => {
+    assertStoreAccess(ctx, storeId);
+    const entry = cached(ctx, storeId) ?? (await read(ctx, storeId));
+    const quote = quoteFromMenu(menuQuotes(entry), input.variantId, input.optionIds);
+    if (quote === undefined) return fromCatalog(ctx, storeId, input);
+    if (!quote.ok) invalidSelection(quote);
+    return quote.quote;
+  };
+}
+
+/** The same quote read from the catalog's tables: the reference the menu path must match. */
+export function quoteFromCatalog(deps: CatalogDeps): CatalogApi['quoteLine'] {
   return async (ctx, storeId, input) => {
     assertStoreAccess(ctx, storeId);
     await deps.stores.get(ctx, storeId);
@@ -33,16 +63,7 @@ export function quoteLine(deps: CatalogDeps): CatalogApi['quoteLine'] {
         groups.map((g) => ({ ...g, options: options.filter((o) => o.groupId === g.id) })),
         input.optionIds,
       );
-      if (!selection.ok) {
-        raise(
-          'invalid-selection',
-          `The chosen options do not fit the item (${selection.reason}).`,
-          {
-            reason: selection.reason,
-            ...(selection.groupId && { groupId: selection.groupId }),
-          },
-        );
-      }
+      if (!selection.ok) invalidSelection(selection);
       const rateIds = (await repo.taxLinksOf([item.id]))
         .sort((a, b) => a.position - b.position)
         .map((l) => l.targetId);

@@ -126,6 +126,8 @@ export interface StoreOpsRepository {
 
   emit<S extends z.ZodType>(event: EventDefinition<string, S>, payload: z.input<S>): Promise<void>;
   audit(entry: AuditEntry): Promise<void>;
+  /** Runs `hook` once this unit of work has committed; never if it rolls back. */
+  afterCommit(hook: () => void): void;
 }
 
 export interface StoreOpsStore {

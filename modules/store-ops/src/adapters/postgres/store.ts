@@ -1,4 +1,4 @@
-import { createOutbox, recordAudit, type Database, type Tx } from '@stratum/platform';
+import { afterCommit, createOutbox, recordAudit, type Database, type Tx } from '@stratum/platform';
 import type { StoreOpsRepository, StoreOpsStore } from '../../application/ports.ts';
 import { auditLog, outbox } from './schema.ts';
 import { storesRepository } from './stores-repo.ts';
@@ -20,6 +20,9 @@ function repository(tx: Tx, tenantId: string, wakeRelay: () => void): StoreOpsRe
     },
     async audit(entry) {
       await recordAudit(tx, auditLog, tenantId, entry);
+    },
+    afterCommit(hook) {
+      afterCommit(tx, hook);
     },
   };
 }

@@ -1,0 +1,115 @@
+import type { MenuDocument, QuoteView } from '../contract.ts';
+import { checkSelection, type GroupForSelection, type SelectionResult } from './modifiers.ts';
+import { unitPrice } from './pricing.ts';
+
+interface QuotableOption {
+  readonly id: string;
+  readonly groupId: string;
+  readonly name: string;
+  readonly priceDeltaMinor: number;
+}
+
+/** What every line of one item shares, resolved once per menu. */
+interface QuotableItem {
+  readonly id: string;
+  readonly name: string;
+  readonly kitchenStation: string | null;
+  readonly available: boolean;
+  /** The item's modifier groups in the order the POS offers them. */
+  readonly groups: readonly GroupForSelection[];
+  /** The item's active tax rates, in the item's order. */
+  readonly taxRates: readonly QuoteView['taxRates'][number][];
+}
+
+interface QuotableVariant {
+  readonly item: QuotableItem;
+  readonly id: string;
+  readonly name: string;
+  /** The store's price: its override, or else the base price. */
+  readonly priceMinor: number;
+}
+
+/** A store's menu indexed for quoting: a line costs a few map lookups. */
+export interface MenuQuotes {
+  readonly variants: ReadonlyMap<string, QuotableVariant>;
+  readonly options: ReadonlyMap<string, QuotableOption>;
+}
+
+/** Indexes a menu document by variant and by option. */
+export function indexMenu(menu: MenuDocument): MenuQuotes {
+  const options = new Map<string, QuotableOption>();
+  const groups = new Map<string, GroupForSelection>();
+  for (const g of menu.modifierGroups) {
+    const own = g.options.map((o) => ({ ...o, groupId: g.id }));
+    for (const o of own) options.set(o.id, o);
+    groups.set(g.id, { ...g, options: own });
+  }
+  const rates = new Map(menu.taxRates.map((r) => [r.id, r]));
+  const variants = new Map<string, QuotableVariant>();
+  for (const i of [...menu.categories.flatMap((c) => c.items), ...menu.uncategorized]) {
+    const item: QuotableItem = {
+      id: i.id,
+      name: i.name,
+      kitchenStation: i.kitchenStation,
+      available: i.available,
+      groups: i.modifierGroupIds.flatMap((id) => groups.get(id) ?? []),
+      taxRates: i.taxRateIds.flatMap((id) => rates.get(id) ?? []),
+    };
+    for (const v of i.variants) {
+      variants.set(v.id, { item, id: v.id, name: v.name, priceMinor: v.priceMinor });
+    }
+  }
+  return { variants, options };
+}
+
+export type MenuQuote = { ok: true; quote: QuoteView } | Extract<SelectionResult, { ok: false }>;
+
+/**
+ * Prices one line from a store's menu: the variant's store price plus the
+ * chosen options (in the order given), checked against the item's modifier
+ * groups, with the item's active tax rates. `undefined` when the variant is
+ * not on the menu (unknown, archived or an ingredient): the menu cannot say
+ * which, the catalog itself can.
+ */
+export function quoteFromMenu(
+  menu: MenuQuotes,
+  variantId: string,
+  optionIds: readonly string[],
+): MenuQuote | undefined {
+  const variant = menu.variants.get(variantId);
+  if (!variant) return undefined;
+  const { item } = variant;
+  const selection = checkSelection(item.groups, optionIds);
+  if (!selection.ok) return selection;
+  // Every id passed the check, so each is an option of one of the item's groups.
+  const chosen = optionIds.map((id) => menu.options.get(id)!);
+  return {
+    ok: true,
+    quote: {
+      itemId: item.id,
+      itemName: item.name,
+      variantId: variant.id,
+      variantName: variant.name,
+      variantPriceMinor: variant.priceMinor,
+      options: chosen.map((o) => ({
+        id: o.id,
+        groupId: o.groupId,
+        name: o.name,
+        priceDeltaMinor: o.priceDeltaMinor,
+      })),
+      unitPriceMinor: unitPrice(
+        variant.priceMinor,
+        chosen.map((o) => o.priceDeltaMinor),
+      ),
+      // Copies: the caller keeps the quote, the menu is shared.
+      taxRates: item.taxRates.map((r) => ({
+        id: r.id,
+        name: r.name,
+        rateBps: r.rateBps,
+        inclusive: r.inclusive,
+      })),
+      kitchenStation: item.kitchenStation,
+      available: item.available,
+    },
+  };
+}
