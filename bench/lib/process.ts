@@ -23,7 +23,11 @@ export function startProcess(
   ready: RegExp,
   timeoutMs = 120_000,
 ): Promise<Started> {
-  const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], {
+  // BENCH_PROFILE_DIR=<dir>: the servers write a V8 CPU profile there when they stop.
+  const profile = process.env.BENCH_PROFILE_DIR
+    ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE_DIR}`]
+    : [];
+  const child = spawn(process.execPath, [...profile, '--import', 'tsx', script, ...args], {
     cwd: repoRoot,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

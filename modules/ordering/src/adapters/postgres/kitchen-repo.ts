@@ -1,5 +1,5 @@
 import { and, asc, desc, eq, sql } from 'drizzle-orm';
-import { isUniqueViolation, type Tx } from '@stratum/platform';
+import type { Tx } from '@stratum/platform';
 import type {
   KitchenRepository,
   ReceiptRepository,
@@ -84,16 +84,15 @@ export function kitchenRepository(tx: Tx, tenantId: string): KitchenRepository {
 export function receiptRepository(tx: Tx, tenantId: string): ReceiptRepository {
   return {
     async insertReceipt(r) {
-      try {
-        // A savepoint, so that a taken number leaves the caller's transaction usable.
-        await tx.transaction(async (sp) => {
-          await sp.insert(receipts).values({ ...r, tenantId });
-        });
-        return true;
-      } catch (err) {
-        if (isUniqueViolation(err, 'receipts_register_number_idx')) return false;
-        throw err;
-      }
+      // A taken number inserts nothing and leaves the caller's transaction usable.
+      const inserted = await tx
+        .insert(receipts)
+        .values({ ...r, tenantId })
+        .onConflictDoNothing({
+          target: [receipts.tenantId, receipts.registerId, receipts.receiptNumber],
+        })
+        .returning({ orderId: receipts.orderId });
+      return inserted.length > 0;
     },
     async findReceipt(orderId) {
       const [row] = await tx
