@@ -10,6 +10,7 @@ import type {
   Catalog,
   Clock,
   OrderingDeps,
+  OrderingRepository,
   OrderingStore,
   Stores,
 } from './application/ports.ts';
@@ -195,7 +196,7 @@ function checkoutOf(
   modules: CheckoutModules,
 ) {
   const { recoveryIntervalMs = 1000, onStep, ...timings } = deps.checkout ?? {};
-  const checkoutDeps: CheckoutDeps = {
+  const checkoutDeps: CheckoutDeps<OrderingRepository> = {
     store: pgCheckoutStore(deps.database, outbox, deps.wakeRelay),
     orders: checkoutOrders(d, api),
     reservations: inventoryReservations(modules.inventory),

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   changeDue,
   compensationSteps,
+  isCheckpoint,
   forwardSteps,
   canCompensate,
   nextCompensation,
@@ -67,9 +68,19 @@ describe('the checkout saga steps', () => {
     ]);
   });
 
-  it('only cancels the order when the stock could not be reserved', () => {
-    expect(compensationSteps('reserve-stock', [cash])).toEqual(['release-stock', 'cancel-order']);
-    expect(compensationSteps('place', [cash])).toEqual(['cancel-order']);
+  it('undoes every step up to the pivot whichever failed: later ones may have run before a crash', () => {
+    const all = ['refund:1', 'refund:0', 'release-stock', 'cancel-order'];
+    expect(compensationSteps('reserve-stock', [cash, card])).toEqual(all);
+    expect(compensationSteps('place', [cash, card])).toEqual(all);
+    expect(compensationSteps('pay:0', [cash, card])).toEqual(all);
+  });
+
+  it('records progress at the pivot and at the end only', () => {
+    const steps = forwardSteps([cash, card]);
+    expect(steps.filter((s) => isCheckpoint(s, [cash, card]))).toEqual([
+      'confirm-order',
+      'confirm-stock',
+    ]);
   });
 
   it('refuses to compensate a checkout past its pivot', () => {

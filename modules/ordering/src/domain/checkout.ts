@@ -62,9 +62,11 @@ export function nextForward(
 
 /**
  * What undoing a checkout that failed at `failedAt` takes, newest first:
- * refund or void every payment that may have been taken (including the one
- * that failed, whose outcome may be unknown), release the stock, cancel the
- * order. A failure after the pivot is not compensated.
+ * refund or void every payment, release the stock, cancel the order —
+ * whichever step failed. The saga records its progress at checkpoints (ADR
+ * 0014), so steps after the failing one may have run in an attempt that
+ * crashed; undoing a step that never ran is a no-op. A failure after the
+ * pivot is not compensated.
  */
 export function compensationSteps(
   failedAt: ForwardStep,
@@ -73,15 +75,21 @@ export function compensationSteps(
   if (!canCompensate(failedAt, tenders)) {
     throw new Error(`a checkout is not compensated after ${pivotStep} (failed at ${failedAt})`);
   }
-  const steps = forwardSteps(tenders);
-  const reached = steps.slice(0, steps.indexOf(failedAt) + 1);
-  const undo: CompensationStep[] = [];
-  for (const step of reached.reverse()) {
-    if (step.startsWith('pay:')) undo.push(`refund:${Number(step.slice(4))}`);
-    else if (step === 'reserve-stock') undo.push('release-stock');
-    else if (step === 'place') undo.push('cancel-order');
-  }
-  return undo;
+  return [
+    ...[...tenders].reverse().map((t): CompensationStep => `refund:${t.index}`),
+    'release-stock',
+    'cancel-order',
+  ];
+}
+
+/**
+ * Whether the saga's row records its progress once `step` is done: at the
+ * pivot (in the same transaction as the order's payment, so a paid order is
+ * never undone) and at the end. Other steps are logged with the next
+ * checkpoint and simply run again, idempotently, after a crash.
+ */
+export function isCheckpoint(step: ForwardStep, tenders: readonly PlannedTender[]): boolean {
+  return step === pivotStep || nextForward(step, tenders) === null;
 }
 
 export function nextCompensation(

@@ -47,10 +47,15 @@ export function memoryCheckoutStore(clock: { now(): Date }): CheckoutStore & {
       if (!r || r.tenantId !== tenantId || !live(r) || !free) return Promise.resolve(undefined);
       return Promise.resolve(save({ ...r, attempts: r.attempts + 1, leaseUntil: lease(leaseMs) }));
     },
+    async advanceWith(_ctx, record, done, next, leaseMs, extra, work) {
+      // No transaction here: the fakes' unit of work is nothing.
+      await work(undefined);
+      return this.advance(record, done, next, leaseMs, extra);
+    },
     advance(record, done, next, leaseMs, extra = {}) {
-      if (done) {
+      for (const d of done) {
         const entries = log.get(record.id) ?? [];
-        const entry = `${done.direction}:${done.step}`;
+        const entry = `${d.direction}:${d.step}`;
         if (!entries.includes(entry)) log.set(record.id, [...entries, entry]);
       }
       const finished = next.status === 'completed' || next.status === 'compensated';

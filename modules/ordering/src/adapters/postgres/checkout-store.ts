@@ -1,11 +1,21 @@
 import { and, eq, isNull, lt, or, sql } from 'drizzle-orm';
-import { createOutbox, rowsOf, type Database, type OutboxTable, type Tx } from '@stratum/platform';
-import { checkoutEvents } from '../../contract/checkout.ts';
+import {
+  createOutbox,
+  rowsOf,
+  transactionAs,
+  type Database,
+  type OutboxTable,
+  type Tx,
+} from '@stratum/platform';
+import { checkoutEvents, type CheckoutStatus } from '../../contract/checkout.ts';
 import type {
   CheckoutPlan,
   CheckoutRecord,
   CheckoutStore,
+  StepDone,
 } from '../../application/checkout/ports.ts';
+import type { OrderingRepository } from '../../application/ports.ts';
+import { orderingRepository } from './store.ts';
 import { checkoutSteps, checkouts } from './checkout-schema.ts';
 
 type Row = typeof checkouts.$inferSelect;
@@ -41,7 +51,7 @@ export function pgCheckoutStore(
   database: Database,
   outbox: OutboxTable,
   wakeRelay: () => void,
-): CheckoutStore {
+): CheckoutStore<OrderingRepository> {
   const events = createOutbox(outbox, wakeRelay);
   const inTenant = <T>(tenantId: string, fn: (tx: Tx) => Promise<T>) =>
     database.transaction(fn, { tenantId });
@@ -84,6 +94,54 @@ export function pgCheckoutStore(
         record.tenantId,
       );
     }
+  }
+
+  /** Logs the steps done and moves the saga on, in one statement, and announces its end. */
+  async function move(
+    tx: Tx,
+    record: CheckoutRecord,
+    done: readonly StepDone[],
+    next: { step: CheckoutRecord['step']; status: CheckoutStatus },
+    leaseMs: number,
+    extra: { receiptNumber?: number; failure?: CheckoutRecord['failure'] },
+  ): Promise<CheckoutRecord> {
+    const logged =
+      done.length > 0 &&
+      tx.$with('logged').as(
+        tx
+          .insert(checkoutSteps)
+          .values(
+            done.map((d) => ({
+              tenantId: record.tenantId,
+              checkoutId: record.id,
+              step: d.step,
+              direction: d.direction,
+              result:
+                d.step === 'confirm-order' && extra.receiptNumber !== undefined
+                  ? { receiptNumber: extra.receiptNumber }
+                  : {},
+            })),
+          )
+          .onConflictDoNothing(),
+      );
+    const finished = next.status === 'completed' || next.status === 'compensated';
+    const [row] = await (logged ? tx.with(logged) : tx)
+      .update(checkouts)
+      .set({
+        step: next.step,
+        status: next.status,
+        updatedAt: sql`now()`,
+        leaseUntil: finished ? null : leaseEnd(leaseMs),
+        ...(finished && { finishedAt: sql`now()` }),
+        ...(extra.receiptNumber !== undefined && { receiptNumber: extra.receiptNumber }),
+        ...(extra.failure && { failure: extra.failure }),
+      })
+      .where(eq(checkouts.id, record.id))
+      .returning();
+    if (!row) throw new Error(`checkout ${record.id} disappeared`);
+    const moved = recordOf(row);
+    await announce(tx, moved);
+    return moved;
   }
 
   return {
@@ -146,41 +204,12 @@ export function pgCheckoutStore(
       }),
 
     advance: (record, done, next, leaseMs, extra = {}) =>
-      inTenant(record.tenantId, async (tx) => {
-        // The step's log entry goes with the move, in the same statement.
-        const logged =
-          done &&
-          tx.$with('logged').as(
-            tx
-              .insert(checkoutSteps)
-              .values({
-                tenantId: record.tenantId,
-                checkoutId: record.id,
-                step: done.step,
-                direction: done.direction,
-                result:
-                  extra.receiptNumber === undefined ? {} : { receiptNumber: extra.receiptNumber },
-              })
-              .onConflictDoNothing(),
-          );
-        const finished = next.status === 'completed' || next.status === 'compensated';
-        const [row] = await (logged ? tx.with(logged) : tx)
-          .update(checkouts)
-          .set({
-            step: next.step,
-            status: next.status,
-            updatedAt: sql`now()`,
-            leaseUntil: finished ? null : leaseEnd(leaseMs),
-            ...(finished && { finishedAt: sql`now()` }),
-            ...(extra.receiptNumber !== undefined && { receiptNumber: extra.receiptNumber }),
-            ...(extra.failure && { failure: extra.failure }),
-          })
-          .where(eq(checkouts.id, record.id))
-          .returning();
-        if (!row) throw new Error(`checkout ${record.id} disappeared`);
-        const advanced = recordOf(row);
-        await announce(tx, advanced);
-        return advanced;
+      inTenant(record.tenantId, (tx) => move(tx, record, done, next, leaseMs, extra)),
+
+    advanceWith: (ctx, record, done, next, leaseMs, extra, work) =>
+      transactionAs(database, ctx, async (tx) => {
+        await work(orderingRepository(tx, ctx.tenantId, wakeRelay));
+        return move(tx, record, done, next, leaseMs, extra);
       }),
 
     release: (record, retryAt) =>

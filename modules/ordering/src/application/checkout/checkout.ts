@@ -118,7 +118,7 @@ function planTenders(order: OrderSnapshot, input: ReturnType<typeof checkoutInpu
  * request started), drive it while the request waits, and resume sagas that
  * a crash or a slow dependency left behind.
  */
-export function checkoutUseCases(deps: CheckoutDeps) {
+export function checkoutUseCases<U>(deps: CheckoutDeps<U>) {
   const drive = checkoutSaga(deps);
   const { store, clock, settings } = deps;
   const terminal = (r: CheckoutRecord) => r.status === 'completed' || r.status === 'compensated';

@@ -1,7 +1,7 @@
 import type { CallContext } from '@stratum/platform';
 import { raiseCheckout } from '../../contract/checkout.ts';
 import type { OrderingApi } from '../../contract.ts';
-import type { OrderRecord, OrderingDeps } from '../ports.ts';
+import type { OrderRecord, OrderingDeps, OrderingRepository } from '../ports.ts';
 import { storeTickets } from '../kitchen.ts';
 import { applyCommand, loadOrder, withRetry } from '../order-writer.ts';
 import { cancelForCheckoutIn, recordPaymentIn } from '../settlement.ts';
@@ -38,13 +38,14 @@ function versionCheck(payment: OrderPayment) {
 }
 
 /**
- * The saga's view of ordering, on ordering's own use cases: each call is one
- * transaction of ordering's, reading the order once (`FOR UPDATE`).
+ * The saga's view of ordering, on ordering's own use cases: each call reads
+ * the order once (`FOR UPDATE`), in a transaction of its own or, for paying,
+ * in the saga's unit of work.
  */
 export function checkoutOrders(
   d: OrderingDeps,
   api: Pick<OrderingApi, 'getOrder'>,
-): CheckoutOrders {
+): CheckoutOrders<OrderingRepository> {
   return {
     async snapshot(ctx, orderId) {
       const order = await api.getOrder(ctx, orderId);
@@ -60,7 +61,7 @@ export function checkoutOrders(
       };
     },
 
-    async markPaid(ctx, orderId, payment) {
+    async prepareMarkPaid(ctx, orderId, payment) {
       const store = await d.stores.get(ctx, payment.storeId);
       const input = {
         payments: payment.tenders.map((t) => ({
@@ -72,11 +73,9 @@ export function checkoutOrders(
         receiptNumber: payment.receiptNumber,
         paidAt: payment.paidAt,
       };
-      await withRetry(d, undefined, () =>
-        d.store.inTenant(ctx, (repo) =>
-          recordPaymentIn(repo, ctx, orderId, input, store, versionCheck(payment)),
-        ),
-      );
+      return async (repo: OrderingRepository) => {
+        await recordPaymentIn(repo, ctx, orderId, input, store, versionCheck(payment));
+      };
     },
 
     async fireRemaining(ctx, orderId) {

@@ -2,16 +2,27 @@ import type { CallContext } from '@stratum/platform';
 import type { CheckoutStatus } from '../../contract/checkout.ts';
 import type { CompensationStep, ForwardStep, PlannedTender } from '../../domain/checkout.ts';
 
-/** What the saga needs of the order it checks out (implemented on ordering's own use cases). */
-export interface CheckoutOrders {
+/**
+ * What the saga needs of the order it checks out (implemented on ordering's
+ * own use cases). `U` is a unit of work of ordering's: a transaction in which
+ * the order and the saga are written together (see `CheckoutStore.advanceWith`).
+ */
+export interface CheckoutOrders<U = unknown> {
   /** The order as it stands, priced; `order-not-found` if there is none. */
   snapshot(ctx: CallContext, orderId: string): Promise<OrderSnapshot>;
   /**
-   * Records the payments and the receipt: the order is paid. Idempotent per
-   * checkout; `order-changed-during-checkout` if the order is no longer at
+   * Records the payments and the receipt, in the unit of work the returned
+   * function is given: the order is paid. Idempotent per checkout;
+   * `order-changed-during-checkout` if the order is no longer at
    * `payment.orderVersion` (lines or prices changed while it was being paid).
+   * What it needs from other modules (the store, for the receipt) is fetched
+   * now, before that unit opens.
    */
-  markPaid(ctx: CallContext, orderId: string, payment: OrderPayment): Promise<void>;
+  prepareMarkPaid(
+    ctx: CallContext,
+    orderId: string,
+    payment: OrderPayment,
+  ): Promise<(unit: U) => Promise<void>>;
   /** Fires every course the kitchen has not seen yet; nothing to fire is fine. */
   fireRemaining(ctx: CallContext, orderId: string): Promise<void>;
   /** Voids the unpaid order after a failed checkout; a voided order stays voided. */
@@ -113,8 +124,14 @@ export interface CheckoutRecord {
   readonly finishedAt: Date | null;
 }
 
+/** A step done, for the step log. */
+export interface StepDone {
+  readonly step: ForwardStep | CompensationStep;
+  readonly direction: 'forward' | 'compensate';
+}
+
 /** Where sagas live: the row, its lease and its step log. */
-export interface CheckoutStore {
+export interface CheckoutStore<U = unknown> {
   /**
    * Inserts a new saga holding the lease, with `place` logged as done;
    * `undefined` if its key is taken or another live checkout holds the order.
@@ -131,15 +148,28 @@ export interface CheckoutStore {
   /** Takes the lease if it is free or lapsed; `undefined` while someone else holds it. */
   claim(tenantId: string, id: string, leaseMs: number): Promise<CheckoutRecord | undefined>;
   /**
-   * Logs `done` (if a step succeeded) with its result and moves the saga on, in
-   * one transaction; the lease is renewed for the next step.
+   * Logs the steps `done` since the last move and moves the saga on, in one
+   * transaction; the lease is renewed for the next step.
    */
   advance(
     record: CheckoutRecord,
-    done: { step: ForwardStep | CompensationStep; direction: 'forward' | 'compensate' } | null,
+    done: readonly StepDone[],
     next: { step: CheckoutRecord['step']; status: CheckoutStatus },
     leaseMs: number,
     extra?: { receiptNumber?: number; failure?: CheckoutRecord['failure'] },
+  ): Promise<CheckoutRecord>;
+  /**
+   * `work` in a unit of work of ordering's, and the saga moved on (as
+   * `advance`) in the same transaction: the pivot commits with its checkpoint.
+   */
+  advanceWith(
+    ctx: CallContext,
+    record: CheckoutRecord,
+    done: readonly StepDone[],
+    next: { step: CheckoutRecord['step']; status: CheckoutStatus },
+    leaseMs: number,
+    extra: { receiptNumber?: number },
+    work: (unit: U) => Promise<void>,
   ): Promise<CheckoutRecord>;
   /** Leaves the saga as it is, to be picked up again at `retryAt`. */
   release(record: CheckoutRecord, retryAt: Date): Promise<CheckoutRecord>;
@@ -147,9 +177,9 @@ export interface CheckoutStore {
   due(now: Date, limit: number): Promise<{ tenantId: string; id: string }[]>;
 }
 
-export interface CheckoutDeps {
-  readonly store: CheckoutStore;
-  readonly orders: CheckoutOrders;
+export interface CheckoutDeps<U = unknown> {
+  readonly store: CheckoutStore<U>;
+  readonly orders: CheckoutOrders<U>;
   readonly reservations: StockReservations;
   readonly payments: CheckoutPayments;
   readonly receipts: ReceiptNumbers;

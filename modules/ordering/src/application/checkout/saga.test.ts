@@ -51,12 +51,13 @@ function world() {
     settings: { leaseMs: 30_000, retryWindowMs: 20_000, requestWaitMs: 0 },
     orders: {
       snapshot: () => Promise.resolve({ ...order }),
-      markPaid: (_c, _id, p) => {
-        maybeFail('markPaid');
-        did.push(`paid #${p.receiptNumber} change ${p.changeDue}`);
-        order.status = 'paid';
-        return Promise.resolve();
-      },
+      prepareMarkPaid: (_c, _id, p) =>
+        Promise.resolve(() => {
+          maybeFail('markPaid');
+          did.push(`paid #${p.receiptNumber} change ${p.changeDue}`);
+          order.status = 'paid';
+          return Promise.resolve();
+        }),
       fireRemaining: () => {
         maybeFail('fire');
         did.push('fired');
@@ -150,7 +151,8 @@ describe('the checkout saga', () => {
     w.fail['pay:1'] = unavailable;
 
     const first = await w.checkout.start(ctx, orderId, splitTender, 'key-1');
-    expect(first).toMatchObject({ status: 'running', step: 'pay:1' });
+    // Progress is recorded at checkpoints: the retry runs reserve and pay:0 again, idempotently.
+    expect(first).toMatchObject({ status: 'running', step: 'reserve-stock' });
     expect(await w.checkout.resumeDue()).toBe(0); // its retry is not due yet
 
     delete w.fail['pay:1'];
@@ -173,7 +175,9 @@ describe('the checkout saga', () => {
 
     const done = await w.checkout.get(ctx, first.id);
     expect(done).toMatchObject({ status: 'compensated', failure: { code: 'dependency-timeout' } });
-    expect(w.did).toEqual(['reserved', 'released', 'cancelled']);
+    // The retry reserved again (from the checkpoint); undoing the payments never taken is a no-op.
+    expect(w.did).toEqual(['reserved', 'reserved', 'released', 'cancelled']);
+    expect(w.taken.size).toBe(0);
   });
 
   it('never undoes a paid order: a failing kitchen is retried until it works', async () => {
@@ -208,7 +212,7 @@ describe('the checkout saga', () => {
     };
     const checkout = checkoutUseCases(deps);
     const first = await checkout.start(ctx, orderId, splitTender, 'key-1');
-    expect(first.step).toBe('pay:1');
+    expect(first.step).toBe('reserve-stock');
 
     w.clock.ms += 60_000;
     await checkout.resumeDue();

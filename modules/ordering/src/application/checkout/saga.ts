@@ -6,10 +6,11 @@ import {
   compensationSteps,
   nextCompensation,
   nextForward,
+  pivotStep,
   type CompensationStep,
   type ForwardStep,
 } from '../../domain/checkout.ts';
-import type { CheckoutDeps, CheckoutRecord } from './ports.ts';
+import type { CheckoutDeps, CheckoutRecord, StepDone } from './ports.ts';
 
 /**
  * A failure worth retrying: a dependency that is down, slow or busy, a lost
@@ -36,21 +37,20 @@ function failureOf(err: unknown, step: ForwardStep): NonNullable<CheckoutRecord[
 /**
  * Runs a checkout saga from wherever it stands until it is terminal or a
  * step fails transiently (then it is released for a later retry). Each step
- * is idempotent on ids fixed in the plan, so re-running a step a crash
- * interrupted after its effect but before its log entry does no harm.
+ * is idempotent on ids fixed in the plan, so a step a crash interrupted is
+ * simply run again. The row records progress at checkpoints only (the pivot,
+ * in ordering's transaction that pays the order, and the end); the steps in
+ * between are logged with the next checkpoint, and after a crash they run
+ * again from the last one.
  */
-export function checkoutSaga(deps: CheckoutDeps) {
+export function checkoutSaga<U>(deps: CheckoutDeps<U>) {
   const { store, orders, reservations, payments, receipts, clock, settings } = deps;
 
+  /** A forward step that is not a checkpoint: its effect only. */
   async function forward(ctx: CallContext, record: CheckoutRecord, step: ForwardStep) {
     const { plan } = record;
-    const order = {
-      orderId: record.orderId,
-      storeId: record.storeId,
-      registerId: record.registerId,
-      currency: plan.currency,
-    };
     if (step === 'place') {
+      // Sagas are created with place done; one started otherwise checks the order here.
       const now = await orders.snapshot(ctx, record.orderId);
       if (now.version !== plan.orderVersion || now.total !== plan.total) {
         raiseCheckout(
@@ -58,43 +58,55 @@ export function checkoutSaga(deps: CheckoutDeps) {
           'The order changed after the checkout was requested; check out again.',
         );
       }
-      return {};
-    }
-    if (step === 'reserve-stock') {
+    } else if (step === 'reserve-stock') {
       await reservations.reserve(ctx, {
         reservationId: plan.reservationId,
         storeId: record.storeId,
         lines: [...plan.lines],
         reference: `order ${record.orderId}`,
       });
-      return {};
-    }
-    if (step.startsWith('pay:')) {
+    } else if (step.startsWith('pay:')) {
       const tender = plan.tenders[Number(step.slice(4))];
       if (!tender) throw new Error(`no tender for ${step}`);
-      await payments.take(ctx, tender, order);
-      return {};
-    }
-    if (step === 'confirm-order') {
-      const receiptNumber = await receipts.allocate(ctx, record.registerId, record.orderId);
-      await orders.markPaid(ctx, record.orderId, {
-        checkoutId: record.id,
+      await payments.take(ctx, tender, {
+        orderId: record.orderId,
         storeId: record.storeId,
-        orderVersion: plan.orderVersion,
         registerId: record.registerId,
-        receiptNumber,
-        tenders: plan.tenders,
-        changeDue: changeDue(plan.tenders),
-        paidAt: clock.now(),
+        currency: plan.currency,
       });
-      return { receiptNumber };
-    }
-    if (step === 'fire-kitchen') {
+    } else if (step === 'fire-kitchen') {
       await orders.fireRemaining(ctx, record.orderId);
-      return {};
+    } else if (step === 'confirm-stock') {
+      await reservations.confirm(ctx, plan.reservationId);
+    } else {
+      throw new Error(`${step} is a checkpoint`);
     }
-    await reservations.confirm(ctx, plan.reservationId);
-    return {};
+  }
+
+  /** The pivot: a receipt number, then the order paid and the saga moved on in one transaction. */
+  async function confirmOrder(ctx: CallContext, record: CheckoutRecord, done: StepDone[]) {
+    const { plan } = record;
+    const receiptNumber = await receipts.allocate(ctx, record.registerId, record.orderId);
+    const pay = await orders.prepareMarkPaid(ctx, record.orderId, {
+      checkoutId: record.id,
+      storeId: record.storeId,
+      orderVersion: plan.orderVersion,
+      registerId: record.registerId,
+      receiptNumber,
+      tenders: plan.tenders,
+      changeDue: changeDue(plan.tenders),
+      paidAt: clock.now(),
+    });
+    const next = nextForward(pivotStep, plan.tenders);
+    return store.advanceWith(
+      ctx,
+      record,
+      done,
+      next ? { step: next, status: 'running' } : { step: 'done', status: 'completed' },
+      settings.leaseMs,
+      { receiptNumber },
+      pay,
+    );
   }
 
   async function compensate(ctx: CallContext, record: CheckoutRecord, step: CompensationStep) {
@@ -121,21 +133,36 @@ export function checkoutSaga(deps: CheckoutDeps) {
     return store.release(record, new Date(clock.now().getTime() + retryDelayMs(record.attempts)));
   }
 
-  async function stepForward(ctx: CallContext, record: CheckoutRecord) {
-    const step = record.step as ForwardStep;
+  /**
+   * Runs the forward steps from the row's step to the next checkpoint and
+   * moves the row there; on a failure, postpones or starts undoing.
+   */
+  async function runForward(ctx: CallContext, record: CheckoutRecord) {
     const tenders = record.plan.tenders;
+    const done: StepDone[] = [];
+    let step = record.step as ForwardStep;
     try {
-      deps.onStep?.(step, 'before');
-      const result = await forward(ctx, record, step);
-      deps.onStep?.(step, 'after');
-      const next = nextForward(step, tenders);
-      return await store.advance(
-        record,
-        { step, direction: 'forward' },
-        next ? { step: next, status: 'running' } : { step: 'done', status: 'completed' },
-        settings.leaseMs,
-        result,
-      );
+      for (;;) {
+        deps.onStep?.(step, 'before');
+        if (step === pivotStep) {
+          const moved = await confirmOrder(ctx, record, [...done, { step, direction: 'forward' }]);
+          deps.onStep?.(step, 'after');
+          return moved;
+        }
+        await forward(ctx, record, step);
+        done.push({ step, direction: 'forward' });
+        deps.onStep?.(step, 'after');
+        const next = nextForward(step, tenders);
+        if (next === null) {
+          return await store.advance(
+            record,
+            done,
+            { step: 'done', status: 'completed' },
+            settings.leaseMs,
+          );
+        }
+        step = next;
+      }
     } catch (err) {
       const age = clock.now().getTime() - record.createdAt.getTime();
       if (!canCompensate(step, tenders)) return postpone(record, err, step);
@@ -146,7 +173,7 @@ export function checkoutSaga(deps: CheckoutDeps) {
       if (!first) throw new Error(`nothing to undo after ${step}`, { cause: err });
       return store.advance(
         record,
-        null,
+        done,
         { step: first, status: 'compensating' },
         settings.leaseMs,
         { failure },
@@ -165,7 +192,7 @@ export function checkoutSaga(deps: CheckoutDeps) {
       const next = nextCompensation(step, failure.step, record.plan.tenders);
       return await store.advance(
         record,
-        { step, direction: 'compensate' },
+        [{ step, direction: 'compensate' }],
         next ? { step: next, status: 'compensating' } : { step: 'done', status: 'compensated' },
         settings.leaseMs,
       );
@@ -183,7 +210,7 @@ export function checkoutSaga(deps: CheckoutDeps) {
       const before = current;
       current =
         current.status === 'running'
-          ? await stepForward(ctx, current)
+          ? await runForward(ctx, current)
           : await stepBack(ctx, current);
       // A postponed step leaves the saga where it was: stop and let the retry come.
       if (current.step === before.step && current.status === before.status) return current;
