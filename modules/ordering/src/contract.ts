@@ -17,7 +17,7 @@ import type {
   VoidOrderInput,
 } from './contract/orders.ts';
 import type { OrderSummaryView, OrderView, SplitView } from './contract/order-views.ts';
-import type { ReceiptView, SetStoreSettingsInput, StoreSettingsView } from './contract/receipts.ts';
+import type { ReceiptView } from './contract/receipts.ts';
 
 export * from './contract/orders.ts';
 export * from './contract/order-views.ts';
@@ -30,7 +30,7 @@ export * from './contract/refunds.ts';
 /**
  * Permissions ordering checks at its HTTP edge, and the roles holding them.
  * Cashiers ring up orders; the kitchen reads orders and tickets and bumps
- * them; only managers and owners change a store's ordering settings.
+ * them.
  */
 export const orderingPermissions = {
   'ordering:read': ['owner', 'manager', 'cashier', 'kitchen'],
@@ -39,7 +39,6 @@ export const orderingPermissions = {
   'ordering:checkout': ['owner', 'manager', 'cashier'],
   /** Asks for a refund of items; a manager's approval is always needed on top. */
   'ordering:refund': ['owner', 'manager', 'cashier'],
-  'ordering:configure': ['owner', 'manager'],
   'kitchen:read': ['owner', 'manager', 'cashier', 'kitchen'],
   'kitchen:bump': ['owner', 'manager', 'kitchen'],
 } as const satisfies Record<string, readonly string[]>;
@@ -220,11 +219,4 @@ export interface OrderingApi {
 
   /** The receipt of a paid order: the document and its 80-column text. */
   getReceipt(ctx: CallContext, orderId: string): Promise<ReceiptView>;
-
-  getStoreSettings(ctx: CallContext, storeId: string): Promise<StoreSettingsView>;
-  setStoreSettings(
-    ctx: CallContext,
-    storeId: string,
-    input: SetStoreSettingsInput,
-  ): Promise<StoreSettingsView>;
 }

@@ -21,7 +21,6 @@ import { setOrderDiscount, setServiceCharge, setTip } from './application/adjust
 import { bumpTicket, fireCourse, getKitchenTickets } from './application/kitchen.ts';
 import { voidOrder } from './application/void-order.ts';
 import { splitBill } from './application/split-bill.ts';
-import { getStoreSettings, setStoreSettings } from './application/settings.ts';
 import { cancelForCheckout, closeOrder, recordPayment } from './application/settlement.ts';
 import { pgOrderingStore } from './adapters/postgres/store.ts';
 import { outbox } from './adapters/postgres/schema.ts';
@@ -159,8 +158,6 @@ export function buildOrderingModule(
     getKitchenTickets: getKitchenTickets(d),
     bumpTicket: bumpTicket(d),
     getReceipt: getReceipt(d),
-    getStoreSettings: getStoreSettings(d),
-    setStoreSettings: setStoreSettings(d),
   };
   const feed = kitchenBroadcaster();
   const settle = { recordPayment: recordPayment(d), cancelForCheckout: cancelForCheckout(d) };

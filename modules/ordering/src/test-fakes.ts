@@ -134,6 +134,12 @@ export function inMemoryStoreDirectory() {
       stores.set(store.id, store);
       return store;
     },
+    /** What store-ops' update does to the store (settings read afresh on the next look-up). */
+    update(storeId: string, patch: Partial<StoreView>): void {
+      const store = stores.get(storeId);
+      if (!store) throw new Error(`no store ${storeId}`);
+      stores.set(storeId, { ...store, ...patch });
+    },
   };
 }
 

@@ -40,9 +40,9 @@ export async function storeFor(
 
 /**
  * Opens an order, empty or with the lines a till rang up (priced as adding
- * each would). The store's currency and tax mode come from store-ops and
- * ordering's own rounding setting, and are kept on the order: later changes
- * to the store do not reprice it. A client-chosen id makes the creation
+ * each would). The store's currency, tax mode and tax rounding come from
+ * store-ops and are kept on the order: later changes to the store do not
+ * reprice it. A client-chosen id makes the creation
  * idempotent: the same request again answers the order as it is now, another
  * request under the same id is `order-already-exists`.
  */
@@ -82,7 +82,6 @@ export function createOrder(deps: OrderingDeps): OrderingApi['createOrder'] {
         const existing = input.orderId ? await repo.findOrder(orderId) : undefined;
         if (existing) return replay(existing);
         const now = deps.clock.now();
-        const settings = await repo.findSettings(input.storeId);
         const number = await repo.nextOrderNumber(input.storeId, businessDate(now, store.timezone));
         const placed = decide(
           null,
@@ -95,7 +94,7 @@ export function createOrder(deps: OrderingDeps): OrderingApi['createOrder'] {
             currency: store.currency,
             settings: {
               taxInclusive: store.taxInclusive,
-              rounding: settings?.rounding ?? 'per-line',
+              rounding: store.rounding,
             },
             openedBy: ctx.actor.id,
           },

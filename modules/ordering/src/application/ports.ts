@@ -55,12 +55,6 @@ export interface ReceiptRecord {
   createdAt: Date;
 }
 
-export interface StoreSettingsRecord {
-  storeId: string;
-  rounding: Rounding;
-  updatedAt: Date;
-}
-
 /** Keyset position in the order list: creation instant, then id. */
 export type OrderCursor = readonly [createdAt: string, id: string];
 
@@ -110,14 +104,8 @@ export interface ReceiptRepository {
   findReceipt(orderId: string): Promise<ReceiptRecord | undefined>;
 }
 
-export interface SettingsRepository {
-  findSettings(storeId: string): Promise<StoreSettingsRecord | undefined>;
-  saveSettings(storeId: string, rounding: Rounding): Promise<StoreSettingsRecord>;
-}
-
 /** Ordering's data inside one tenant-scoped transaction. */
-export interface OrderingRepository
-  extends OrderRepository, KitchenRepository, ReceiptRepository, SettingsRepository {
+export interface OrderingRepository extends OrderRepository, KitchenRepository, ReceiptRepository {
   /** Records an integration event in the outbox, in this transaction. */
   emit<S extends z.ZodType>(event: EventDefinition<string, S>, payload: z.input<S>): Promise<void>;
   /** Appends to the audit log, in this transaction. */
@@ -151,6 +139,8 @@ export interface StoreInfo {
   currency: string;
   /** The store's default for tax rates that do not say whether they are inclusive. */
   taxInclusive: boolean;
+  /** How taxes are rounded (store-ops' `taxRounding`); an order keeps the one it was placed under. */
+  rounding: Rounding;
   timezone: string;
   /** Printed under the name on receipts. */
   address: string[];

@@ -5,11 +5,10 @@ import type {
   OrderSummaryView,
   OrderView,
   ReceiptView,
-  StoreSettingsView,
 } from '../contract.ts';
 import { liveLines, priceOf } from '../domain/order-pricing.ts';
 import type { Fulfilment } from '../domain/order-types.ts';
-import type { OrderRecord, ReceiptRecord, StoreSettingsRecord, TicketRecord } from './ports.ts';
+import type { OrderRecord, ReceiptRecord, TicketRecord } from './ports.ts';
 
 const iso = (d: Date) => d.toISOString();
 
@@ -169,12 +168,3 @@ export function toReceiptView(r: ReceiptRecord): ReceiptView {
     issuedAt: iso(r.createdAt),
   };
 }
-
-export const toSettingsView = (
-  storeId: string,
-  s: StoreSettingsRecord | undefined,
-): StoreSettingsView => ({
-  storeId,
-  rounding: s?.rounding ?? 'per-line',
-  updatedAt: s ? iso(s.updatedAt) : null,
-});

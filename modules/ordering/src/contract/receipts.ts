@@ -53,20 +53,3 @@ export const receiptView = z.object({
   issuedAt: z.iso.datetime(),
 });
 export type ReceiptView = z.infer<typeof receiptView>;
-
-/** Ordering's own per-store settings. */
-export const storeSettingsView = z.object({
-  storeId: z.uuid(),
-  /**
-   * Per-line: each line's tax is rounded per rate. Per-order: each rate's exact
-   * total is rounded once and spread back over the lines. Orders keep the
-   * setting they were placed under.
-   */
-  rounding: z.enum(['per-line', 'per-order']),
-  /** null: never set, the default applies. */
-  updatedAt: z.iso.datetime().nullable(),
-});
-export type StoreSettingsView = z.infer<typeof storeSettingsView>;
-
-export const setStoreSettingsInput = z.object({ rounding: z.enum(['per-line', 'per-order']) });
-export type SetStoreSettingsInput = z.input<typeof setStoreSettingsInput>;

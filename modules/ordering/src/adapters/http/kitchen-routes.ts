@@ -4,13 +4,10 @@ import {
   kitchenTicketView,
   kitchenTicketsQuery,
   receiptView,
-  setStoreSettingsInput,
-  storeSettingsView,
   type OrderingApi,
 } from '../../contract.ts';
 import {
   base,
-  configure,
   idParams,
   kitchenBump,
   kitchenRead,
@@ -85,33 +82,5 @@ export function kitchenRoutes(app: StratumApp, api: OrderingApi): void {
       const receipt = await api.getReceipt(callContextOf(request), request.params.id);
       return reply.type('text/plain; charset=utf-8').send(receipt.text);
     },
-  );
-
-  app.get(
-    `${base}/stores/:storeId/settings`,
-    {
-      config: read,
-      schema: {
-        tags,
-        summary: 'The store’s ordering settings (tax rounding)',
-        params: storeParams,
-        response: { 200: storeSettingsView },
-      },
-    },
-    (request) => api.getStoreSettings(callContextOf(request), request.params.storeId),
-  );
-  app.put(
-    `${base}/stores/:storeId/settings`,
-    {
-      config: configure,
-      schema: {
-        tags,
-        summary: 'Change the store’s ordering settings (orders placed from now on)',
-        params: storeParams,
-        body: setStoreSettingsInput,
-        response: { 200: storeSettingsView },
-      },
-    },
-    (request) => api.setStoreSettings(callContextOf(request), request.params.storeId, request.body),
   );
 }

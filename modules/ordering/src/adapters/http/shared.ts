@@ -12,7 +12,6 @@ export const storeParams = z.object({ storeId: z.uuid() });
 
 export const read = { access: { permission: 'ordering:read' } } as const;
 export const write = { access: { permission: 'ordering:write' } } as const;
-export const configure = { access: { permission: 'ordering:configure' } } as const;
 export const kitchenRead = { access: { permission: 'kitchen:read' } } as const;
 export const kitchenBump = { access: { permission: 'kitchen:bump' } } as const;
 

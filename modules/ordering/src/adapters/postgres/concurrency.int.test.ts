@@ -91,7 +91,6 @@ describe.each(testEngines())('ordering’s tables on %s', (engine) => {
       'orders',
       'outbox',
       'receipts',
-      'store_settings',
     ]);
     expect(tables.filter((t) => !t.enabled || !t.forced)).toEqual([]);
   });

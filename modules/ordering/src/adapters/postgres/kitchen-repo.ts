@@ -1,12 +1,11 @@
-import { and, asc, desc, eq, sql } from 'drizzle-orm';
+import { and, asc, desc, eq } from 'drizzle-orm';
 import type { Tx } from '@stratum/platform';
 import type {
   KitchenRepository,
   ReceiptRepository,
-  SettingsRepository,
   TicketRecord,
 } from '../../application/ports.ts';
-import { kitchenTickets, receipts, storeSettings } from './schema.ts';
+import { kitchenTickets, receipts } from './schema.ts';
 
 const toTicket = (r: typeof kitchenTickets.$inferSelect): TicketRecord => ({
   id: r.id,
@@ -110,30 +109,6 @@ export function receiptRepository(tx: Tx, tenantId: string): ReceiptRepository {
           createdAt: row.createdAt,
         }
       );
-    },
-  };
-}
-
-export function settingsRepository(tx: Tx, tenantId: string): SettingsRepository {
-  return {
-    async findSettings(storeId) {
-      const [row] = await tx
-        .select()
-        .from(storeSettings)
-        .where(and(eq(storeSettings.tenantId, tenantId), eq(storeSettings.storeId, storeId)));
-      return row && { storeId: row.storeId, rounding: row.rounding, updatedAt: row.updatedAt };
-    },
-    async saveSettings(storeId, rounding) {
-      const [row] = await tx
-        .insert(storeSettings)
-        .values({ tenantId, storeId, rounding })
-        .onConflictDoUpdate({
-          target: [storeSettings.tenantId, storeSettings.storeId],
-          set: { rounding, updatedAt: sql`now()` },
-        })
-        .returning();
-      if (!row) throw new Error('settings not saved');
-      return { storeId: row.storeId, rounding: row.rounding, updatedAt: row.updatedAt };
     },
   };
 }

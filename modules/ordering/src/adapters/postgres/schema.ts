@@ -1,4 +1,3 @@
-import { sql } from 'drizzle-orm';
 import { index, integer, jsonb, primaryKey, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { auditTable, messagingTables, tenantIsolationPolicy } from '@stratum/platform';
 import type { OrderEvent } from '../../domain/order-events.ts';
@@ -125,20 +124,6 @@ export const receipts = ordering.table(
     uniqueIndex('receipts_register_number_idx').on(t.tenantId, t.registerId, t.receiptNumber),
     tenantIsolationPolicy(),
   ],
-);
-
-/** Ordering's own per-store settings; no row means the defaults. */
-export const storeSettings = ordering.table(
-  'store_settings',
-  {
-    tenantId: uuid('tenant_id').notNull(),
-    storeId: uuid('store_id').notNull(),
-    rounding: text('rounding', { enum: ['per-line', 'per-order'] }).notNull(),
-    updatedAt: ts('updated_at')
-      .notNull()
-      .default(sql`now()`),
-  },
-  (t) => [primaryKey({ columns: [t.tenantId, t.storeId] }), tenantIsolationPolicy()],
 );
 
 export const auditLog = auditTable(ordering);

@@ -6,7 +6,7 @@ import {
   type Tx,
 } from '@stratum/platform';
 import type { OrderingRepository, OrderingStore } from '../../application/ports.ts';
-import { kitchenRepository, receiptRepository, settingsRepository } from './kitchen-repo.ts';
+import { kitchenRepository, receiptRepository } from './kitchen-repo.ts';
 import { orderRepository } from './order-repo.ts';
 import { auditLog, outbox } from './schema.ts';
 
@@ -21,7 +21,6 @@ export function orderingRepository(
     ...orderRepository(tx, tenantId),
     ...kitchenRepository(tx, tenantId),
     ...receiptRepository(tx, tenantId),
-    ...settingsRepository(tx, tenantId),
     async emit(event, payload) {
       await events.add(tx, event, payload, tenantId);
     },

@@ -33,6 +33,7 @@ describe('the stores port on store-ops’ directory', () => {
       name: 'Café Stratum',
       currency: 'EUR',
       taxInclusive: true,
+      rounding: 'per-order',
       timezone: 'Europe/Berlin',
       address: ['1 Harbour Street', 'Pier 3', '20457 Hamburg', 'DE'],
       active: false,

@@ -19,6 +19,7 @@ export const toStoreInfo = (store: StoreView): StoreInfo => ({
   name: store.name,
   currency: store.currency,
   taxInclusive: store.taxInclusive,
+  rounding: store.taxRounding,
   timezone: store.timezone,
   address: addressLines(store.address),
   active: store.status === 'active',
