@@ -34,17 +34,20 @@ const processorCodeOf = (error: DomainError) =>
     : error.code;
 
 /**
- * Asks the processor to authorize the requested amount (capture comes as a
- * separate step) and records its answer. The request is already in the
- * stream, so a crash before the answer is recorded is found by `reconcile`,
- * and a retry sends the same idempotency key: the processor answers it with
- * the first answer instead of charging again.
+ * Asks the processor to authorize the requested amount and, for a sale
+ * (`capture`), to capture it in the same call, and records its answer: the
+ * authorization, and the capture if it was one, in one write. The request is
+ * already in the stream, so a crash before the answer is recorded is found by
+ * `reconcile` (which records whatever the processor shows), and a retry sends
+ * the same idempotency key: the processor answers it with the first answer
+ * instead of charging again.
  */
 export async function authorizeAtProcessor(
   deps: PaymentsDeps,
   ctx: CallContext,
   current: Loaded,
   card: { number: string },
+  options: { capture: boolean } = { capture: false },
 ): Promise<Loaded> {
   const request = current.state.request;
   if (!request) throw new Error('invariant: no authorization request to send');
@@ -65,7 +68,7 @@ export async function authorizeAtProcessor(
       amount: request.amount,
       currency: request.currency,
       card,
-      capture: false,
+      capture: options.capture,
       reference: current.paymentId,
       idempotencyKey: processorKeys.authorize(current.paymentId),
     });
@@ -84,6 +87,8 @@ export async function authorizeAtProcessor(
     if (after.state.stage === 'declined') throw declinedError(after);
     return after;
   }
+  if (options.capture)
+    return recordProcessorState(deps, ctx, current.paymentId, result.payment, current);
   return record({
     type: 'record-authorization',
     processorRef: result.payment.id,
@@ -151,22 +156,30 @@ export function recordProcessorState(
   ctx: CallContext,
   paymentId: string,
   found: ProcessorPayment,
+  /** The stream as the caller last wrote it, if it holds it (see `write`). */
+  known?: Loaded,
 ): Promise<Loaded> {
   const decision = { actor: principalOf(ctx), refundLimit: 0 };
-  return write(deps, ctx, paymentId, ({ state }) => {
-    const commands: PaymentCommand[] = [];
-    let authorization = state.authorization;
-    if (state.stage === 'requested' && state.request) {
-      commands.push({ type: 'record-authorization', processorRef: found.id, last4: found.last4 });
-      authorization = { ...state.request, processorRef: found.id, last4: found.last4 };
-    } else if (state.stage !== 'authorized' || authorization?.processorRef !== found.id) {
-      return [];
-    }
-    if (found.status === 'voided') {
-      commands.push({ type: 'void', reason: 'Voided at the processor.' });
-    } else if (found.status !== 'authorized' && authorization) {
-      commands.push(captureOf(authorization, found.capturedAmount));
-    }
-    return decideAll(state, commands, decision);
-  });
+  return write(
+    deps,
+    ctx,
+    paymentId,
+    ({ state }) => {
+      const commands: PaymentCommand[] = [];
+      let authorization = state.authorization;
+      if (state.stage === 'requested' && state.request) {
+        commands.push({ type: 'record-authorization', processorRef: found.id, last4: found.last4 });
+        authorization = { ...state.request, processorRef: found.id, last4: found.last4 };
+      } else if (state.stage !== 'authorized' || authorization?.processorRef !== found.id) {
+        return [];
+      }
+      if (found.status === 'voided') {
+        commands.push({ type: 'void', reason: 'Voided at the processor.' });
+      } else if (found.status !== 'authorized' && authorization) {
+        commands.push(captureOf(authorization, found.capturedAmount));
+      }
+      return decideAll(state, commands, decision);
+    },
+    known,
+  );
 }

@@ -161,8 +161,9 @@ describe.each(testEngines())('taking payments on %s', (engine) => {
 
     expect(again).toEqual(first);
     expect(await atProcessor(input.paymentId)).toHaveLength(1);
+    // One sale (authorized and captured in one call), never repeated.
     expect(await posts()).toBe(1);
-    expect(await posts('POST /v1/payments/:id/capture')).toBe(1);
+    expect(await posts('POST /v1/payments/:id/capture')).toBe(0);
     expect((await processor.stats()).payments).toBe(1);
   });
 
@@ -218,7 +219,7 @@ describe.each(testEngines())('taking payments on %s', (engine) => {
 
     const stats = await processor.stats();
     expect(payment.status).toBe('captured');
-    expect(stats.faultsInjected.lostResponse).toBe(2);
+    expect(stats.faultsInjected.lostResponse).toBe(1); // the sale's first answer
     expect(stats.payments).toBe(1);
   });
 

@@ -11,10 +11,14 @@ import { declinedError, loadedView } from './views.ts';
  *
  *   1. transaction: append the opening events. Cash: `authorized` (with the
  *      change) + `captured`, done. Card: `authorization-requested`.
- *   2. no transaction: processor.authorize, key `<paymentId>:authorize`.
- *   3. transaction: append `authorized`, or `declined` (and raise card-declined).
- *   4. no transaction: processor.capture, key `<paymentId>:capture`.
- *   5. transaction: append `captured` (payments.payment-captured in the outbox).
+ *   2. no transaction: processor.authorize with capture (a card-present sale),
+ *      key `<paymentId>:authorize`.
+ *   3. transaction: append `authorized` + `captured` (payments.payment-captured
+ *      in the outbox), or `declined` (and raise card-declined).
+ *
+ * A stream left `authorized` (by an older authorize-only request, or by
+ * `reconcile` finding an authorization) is captured as its own step:
+ * processor.capture, key `<paymentId>:capture`, then `captured`.
  *
  * A crash or a processor outage between two steps leaves the stream at the
  * last committed step. Calling again with the same input resumes from there,
@@ -47,7 +51,10 @@ export function takePayment(deps: PaymentsDeps): PaymentsApi['takePayment'] {
       switch (current.state.stage) {
         case 'requested':
           if (input.tender.kind !== 'card') throw new Error('invariant: cash is never requested');
-          current = await authorizeAtProcessor(deps, ctx, current, input.tender.card);
+          // A sale: authorized and captured in one call to the processor.
+          current = await authorizeAtProcessor(deps, ctx, current, input.tender.card, {
+            capture: true,
+          });
           break;
         case 'authorized':
           current = await captureAtProcessor(deps, ctx, current);
