@@ -1,5 +1,5 @@
 import { and, asc, desc, eq, inArray, isNotNull, isNull, or, sql, type SQL } from 'drizzle-orm';
-import type { Tx } from '@stratum/platform';
+import { rowsOf, type Tx } from '@stratum/platform';
 import type { ListLevelsQuery } from '../../contract.ts';
 import {
   levelKey,
@@ -19,6 +19,29 @@ const toLevel = (r: typeof levels.$inferSelect): LevelRecord => ({
   threshold: r.lowStockThreshold,
   lowStockAlerted: r.lowStockAlerted,
   updatedAt: r.updatedAt,
+});
+
+/** A level as `execute` returns it: bigint columns come as strings from node-postgres. */
+interface RawLevel {
+  store_id: string;
+  stock_item_id: string;
+  on_hand: string | number;
+  reserved: string | number;
+  in_transit: string | number;
+  low_stock_threshold: string | number | null;
+  low_stock_alerted: boolean;
+  updated_at: Date | string | null;
+}
+
+const fromRaw = (r: RawLevel): LevelRecord => ({
+  storeId: r.store_id,
+  stockItemId: r.stock_item_id,
+  onHand: Number(r.on_hand),
+  reserved: Number(r.reserved),
+  inTransit: Number(r.in_transit),
+  threshold: r.low_stock_threshold === null ? null : Number(r.low_stock_threshold),
+  lowStockAlerted: r.low_stock_alerted,
+  updatedAt: r.updated_at === null ? null : new Date(r.updated_at),
 });
 
 const pairs = (keys: readonly LevelKey[]) =>
@@ -67,30 +90,31 @@ export function levelRepository(tx: Tx, tenantId: string): LevelRepository {
       return new Map(rows.map((r) => [levelKey(r), toLevel(r)]));
     },
     async saveLevels(records) {
-      const saved: LevelRecord[] = [];
-      for (const l of records) {
-        const [row] = await tx
-          .update(levels)
-          .set({
-            onHand: l.onHand,
-            reserved: l.reserved,
-            inTransit: l.inTransit,
-            lowStockThreshold: l.threshold,
-            lowStockAlerted: l.lowStockAlerted,
-            updatedAt: sql`now()`,
-          })
-          .where(
-            and(
-              eq(levels.tenantId, tenantId),
-              eq(levels.storeId, l.storeId),
-              eq(levels.stockItemId, l.stockItemId),
-            ),
-          )
-          .returning();
+      if (records.length === 0) return [];
+      // One statement for every level the batch touched (their rows are locked).
+      const values = sql.join(
+        records.map(
+          (l) =>
+            sql`(${l.storeId}::uuid, ${l.stockItemId}::uuid, ${l.onHand}::bigint, ${l.reserved}::bigint, ${l.inTransit}::bigint, ${l.threshold}::bigint, ${l.lowStockAlerted}::boolean)`,
+        ),
+        sql`, `,
+      );
+      const rows = rowsOf<RawLevel>(
+        await tx.execute(sql`
+          update ${levels} as l set
+            on_hand = v.on_hand, reserved = v.reserved, in_transit = v.in_transit,
+            low_stock_threshold = v.threshold, low_stock_alerted = v.alerted, updated_at = now()
+          from (values ${values}) as v(store_id, stock_item_id, on_hand, reserved, in_transit, threshold, alerted)
+          where l.tenant_id = ${tenantId}::uuid and l.store_id = v.store_id and l.stock_item_id = v.stock_item_id
+          returning l.store_id, l.stock_item_id, l.on_hand, l.reserved, l.in_transit,
+            l.low_stock_threshold, l.low_stock_alerted, l.updated_at`),
+      );
+      const saved = new Map(rows.map((r) => [levelKey(fromRaw(r)), fromRaw(r)]));
+      return records.map((l) => {
+        const row = saved.get(levelKey(l));
         if (!row) throw new Error(`level ${levelKey(l)} missing`);
-        saved.push(toLevel(row));
-      }
-      return saved;
+        return row;
+      });
     },
     async findLevel(key) {
       const [row] = await tx
