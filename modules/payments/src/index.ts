@@ -5,6 +5,7 @@ import type {
   Approvals,
   CardProcessor,
   Clock,
+  IdempotencyKeyRetention,
   IdempotencyStore,
   PaymentsDeps,
 } from './application/ports.ts';
@@ -15,6 +16,11 @@ import { reconcile } from './application/reconcile.ts';
 import { reversePayment } from './application/reverse-payment.ts';
 import { getPayment, listPayments, paymentEvents } from './application/queries.ts';
 import { getRefundLimit, setRefundLimit } from './application/refund-limit.ts';
+import {
+  idempotencyKeySweeper,
+  idempotencyRetentionSettings,
+  type IdempotencyKeySweeper,
+} from './application/idempotency-retention.ts';
 import { pgPaymentStore } from './adapters/postgres/store.ts';
 import { pgIdempotencyStore } from './adapters/postgres/idempotency-store.ts';
 import { outbox } from './adapters/postgres/schema.ts';
@@ -26,10 +32,12 @@ export type {
   AuthorizeResult,
   CardProcessor,
   Clock,
+  IdempotencyKeyRetention,
   IdempotencyStore,
   ProcessorPayment,
   ProcessorRefund,
 } from './application/ports.ts';
+export type { IdempotencyKeySweeper } from './application/idempotency-retention.ts';
 export {
   httpCardProcessor,
   ProcessorUnavailableError,
@@ -57,11 +65,23 @@ export interface PaymentsOptions {
   reconcileGraceMs?: number;
   /** How long an in-flight Idempotency-Key claim holds before it may be taken over (ms, default 300 000). */
   idempotencyLeaseMs?: number;
+  /**
+   * How long an Idempotency-Key and its stored response are kept, from the
+   * key's first request (ms, default 86 400 000: 24 h; at least the lease).
+   * Past it the key is deleted, and the same key afterwards is a new request.
+   */
+  idempotencyRetentionMs?: number;
+  /** How often expired Idempotency-Keys are swept while the module is started (ms, default 600 000). */
+  idempotencySweepIntervalMs?: number;
+  /** The most Idempotency-Keys one delete of the sweep removes (default 500). */
+  idempotencySweepBatchSize?: number;
   clock?: Clock;
 }
 
 export interface PaymentsModule extends ModuleInstance {
   readonly api: PaymentsApi;
+  /** Deletes expired Idempotency-Keys, every tenant's; runs while the module is started. */
+  readonly idempotencySweeper: IdempotencyKeySweeper;
 }
 
 export interface PaymentsModuleDeps extends ModuleDeps {
@@ -70,12 +90,13 @@ export interface PaymentsModuleDeps extends ModuleDeps {
   /** Verifies a manager's access token given as a refund approval (same tenant only). */
   approvals: Approvals;
   options?: PaymentsOptions;
-  /** Idempotency-Key records; default: payments' own PostgreSQL table. */
-  idempotencyKeys?: IdempotencyStore;
+  /** Idempotency-Key records and their retention; default: payments' own PostgreSQL table. */
+  idempotencyKeys?: IdempotencyStore & IdempotencyKeyRetention;
 }
 
 export function createPaymentsModule(deps: PaymentsModuleDeps): PaymentsModule {
   const options = deps.options ?? {};
+  const retention = idempotencyRetentionSettings(options);
   const d: PaymentsDeps = {
     store: pgPaymentStore(deps.database, deps.wakeRelay),
     processor: deps.processor,
@@ -103,10 +124,14 @@ export function createPaymentsModule(deps: PaymentsModuleDeps): PaymentsModule {
     pgIdempotencyStore(deps.database, {
       ...(options.idempotencyLeaseMs !== undefined && { leaseMs: options.idempotencyLeaseMs }),
     });
+  const sweeper = idempotencyKeySweeper(keys, retention, deps.logger);
   return {
     name: 'payments',
     api,
+    idempotencySweeper: sweeper,
     outbox,
     registerRoutes: paymentsRoutes(api, keys),
+    start: () => sweeper.start(),
+    stop: () => sweeper.stop(),
   };
 }

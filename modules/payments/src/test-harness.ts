@@ -28,6 +28,10 @@ import {
   type PaymentsOptions,
 } from './index.ts';
 import type { Approvals, PaymentRepository } from './application/ports.ts';
+import { decideAll } from './application/stream.ts';
+import { initialPayment } from './domain/payment.ts';
+import { projectPayment } from './domain/projection.ts';
+import { openingCommands, takeRequest } from './domain/take.ts';
 import { pgPaymentStore } from './adapters/postgres/store.ts';
 import { auditLog, outbox } from './adapters/postgres/schema.ts';
 
@@ -228,3 +232,44 @@ export const cashSale = (storeId: string, amount: number, given: number) =>
     amount,
     tender: { kind: 'cash', given },
   }) satisfies TakePaymentInput;
+
+/**
+ * What a crash leaves behind: the take flow committed the authorization
+ * request of a 3 000 card sale and died before it could record the
+ * processor's answer (or before it called at all, when `processorDid` is
+ * 'nothing'). The processor is called directly, as the dead process did.
+ */
+export async function crashedCardPayment(
+  h: Harness,
+  processor: { url: string; apiKey: string },
+  processorDid: 'authorize' | 'authorize-and-capture' | 'nothing',
+  tenant: string = newId(),
+) {
+  const ctx = h.ctx(tenant, 'cashier');
+  const input = cardSale(newId(), 3_000);
+  const events = decideAll(initialPayment, openingCommands(takeRequest(input)), {
+    actor: { id: ctx.actor.id, roles: ctx.actor.roles, stores: ctx.actor.stores },
+    refundLimit: 0,
+  });
+  await h.repo(ctx, (repo) =>
+    repo.append(input.paymentId, 0, events, projectPayment(events)!, {
+      at: h.clock.now(),
+      actorId: ctx.actor.id,
+    }),
+  );
+  let processorRef: string | undefined;
+  if (processorDid !== 'nothing') {
+    const direct = httpCardProcessor({ baseUrl: processor.url, apiKey: processor.apiKey });
+    const result = await direct.authorize({
+      amount: 3_000,
+      currency: 'EUR',
+      card: { number: cards.approved },
+      capture: processorDid === 'authorize-and-capture',
+      reference: input.paymentId,
+      idempotencyKey: `${input.paymentId}:authorize`,
+    });
+    if (result.outcome !== 'approved') throw new Error('expected an approval');
+    processorRef = result.payment.id;
+  }
+  return { tenant, ctx, input, processorRef };
+}

@@ -104,6 +104,19 @@ export interface IdempotencyStore {
   release(ctx: CallContext, scope: string, key: string): Promise<void>;
 }
 
+/**
+ * Forgets Idempotency-Key records past their retention, every tenant's at
+ * once (the retention sweep's way in; the records themselves are per tenant).
+ */
+export interface IdempotencyKeyRetention {
+  /**
+   * Deletes at most `limit` of the oldest records first claimed more than
+   * `retentionMs` ago, and says how many it deleted. A claim still in flight
+   * goes only when its lease was also last taken more than `retentionMs` ago.
+   */
+  pruneExpired(retentionMs: number, limit: number): Promise<number>;
+}
+
 export interface Clock {
   now(): Date;
 }

@@ -7,12 +7,14 @@ import {
   testEngines,
   type RunningCardProcessor,
 } from '@stratum/testing';
-import { initialPayment } from '../domain/payment.ts';
-import { projectPayment } from '../domain/projection.ts';
-import { openingCommands, takeRequest } from '../domain/take.ts';
 import { httpCardProcessor } from '../adapters/processor/http-card-processor.ts';
-import { cardSale, cards, cashSale, paymentsHarness, type Harness } from '../test-harness.ts';
-import { decideAll } from './stream.ts';
+import {
+  cardSale,
+  cashSale,
+  crashedCardPayment as crashed,
+  paymentsHarness,
+  type Harness,
+} from '../test-harness.ts';
 
 let processor: RunningCardProcessor;
 beforeAll(async () => {
@@ -35,42 +37,8 @@ describe.each(testEngines())('voids and reconciliation on %s', (engine) => {
   afterAll(() => h?.close());
   beforeEach(() => processor.reset());
 
-  /**
-   * What a crash leaves behind: the take flow committed its authorization
-   * request, and died before it could record the processor's answer (or
-   * before it called at all, when `processorDid` is 'nothing').
-   */
-  async function crashedCardPayment(
-    processorDid: 'authorize' | 'authorize-and-capture' | 'nothing',
-  ) {
-    const tenant = newId();
-    const ctx = h.ctx(tenant, 'cashier');
-    const input = cardSale(newId(), 3_000);
-    const events = decideAll(initialPayment, openingCommands(takeRequest(input)), {
-      actor: { id: ctx.actor.id, roles: ctx.actor.roles, stores: ctx.actor.stores },
-      refundLimit: 0,
-    });
-    await h.repo(ctx, (repo) =>
-      repo.append(input.paymentId, 0, events, projectPayment(events)!, {
-        at: h.clock.now(),
-        actorId: ctx.actor.id,
-      }),
-    );
-    let processorRef: string | undefined;
-    if (processorDid !== 'nothing') {
-      const result = await direct().authorize({
-        amount: 3_000,
-        currency: 'EUR',
-        card: { number: cards.approved },
-        capture: processorDid === 'authorize-and-capture',
-        reference: input.paymentId,
-        idempotencyKey: `${input.paymentId}:authorize`,
-      });
-      if (result.outcome !== 'approved') throw new Error('expected an approval');
-      processorRef = result.payment.id;
-    }
-    return { tenant, ctx, input, processorRef };
-  }
+  const crashedCardPayment = (processorDid: Parameters<typeof crashed>[2]) =>
+    crashed(h, processor, processorDid);
 
   it('records the authorization the processor made before the crash: one payment there', async () => {
     const { ctx, input, processorRef } = await crashedCardPayment('authorize');

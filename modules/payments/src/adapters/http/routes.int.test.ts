@@ -42,7 +42,7 @@ describe.each(testEngines())('payments over HTTP on %s', (engine) => {
   const staff = (role: 'owner' | 'manager' | 'cashier' | 'kitchen' = 'cashier', tenant = newId()) =>
     h.tokens.issue(tenant, role);
 
-  it('requires an Idempotency-Key on every POST', async () => {
+  it('requires an Idempotency-Key on every POST that moves money', async () => {
     const token = staff();
     const sale = cardSale(newId());
     const routes = [

@@ -29,6 +29,7 @@ const take = { access: { permission: 'payments:take' } } as const;
 const refund = { access: { permission: 'payments:refund' } } as const;
 const read = { access: { permission: 'payments:read' } } as const;
 const configure = { access: { permission: 'payments:configure' } } as const;
+const reconcile = { access: { permission: 'payments:reconcile' } } as const;
 
 /** The card number never reaches the Idempotency-Key fingerprint: its last four digits do. */
 function withoutCardNumber(body: unknown): unknown {
@@ -120,6 +121,27 @@ export function paymentsRoutes(api: PaymentsApi, keys: IdempotencyStore) {
           }),
         }));
       },
+    );
+    app.post(
+      `${base}/:paymentId/reconcile`,
+      {
+        config: reconcile,
+        schema: {
+          tags,
+          summary: 'Find out from the processor what happened to a payment left pending',
+          description:
+            'For a card payment whose outcome a crash or a lost answer left unknown: asks the ' +
+            'processor for payments under its reference and records what it did (authorized, ' +
+            'captured, voided). One the processor does not know after the grace period is ' +
+            'recorded as declined `not-processed`; within it, the payment stays pending. Any ' +
+            'other payment is answered as it stands. Moves no money, so it takes no ' +
+            'Idempotency-Key: a repeat finds the outcome already recorded. A processor that ' +
+            'cannot be reached answers 503 and leaves the payment as it was.',
+          params: paymentParams,
+          response: { 200: paymentView },
+        },
+      },
+      (request) => api.reconcile(callContextOf(request), request.params.paymentId),
     );
 
     app.get(

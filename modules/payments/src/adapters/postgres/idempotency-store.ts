@@ -1,7 +1,11 @@
 import { and, eq, sql } from 'drizzle-orm';
-import type { CallContext, Database, Tx } from '@stratum/platform';
+import { rowsOf, type CallContext, type Database, type Tx } from '@stratum/platform';
 import type { IdempotencyRecord } from '../../domain/idempotency.ts';
-import type { IdempotencyStore, StoredResponse } from '../../application/ports.ts';
+import type {
+  IdempotencyKeyRetention,
+  IdempotencyStore,
+  StoredResponse,
+} from '../../application/ports.ts';
 import { idempotencyKeys } from './schema.ts';
 
 type Row = typeof idempotencyKeys.$inferSelect;
@@ -23,11 +27,15 @@ function toRecord(row: Row): IdempotencyRecord<StoredResponse> {
  *
  * A claim whose request died with its process would hold the key forever; it
  * is a lease instead: after `leaseMs` the same request may take it over.
+ *
+ * Expired records are pruned across tenants by
+ * `payments.prune_idempotency_keys` (migration 0003), a SECURITY DEFINER
+ * function: the application role itself only ever sees one tenant's rows.
  */
 export function pgIdempotencyStore(
   database: Database,
   options: { leaseMs?: number } = {},
-): IdempotencyStore {
+): IdempotencyStore & IdempotencyKeyRetention {
   const leaseSeconds = (options.leaseMs ?? 5 * 60_000) / 1000;
   const key = (ctx: CallContext, scope: string, value: string) =>
     and(
@@ -81,6 +89,16 @@ export function pgIdempotencyStore(
           .delete(idempotencyKeys)
           .where(and(key(ctx, scope, value), eq(idempotencyKeys.status, 'in-flight')));
       });
+    },
+    async pruneExpired(retentionMs, limit) {
+      // Age by the database's clock, not the module's: it is the one that wrote `created_at`.
+      const retention = sql`make_interval(secs => ${retentionMs / 1000})`;
+      const [row] = rowsOf<{ deleted: number }>(
+        await database.db.execute(
+          sql`select payments.prune_idempotency_keys(${retention}, ${limit}) as deleted`,
+        ),
+      );
+      return Number(row?.deleted ?? 0);
     },
   };
 }

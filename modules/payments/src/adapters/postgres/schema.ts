@@ -94,7 +94,9 @@ export const paymentRows = payments.table(
 /**
  * Idempotency-Key records of the HTTP API, per tenant: the first response to
  * a key is stored and replayed. `claimed_at` is the lease of an in-flight
- * request (a crashed one can be taken over once it has run out).
+ * request (a crashed one can be taken over once it has run out). Records are
+ * kept for the module's retention from `created_at`, then swept across
+ * tenants oldest first (`payments.prune_idempotency_keys`), hence the index.
  */
 export const idempotencyKeys = payments.table(
   'idempotency_keys',
@@ -109,7 +111,11 @@ export const idempotencyKeys = payments.table(
     createdAt: ts('created_at').notNull().defaultNow(),
     claimedAt: ts('claimed_at').notNull().defaultNow(),
   },
-  (t) => [primaryKey({ columns: [t.tenantId, t.scope, t.key] }), tenantIsolationPolicy()],
+  (t) => [
+    primaryKey({ columns: [t.tenantId, t.scope, t.key] }),
+    index('idempotency_keys_created_idx').on(t.createdAt),
+    tenantIsolationPolicy(),
+  ],
 );
 
 /** Per-store payment settings; without a row, the module's defaults apply. */
