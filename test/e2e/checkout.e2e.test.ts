@@ -83,11 +83,11 @@ describe.each(testEngines())('checking out at the till on %s', (engine) => {
     return { withModifiers, option, plain };
   }
 
-  async function ringUp() {
+  async function ringUp(register = registerId) {
     const { withModifiers, option, plain } = pickItems();
     const order = await ok<OrderView>(201, 'POST', '/api/v1/ordering/orders', cashier, {
       storeId,
-      registerId,
+      registerId: register,
       fulfilment: { type: 'takeaway' },
     });
     const base = `/api/v1/ordering/orders/${order.orderId}`;
@@ -199,6 +199,87 @@ describe.each(testEngines())('checking out at the till on %s', (engine) => {
       cashier,
     );
     expect(afterRefund).toMatchObject({ refunded: share, status: 'partially-refunded' });
+  });
+
+  it('posts the till’s sales and refunds to its open cash drawer: the X report follows, the Z balances', async () => {
+    // A till of its own, so no other test's sale lands in this drawer.
+    const till = await ok<{ id: string }>(201, 'POST', '/api/v1/store-ops/registers', manager, {
+      storeId,
+      name: `Drawer till ${Date.now()}`,
+    });
+    const session = await ok<{ id: string }>(
+      201,
+      'POST',
+      `/api/v1/store-ops/registers/${till.id}/drawer`,
+      cashier,
+      { openingFloatMinor: 10_000 },
+    );
+    const xReport = () =>
+      ok<Json>(200, 'GET', `/api/v1/store-ops/drawer-sessions/${session.id}/x-report`, cashier);
+
+    const order = await ringUp(till.id);
+    const plain = order.lines.find((l) => l.modifiers.length === 0)!;
+    // Cash pays exactly the plain item, so that item can go back in cash; the card pays the rest.
+    const cash = plain.priced!.total;
+    const card = order.totals.total - cash;
+    const checkout = await ok<CheckoutView>(
+      201,
+      'POST',
+      `/api/v1/ordering/orders/${order.orderId}/checkout`,
+      cashier,
+      {
+        registerId: till.id,
+        tenders: [
+          { kind: 'cash', amount: cash, given: cash },
+          { kind: 'card', amount: card, tip: 100, card: { number: '4242424242424242' } },
+        ],
+      },
+      { 'idempotency-key': `drawer-${order.orderId}` },
+    );
+    expect(checkout.status).toBe('completed');
+    await expect.poll(xReport).toMatchObject({
+      openingFloatMinor: 10_000,
+      cashSalesMinor: cash,
+      cashRefundsMinor: 0,
+      expectedCashMinor: 10_000 + cash,
+      tenders: [
+        { tender: 'card', salesMinor: card + 100, refundsMinor: 0, count: 1 },
+        { tender: 'cash', salesMinor: cash, refundsMinor: 0, count: 1 },
+      ],
+    });
+
+    // The plain item back in cash, with the manager's say-so: it leaves this drawer.
+    await ok<OrderView>(
+      201,
+      'POST',
+      `/api/v1/ordering/orders/${order.orderId}/refunds`,
+      cashier,
+      {
+        lines: [{ lineId: plain.lineId, quantity: 1 }],
+        reason: 'changed their mind',
+        approval: { token: manager },
+        paymentId: checkout.tenders[0]!.paymentId,
+      },
+      { 'idempotency-key': `drawer-refund-${order.orderId}` },
+    );
+    await expect.poll(xReport).toMatchObject({
+      cashSalesMinor: cash,
+      cashRefundsMinor: cash,
+      expectedCashMinor: 10_000,
+      tenders: [
+        { tender: 'card', salesMinor: card + 100, refundsMinor: 0, netMinor: card + 100 },
+        { tender: 'cash', salesMinor: cash, refundsMinor: cash, netMinor: 0, count: 2 },
+      ],
+      movementCount: 4,
+    });
+    const z = await ok<Json>(
+      201,
+      'POST',
+      `/api/v1/store-ops/drawer-sessions/${session.id}/close`,
+      manager,
+      { countedCashMinor: 10_000 },
+    );
+    expect(z).toMatchObject({ expectedCashMinor: 10_000, overShortMinor: 0 });
   });
 
   it('replays a retried checkout and refuses the key for another request', async () => {

@@ -50,7 +50,11 @@ export const storeOpsPermissions = {
   'stores:write': ['owner', 'manager'],
   'drawers:operate': ['owner', 'manager', 'cashier'],
   'drawers:close': ['owner', 'manager'],
-  /** Posting sales and refunds by hand; payments posts them in-process. */
+  /**
+   * Posting sales and refunds by hand. Checkouts and refunds of orders post
+   * themselves: store-ops follows ordering's `checkout-completed` and
+   * `order-refunded` events.
+   */
   'drawers:record-sales': ['owner', 'manager'],
   'receipts:issue': ['owner', 'manager', 'cashier'],
 } as const satisfies Record<string, readonly string[]>;
@@ -173,7 +177,9 @@ export interface StoreOpsApi extends StoreDirectory {
     input: CashMovementInput,
   ): Promise<DrawerMovementView>;
   /**
-   * Posts a sale or refund to the register's open drawer (payments calls this).
+   * Posts a sale or refund to the register's open drawer by hand (a sale
+   * taken outside Stratum). Sales and refunds of orders arrive by themselves,
+   * from ordering's events, with the payment or refund id as reference.
    * Idempotent on `reference`: the same reference with the same content returns
    * the first movement; with different content it is `movement-reference-conflict`.
    */

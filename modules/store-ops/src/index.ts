@@ -41,6 +41,7 @@ import { allocateReceiptNumber } from './application/receipts.ts';
 import { pgStoreOpsStore } from './adapters/postgres/store.ts';
 import { outbox } from './adapters/postgres/schema.ts';
 import { storeOpsRoutes } from './adapters/http/routes.ts';
+import { orderingSubscriptions } from './adapters/ordering/subscriptions.ts';
 
 export type { StoreOpsSettings } from './application/deps.ts';
 
@@ -114,6 +115,7 @@ export function createStoreOpsModule(deps: StoreOpsModuleDeps): StoreOpsModule {
     name: 'store-ops',
     api,
     outbox,
+    subscriptions: orderingSubscriptions(deps.database, deps.wakeRelay, deps.logger),
     registerRoutes: storeOpsRoutes(api),
   };
 }

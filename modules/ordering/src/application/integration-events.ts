@@ -1,5 +1,7 @@
 import type { z } from 'zod';
 import type { orderingEvents } from '../contract.ts';
+import type { TicketChange } from '../domain/kitchen.ts';
+import type { OrderRefunded } from '../domain/order-events.ts';
 import { liveLines, priceOf } from '../domain/order-pricing.ts';
 import type { Approval, OrderStatus } from '../domain/order-types.ts';
 import type { OrderRecord, TicketRecord } from './ports.ts';
@@ -33,6 +35,41 @@ export const bumpedPayload = (t: TicketRecord): Payload<'kitchenTicketBumped'> =
   course: t.ticket.course,
   bumpedAt: (t.bumpedAt ?? t.firedAt).toISOString(),
   bumpedBy: t.bumpedBy ?? '',
+});
+
+export const changedPayload = (
+  t: TicketRecord,
+  change: TicketChange,
+): Payload<'kitchenTicketChanged'> => ({
+  storeId: t.storeId,
+  ticket: toTicketView(t),
+  change: { ...change, items: change.items.map((i) => ({ ...i })) },
+});
+
+/** Where the money of a refund went: the register that gave it back and the payment's tender. */
+export interface RefundRoute {
+  registerId: string;
+  paymentId: string;
+  tender: string;
+}
+
+export const refundedPayload = (
+  o: OrderRecord,
+  event: OrderRefunded,
+  route: RefundRoute,
+): Payload<'orderRefunded'> => ({
+  orderId: o.id,
+  storeId: o.storeId,
+  registerId: route.registerId,
+  refundId: event.refundId,
+  paymentId: route.paymentId,
+  tender: route.tender,
+  amount: event.amount,
+  currency: o.state.currency,
+  refundedTotal: event.refundedTotal,
+  reason: event.reason,
+  approvedBy: event.approval.approvedBy,
+  refundedAt: event.at,
 });
 
 /** A sale as reporting needs it: the lines as sold, discounts, taxes per rate, tip, staff. */

@@ -228,4 +228,103 @@ describe.each(testEngines())('kitchen, voids and approvals on %s', (engine) => {
       h.api.voidOrder(s.cashier.ctx, quiet.orderId, { reason: 'again' }),
     ).rejects.toMatchObject({ code: 'invalid-order-transition' });
   });
+
+  const changes = async (tenant: string) =>
+    (await h.events(tenant, 'ordering.kitchen-ticket-changed')).map((e) => e.payload);
+
+  it('shows a fired line voided afterwards on its open ticket, with the reason, and tells the kitchen', async () => {
+    const s = h.shop();
+    const { orderId, line } = await table(s);
+    const { tickets } = await h.api.fireCourse(s.cashier.ctx, orderId, 1);
+    const grill = tickets.find((t) => t.station === 'grill')!;
+    h.clock.advance(60_000);
+    await h.api.removeLine(s.cashier.ctx, orderId, line('Burger'), {
+      reason: 'sent back',
+      approval: s.manager.token,
+    });
+    const at = h.clock.now().toISOString();
+    const open = await h.api.getKitchenTickets(s.kitchen.ctx, s.storeId);
+    const shown = open.find((t) => t.ticketId === grill.ticketId)!;
+    expect(shown.items).toEqual([
+      { ...grill.items[0], voided: { reason: 'sent back', at } },
+      grill.items[1],
+    ]);
+    expect(open.find((t) => t.station === 'bar')).toEqual(tickets.find((t) => t.station === 'bar'));
+    expect(await changes(s.tenant)).toEqual([
+      {
+        storeId: s.storeId,
+        ticket: shown,
+        change: {
+          kind: 'line-voided',
+          reason: 'sent back',
+          at,
+          items: [
+            { lineId: line('Burger'), name: 'Burger', variantName: 'Classic', from: 1, to: 0 },
+          ],
+        },
+      },
+    ]);
+  });
+
+  it('shows a reduced fired line with the quantity fired and why', async () => {
+    const s = h.shop();
+    const { orderId, line } = await table(s);
+    await h.api.fireCourse(s.cashier.ctx, orderId, 1);
+    await h.api.changeLineQuantity(s.cashier.ctx, orderId, line('Fries'), {
+      quantity: 1,
+      reason: 'dropped',
+      approval: s.manager.token,
+    });
+    const [grill] = await h.api.getKitchenTickets(s.kitchen.ctx, s.storeId);
+    expect(grill!.items[1]).toMatchObject({
+      name: 'Fries',
+      quantity: 1,
+      reduced: { from: 2, reason: 'dropped' },
+    });
+    expect(grill!.items[1]!.voided).toBeUndefined();
+    expect((await changes(s.tenant)).map((c) => c.change)).toEqual([
+      expect.objectContaining({
+        kind: 'line-reduced',
+        items: [expect.objectContaining({ name: 'Fries', from: 2, to: 1 })],
+      }),
+    ]);
+  });
+
+  it('marks every open ticket of a voided order, and leaves a bumped one as the kitchen left it', async () => {
+    const s = h.shop();
+    const { orderId } = await table(s);
+    const { tickets } = await h.api.fireCourse(s.cashier.ctx, orderId, 1);
+    const bar = tickets.find((t) => t.station === 'bar')!;
+    const bumped = await h.api.bumpTicket(s.kitchen.ctx, bar.ticketId);
+    await h.api.voidOrder(s.cashier.ctx, orderId, {
+      reason: 'fire alarm',
+      approval: s.manager.token,
+    });
+    const [grill] = await h.api.getKitchenTickets(s.kitchen.ctx, s.storeId);
+    expect(grill!.items.map((i) => [i.name, i.voided?.reason])).toEqual([
+      ['Burger', 'fire alarm'],
+      ['Fries', 'fire alarm'],
+    ]);
+    const done = await h.api.getKitchenTickets(s.kitchen.ctx, s.storeId, { status: 'done' });
+    expect(done).toEqual([bumped]);
+    expect(
+      (await changes(s.tenant)).map((c) => [
+        (c.ticket as { ticketId: string }).ticketId,
+        (c.change as { kind: string }).kind,
+      ]),
+    ).toEqual([[grill!.ticketId, 'order-voided']]);
+  });
+
+  it('sends nothing to the kitchen when what is taken back was never fired', async () => {
+    const s = h.shop();
+    const { orderId, line } = await table(s);
+    const { tickets } = await h.api.fireCourse(s.cashier.ctx, orderId, 1);
+    await h.api.changeLineQuantity(s.cashier.ctx, orderId, line('Soup'), { quantity: 2 });
+    await h.api.changeLineQuantity(s.cashier.ctx, orderId, line('Soup'), { quantity: 1 });
+    await h.api.removeLine(s.cashier.ctx, orderId, line('Soup'), {});
+    const quiet = await table(s);
+    await h.api.voidOrder(s.cashier.ctx, quiet.orderId, { reason: 'left' });
+    expect(await changes(s.tenant)).toEqual([]);
+    expect(await h.api.getKitchenTickets(s.kitchen.ctx, s.storeId)).toEqual(tickets);
+  });
 });

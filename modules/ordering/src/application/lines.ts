@@ -9,6 +9,7 @@ import {
 } from '../contract.ts';
 import type { OrderCommand, OrderLine } from '../domain/order-types.ts';
 import { approvalFor, verifyApprover } from './approvals.ts';
+import { tellKitchen } from './kitchen-changes.ts';
 import { changeOrder, readOrder, type Change } from './order-writer.ts';
 import type { OrderingDeps, OrderingRepository } from './ports.ts';
 import { toOrderView } from './views.ts';
@@ -111,6 +112,12 @@ async function auditTakeBacks(repo: OrderingRepository, change: Change): Promise
   }
 }
 
+/** A take-back is audited and, when the kitchen has the line on an open ticket, shown there. */
+async function takeBack(repo: OrderingRepository, change: Change): Promise<void> {
+  await auditTakeBacks(repo, change);
+  await tellKitchen(repo, change);
+}
+
 /** A fired line only goes down, with a reason and a manager's approval. */
 export function changeLineQuantity(deps: OrderingDeps): OrderingApi['changeLineQuantity'] {
   return async (ctx, orderId, lineId, raw, options) => {
@@ -128,7 +135,7 @@ export function changeLineQuantity(deps: OrderingDeps): OrderingApi['changeLineQ
         reason: input.reason,
         approval: approvalFor(approver, o.storeId),
       }),
-      auditTakeBacks,
+      takeBack,
     );
     return order;
   };
@@ -150,7 +157,7 @@ export function removeLine(deps: OrderingDeps): OrderingApi['removeLine'] {
         reason: input.reason,
         approval: approvalFor(approver, o.storeId),
       }),
-      auditTakeBacks,
+      takeBack,
     );
     return order;
   };

@@ -98,6 +98,18 @@ export interface KitchenRepository {
   ): Promise<TicketRecord[]>;
 }
 
+/** Fired tickets changed after the fact: voids and reductions the kitchen must see. */
+export interface TicketChangeRepository {
+  /**
+   * The order's open tickets, oldest first, each row held until the
+   * transaction ends: a bump of one of them waits, or went first and the
+   * ticket is no longer open.
+   */
+  lockOpenTicketsOfOrder(orderId: string): Promise<TicketRecord[]>;
+  /** Stores the ticket's new content (its items as they stand now). */
+  saveTicketContent(id: string, ticket: KitchenTicket): Promise<TicketRecord>;
+}
+
 export interface ReceiptRepository {
   /** False when the register already has a receipt with this number. */
   insertReceipt(receipt: ReceiptRecord): Promise<boolean>;
@@ -105,7 +117,8 @@ export interface ReceiptRepository {
 }
 
 /** Ordering's data inside one tenant-scoped transaction. */
-export interface OrderingRepository extends OrderRepository, KitchenRepository, ReceiptRepository {
+export interface OrderingRepository
+  extends OrderRepository, KitchenRepository, TicketChangeRepository, ReceiptRepository {
   /** Records an integration event in the outbox, in this transaction. */
   emit<S extends z.ZodType>(event: EventDefinition<string, S>, payload: z.input<S>): Promise<void>;
   /** Appends to the audit log, in this transaction. */

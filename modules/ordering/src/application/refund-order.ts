@@ -1,5 +1,6 @@
 import { DomainError, stableId, type CallContext } from '@stratum/platform';
 import {
+  orderingEvents,
   raise,
   raiseCheckout,
   refundOrderInput,
@@ -8,8 +9,9 @@ import {
 } from '../contract.ts';
 import { requireApproval } from '../domain/approval.ts';
 import { approvalFor, verifyApprover } from './approvals.ts';
-import { changeOrder, readOrder } from './order-writer.ts';
-import type { OrderingDeps } from './ports.ts';
+import { refundedPayload, type RefundRoute } from './integration-events.ts';
+import { changeOrder, readOrder, type Change } from './order-writer.ts';
+import type { OrderingDeps, OrderingRepository } from './ports.ts';
 import { toOrderView } from './views.ts';
 
 /** What a refund needs of payments (implemented on payments' contract). */
@@ -38,11 +40,21 @@ function amountOf(order: OrderView, lines: { lineId: string; quantity: number }[
   return amount;
 }
 
+/** Announces the refund recorded by this change, with where its money went (for the drawer). */
+const announceRefund = (route: RefundRoute) => async (repo: OrderingRepository, change: Change) => {
+  for (const event of change.events) {
+    if (event.type !== 'OrderRefunded') continue;
+    await repo.emit(orderingEvents.orderRefunded, refundedPayload(change.after, event, route));
+  }
+};
+
 /**
  * Refunds items of a paid order: the money goes back through payments first
  * (to the original tender, idempotent on a refund id derived from the
- * Idempotency-Key), then the order records the refund. A retry with the same
- * key after a crash between the two repeats both safely.
+ * Idempotency-Key), then the order records the refund and announces it
+ * (`ordering.order-refunded`, in the same transaction) for the register's
+ * cash drawer. A retry with the same key after a crash between the two
+ * repeats both safely.
  */
 export function refundOrder(deps: OrderingDeps, payments: RefundPayments) {
   return async (
@@ -70,7 +82,10 @@ export function refundOrder(deps: OrderingDeps, payments: RefundPayments) {
     if (amount > left)
       raise('refund-exceeds-paid', 'More than is left to refund.', { refundable: left });
 
-    const paymentId = input.paymentId ?? (await pickPayment(ctx, payments, order, amount));
+    const { paymentId, tender } = input.paymentId
+      ? { paymentId: input.paymentId, ...(await payments.refundable(ctx, input.paymentId)) }
+      : await pickPayment(ctx, payments, order, amount);
+    const route = { registerId: input.registerId ?? order.registerId, paymentId, tender };
     await payments.refund(ctx, {
       paymentId,
       refundId,
@@ -79,13 +94,20 @@ export function refundOrder(deps: OrderingDeps, payments: RefundPayments) {
       token: input.approval.token,
     });
     try {
-      const { order: after } = await changeOrder(deps, ctx, orderId, undefined, () => ({
-        type: 'refund',
-        refundId,
-        amount,
-        reason: input.reason,
-        ...(approval && { approval }),
-      }));
+      const { order: after } = await changeOrder(
+        deps,
+        ctx,
+        orderId,
+        undefined,
+        () => ({
+          type: 'refund',
+          refundId,
+          amount,
+          reason: input.reason,
+          ...(approval && { approval }),
+        }),
+        announceRefund(route),
+      );
       return after;
     } catch (err) {
       // Recorded by an earlier attempt that lost its answer: the refund stands once.
@@ -97,13 +119,13 @@ export function refundOrder(deps: OrderingDeps, payments: RefundPayments) {
   };
 }
 
-/** A card payment that can take the whole refund, else any payment that can. */
+/** A card payment that can take the whole refund, else any payment that can; and its tender. */
 async function pickPayment(
   ctx: CallContext,
   payments: RefundPayments,
   order: OrderView,
   amount: number,
-): Promise<string> {
+): Promise<{ paymentId: string; tender: string }> {
   const candidates = await Promise.all(
     order.payments.map(async (p) => ({
       id: p.paymentId,
@@ -113,5 +135,5 @@ async function pickPayment(
   const able = candidates.filter((c) => c.refundable >= amount);
   const pick = able.find((c) => c.tender === 'card') ?? able[0];
   if (!pick) raise('refund-exceeds-paid', 'No single payment can take this refund; name one.');
-  return pick.id;
+  return { paymentId: pick.id, tender: pick.tender };
 }

@@ -2,10 +2,14 @@ import { orderingEvents, voidOrderInput, type OrderingApi } from '../contract.ts
 import { priceOf } from '../domain/order-pricing.ts';
 import { approvalFor, verifyApprover } from './approvals.ts';
 import { voidedPayload } from './integration-events.ts';
+import { tellKitchen } from './kitchen-changes.ts';
 import { changeOrder, type Change } from './order-writer.ts';
 import type { OrderingDeps, OrderingRepository } from './ports.ts';
 
-/** A void is written to the audit log (who, why, who approved) and announced. */
+/**
+ * A void is written to the audit log (who, why, who approved) and announced;
+ * the kitchen's open tickets of the order show it.
+ */
 export async function recordVoid(repo: OrderingRepository, change: Change): Promise<void> {
   for (const event of change.events) {
     if (event.type !== 'OrderVoided') continue;
@@ -26,6 +30,7 @@ export async function recordVoid(repo: OrderingRepository, change: Change): Prom
       voidedPayload(change.after, event.from, event.reason, event.approval),
     );
   }
+  await tellKitchen(repo, change);
 }
 
 /**

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { defineEvent } from '@stratum/platform';
-import { kitchenTicketView } from './kitchen.ts';
+import { kitchenTicketView, ticketChangeView } from './kitchen.ts';
 import { orderStatus } from './orders.ts';
 
 const int = z.number().int();
@@ -46,6 +46,17 @@ export const orderingEvents = {
       bumpedAt: z.iso.datetime(),
       bumpedBy: z.string(),
     }),
+  ),
+  /**
+   * A fired ticket still open in the kitchen changed: a line on it was voided
+   * or reduced, or its order was voided. `ticket` is the ticket as it stands
+   * now (displays replace theirs by `ticketId`); `change` says what changed,
+   * for a printer's "VOID" slip.
+   */
+  kitchenTicketChanged: defineEvent(
+    'ordering.kitchen-ticket-changed',
+    1,
+    z.object({ storeId: z.uuid(), ticket: kitchenTicketView, change: ticketChangeView }),
   ),
   /** What reporting needs of a sale: lines as sold, discounts, taxes per rate, tip, staff. */
   orderPaid: defineEvent(
@@ -98,6 +109,32 @@ export const orderingEvents = {
       /** The total the order had when it was voided. */
       total: int,
       voidedAt: z.iso.datetime(),
+    }),
+  ),
+  /**
+   * Money given back on a paid order, one event per refund: what the cash
+   * drawer of `registerId` must pay out (cash) or total (other tenders).
+   */
+  orderRefunded: defineEvent(
+    'ordering.order-refunded',
+    1,
+    z.object({
+      orderId: z.uuid(),
+      storeId: z.uuid(),
+      /** The register that gave the money back: the one named by the refund, else the order's. */
+      registerId: z.uuid(),
+      refundId: z.uuid(),
+      /** The payment refunded; the money goes back to its own tender. */
+      paymentId: z.uuid(),
+      /** That payment's tender as payments names it: `cash`, `card`. */
+      tender: z.string().min(1),
+      amount: int,
+      currency: z.string(),
+      /** Everything refunded on the order so far, this refund included. */
+      refundedTotal: int,
+      reason: z.string(),
+      approvedBy: z.string(),
+      refundedAt: z.iso.datetime(),
     }),
   ),
   orderClosed: defineEvent(

@@ -12,6 +12,18 @@ export const ticketItemView = z.object({
   /** Modifier names as the cook reads them ("Oat milk", "No onions"). */
   modifiers: z.array(z.string()),
   notes: z.string().nullable(),
+  /**
+   * Set once the line was voided after the kitchen saw it, or its order was:
+   * stop making it. Absent on a line nobody took back.
+   */
+  voided: z.object({ reason: z.string(), at: z.iso.datetime() }).optional(),
+  /**
+   * Set once the line's quantity went down after it was fired: `from` units
+   * were fired, `quantity` are wanted now. Absent otherwise.
+   */
+  reduced: z
+    .object({ from: z.number().int(), reason: z.string(), at: z.iso.datetime() })
+    .optional(),
 });
 
 /** One station's share of a fired course: what the grill, the bar, … must make now. */
@@ -32,6 +44,24 @@ export const kitchenTicketView = z.object({
   bumpedBy: z.string().nullable(),
 });
 export type KitchenTicketView = z.infer<typeof kitchenTicketView>;
+
+/** What a void or a reduction changed on a fired ticket, for displays and printers. */
+export const ticketChangeView = z.object({
+  kind: z.enum(['line-voided', 'line-reduced', 'order-voided']),
+  reason: z.string(),
+  at: z.iso.datetime(),
+  /** Each item that changed: `to` is 0 for a voided one. */
+  items: z.array(
+    z.object({
+      lineId: z.string(),
+      name: z.string(),
+      variantName: z.string(),
+      from: z.number().int(),
+      to: z.number().int(),
+    }),
+  ),
+});
+export type TicketChangeView = z.infer<typeof ticketChangeView>;
 
 export const kitchenTicketsQuery = z.object({
   /** Open tickets come oldest first (the kitchen's queue), done ones newest first. */

@@ -13,6 +13,11 @@ export const refundOrderInput = z
     approval: z.object({ token: z.string().min(1).max(4096) }),
     /** The payment to refund; default: a card payment that can take it, else cash. */
     paymentId: z.uuid().optional(),
+    /**
+     * The register giving the money back, whose cash drawer pays out a cash
+     * refund; default: the register the order was rung up on.
+     */
+    registerId: z.uuid().optional(),
   })
   .strict();
 export type RefundOrderInput = z.input<typeof refundOrderInput>;

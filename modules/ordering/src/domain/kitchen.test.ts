@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { applyTakeBack, takeBacksOf } from './kitchen.ts';
 import { decide, fireCourse } from './order.ts';
-import { minute, newLine, placeOrder, run, withLines } from './order-fixtures.ts';
+import { manager, minute, newLine, placeOrder, run, withLines } from './order-fixtures.ts';
 
 const code = (c: string) => expect.objectContaining({ code: c }) as Error;
 
@@ -79,5 +80,121 @@ describe('firing a course', () => {
   it('is refused once the order is closed or voided', () => {
     const voided = decide(withLines(), { type: 'void', reason: 'walked out' }, minute(5)).state;
     expect(() => fireCourse(voided, 1, minute(6))).toThrow(code('invalid-order-transition'));
+  });
+});
+
+describe('taking back what the kitchen has seen', () => {
+  const fired = () => {
+    const placed = run([
+      placeOrder(),
+      { type: 'add-line', line: newLine('burger', { quantity: 2 }) },
+      { type: 'add-line', line: newLine('fries', { name: 'Fries', variantName: 'Large' }) },
+      { type: 'add-line', line: newLine('soup', { name: 'Soup', course: 2 }) },
+    ]).state;
+    const { state, tickets } = fireCourse(placed, 1, minute(10));
+    return { state, ticket: tickets[0]! };
+  };
+  const approved = { reason: 'sent back', approval: manager };
+
+  it('finds a take-back in a fired line’s void or reduction and in an order void', () => {
+    const { state } = fired();
+    const voided = decide(state, { type: 'remove-line', lineId: 'fries', ...approved }, minute(11));
+    const reduced = decide(
+      state,
+      { type: 'change-quantity', lineId: 'burger', quantity: 1, ...approved },
+      minute(12),
+    );
+    const whole = decide(
+      state,
+      { type: 'void', reason: 'fire alarm', approval: manager },
+      minute(13),
+    );
+    expect(takeBacksOf(voided.events)).toEqual([
+      { kind: 'line-voided', lineId: 'fries', reason: 'sent back', at: minute(11).toISOString() },
+    ]);
+    expect(takeBacksOf(reduced.events)).toEqual([
+      {
+        kind: 'line-reduced',
+        lineId: 'burger',
+        quantity: 1,
+        reason: 'sent back',
+        at: minute(12).toISOString(),
+      },
+    ]);
+    expect(takeBacksOf(whole.events)).toEqual([
+      { kind: 'order-voided', reason: 'fire alarm', at: minute(13).toISOString() },
+    ]);
+  });
+
+  it('finds none in taking an unfired line off or changing its quantity', () => {
+    const { state } = fired();
+    const removed = decide(state, { type: 'remove-line', lineId: 'soup' }, minute(11));
+    const raised = decide(
+      state,
+      { type: 'change-quantity', lineId: 'soup', quantity: 3 },
+      minute(12),
+    );
+    expect(removed.events).toHaveLength(1);
+    expect(raised.events).toHaveLength(1);
+    expect(takeBacksOf([...removed.events, ...raised.events])).toEqual([]);
+  });
+
+  it('marks a voided line on its ticket with the reason and leaves the rest as fired', () => {
+    const { ticket } = fired();
+    const at = minute(11).toISOString();
+    const applied = applyTakeBack(ticket, {
+      kind: 'line-voided',
+      lineId: 'fries',
+      reason: 'sent back',
+      at,
+    });
+    expect(applied?.ticket.items).toEqual([
+      ticket.items[0],
+      { ...ticket.items[1], voided: { reason: 'sent back', at } },
+    ]);
+    expect(applied?.change).toEqual({
+      kind: 'line-voided',
+      reason: 'sent back',
+      at,
+      items: [{ lineId: 'fries', name: 'Fries', variantName: 'Large', from: 1, to: 0 }],
+    });
+  });
+
+  it('keeps the quantity first fired when a line is reduced, twice', () => {
+    const { ticket } = fired();
+    const reduce = (t: typeof ticket, quantity: number, m: number) =>
+      applyTakeBack(t, {
+        kind: 'line-reduced',
+        lineId: 'burger',
+        quantity,
+        reason: `down to ${quantity}`,
+        at: minute(m).toISOString(),
+      });
+    const once = reduce({ ...ticket, items: [{ ...ticket.items[0]!, quantity: 3 }] }, 2, 11)!;
+    const twice = reduce(once.ticket, 1, 12)!;
+    expect(twice.ticket.items[0]).toMatchObject({
+      quantity: 1,
+      reduced: { from: 3, reason: 'down to 1', at: minute(12).toISOString() },
+    });
+    expect(twice.change.items).toEqual([expect.objectContaining({ from: 2, to: 1 })]);
+    expect(reduce(twice.ticket, 1, 13)).toBeNull();
+  });
+
+  it('voids every item still live when the order is voided, and touches no other ticket', () => {
+    const { ticket } = fired();
+    const at = minute(11).toISOString();
+    const first = applyTakeBack(ticket, {
+      kind: 'line-voided',
+      lineId: 'burger',
+      reason: 'x',
+      at,
+    })!;
+    const whole = applyTakeBack(first.ticket, { kind: 'order-voided', reason: 'fire alarm', at })!;
+    expect(whole.ticket.items.map((i) => i.voided?.reason)).toEqual(['x', 'fire alarm']);
+    expect(whole.change.items.map((i) => i.lineId)).toEqual(['fries']);
+    expect(applyTakeBack(whole.ticket, { kind: 'order-voided', reason: 'again', at })).toBeNull();
+    expect(
+      applyTakeBack(ticket, { kind: 'line-voided', lineId: 'soup', reason: 'x', at }),
+    ).toBeNull();
   });
 });

@@ -82,10 +82,15 @@ export interface KitchenTicketItem {
   readonly lineId: string;
   readonly name: string;
   readonly variantName: string;
+  /** What the kitchen is to make: the fired quantity, or less once it was reduced. */
   readonly quantity: number;
   /** Modifier names as the cook reads them ("Oat milk", "No onions"). */
   readonly modifiers: readonly string[];
   readonly notes: string | null;
+  /** Set when the line (or its order) was voided after it was fired. */
+  readonly voided?: { readonly reason: string; readonly at: string };
+  /** Set when the line's quantity went down after it was fired: `from` is what was fired. */
+  readonly reduced?: { readonly from: number; readonly reason: string; readonly at: string };
 }
 
 /** One station's share of a fired course: what the grill, the bar, … must make now. */

@@ -56,4 +56,52 @@ describe('the kitchen broadcaster', () => {
     await feed.subscription.handle({ ...bumped(store), version: 2 });
     expect(heard).toEqual(['ticket-bumped']);
   });
+
+  it('hands a changed ticket and what changed to that store’s displays only', async () => {
+    const feed = kitchenBroadcaster();
+    const here: KitchenFeedMessage[] = [];
+    const there: KitchenFeedMessage[] = [];
+    feed.listen(tenant, store, (m) => here.push(m));
+    feed.listen(tenant, newId(), (m) => there.push(m));
+    const at = new Date().toISOString();
+    const ticket = {
+      ticketId: newId(),
+      storeId: store,
+      orderId: newId(),
+      orderNumber: '7',
+      station: 'grill',
+      course: 1,
+      fulfilment: { type: 'takeaway' as const },
+      orderNotes: null,
+      items: [
+        {
+          lineId: 'l1',
+          name: 'Burger',
+          variantName: 'Classic',
+          quantity: 1,
+          modifiers: [],
+          notes: null,
+          voided: { reason: 'sent back', at },
+        },
+      ],
+      status: 'open' as const,
+      firedAt: at,
+      bumpedAt: null,
+      bumpedBy: null,
+    };
+    const change = {
+      kind: 'line-voided' as const,
+      reason: 'sent back',
+      at,
+      items: [{ lineId: 'l1', name: 'Burger', variantName: 'Classic', from: 1, to: 0 }],
+    };
+    const envelope = makeEnvelope(
+      orderingEvents.kitchenTicketChanged,
+      { storeId: store, ticket, change },
+      tenant,
+    );
+    await feed.subscription.handle(envelope);
+    expect(here).toEqual([{ id: envelope.id, event: 'ticket-changed', data: { ticket, change } }]);
+    expect(there).toEqual([]);
+  });
 });

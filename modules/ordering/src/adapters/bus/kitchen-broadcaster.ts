@@ -5,7 +5,7 @@ import { orderingEvents } from '../../contract.ts';
 export interface KitchenFeedMessage {
   /** The event's envelope id: unique, and time-ordered (UUIDv7). */
   readonly id: string;
-  readonly event: 'ticket-fired' | 'ticket-bumped';
+  readonly event: 'ticket-fired' | 'ticket-bumped' | 'ticket-changed';
   readonly data: unknown;
 }
 
@@ -22,6 +22,7 @@ export interface KitchenBroadcaster {
 
 const fired = orderingEvents.kitchenTicketFired;
 const bumped = orderingEvents.kitchenTicketBumped;
+const changed = orderingEvents.kitchenTicketChanged;
 
 /**
  * Fans ordering's kitchen events out to the kitchen displays connected to
@@ -46,7 +47,7 @@ export function kitchenBroadcaster(): KitchenBroadcaster {
   return {
     subscription: {
       name: 'ordering.kitchen-feed',
-      types: [fired.type, bumped.type],
+      types: [fired.type, bumped.type, changed.type],
       handle(envelope) {
         if (envelope.type === fired.type && envelope.version === fired.version) {
           const payload = fired.payload.parse(envelope.payload);
@@ -62,6 +63,9 @@ export function kitchenBroadcaster(): KitchenBroadcaster {
             event: 'ticket-bumped',
             data: payload,
           });
+        } else if (envelope.type === changed.type && envelope.version === changed.version) {
+          const { storeId, ...data } = changed.payload.parse(envelope.payload);
+          send(envelope.tenantId, storeId, { id: envelope.id, event: 'ticket-changed', data });
         }
         return Promise.resolve();
       },

@@ -130,6 +130,74 @@ describe.each(testEngines())('the kitchen feed over a real socket on %s', (engin
     feed.cancel();
   });
 
+  it('sends a change to a fired ticket to that store’s displays only, and nothing for an unfired line', async () => {
+    const s = h.shop();
+    const otherStore = h.stores.add().id;
+    /** A burger fired in course 1, a soup waiting for course 2. */
+    async function burgerAndSoup(storeId: string) {
+      const { orderId } = await h.api.createOrder(s.cashier.ctx, {
+        storeId,
+        registerId: s.registerId,
+        fulfilment: { type: 'takeaway' },
+      });
+      const soup = { variantId: s.menu.soup.variantId, quantity: 1, course: 2 };
+      await h.api.addLine(s.cashier.ctx, orderId, soup);
+      const order = await h.api.addLine(s.cashier.ctx, orderId, {
+        variantId: s.menu.burger.variantId,
+        quantity: 1,
+      });
+      const [ticket] = (await h.api.fireCourse(s.cashier.ctx, orderId, 1)).tickets;
+      const lineOf = (name: string) => order.lines.find((l) => l.name === name)!.lineId;
+      return { orderId, ticket: ticket!, burger: lineOf('Burger'), soup: lineOf('Soup') };
+    }
+    const here = await openFeed(feedUrl(s.storeId), s.kitchen.token);
+    const there = await openFeed(feedUrl(otherStore), s.kitchen.token);
+    await here.until((f) => f.event === 'snapshot');
+    await there.until((f) => f.event === 'snapshot');
+    const theirs = await burgerAndSoup(otherStore);
+    const ours = await burgerAndSoup(s.storeId);
+    const voidBurger = (o: typeof ours, reason: string) =>
+      h.api.removeLine(s.cashier.ctx, o.orderId, o.burger, { reason, approval: s.manager.token });
+
+    // The other store's void goes out first: it must not reach this display.
+    await voidBurger(theirs, 'sent back');
+    await voidBurger(ours, 'cold');
+    type Changed = { ticket: Ticket & { items: unknown[] }; change: { kind: string } };
+    const seen: Changed[] = [];
+    const changed = await here.until((f) => {
+      if (f.event === 'ticket-changed') seen.push(data<Changed>(f));
+      return (
+        f.event === 'ticket-changed' && data<Changed>(f).ticket.ticketId === ours.ticket.ticketId
+      );
+    });
+    const [shown] = await h.api.getKitchenTickets(s.kitchen.ctx, s.storeId);
+    expect(data(changed)).toEqual({
+      ticket: shown,
+      change: expect.objectContaining({ kind: 'line-voided', reason: 'cold' }) as unknown,
+    });
+    expect(shown!.items).toEqual([
+      expect.objectContaining({ voided: expect.anything() as unknown }),
+    ]);
+    expect(seen.map((c) => c.ticket.storeId)).toEqual([s.storeId]);
+    const elsewhere = await there.until((f) => f.event === 'ticket-changed');
+    expect(data<Changed>(elsewhere).ticket).toMatchObject({
+      ticketId: theirs.ticket.ticketId,
+      storeId: otherStore,
+    });
+
+    // The soup was never fired: taking it off tells the kitchen nothing. The bump shows the feed moved on.
+    await h.api.removeLine(s.cashier.ctx, ours.orderId, ours.soup, {});
+    await h.api.bumpTicket(s.kitchen.ctx, ours.ticket.ticketId);
+    const events: string[] = [];
+    await here.until((f) => {
+      if (f.event) events.push(f.event);
+      return f.event === 'ticket-bumped';
+    });
+    expect(events).toEqual(['ticket-bumped']);
+    here.cancel();
+    there.cancel();
+  });
+
   it('keeps an idle stream alive with heartbeat comments', async () => {
     const s = h.shop();
     const feed = await openFeed(feedUrl(s.storeId), s.cashier.token);

@@ -14,10 +14,12 @@ const frame = (m: KitchenFeedMessage) =>
 
 /**
  * The kitchen display's live feed, as Server-Sent Events: first a `snapshot`
- * of the store's open tickets, then `ticket-fired` and `ticket-bumped` as this
- * process hears them on the bus. A reconnecting display gets a fresh
- * snapshot, so `Last-Event-ID` is not needed to catch up. Streams end when the
- * client goes away and when the app closes, so they never hold a shutdown up.
+ * of the store's open tickets, then `ticket-fired`, `ticket-changed` (a fired
+ * line or order voided, or a line reduced: `{ ticket, change }`) and
+ * `ticket-bumped` as this process hears them on the bus. A reconnecting
+ * display gets a fresh snapshot, so `Last-Event-ID` is not needed to catch
+ * up. Streams end when the client goes away and when the app closes, so they
+ * never hold a shutdown up.
  */
 export function kitchenFeedRoute(
   app: StratumApp,
@@ -40,7 +42,8 @@ export function kitchenFeedRoute(
       config: kitchenRead,
       schema: {
         tags: kitchenTags,
-        summary: 'Live kitchen feed (text/event-stream): snapshot, ticket-fired, ticket-bumped',
+        summary:
+          'Live kitchen feed (text/event-stream): snapshot, ticket-fired, ticket-changed, ticket-bumped',
         params: storeParams,
         produces: ['text/event-stream'],
       },

@@ -8,6 +8,7 @@ import {
 import type { OrderingRepository, OrderingStore } from '../../application/ports.ts';
 import { kitchenRepository, receiptRepository } from './kitchen-repo.ts';
 import { orderRepository } from './order-repo.ts';
+import { ticketChangesRepository } from './ticket-changes-repo.ts';
 import { auditLog, outbox } from './schema.ts';
 
 /** Ordering's repository over one transaction of one tenant. */
@@ -20,6 +21,7 @@ export function orderingRepository(
   return {
     ...orderRepository(tx, tenantId),
     ...kitchenRepository(tx, tenantId),
+    ...ticketChangesRepository(tx, tenantId),
     ...receiptRepository(tx, tenantId),
     async emit(event, payload) {
       await events.add(tx, event, payload, tenantId);

@@ -7,7 +7,12 @@ import { floorRepository } from './floor-repo.ts';
 import { drawersRepository } from './drawers-repo.ts';
 import { receiptsRepository } from './receipts-repo.ts';
 
-function repository(tx: Tx, tenantId: string, wakeRelay: () => void): StoreOpsRepository {
+/** Store-ops' repository over a transaction the caller holds (an inbox handler's, say). */
+export function storeOpsRepository(
+  tx: Tx,
+  tenantId: string,
+  wakeRelay: () => void,
+): StoreOpsRepository {
   const events = createOutbox(outbox, wakeRelay);
   return {
     ...storesRepository(tx, tenantId),
@@ -31,6 +36,6 @@ function repository(tx: Tx, tenantId: string, wakeRelay: () => void): StoreOpsRe
 export function pgStoreOpsStore(database: Database, wakeRelay: () => void): StoreOpsStore {
   return {
     inTenant: (tenantId, fn) =>
-      database.transaction((tx) => fn(repository(tx, tenantId, wakeRelay)), { tenantId }),
+      database.transaction((tx) => fn(storeOpsRepository(tx, tenantId, wakeRelay)), { tenantId }),
   };
 }

@@ -1,0 +1,148 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DomainError, newId } from '@stratum/platform';
+import { createTestDatabase, postgresUrl, testEngines } from '@stratum/testing';
+import { orderingHarness, type Harness, type Shop } from '../test-harness.ts';
+import { refundOrder, type RefundPayments } from './refund-order.ts';
+
+describe.each(testEngines())('refunds of paid orders on %s', (engine) => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await orderingHarness(
+      engine === 'postgres' ? { postgres: await createTestDatabase(postgresUrl()!) } : {},
+    );
+  });
+  afterAll(() => h?.close());
+
+  /** Payments in memory: what each payment can still give back, and its tender. */
+  function payments(tenders: Record<string, { tender: string; refundable: number }>) {
+    const refunds: { paymentId: string; refundId: string; amount: number }[] = [];
+    let refuse = false;
+    const port: RefundPayments = {
+      refundable: (_ctx, paymentId) => Promise.resolve({ ...tenders[paymentId]! }),
+      refund(_ctx, { paymentId, refundId, amount }) {
+        if (refuse) return Promise.reject(new DomainError('refund-limit-exceeded', 'Too much.'));
+        if (!refunds.some((r) => r.refundId === refundId)) {
+          refunds.push({ paymentId, refundId, amount });
+          tenders[paymentId]!.refundable -= amount;
+        }
+        return Promise.resolve();
+      },
+    };
+    return { port, refunds, refuseFromNowOn: () => void (refuse = true) };
+  }
+
+  /** A burger and fries, paid 4.00 in cash and the rest by card. */
+  async function paidOrder(s: Shop) {
+    const ctx = s.cashier.ctx;
+    const { orderId } = await h.api.createOrder(ctx, {
+      storeId: s.storeId,
+      registerId: s.registerId,
+      fulfilment: { type: 'takeaway' },
+    });
+    await h.api.addLine(ctx, orderId, { variantId: s.menu.burger.variantId, quantity: 1 });
+    const order = await h.api.addLine(ctx, orderId, {
+      variantId: s.menu.fries.variantId,
+      quantity: 2,
+    });
+    const total = order.totals.total;
+    const cash = newId();
+    const card = newId();
+    await h.module.checkout.recordPayment(ctx, orderId, {
+      payments: [
+        { paymentId: cash, amount: 400 },
+        { paymentId: card, amount: total - 400 },
+      ],
+      receiptNumber: 1,
+      paidAt: h.clock.now(),
+    });
+    const fries = order.lines.find((l) => l.name === 'Fries')!;
+    const pay = payments({
+      [cash]: { tender: 'cash', refundable: 400 },
+      [card]: { tender: 'card', refundable: total - 400 },
+    });
+    return { orderId, cash, card, fries, pay, refund: refundOrder(h.module.deps, pay.port) };
+  }
+
+  const refunded = async (tenant: string) =>
+    (await h.events(tenant, 'ordering.order-refunded')).map((e) => e.payload);
+
+  it('announces a refund with the order’s register and the tender of the payment it went back to', async () => {
+    const s = h.shop();
+    const o = await paidOrder(s);
+    h.clock.advance(60_000);
+    const order = await o.refund(
+      s.cashier.ctx,
+      o.orderId,
+      {
+        lines: [{ lineId: o.fries.lineId, quantity: 1 }],
+        reason: 'cold',
+        approval: { token: s.manager.token },
+      },
+      'refund-1',
+    );
+    expect(o.pay.refunds).toEqual([
+      { paymentId: o.card, refundId: expect.any(String), amount: 350 },
+    ]);
+    expect(await refunded(s.tenant)).toEqual([
+      {
+        orderId: o.orderId,
+        storeId: s.storeId,
+        registerId: s.registerId,
+        refundId: o.pay.refunds[0]!.refundId,
+        paymentId: o.card,
+        tender: 'card',
+        amount: 350,
+        currency: order.currency,
+        refundedTotal: 350,
+        reason: 'cold',
+        approvedBy: s.manager.ctx.actor.id,
+        refundedAt: h.clock.now().toISOString(),
+      },
+    ]);
+  });
+
+  it('names the register the money was given back at, and the tender of the payment asked for', async () => {
+    const s = h.shop();
+    const o = await paidOrder(s);
+    const counter = newId();
+    await o.refund(
+      s.cashier.ctx,
+      o.orderId,
+      {
+        lines: [{ lineId: o.fries.lineId, quantity: 1 }],
+        reason: 'wrong order',
+        approval: { token: s.manager.token },
+        paymentId: o.cash,
+        registerId: counter,
+      },
+      'refund-at-the-counter',
+    );
+    expect(await refunded(s.tenant)).toEqual([
+      expect.objectContaining({
+        registerId: counter,
+        paymentId: o.cash,
+        tender: 'cash',
+        amount: 350,
+      }),
+    ]);
+  });
+
+  it('announces a refund once however often it is retried, and none that payments refused', async () => {
+    const s = h.shop();
+    const o = await paidOrder(s);
+    const input = {
+      lines: [{ lineId: o.fries.lineId, quantity: 1 }],
+      reason: 'cold',
+      approval: { token: s.manager.token },
+    };
+    await o.refund(s.cashier.ctx, o.orderId, input, 'once');
+    const again = await o.refund(s.cashier.ctx, o.orderId, input, 'once');
+    expect(again.refundedAmount).toBe(350);
+    o.pay.refuseFromNowOn();
+    await expect(o.refund(s.cashier.ctx, o.orderId, input, 'twice')).rejects.toMatchObject({
+      code: 'refund-limit-exceeded',
+    });
+    expect((await h.api.getOrder(s.cashier.ctx, o.orderId)).refundedAmount).toBe(350);
+    expect(await refunded(s.tenant)).toHaveLength(1);
+  });
+});

@@ -1,0 +1,73 @@
+import {
+  inboxSubscription,
+  type Database,
+  type Logger,
+  type Subscription,
+  type Tx,
+} from '@stratum/platform';
+import { checkoutEvents, orderingEvents } from '@stratum/ordering/contract';
+import { postToDrawer } from '../../application/drawer-postings.ts';
+import type { StoreOpsRepository } from '../../application/ports.ts';
+import { inbox } from '../postgres/schema.ts';
+import { storeOpsRepository } from '../postgres/store.ts';
+
+/**
+ * Store-ops' reactions to ordering, each behind the inbox so that a
+ * redelivered message changes nothing: a completed checkout posts one sale
+ * per payment to the register's drawer, a refund of an order one refund.
+ * The payment or refund id is the movement's reference, so even the same
+ * sale announced again in a new message is posted once.
+ */
+export function orderingSubscriptions(
+  database: Database,
+  wakeRelay: () => void,
+  logger: Logger,
+): Subscription[] {
+  const repo = (tx: Tx, tenantId: string): StoreOpsRepository =>
+    storeOpsRepository(tx, tenantId, wakeRelay);
+  const common = { module: 'store-ops', database, inbox };
+  const completed = checkoutEvents.checkoutCompleted;
+  const refunded = orderingEvents.orderRefunded;
+  return [
+    inboxSubscription({
+      ...common,
+      name: 'store-ops.on-ordering-checkout-completed',
+      event: completed,
+      async handle(tx, payload, envelope) {
+        const r = repo(tx, envelope.tenantId);
+        for (const payment of payload.payments) {
+          await postToDrawer(r, logger, {
+            storeId: payload.storeId,
+            registerId: payload.registerId,
+            kind: 'sale',
+            tender: payment.kind,
+            // What the tender took in: a card's tip is in the card total (a cash tender has none).
+            amountMinor: payment.amount + payment.tip,
+            currency: payload.currency,
+            reference: payment.paymentId,
+            occurredAt: envelope.occurredAt,
+            source: completed.type,
+          });
+        }
+      },
+    }),
+    inboxSubscription({
+      ...common,
+      name: 'store-ops.on-ordering-order-refunded',
+      event: refunded,
+      async handle(tx, payload, envelope) {
+        await postToDrawer(repo(tx, envelope.tenantId), logger, {
+          storeId: payload.storeId,
+          registerId: payload.registerId,
+          kind: 'refund',
+          tender: payload.tender,
+          amountMinor: payload.amount,
+          currency: payload.currency,
+          reference: payload.refundId,
+          occurredAt: envelope.occurredAt,
+          source: refunded.type,
+        });
+      },
+    }),
+  ];
+}
