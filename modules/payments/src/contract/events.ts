@@ -13,8 +13,9 @@ const common = {
 const minor = z.number().int();
 
 /**
- * Integration events other contexts may follow (reporting, ordering's saga,
- * store-ops' drawer totals). Amounts are minor units of `currency`.
+ * Integration events other contexts may follow (reporting, reconciliation
+ * with the processor). Amounts are minor units of `currency`. (Store-ops'
+ * drawer follows ordering's checkout and refund events, which name the register.)
  */
 export const paymentsEvents = {
   /** Money was taken: `captured` = `amount` + `tip`. */
