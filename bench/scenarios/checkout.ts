@@ -361,7 +361,17 @@ export async function checkoutScenario(options: BenchOptions): Promise<Record<st
       await login(http, demoAccounts.cashier);
       cashiers.push({ index, http, registerId: registerIds[index]!, sequence: 0 });
     }
-    log(`${cashierCount} cashiers signed in`);
+    // Each till's drawer is open for the shift, so every sale is posted to it as in a store.
+    for (const c of cashiers) {
+      await expectJson(
+        'open-drawer',
+        201,
+        c.http.send('POST', `/api/v1/store-ops/registers/${c.registerId}/drawer`, {
+          openingFloatMinor: 10_000,
+        }),
+      );
+    }
+    log(`${cashierCount} cashiers signed in, each with the drawer of their till open`);
 
     const menuPath = `/api/v1/catalog/stores/${store.id}/menu`;
     const completed: Completed[] = [];
