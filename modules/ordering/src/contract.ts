@@ -80,6 +80,7 @@ export const orderingErrors = defineErrors({
   'payment-amount-mismatch': 'unprocessable',
   /** Refunds never exceed what was paid minus what was already refunded. */
   'refund-exceeds-paid': 'unprocessable',
+  'payment-not-on-order': 'unprocessable',
   /** A split by item must assign every unit of every line exactly once. */
   'split-quantity-mismatch': 'unprocessable',
   /** The order changed since the caller read it (`If-Match`), or kept changing under retries. */

@@ -98,7 +98,10 @@ export interface OrderingModule extends ModuleInstance {
 /** The modules the checkout saga calls, in process or through remote clients of their contracts. */
 export interface CheckoutModules {
   inventory: Pick<InventoryApi, 'reserve' | 'confirmReservation' | 'releaseReservation'>;
-  payments: Pick<PaymentsApi, 'takePayment' | 'reversePayment' | 'getPayment' | 'refundPayment'>;
+  payments: Pick<
+    PaymentsApi,
+    'takePayment' | 'reversePayment' | 'getPayment' | 'refundPayment' | 'paymentEvents'
+  >;
   storeOps: Pick<StoreOpsApi, 'allocateReceiptNumber'>;
 }
 

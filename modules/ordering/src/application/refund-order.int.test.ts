@@ -19,9 +19,18 @@ describe.each(testEngines())('refunds of paid orders on %s', (engine) => {
     let refuse = false;
     const port: RefundPayments = {
       refundable: (_ctx, paymentId) => Promise.resolve({ ...tenders[paymentId]! }),
+      findRefund(_ctx, paymentIds, refundId) {
+        const found = refunds.find((r) => r.refundId === refundId);
+        return Promise.resolve(
+          found && paymentIds.includes(found.paymentId)
+            ? { paymentId: found.paymentId, tender: tenders[found.paymentId]!.tender }
+            : undefined,
+        );
+      },
       refund(_ctx, { paymentId, refundId, amount }) {
         if (refuse) return Promise.reject(new DomainError('refund-limit-exceeded', 'Too much.'));
-        if (!refunds.some((r) => r.refundId === refundId)) {
+        // As payments does: a refund id is known per payment.
+        if (!refunds.some((r) => r.refundId === refundId && r.paymentId === paymentId)) {
           refunds.push({ paymentId, refundId, amount });
           tenders[paymentId]!.refundable -= amount;
         }
@@ -144,5 +153,55 @@ describe.each(testEngines())('refunds of paid orders on %s', (engine) => {
     });
     expect((await h.api.getOrder(s.cashier.ctx, o.orderId)).refundedAmount).toBe(350);
     expect(await refunded(s.tenant)).toHaveLength(1);
+  });
+
+  it('goes back to the payment the first attempt refunded when a crash left the order unrecorded', async () => {
+    const s = h.shop();
+    const o = await paidOrder(s);
+    const total = (await h.api.getOrder(s.cashier.ctx, o.orderId)).totals.total;
+    const input = {
+      lines: [{ lineId: o.fries.lineId, quantity: 2 }],
+      reason: 'cold',
+      approval: { token: s.manager.token },
+    };
+    // The first attempt: the card gives the money back, then the process dies before the order records it.
+    let crash = true;
+    const crashing = refundOrder(h.module.deps, {
+      ...o.pay.port,
+      async refund(ctx, args) {
+        await o.pay.port.refund(ctx, args);
+        if (crash) throw new Error('process died');
+      },
+    });
+    await expect(crashing(s.cashier.ctx, o.orderId, input, 'retried')).rejects.toThrow('died');
+    expect(o.pay.refunds.map((r) => r.paymentId)).toEqual([o.card]);
+    crash = false;
+    // What is left on the card may now be less than the refund: the retry must not pick the cash.
+    const after = await crashing(s.cashier.ctx, o.orderId, input, 'retried');
+    expect(o.pay.refunds.map((r) => r.paymentId)).toEqual([o.card]);
+    expect(after.refundedAmount).toBe(700);
+    expect((await refunded(s.tenant)).map((r) => (r as { paymentId: string }).paymentId)).toEqual([
+      o.card,
+    ]);
+    expect(total).toBeGreaterThan(700);
+  });
+
+  it('refuses to refund through a payment that did not pay the order', async () => {
+    const s = h.shop();
+    const o = await paidOrder(s);
+    await expect(
+      o.refund(
+        s.cashier.ctx,
+        o.orderId,
+        {
+          lines: [{ lineId: o.fries.lineId, quantity: 1 }],
+          reason: 'cold',
+          approval: { token: s.manager.token },
+          paymentId: newId(),
+        },
+        'elsewhere',
+      ),
+    ).rejects.toMatchObject({ code: 'payment-not-on-order' });
+    expect(o.pay.refunds).toEqual([]);
   });
 });

@@ -18,6 +18,15 @@ import { toOrderView } from './views.ts';
 export interface RefundPayments {
   /** What is left to refund of a payment, and its tender. */
   refundable(ctx: CallContext, paymentId: string): Promise<{ refundable: number; tender: string }>;
+  /**
+   * Which of `paymentIds` already holds `refundId` (a retry whose first
+   * attempt gave the money back but did not record it on the order), if any.
+   */
+  findRefund(
+    ctx: CallContext,
+    paymentIds: readonly string[],
+    refundId: string,
+  ): Promise<{ paymentId: string; tender: string } | undefined>;
   /** Idempotent on `refundId`; applies payments' own limit and approval rules. */
   refund(
     ctx: CallContext,
@@ -82,9 +91,25 @@ export function refundOrder(deps: OrderingDeps, payments: RefundPayments) {
     if (amount > left)
       raise('refund-exceeds-paid', 'More than is left to refund.', { refundable: left });
 
-    const { paymentId, tender } = input.paymentId
-      ? { paymentId: input.paymentId, ...(await payments.refundable(ctx, input.paymentId)) }
-      : await pickPayment(ctx, payments, order, amount);
+    if (input.paymentId && !order.payments.some((p) => p.paymentId === input.paymentId)) {
+      raise('payment-not-on-order', 'That payment did not pay this order.', {
+        paymentId: input.paymentId,
+      });
+    }
+    // A retry goes back to the payment the first attempt refunded, whatever is left on it now.
+    const earlier = await payments.findRefund(
+      ctx,
+      order.payments.map((p) => p.paymentId),
+      refundId,
+    );
+    if (earlier && input.paymentId && earlier.paymentId !== input.paymentId) {
+      raiseCheckout('idempotency-key-reused', 'This Idempotency-Key refunded another payment.');
+    }
+    const { paymentId, tender } =
+      earlier ??
+      (input.paymentId
+        ? { paymentId: input.paymentId, ...(await payments.refundable(ctx, input.paymentId)) }
+        : await pickPayment(ctx, payments, order, amount));
     const route = { registerId: input.registerId ?? order.registerId, paymentId, tender };
     await payments.refund(ctx, {
       paymentId,

@@ -28,9 +28,19 @@ export function paymentsForCheckout(
 
 /** Refunds of paid orders on payments' contract. */
 export function paymentsForRefunds(
-  payments: Pick<PaymentsApi, 'getPayment' | 'refundPayment'>,
+  payments: Pick<PaymentsApi, 'getPayment' | 'refundPayment' | 'paymentEvents'>,
 ): RefundPayments {
   return {
+    async findRefund(ctx, paymentIds, refundId) {
+      for (const paymentId of paymentIds) {
+        const events = await payments.paymentEvents(ctx, paymentId);
+        const holds = events.some(
+          (e) => e.type === 'payment.refunded' && e.data['refundId'] === refundId,
+        );
+        if (holds) return { paymentId, tender: (await payments.getPayment(ctx, paymentId)).tender };
+      }
+      return undefined;
+    },
     async refundable(ctx, paymentId) {
       const payment = await payments.getPayment(ctx, paymentId);
       return { refundable: payment.refundable, tender: payment.tender };
