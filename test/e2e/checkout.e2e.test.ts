@@ -282,6 +282,44 @@ describe.each(testEngines())('checking out at the till on %s', (engine) => {
     expect(z).toMatchObject({ expectedCashMinor: 10_000, overShortMinor: 0 });
   });
 
+  it('numbers the receipt in the sequence of the till that took the payment', async () => {
+    const newTill = async (name: string) =>
+      (
+        await ok<{ id: string }>(201, 'POST', '/api/v1/store-ops/registers', manager, {
+          storeId,
+          name: `${name} ${Date.now()}`,
+        })
+      ).id;
+    const bar = await newTill('Bar');
+    const terrace = await newTill('Terrace');
+    const payAt = async (order: OrderView, till: string, key: string) =>
+      ok<CheckoutView>(
+        201,
+        'POST',
+        `/api/v1/ordering/orders/${order.orderId}/checkout`,
+        cashier,
+        {
+          registerId: till,
+          tenders: [{ kind: 'cash', amount: order.totals.total, given: order.totals.total }],
+        },
+        { 'idempotency-key': key },
+      );
+    // Opened at the bar, paid on the terrace; then the bar's own first sale.
+    const moved = await ringUp(bar);
+    const paidOnTerrace = await payAt(moved, terrace, `moved-${moved.orderId}`);
+    const atBar = await ringUp(bar);
+    const paidAtBar = await payAt(atBar, bar, `bar-${atBar.orderId}`);
+    expect([paidOnTerrace.status, paidAtBar.status]).toEqual(['completed', 'completed']);
+    expect([paidOnTerrace.receiptNumber, paidAtBar.receiptNumber]).toEqual([1, 1]);
+    const receipt = await ok<ReceiptView>(
+      200,
+      'GET',
+      `/api/v1/ordering/orders/${moved.orderId}/receipt`,
+      cashier,
+    );
+    expect(receipt).toMatchObject({ registerId: terrace, receiptNumber: 1 });
+  });
+
   it('replays a retried checkout and refuses the key for another request', async () => {
     const order = await ringUp();
     const path = `/api/v1/ordering/orders/${order.orderId}/checkout`;

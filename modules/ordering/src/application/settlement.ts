@@ -41,8 +41,10 @@ export interface SettledPayment {
 export interface RecordPaymentInput {
   /** They must add up to the order's total exactly (`payment-amount-mismatch`). */
   readonly payments: readonly SettledPayment[];
-  /** Allocated by store-ops for the order's register (gapless, ADR 0007). */
+  /** Allocated by store-ops for `registerId`'s sequence (gapless, ADR 0007). */
   readonly receiptNumber: number;
+  /** The register that took the payment and numbered the receipt; default: the order's. */
+  readonly registerId?: string;
   readonly paidAt: Date;
   /** Printed names; default: the register id and the id of who opened the order. */
   readonly register?: string;
@@ -119,7 +121,7 @@ export async function recordPaymentIn(
       effects: async (tx, { after }) => {
         const document = receiptOf(after.state, priceOf(after.state), {
           store: { name: store.name, address: store.address },
-          register: input.register ?? after.registerId,
+          register: input.register ?? input.registerId ?? after.registerId,
           receiptNumber: input.receiptNumber,
           cashier: input.cashier ?? after.state.openedBy,
           openedAt: localIso(new Date(after.state.openedAt), store.timezone),
@@ -133,7 +135,7 @@ export async function recordPaymentIn(
         const receipt: ReceiptRecord = {
           orderId,
           storeId: after.storeId,
-          registerId: after.registerId,
+          registerId: input.registerId ?? after.registerId,
           receiptNumber: input.receiptNumber,
           document,
           text: renderReceiptText(document),
@@ -141,7 +143,7 @@ export async function recordPaymentIn(
         };
         if (!(await tx.insertReceipt(receipt))) {
           raise('receipt-number-taken', `Receipt ${input.receiptNumber} is already issued.`, {
-            registerId: after.registerId,
+            registerId: input.registerId ?? after.registerId,
             receiptNumber: input.receiptNumber,
           });
         }

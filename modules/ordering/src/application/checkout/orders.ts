@@ -71,6 +71,7 @@ export function checkoutOrders(
           ...(t.kind === 'cash' && t.given !== undefined && { tendered: t.given }),
         })),
         receiptNumber: payment.receiptNumber,
+        registerId: payment.registerId,
         paidAt: payment.paidAt,
       };
       return async (repo: OrderingRepository) => {
