@@ -36,6 +36,7 @@ const usage = [
   '  menu      [--duration S (10)] [--connections N (64)]',
   '  checkout  [--shape embedded|postgres (postgres)] [--cashiers N (16)] [--duration S (20)]',
   '            [--connections N (64): of the hello-world calibration]',
+  'BENCH_PROFILE_DIR=<dir>: the servers write a V8 CPU profile there when they stop.',
 ].join('\n');
 
 function fail(message: string): never {
