@@ -61,6 +61,8 @@ export const serverConfigSchema = z
     PROCESSOR_DEADLINE_MS: env.int(8000, 100),
     /** Refund limit of a store that has not set its own, in minor units. */
     REFUND_LIMIT_DEFAULT: env.int(5000, 0),
+    /** How long payments keeps an Idempotency-Key from its first request (ms; at least the 5 min lease). */
+    IDEMPOTENCY_RETENTION_MS: env.int(86_400_000, 300_000),
     /** How long transient failures before payment is confirmed are retried before a checkout is undone (ms). */
     CHECKOUT_RETRY_WINDOW_MS: env.int(30_000, 0),
     /** How long a checkout request waits for its saga before answering 202 (ms). */

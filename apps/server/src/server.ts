@@ -133,7 +133,10 @@ export async function buildServer(config: ServerConfig, options: BuildOptions = 
       policy: { deadlineMs: config.PROCESSOR_DEADLINE_MS },
     }),
     approvals,
-    options: { defaultRefundLimit: config.REFUND_LIMIT_DEFAULT },
+    options: {
+      defaultRefundLimit: config.REFUND_LIMIT_DEFAULT,
+      idempotencyRetentionMs: config.IDEMPOTENCY_RETENTION_MS,
+    },
   });
   modules.push(payments);
   const crashAt = config.STRATUM_CRASH_AT;
