@@ -82,16 +82,6 @@ export function compensationSteps(
   ];
 }
 
-/**
- * Whether the saga's row records its progress once `step` is done: at the
- * pivot (in the same transaction as the order's payment, so a paid order is
- * never undone) and at the end. Other steps are logged with the next
- * checkpoint and simply run again, idempotently, after a crash.
- */
-export function isCheckpoint(step: ForwardStep, tenders: readonly PlannedTender[]): boolean {
-  return step === pivotStep || nextForward(step, tenders) === null;
-}
-
 export function nextCompensation(
   step: CompensationStep,
   failedAt: ForwardStep,
