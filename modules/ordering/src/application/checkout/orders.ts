@@ -4,7 +4,7 @@ import type { OrderingApi } from '../../contract.ts';
 import type { OrderRecord, OrderingDeps, OrderingRepository } from '../ports.ts';
 import { storeTickets } from '../kitchen.ts';
 import { applyCommand, loadOrder, withRetry } from '../order-writer.ts';
-import { cancelForCheckoutIn, recordPaymentIn } from '../settlement.ts';
+import { cancelForCheckout, recordPaymentIn } from '../settlement.ts';
 import type { CheckoutOrders, OrderPayment } from './ports.ts';
 
 /** Units of each variant on the live lines: what is held is what is sold. */
@@ -46,6 +46,7 @@ export function checkoutOrders(
   d: OrderingDeps,
   api: Pick<OrderingApi, 'getOrder'>,
 ): CheckoutOrders<OrderingRepository> {
+  const cancel = cancelForCheckout(d);
   return {
     async snapshot(ctx, orderId) {
       const order = await api.getOrder(ctx, orderId);
@@ -84,9 +85,7 @@ export function checkoutOrders(
     },
 
     async cancel(ctx, orderId, reason) {
-      await withRetry(d, undefined, () =>
-        d.store.inTenant(ctx, (repo) => cancelForCheckoutIn(d, repo, ctx, orderId, reason)),
-      );
+      await cancel(ctx, orderId, reason);
     },
   };
 }
