@@ -283,11 +283,12 @@ describe.each(testEngines())('checking out at the till on %s', (engine) => {
   });
 
   it('numbers the receipt in the sequence of the till that took the payment', async () => {
+    const stamp = Date.now();
     const newTill = async (name: string) =>
       (
         await ok<{ id: string }>(201, 'POST', '/api/v1/store-ops/registers', manager, {
           storeId,
-          name: `${name} ${Date.now()}`,
+          name: `${name} ${stamp}`,
         })
       ).id;
     const bar = await newTill('Bar');
@@ -318,6 +319,9 @@ describe.each(testEngines())('checking out at the till on %s', (engine) => {
       cashier,
     );
     expect(receipt).toMatchObject({ registerId: terrace, receiptNumber: 1 });
+    // The receipt names the till, not its id.
+    expect(receipt.text).toContain(`Register Terrace ${stamp}`);
+    expect(receipt.text).not.toContain(terrace);
   });
 
   it('replays a retried checkout and refuses the key for another request', async () => {

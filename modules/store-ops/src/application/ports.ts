@@ -116,13 +116,13 @@ export interface StoreOpsRepository {
   findReceiptByReference(
     registerId: string,
     reference: string,
-  ): Promise<ReceiptNumberView | undefined>;
+  ): Promise<Omit<ReceiptNumberView, 'registerName'> | undefined>;
   /** Takes the next number (UPDATE … RETURNING) and records it as issued. */
   takeReceiptNumber(
     registerId: string,
     reference: string | null,
     actorId: string,
-  ): Promise<ReceiptNumberView>;
+  ): Promise<Omit<ReceiptNumberView, 'registerName'>>;
 
   emit<S extends z.ZodType>(event: EventDefinition<string, S>, payload: z.input<S>): Promise<void>;
   audit(entry: AuditEntry): Promise<void>;

@@ -1,4 +1,4 @@
-import type { StoreOpsApi } from '../contract.ts';
+import type { ReceiptNumberView, StoreOpsApi } from '../contract.ts';
 import { raise } from '../contract.ts';
 import { assertStoreAccess, type StoreOpsDeps } from './deps.ts';
 import { requireRegister } from './registers.ts';
@@ -13,15 +13,19 @@ export function allocateReceiptNumber(deps: StoreOpsDeps): StoreOpsApi['allocate
     deps.store.inTenant(ctx.tenantId, async (repo) => {
       const register = await requireRegister(repo, registerId);
       assertStoreAccess(ctx, register.storeId);
+      const named = (n: Omit<ReceiptNumberView, 'registerName'>) => ({
+        ...n,
+        registerName: register.name,
+      });
       const reference = options.reference ?? null;
       if (reference !== null) {
         await repo.lockReceiptSequence(registerId);
         const existing = await repo.findReceiptByReference(registerId, reference);
-        if (existing) return existing;
+        if (existing) return named(existing);
       }
       if (register.status !== 'active') {
         raise('register-deactivated', 'A deactivated register issues no receipts.');
       }
-      return repo.takeReceiptNumber(registerId, reference, ctx.actor.id);
+      return named(await repo.takeReceiptNumber(registerId, reference, ctx.actor.id));
     });
 }

@@ -131,6 +131,8 @@ export type AllocateReceiptNumberOptions = z.infer<typeof allocateReceiptNumberI
 
 export const receiptNumberView = z.object({
   registerId: z.uuid(),
+  /** The register's name as it is now: what the receipt prints. */
+  registerName: z.string(),
   number: z.number().int().positive(),
   reference: z.string().nullable(),
   allocatedAt: z.iso.datetime(),

@@ -7,8 +7,10 @@ export function storeOpsReceiptNumbers(
 ): ReceiptNumbers {
   return {
     async allocate(ctx, registerId, reference) {
-      const { number } = await storeOps.allocateReceiptNumber(ctx, registerId, { reference });
-      return number;
+      const { number, registerName } = await storeOps.allocateReceiptNumber(ctx, registerId, {
+        reference,
+      });
+      return { number, registerName };
     },
   };
 }

@@ -73,6 +73,7 @@ export function checkoutOrders(
         })),
         receiptNumber: payment.receiptNumber,
         registerId: payment.registerId,
+        register: payment.registerName,
         paidAt: payment.paidAt,
       };
       return async (repo: OrderingRepository) => {

@@ -49,6 +49,8 @@ export interface OrderPayment {
   readonly storeId: string;
   readonly orderVersion: number;
   readonly registerId: string;
+  /** What the receipt prints for the register. */
+  readonly registerName: string;
   readonly receiptNumber: number;
   readonly tenders: readonly PlannedTender[];
   readonly changeDue: number;
@@ -89,7 +91,12 @@ export interface CheckoutPayments {
 
 /** Store-ops' gapless receipt numbers; the same reference gets the same number. */
 export interface ReceiptNumbers {
-  allocate(ctx: CallContext, registerId: string, reference: string): Promise<number>;
+  /** The number, and the register's name for the receipt to print. */
+  allocate(
+    ctx: CallContext,
+    registerId: string,
+    reference: string,
+  ): Promise<{ number: number; registerName: string }>;
 }
 
 export interface CheckoutPlan {

@@ -98,7 +98,7 @@ function world() {
         return Promise.resolve();
       },
     },
-    receipts: { allocate: () => Promise.resolve(41) },
+    receipts: { allocate: () => Promise.resolve({ number: 41, registerName: 'Till 1' }) },
   };
   return { clock, order, did, taken, fail, store, deps, checkout: checkoutUseCases(deps) };
 }

@@ -86,12 +86,17 @@ export function checkoutSaga<U>(deps: CheckoutDeps<U>) {
   /** The pivot: a receipt number, then the order paid and the saga moved on in one transaction. */
   async function confirmOrder(ctx: CallContext, record: CheckoutRecord, done: StepDone[]) {
     const { plan } = record;
-    const receiptNumber = await receipts.allocate(ctx, record.registerId, record.orderId);
+    const { number: receiptNumber, registerName } = await receipts.allocate(
+      ctx,
+      record.registerId,
+      record.orderId,
+    );
     const pay = await orders.prepareMarkPaid(ctx, record.orderId, {
       checkoutId: record.id,
       storeId: record.storeId,
       orderVersion: plan.orderVersion,
       registerId: record.registerId,
+      registerName,
       receiptNumber,
       tenders: plan.tenders,
       changeDue: changeDue(plan.tenders),

@@ -5,7 +5,9 @@ import type { StoreOpsRepository } from '../../application/ports.ts';
 import { receiptNumbers, receiptSequences } from './schema.ts';
 import { iso } from './paging.ts';
 
-const toReceiptView = (r: typeof receiptNumbers.$inferSelect): ReceiptNumberView => ({
+const toReceiptView = (
+  r: typeof receiptNumbers.$inferSelect,
+): Omit<ReceiptNumberView, 'registerName'> => ({
   registerId: r.registerId,
   number: r.number,
   reference: r.reference,
