@@ -319,9 +319,10 @@ describe.each(testEngines())('checking out at the till on %s', (engine) => {
       cashier,
     );
     expect(receipt).toMatchObject({ registerId: terrace, receiptNumber: 1 });
-    // The receipt names the till, not its id.
+    // The receipt names the till and the cashier who took the payment, not their ids.
     expect(receipt.text).toContain(`Register Terrace ${stamp}`);
     expect(receipt.text).not.toContain(terrace);
+    expect(receipt.text).toContain('Cashier Demo cashier');
   });
 
   it('replays a retried checkout and refuses the key for another request', async () => {

@@ -10,6 +10,8 @@ export interface Actor {
   readonly stores: readonly string[];
   /** Session (refresh-token family) the access token belongs to. */
   readonly sessionId?: string;
+  /** A user's display name, when the token carries it. */
+  readonly name?: string;
 }
 
 /**

@@ -37,6 +37,7 @@ export async function issueTokens(
       stores: session.stores,
       sid: session.id,
       act: 'user',
+      name: user.displayName,
     },
     deps.settings,
     now,

@@ -126,6 +126,15 @@ describe('jwtAuthenticator', () => {
     });
   });
 
+  it('carries the display name a token names into the actor', async () => {
+    const key = await generateSigningKey('k1');
+    const { token } = await signAccessToken(key, claims({ name: 'Ana' }), settings);
+
+    const principal = await authenticatorFor([key]).authenticate(token);
+
+    expect(principal.actor.name).toBe('Ana');
+  });
+
   it('yields a service actor for a token issued to a service', async () => {
     const key = await generateSigningKey('k1');
     const { token } = await signAccessToken(key, claims({ act: 'service' }), settings);

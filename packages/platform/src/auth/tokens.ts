@@ -25,6 +25,8 @@ export const accessClaimsSchema = z.object({
   stores: z.array(z.string()),
   sid: z.string(),
   act: z.enum(['user', 'service']).default('user'),
+  /** The user's display name, for what staff see and print (a receipt's cashier). */
+  name: z.string().max(120).optional(),
 });
 export type AccessClaims = z.infer<typeof accessClaimsSchema>;
 
@@ -150,6 +152,7 @@ export function jwtAuthenticator(options: {
         permissions: c.perms,
         stores: c.stores,
         sessionId: c.sid,
+        ...(c.name !== undefined && { name: c.name }),
       },
     };
     const exp = (payload as { exp?: unknown }).exp;

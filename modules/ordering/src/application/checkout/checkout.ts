@@ -198,6 +198,7 @@ export function checkoutUseCases<U>(deps: CheckoutDeps<U>) {
       tenders,
       lines: order.lines,
       cashierId: ctx.actor.id,
+      ...(ctx.actor.name !== undefined && { cashierName: ctx.actor.name }),
     };
     const created = await store.create(
       {

@@ -74,6 +74,7 @@ export function checkoutOrders(
         receiptNumber: payment.receiptNumber,
         registerId: payment.registerId,
         register: payment.registerName,
+        ...(payment.cashier !== undefined && { cashier: payment.cashier }),
         paidAt: payment.paidAt,
       };
       return async (repo: OrderingRepository) => {

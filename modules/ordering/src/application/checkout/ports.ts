@@ -51,6 +51,8 @@ export interface OrderPayment {
   readonly registerId: string;
   /** What the receipt prints for the register. */
   readonly registerName: string;
+  /** What the receipt prints for the cashier (default: who opened the order). */
+  readonly cashier?: string;
   readonly receiptNumber: number;
   readonly tenders: readonly PlannedTender[];
   readonly changeDue: number;
@@ -110,6 +112,8 @@ export interface CheckoutPlan {
   readonly lines: readonly { readonly variantId: string; readonly quantity: number }[];
   /** Who asked: the actor the in-request steps run as. */
   readonly cashierId: string;
+  /** Their name as their token gave it, for the receipt. */
+  readonly cashierName?: string;
 }
 
 export interface CheckoutRecord {

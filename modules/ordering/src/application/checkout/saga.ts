@@ -97,6 +97,7 @@ export function checkoutSaga<U>(deps: CheckoutDeps<U>) {
       orderVersion: plan.orderVersion,
       registerId: record.registerId,
       registerName,
+      ...(plan.cashierName !== undefined && { cashier: plan.cashierName }),
       receiptNumber,
       tenders: plan.tenders,
       changeDue: changeDue(plan.tenders),
