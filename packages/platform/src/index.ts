@@ -4,6 +4,7 @@ export * from './errors.ts';
 export * from './ids.ts';
 export * from './logger.ts';
 export * from './lifecycle.ts';
+export * from './periodic-worker.ts';
 export * from './module.ts';
 export * from './db/types.ts';
 export * from './db/database.ts';

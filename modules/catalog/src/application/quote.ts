@@ -1,8 +1,8 @@
 import { raise, type CatalogApi } from '../contract.ts';
 import { isUnavailableAt } from '../domain/availability.ts';
 import { checkSelection, type SelectionResult } from '../domain/modifiers.ts';
-import { effectivePrice, unitPrice } from '../domain/pricing.ts';
-import { quoteFromMenu } from '../domain/quote.ts';
+import { effectivePrice } from '../domain/pricing.ts';
+import { lineQuote, quoteFromMenu } from '../domain/quote.ts';
 import { assertStoreAccess, type CatalogDeps } from './deps.ts';
 import { cachedMenu, menuQuotes, readMenu } from './menu.ts';
 
@@ -72,34 +72,17 @@ export function quoteFromCatalog(deps: CatalogDeps): CatalogApi['quoteLine'] {
       const unavailable = await repo.findUnavailable(storeId, item.id);
       const variantPriceMinor = effectivePrice(variant.priceMinor, override?.priceMinor);
       const now = deps.clock.now().getTime();
-      return {
-        itemId: item.id,
-        itemName: item.name,
-        variantId: variant.id,
-        variantName: variant.name,
-        variantPriceMinor,
-        options: chosen.map((o) => ({
-          id: o.id,
-          groupId: o.groupId,
-          name: o.name,
-          priceDeltaMinor: o.priceDeltaMinor,
-        })),
-        unitPriceMinor: unitPrice(
-          variantPriceMinor,
-          chosen.map((o) => o.priceDeltaMinor),
-        ),
-        taxRates: rates.map((r) => ({
-          id: r.id,
-          name: r.name,
-          rateBps: r.rateBps,
-          inclusive: r.inclusive,
-        })),
-        kitchenStation: item.kitchenStation,
+      return lineQuote({
+        item,
+        variant,
+        priceMinor: variantPriceMinor,
+        chosen,
+        taxRates: rates,
         available: !(
           unavailable &&
           isUnavailableAt({ itemId: item.id, until: unavailable.until?.getTime() ?? null }, now)
         ),
-      };
+      });
     });
   };
 }

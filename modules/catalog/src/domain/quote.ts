@@ -85,31 +85,54 @@ export function quoteFromMenu(
   const chosen = optionIds.map((id) => menu.options.get(id)!);
   return {
     ok: true,
-    quote: {
-      itemId: item.id,
-      itemName: item.name,
-      variantId: variant.id,
-      variantName: variant.name,
-      variantPriceMinor: variant.priceMinor,
-      options: chosen.map((o) => ({
-        id: o.id,
-        groupId: o.groupId,
-        name: o.name,
-        priceDeltaMinor: o.priceDeltaMinor,
-      })),
-      unitPriceMinor: unitPrice(
-        variant.priceMinor,
-        chosen.map((o) => o.priceDeltaMinor),
-      ),
-      // Copies: the caller keeps the quote, the menu is shared.
-      taxRates: item.taxRates.map((r) => ({
-        id: r.id,
-        name: r.name,
-        rateBps: r.rateBps,
-        inclusive: r.inclusive,
-      })),
-      kitchenStation: item.kitchenStation,
+    quote: lineQuote({
+      item,
+      variant,
+      priceMinor: variant.priceMinor,
+      chosen,
+      taxRates: item.taxRates,
       available: item.available,
-    },
+    }),
+  };
+}
+
+/**
+ * The quote of a line whose selection was checked: the store's price of the
+ * variant plus the chosen options (in the order given), and copies of the
+ * item's active tax rates (the caller keeps the quote; the menu is shared).
+ */
+export function lineQuote(line: {
+  item: { readonly id: string; readonly name: string; readonly kitchenStation: string | null };
+  variant: { readonly id: string; readonly name: string };
+  priceMinor: number;
+  chosen: readonly QuotableOption[];
+  taxRates: readonly QuoteView['taxRates'][number][];
+  available: boolean;
+}): QuoteView {
+  const { item, variant, priceMinor, chosen } = line;
+  return {
+    itemId: item.id,
+    itemName: item.name,
+    variantId: variant.id,
+    variantName: variant.name,
+    variantPriceMinor: priceMinor,
+    options: chosen.map((o) => ({
+      id: o.id,
+      groupId: o.groupId,
+      name: o.name,
+      priceDeltaMinor: o.priceDeltaMinor,
+    })),
+    unitPriceMinor: unitPrice(
+      priceMinor,
+      chosen.map((o) => o.priceDeltaMinor),
+    ),
+    taxRates: line.taxRates.map((r) => ({
+      id: r.id,
+      name: r.name,
+      rateBps: r.rateBps,
+      inclusive: r.inclusive,
+    })),
+    kitchenStation: item.kitchenStation,
+    available: line.available,
   };
 }

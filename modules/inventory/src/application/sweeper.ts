@@ -1,10 +1,6 @@
-import type { Logger } from '@stratum/platform';
+import { periodicWorker, type Logger, type PeriodicWorker } from '@stratum/platform';
 
-export interface Sweeper {
-  start(): void;
-  /** Stops the timer and waits for a round in progress. */
-  stop(): Promise<void>;
-}
+export type Sweeper = PeriodicWorker;
 
 /** Runs `round` every `intervalMs`, never two rounds at once; failures are logged and retried. */
 export function intervalSweeper(
@@ -12,29 +8,11 @@ export function intervalSweeper(
   intervalMs: number,
   logger: Logger,
 ): Sweeper {
-  let timer: NodeJS.Timeout | undefined;
-  let running: Promise<void> | undefined;
-  const tick = () => {
-    if (running) return;
-    running = round()
-      .then((expired) => {
-        if (expired > 0) logger.info({ expired }, 'expired lapsed reservations');
-      })
-      .catch((err: unknown) => logger.warn({ err }, 'reservation sweep failed'))
-      .finally(() => {
-        running = undefined;
-      });
-  };
-  return {
-    start() {
-      if (timer) return;
-      timer = setInterval(tick, intervalMs);
-      timer.unref();
-    },
-    async stop() {
-      clearInterval(timer);
-      timer = undefined;
-      await running;
-    },
-  };
+  return periodicWorker({
+    round: () => round(),
+    intervalMs,
+    logger,
+    done: { field: 'expired', message: 'expired lapsed reservations' },
+    failed: 'reservation sweep failed',
+  });
 }

@@ -1,4 +1,4 @@
-import type { Logger } from '@stratum/platform';
+import { periodicWorker, type Logger, type PeriodicWorker } from '@stratum/platform';
 import type { IdempotencyKeyRetention } from './ports.ts';
 
 export interface IdempotencyRetentionSettings {
@@ -60,70 +60,32 @@ export function idempotencyRetentionSettings(options: {
   };
 }
 
-export interface IdempotencyKeySweeper {
-  start(): void;
-  /** Stops the timer, and waits for a round in progress to finish its current batch. */
-  stop(): Promise<void>;
-  /** One round now (tests, operators); joins the round in progress if there is one. */
-  runOnce(): Promise<number>;
-}
+export type IdempotencyKeySweeper = PeriodicWorker;
 
 /**
  * Deletes expired Idempotency-Key records every `intervalMs`, never two
  * rounds at once. A round deletes in batches of `batchSize` (each its own
  * short statement, so no lock is held for long and PGlite's one connection
- * is shared with requests in between) until a batch comes back short. A
- * failed round is logged and the next one tries again.
+ * is shared with requests in between) until a batch comes back short, or the
+ * sweeper is stopped. A failed round is logged and the next one tries again.
  */
 export function idempotencyKeySweeper(
   retention: IdempotencyKeyRetention,
   settings: IdempotencyRetentionSettings,
   logger: Logger,
 ): IdempotencyKeySweeper {
-  let timer: NodeJS.Timeout | undefined;
-  let running: Promise<number> | undefined;
-  let stopping = false;
-
-  const sweep = async () => {
-    let deleted = 0;
-    for (;;) {
-      const batch = await retention.pruneExpired(settings.retentionMs, settings.batchSize);
-      deleted += batch;
-      if (batch < settings.batchSize || stopping) return deleted;
-    }
-  };
-  const runOnce = () => {
-    running ??= sweep()
-      .then((deleted) => {
-        if (deleted > 0) logger.info({ deleted }, 'pruned expired Idempotency-Keys');
-        return deleted;
-      })
-      .catch((err: unknown) => {
-        logger.warn({ err }, 'Idempotency-Key sweep failed');
-        return 0;
-      })
-      .finally(() => {
-        running = undefined;
-      });
-    return running;
-  };
-
-  return {
-    start() {
-      if (timer) return;
-      timer = setInterval(() => void runOnce(), settings.intervalMs);
-      timer.unref();
-    },
-    async stop() {
-      clearInterval(timer);
-      timer = undefined;
-      stopping = true;
-      try {
-        await running;
-      } finally {
-        stopping = false;
+  return periodicWorker({
+    async round(stopping) {
+      let deleted = 0;
+      for (;;) {
+        const batch = await retention.pruneExpired(settings.retentionMs, settings.batchSize);
+        deleted += batch;
+        if (batch < settings.batchSize || stopping()) return deleted;
       }
     },
-    runOnce,
-  };
+    intervalMs: settings.intervalMs,
+    logger,
+    done: { field: 'deleted', message: 'pruned expired Idempotency-Keys' },
+    failed: 'Idempotency-Key sweep failed',
+  });
 }

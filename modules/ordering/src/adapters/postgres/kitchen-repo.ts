@@ -7,7 +7,7 @@ import type {
 } from '../../application/ports.ts';
 import { kitchenTickets, receipts } from './schema.ts';
 
-const toTicket = (r: typeof kitchenTickets.$inferSelect): TicketRecord => ({
+export const toTicket = (r: typeof kitchenTickets.$inferSelect): TicketRecord => ({
   id: r.id,
   storeId: r.storeId,
   orderId: r.orderId,

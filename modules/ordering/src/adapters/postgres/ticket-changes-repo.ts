@@ -1,19 +1,8 @@
 import { and, asc, eq } from 'drizzle-orm';
 import type { Tx } from '@stratum/platform';
-import type { TicketChangeRepository, TicketRecord } from '../../application/ports.ts';
+import type { TicketChangeRepository } from '../../application/ports.ts';
+import { toTicket } from './kitchen-repo.ts';
 import { kitchenTickets } from './schema.ts';
-
-const toTicket = (r: typeof kitchenTickets.$inferSelect): TicketRecord => ({
-  id: r.id,
-  storeId: r.storeId,
-  orderId: r.orderId,
-  status: r.status,
-  ticket: r.ticket,
-  orderNotes: r.orderNotes,
-  firedAt: r.firedAt,
-  bumpedAt: r.bumpedAt,
-  bumpedBy: r.bumpedBy,
-});
 
 /** Voids and reductions written onto fired tickets (served by `kitchen_tickets_order_idx`). */
 export function ticketChangesRepository(tx: Tx, tenantId: string): TicketChangeRepository {
