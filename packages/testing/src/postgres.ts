@@ -37,3 +37,13 @@ export async function createTestDatabase(adminUrl: string): Promise<TestDatabase
 export function testEngines(): ('pglite' | 'postgres')[] {
   return postgresUrl() ? ['pglite', 'postgres'] : ['pglite'];
 }
+
+/** The test Redis server's URL, or null when there is none. */
+export function redisUrl(): string | null {
+  return inject('redisUrl');
+}
+
+/** The test NATS (JetStream) server's URL, or null when there is none. */
+export function natsUrl(): string | null {
+  return inject('natsUrl');
+}
