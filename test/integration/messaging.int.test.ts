@@ -287,7 +287,7 @@ describe('a message written but not relayed before the process died', () => {
           if (e.tenantId === tenantId) received.resolve(e);
         },
       });
-      second.start();
+      await second.start();
       expect((await received.promise).tenantId).toBe(tenantId);
       await second.lifecycle.shutdown('test finished');
     } finally {
@@ -339,7 +339,7 @@ describe('a message written but not relayed before the process died', () => {
           if (e.tenantId === tenantId) received.resolve(e);
         },
       });
-      server.start();
+      await server.start();
       expect((await received.promise).tenantId).toBe(tenantId);
       await server.lifecycle.shutdown('test finished');
     } finally {

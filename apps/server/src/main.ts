@@ -19,7 +19,7 @@ try {
 
 const server = await buildServer(config);
 server.lifecycle.installSignalHandlers();
-server.start();
+await server.start();
 // `npm start -- --seed`: create the demo café first (once; later starts skip it).
 const seeded = process.argv.includes('--seed')
   ? await seedDemo(server, (m) => process.stdout.write(`  seed: ${m}\n`))

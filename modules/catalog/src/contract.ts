@@ -117,3 +117,4 @@ export const catalogErrors = defineErrors({
 });
 export type CatalogErrorCode = keyof typeof catalogErrors.codes;
 export const raise: Raise<CatalogErrorCode> = catalogErrors.raise;
+export * from './contract/remote.ts';

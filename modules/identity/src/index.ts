@@ -1,6 +1,8 @@
 import { fileURLToPath } from 'node:url';
 import {
+  cachedServiceTokens,
   jwtAuthenticator,
+  type ServiceTokens,
   type Authenticator,
   type ModuleDeps,
   type ModuleInstance,
@@ -22,6 +24,7 @@ import {
   updateUser,
 } from './application/users.ts';
 import { deviceStaff, listDevices, registerDevice, revokeDevice } from './application/devices.ts';
+import { exchangeServiceSecret, issueServiceToken } from './application/service-tokens.ts';
 import { pgIdentityStore, pgKeyStore } from './adapters/postgres/store.ts';
 import { outbox } from './adapters/postgres/schema.ts';
 import { identityRoutes } from './adapters/http/routes.ts';
@@ -53,6 +56,8 @@ export interface IdentityModule extends ModuleInstance {
   readonly keys: KeyRing;
   /** Verifies access tokens issued by this module. */
   readonly authenticator: Authenticator;
+  /** Service tokens for this process's calls to modules hosted elsewhere. */
+  serviceTokens(service: string): ServiceTokens;
 }
 
 export async function createIdentityModule(deps: IdentityModuleDeps): Promise<IdentityModule> {
@@ -102,6 +107,7 @@ export async function createIdentityModule(deps: IdentityModuleDeps): Promise<Id
       audience: deps.settings.audience,
       revocations: deps.revocations,
     }),
-    registerRoutes: identityRoutes(api, () => keys.jwks()),
+    serviceTokens: (service) => cachedServiceTokens(() => issueServiceToken(d)(service)),
+    registerRoutes: identityRoutes(api, () => keys.jwks(), exchangeServiceSecret(d)),
   };
 }

@@ -1,5 +1,11 @@
 import { z } from 'zod';
-import { defineErrors, defineEvent, type CallContext, type Raise } from '@stratum/platform';
+import {
+  defineErrors,
+  defineEvent,
+  defineRemoteContract,
+  type CallContext,
+  type Raise,
+} from '@stratum/platform';
 import {
   itemKind,
   movementKind,
@@ -35,6 +41,12 @@ import type {
   ListTransfersQuery,
   TransferView,
 } from './contract/transfers.ts';
+import {
+  confirmResult,
+  reservationView,
+  reserveInput,
+  reserveResult,
+} from './contract/reservations.ts';
 
 export * from './contract/stock.ts';
 export * from './contract/reservations.ts';
@@ -213,3 +225,11 @@ export interface InventoryApi {
   /** Recomputes every level from the ledger, active holds and open transfers. */
   checkConsistency(ctx: CallContext, query: ConsistencyQuery): Promise<ConsistencyReport>;
 }
+
+/** What other modules (the checkout saga) call on inventory across a process boundary. */
+export const inventoryRemote = defineRemoteContract<InventoryApi>()('inventory', {
+  // Each is idempotent on the reservation id, so a retry is safe.
+  reserve: { args: z.tuple([reserveInput]), result: reserveResult, idempotent: true },
+  confirmReservation: { args: z.tuple([z.uuid()]), result: confirmResult, idempotent: true },
+  releaseReservation: { args: z.tuple([z.uuid()]), result: reservationView, idempotent: true },
+});

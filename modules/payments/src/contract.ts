@@ -1,4 +1,9 @@
-import { defineErrors, type CallContext, type Raise } from '@stratum/platform';
+import {
+  defineErrors,
+  defineRemoteContract,
+  type CallContext,
+  type Raise,
+} from '@stratum/platform';
 import type {
   ListPaymentsQuery,
   Page,
@@ -8,6 +13,14 @@ import type {
   RefundPaymentInput,
   TakePaymentInput,
   VoidPaymentInput,
+} from './contract/payments.ts';
+import { z } from 'zod';
+import {
+  paymentEventView,
+  paymentView,
+  refundPaymentInput,
+  takePaymentInput,
+  voidPaymentInput,
 } from './contract/payments.ts';
 
 export * from './contract/payments.ts';
@@ -136,3 +149,21 @@ export interface PaymentsApi {
    */
   reversePayment(ctx: CallContext, input: VoidPaymentInput): Promise<PaymentView | null>;
 }
+
+/** What other modules (ordering's checkout and refunds) call on payments across a process boundary. */
+export const paymentsRemote = defineRemoteContract<PaymentsApi>()('payments', {
+  // Idempotent on the payment id and the refund id: a retry never charges or refunds twice.
+  takePayment: { args: z.tuple([takePaymentInput]), result: paymentView, idempotent: true },
+  reversePayment: {
+    args: z.tuple([voidPaymentInput]),
+    result: paymentView.nullable(),
+    idempotent: true,
+  },
+  refundPayment: { args: z.tuple([refundPaymentInput]), result: paymentView, idempotent: true },
+  getPayment: { args: z.tuple([z.uuid()]), result: paymentView, idempotent: true },
+  paymentEvents: {
+    args: z.tuple([z.uuid()]),
+    result: z.array(paymentEventView),
+    idempotent: true,
+  },
+});

@@ -1,5 +1,11 @@
 import { z } from 'zod';
-import { defineErrors, defineEvent, type CallContext, type Raise } from '@stratum/platform';
+import {
+  defineErrors,
+  defineEvent,
+  defineRemoteContract,
+  type CallContext,
+  type Raise,
+} from '@stratum/platform';
 import { currencyCode, storeView } from './contract/stores.ts';
 import type {
   CreateStoreInput,
@@ -35,6 +41,7 @@ import type {
   XReport,
   ZReport,
 } from './contract/drawers.ts';
+import { allocateReceiptNumberInput, receiptNumberView } from './contract/drawers.ts';
 
 export * from './contract/stores.ts';
 export * from './contract/registers.ts';
@@ -209,3 +216,14 @@ export interface StoreOpsApi extends StoreDirectory {
     options?: AllocateReceiptNumberOptions,
   ): Promise<ReceiptNumberView>;
 }
+
+/** What other modules call on store-ops across a process boundary. */
+export const storeOpsRemote = defineRemoteContract<StoreOpsApi>()('store-ops', {
+  getStore: { args: z.tuple([z.uuid()]), result: storeView, idempotent: true },
+  allocateReceiptNumber: {
+    args: z.tuple([z.uuid(), allocateReceiptNumberInput.optional()]),
+    result: receiptNumberView,
+    // Only a reference makes a retry return the same number instead of a new one.
+    idempotent: (args) => (args[1] as { reference?: string } | undefined)?.reference !== undefined,
+  },
+});

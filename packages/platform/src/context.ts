@@ -27,6 +27,11 @@ export interface RequestContext {
   module?: string;
   correlationId?: string;
   causationId?: string;
+  /**
+   * Epoch ms by which the caller needs an answer (a remote caller's budget);
+   * outgoing remote calls spend only what is left of it.
+   */
+  deadline?: number;
 }
 
 const storage = new AsyncLocalStorage<RequestContext>();

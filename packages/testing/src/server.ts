@@ -35,7 +35,7 @@ export async function startTestServer(
     ...env,
   });
   const server = await buildServer(config, logger ? { logger } : {});
-  if (startRelay) server.start();
+  if (startRelay) await server.start();
   return {
     server,
     engine,

@@ -9,7 +9,7 @@ try {
   const config = loadServerConfig({ ...process.env, LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn' });
   const started = Date.now();
   const server = await buildServer(config);
-  server.start();
+  await server.start();
   const summary = await seedDemo(server, (m) => process.stdout.write(`  ${m}\n`));
   await server.lifecycle.shutdown('seeded');
   if (summary.created) {

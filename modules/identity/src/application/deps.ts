@@ -13,6 +13,10 @@ export interface IdentitySettings {
   sessionTtlSeconds: number;
   /** Absolute lifetime of a PIN session on a device: one shift. */
   pinSessionTtlSeconds: number;
+  /** Lifetime of a service token (services shape); default 300. */
+  serviceTokenTtlSeconds?: number;
+  /** The shared secret services exchange for service tokens; none: no service tokens. */
+  serviceSecret?: string;
   limits: {
     signupPerIp: RateLimit;
     loginPerIp: RateLimit;

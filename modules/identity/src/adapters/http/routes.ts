@@ -22,6 +22,11 @@ import {
 import type { FastifyRequest } from 'fastify';
 
 const idParams = z.object({ id: z.uuid() });
+const serviceTokenInput = z.object({
+  service: z.string().regex(/^[a-z][a-z0-9-]{0,62}$/, 'a lower-case service name'),
+  secret: z.string().min(1).max(512),
+});
+const serviceTokenView = z.object({ accessToken: z.string(), expiresAt: z.iso.datetime() });
 const deviceTokenHeaders = z.object({ 'x-device-token': z.string().min(10).max(200) });
 const tags = ['identity'];
 
@@ -38,7 +43,14 @@ function callerOf(request: FastifyRequest): Caller {
 const meta = (request: FastifyRequest) => ({ ip: request.ip });
 
 /** HTTP binding of the identity API under /api/v1/identity. */
-export function identityRoutes(api: IdentityApi, jwks: () => unknown) {
+export function identityRoutes(
+  api: IdentityApi,
+  jwks: () => unknown,
+  exchangeServiceSecret: (
+    input: z.infer<typeof serviceTokenInput>,
+    meta: { ip: string },
+  ) => Promise<z.infer<typeof serviceTokenView>>,
+) {
   return (app: StratumApp) => {
     app.get(
       '/.well-known/jwks.json',
@@ -50,6 +62,20 @@ export function identityRoutes(api: IdentityApi, jwks: () => unknown) {
     );
 
     const base = '/api/v1/identity';
+    app.post(
+      `${base}/service-tokens`,
+      {
+        config: { access: 'public' },
+        schema: {
+          tags,
+          summary:
+            'Exchange the shared service secret for a short-lived service token (services shape)',
+          body: serviceTokenInput,
+          response: { 200: serviceTokenView },
+        },
+      },
+      (request) => exchangeServiceSecret(request.body, meta(request)),
+    );
     app.post(
       `${base}/signup`,
       {
