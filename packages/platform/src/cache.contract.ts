@@ -73,9 +73,9 @@ export function describeCacheContract(
       const cache = await makeCache();
       const falsy = { zero: 0, empty: '', no: false, nothing: null };
       for (const [key, value] of Object.entries(falsy))
-        await cache.getOrLoad(key, async () => value);
+        await cache.getOrLoad(key, () => Promise.resolve(value));
 
-      const load = vi.fn(async () => 'reloaded');
+      const load = vi.fn(() => Promise.resolve('reloaded'));
       for (const [key, value] of Object.entries(falsy))
         expect(await cache.getOrLoad(key, load)).toBe(value);
       expect(load).not.toHaveBeenCalled();
@@ -110,7 +110,7 @@ export function describeCacheContract(
 
     it('loads a missing key and serves later calls from the cache', async () => {
       const cache = await makeCache();
-      const load = vi.fn(async () => 'loaded');
+      const load = vi.fn(() => Promise.resolve('loaded'));
 
       expect(await cache.getOrLoad('k', load)).toBe('loaded');
       expect(await cache.getOrLoad('k', load)).toBe('loaded');
@@ -121,7 +121,7 @@ export function describeCacheContract(
     it('serves a value set earlier without loading', async () => {
       const cache = await makeCache();
       await cache.set('k', 'set');
-      const load = vi.fn(async () => 'loaded');
+      const load = vi.fn(() => Promise.resolve('loaded'));
 
       expect(await cache.getOrLoad('k', load)).toBe('set');
       expect(load).not.toHaveBeenCalled();
@@ -142,9 +142,9 @@ export function describeCacheContract(
     it('loads again once a loaded entry’s TTL runs out', async () => {
       const cache = await makeCache();
       let loads = 0;
-      const load = async () => {
+      const load = () => {
         loads += 1;
-        return loads;
+        return Promise.resolve(loads);
       };
       await cache.getOrLoad('k', load, shortTtlMs);
 
@@ -160,7 +160,7 @@ export function describeCacheContract(
         cache.getOrLoad('k', () => Promise.reject(new Error('db down'))),
       ).rejects.toThrow('db down');
 
-      expect(await cache.getOrLoad('k', async () => 42)).toBe(42);
+      expect(await cache.getOrLoad('k', () => Promise.resolve(42))).toBe(42);
     });
 
     it('hands out, but does not keep, a value whose key was deleted while it loaded', async () => {
@@ -174,14 +174,14 @@ export function describeCacheContract(
       expect(await pending).toBe('stale');
       expect(await cache.get('k')).toBeUndefined();
       expect(cache.peek('k')).toBeUndefined();
-      expect(await cache.getOrLoad('k', async () => 'fresh')).toBe('fresh');
+      expect(await cache.getOrLoad('k', () => Promise.resolve('fresh'))).toBe('fresh');
     });
 
     if (options.holdsValuesInProcess) {
       it('peeks synchronously at what it set or loaded, and at nothing once deleted', async () => {
         const cache = await makeCache();
         await cache.set('set', 'v');
-        await cache.getOrLoad('loaded', async () => 'w');
+        await cache.getOrLoad('loaded', () => Promise.resolve('w'));
 
         expect(cache.peek('set')).toBe('v');
         expect(cache.peek('loaded')).toBe('w');
@@ -202,7 +202,7 @@ export function describeCacheContract(
       it('peeks at nothing, since it holds nothing in process', async () => {
         const cache = await makeCache();
         await cache.set('k', 'v');
-        await cache.getOrLoad('loaded', async () => 'w');
+        await cache.getOrLoad('loaded', () => Promise.resolve('w'));
 
         expect(cache.peek('k')).toBeUndefined();
         expect(cache.peek('loaded')).toBeUndefined();

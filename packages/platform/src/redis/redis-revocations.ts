@@ -132,7 +132,7 @@ export function redisSessionRevocations(
       return false;
     },
     async start() {
-      redis.on('ready', onRedisReady);
+      redis.off('ready', onRedisReady).on('ready', onRedisReady);
       sweeper ??= setInterval(sweep, options.sweepIntervalMs ?? 60_000).unref();
       await subscription.start();
     },
