@@ -8,7 +8,7 @@ import { throttledWarnings } from './warnings.ts';
 
 export interface RedisSessionRevocationsOptions {
   redis: Redis;
-  /** A connection of its own: a subscribed connection takes no other commands. */
+  /** A connection of its own for the channel; after it drops, the mirror is loaded again. */
   subscriber: Redis;
   /** Put before every key and the channel, e.g. `stratum:revocations:`. */
   prefix: string;
