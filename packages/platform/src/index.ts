@@ -30,3 +30,4 @@ export * from './pagination.ts';
 export * from './db/errors.ts';
 export * from './resilience/index.ts';
 export * from './remote/index.ts';
+export * from './redis/index.ts';

@@ -3,6 +3,7 @@ import { SignJWT, createLocalJWKSet, importJWK } from 'jose';
 import { describe, expect, it } from 'vitest';
 import { DomainError } from '../errors.ts';
 import type { Principal } from '../http/access.ts';
+import { describeSessionRevocationsContract } from './revocations.contract.ts';
 import {
   generateSigningKey,
   hashOpaqueToken,
@@ -307,6 +308,14 @@ describe('jwtAuthenticator', () => {
     expect((await authenticator.authenticate(other.token)).actor.sessionId).toBe('session-2');
   });
 });
+
+describeSessionRevocationsContract(
+  'inMemorySessionRevocations',
+  () => inMemorySessionRevocations(),
+  {
+    answersSynchronously: true,
+  },
+);
 
 describe('inMemorySessionRevocations', () => {
   it('reports a session revoked until the given time, and no longer from then on', async () => {
