@@ -85,6 +85,10 @@ export const serverConfigSchema = z
       .url()
       .refine((u) => /^rediss?:\/\//.test(u), 'must be a redis:// or rediss:// URL')
       .optional(),
+    /** How long a process waits for Redis at start before serving without it (ms). */
+    REDIS_CONNECT_TIMEOUT_MS: env.int(3_000, 0),
+    /** How long a process keeps a shared-cache entry near (in memory); invalidations drop it sooner. */
+    CACHE_NEAR_TTL_MS: env.int(10_000, 100),
     /** NATS with JetStream for the event bus (real-engine shapes). */
     NATS_URL: z
       .url()

@@ -1,8 +1,14 @@
 import {
+  closeRedis,
+  createRedis,
   inMemoryRateLimiter,
   inMemorySessionRevocations,
   inProcessEventBus,
   lruCache,
+  redisCache,
+  redisRateLimiter,
+  redisReady,
+  redisSessionRevocations,
   type Cache,
   type EventBus,
   type Logger,
@@ -11,28 +17,82 @@ import {
 } from '@stratum/platform';
 import type { ServerConfig } from './config.ts';
 
-/** The shared infrastructure a process runs on: in-process or on Redis and NATS. */
+/** The shared infrastructure a process runs on: in-process, or Redis and NATS. */
 export interface Engines {
   bus: EventBus;
   cache: Cache;
   limiter: RateLimiter;
   revocations: SessionRevocations;
-  /** Readiness checks of the engines in use. */
+  /** Readiness checks of the engines this process cannot serve without. */
   checks: Record<string, () => Promise<void>>;
   /** Begins delivering events to subscriptions (after every module subscribed). */
   start(): Promise<void> | void;
   close(): Promise<void>;
 }
 
-/** In-process engines: the embedded shape and single-process deployments without Redis or NATS. */
-export function createEngines(_config: ServerConfig, logger: Logger): Promise<Engines> | Engines {
+interface SharedState {
+  cache: Cache;
+  limiter: RateLimiter;
+  revocations: SessionRevocations;
+  close(): Promise<void>;
+}
+
+/**
+ * Cache, rate limits and revocations on Redis (ADR 0017). The API keeps
+ * serving while Redis is down, so Redis is not a readiness check: a process
+ * that starts without it logs a warning and catches up once it connects.
+ */
+async function onRedis(url: string, config: ServerConfig, logger: Logger): Promise<SharedState> {
+  const log = logger.child({ engine: 'redis' });
+  const redis = createRedis(url, { logger: log, name: 'stratum' });
+  const subscriber = createRedis(url, { logger: log, name: 'stratum-subscriber' });
+  const cache = redisCache({
+    redis,
+    subscriber,
+    prefix: 'stratum:cache:',
+    logger: log,
+    near: { max: 10_000, ttlMs: config.CACHE_NEAR_TTL_MS },
+  });
+  const revocations = redisSessionRevocations({
+    redis,
+    subscriber,
+    prefix: 'stratum:revoked:',
+    logger: log,
+  });
+  try {
+    await redisReady(redis, config.REDIS_CONNECT_TIMEOUT_MS);
+    await Promise.all([cache.start(), revocations.start()]);
+  } catch (err) {
+    log.warn({ err }, 'Redis is not reachable: serving from the source until it is');
+  }
   return {
-    bus: inProcessEventBus(logger),
+    cache,
+    limiter: redisRateLimiter({ redis, prefix: 'stratum:rate:', logger: log }),
+    revocations,
+    async close() {
+      await Promise.all([cache.close(), revocations.close()]);
+      await Promise.all([closeRedis(redis), closeRedis(subscriber)]);
+    },
+  };
+}
+
+function inProcess(): SharedState {
+  return {
     cache: lruCache({ max: 10_000 }),
     limiter: inMemoryRateLimiter(),
     revocations: inMemorySessionRevocations(),
+    close: () => Promise.resolve(),
+  };
+}
+
+/** The engines the configuration names: Redis when REDIS_URL is set; in-process otherwise. */
+export async function createEngines(config: ServerConfig, logger: Logger): Promise<Engines> {
+  const shared = config.REDIS_URL ? await onRedis(config.REDIS_URL, config, logger) : inProcess();
+  return {
+    bus: inProcessEventBus(logger),
+    ...shared,
     checks: {},
     start: () => undefined,
-    close: () => Promise.resolve(),
+    close: () => shared.close(),
   };
 }
