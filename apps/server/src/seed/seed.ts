@@ -22,36 +22,71 @@ export interface SeedSummary {
 
 type Method = 'GET' | 'POST' | 'PUT' | 'PATCH';
 
+interface Answer {
+  status: number;
+  body: string;
+}
+type Send = (method: Method, url: string, token: string, payload?: unknown) => Promise<Answer>;
+
+/** Requests into a server of this process (`app.inject`), or over HTTP to a base URL (e.g. the gateway). */
+function transportOf(target: StratumServer | string): { send: Send; wake: () => void } {
+  if (typeof target === 'string') {
+    return {
+      async send(method, url, token, payload) {
+        const res = await fetch(new URL(url, target), {
+          method,
+          headers: {
+            ...(token && { authorization: `Bearer ${token}` }),
+            ...(payload !== undefined && { 'content-type': 'application/json' }),
+          },
+          ...(payload !== undefined && { body: JSON.stringify(payload) }),
+        });
+        return { status: res.status, body: await res.text() };
+      },
+      wake: () => undefined,
+    };
+  }
+  return {
+    async send(method, url, token, payload) {
+      const res = await target.app.inject({
+        method,
+        url,
+        headers: token ? { authorization: `Bearer ${token}` } : {},
+        ...(payload !== undefined && { payload: payload as object }),
+        remoteAddress: '127.0.0.1',
+      });
+      return { status: res.statusCode, body: res.body };
+    },
+    wake: () => target.relay.wake(),
+  };
+}
+
 /**
- * Creates the demo café through the public HTTP API (in-process), so the demo
+ * Creates the demo café through the public HTTP API — in-process, or at a
+ * base URL (any deployment shape, e.g. through the gateway) — so the demo
  * data passes the same validation and rules as anything a user would enter.
  * Idempotent: if the demo owner exists, nothing is written.
  */
 export async function seedDemo(
-  server: StratumServer,
+  target: StratumServer | string,
   log: (message: string) => void = () => {},
 ): Promise<SeedSummary> {
+  const transport = transportOf(target);
   let token = '';
   const call = async <T>(method: Method, url: string, payload?: unknown): Promise<T> => {
-    const res = await server.app.inject({
-      method,
-      url,
-      headers: token ? { authorization: `Bearer ${token}` } : {},
-      ...(payload !== undefined && { payload: payload as object }),
-      remoteAddress: '127.0.0.1',
-    });
-    if (res.statusCode >= 300)
-      throw new Error(`seed: ${method} ${url} → ${res.statusCode} ${res.body}`);
-    return (res.body ? res.json() : undefined) as T;
+    const res = await transport.send(method, url, token, payload);
+    if (res.status >= 300) throw new Error(`seed: ${method} ${url} → ${res.status} ${res.body}`);
+    return (res.body ? JSON.parse(res.body) : undefined) as T;
   };
 
-  const existing = await server.app.inject({
-    method: 'POST',
-    url: '/api/v1/identity/auth/login',
-    payload: demoAccounts.owner,
-  });
-  if (existing.statusCode === 200) {
-    token = existing.json<{ accessToken: string }>().accessToken;
+  const existing = await transport.send(
+    'POST',
+    '/api/v1/identity/auth/login',
+    '',
+    demoAccounts.owner,
+  );
+  if (existing.status === 200) {
+    token = (JSON.parse(existing.body) as { accessToken: string }).accessToken;
     const me = await call<{ tenant: { id: string } }>('GET', '/api/v1/identity/me');
     log('the demo tenant already exists; nothing to do');
     return {
@@ -224,7 +259,7 @@ export async function seedDemo(
     ...stocked.map((s) => s.variantId),
     ...recipes.map((r) => r.variantId),
   ];
-  for (const id of needed) await waitForStockItem(server, token, id);
+  for (const id of needed) await waitForStockItem(transport, token, id);
 
   for (const recipe of recipes) {
     await call('PUT', `/api/v1/inventory/recipes/${recipe.variantId}`, {
@@ -266,21 +301,17 @@ export async function seedDemo(
 
 /** Polls (bounded) until inventory has registered a catalog variant as a stock item. */
 async function waitForStockItem(
-  server: StratumServer,
+  transport: { send: Send; wake: () => void },
   token: string,
   variantId: string,
 ): Promise<void> {
   const deadline = Date.now() + 30_000;
   for (;;) {
-    const res = await server.app.inject({
-      method: 'GET',
-      url: `/api/v1/inventory/stock-items/${variantId}`,
-      headers: { authorization: `Bearer ${token}` },
-    });
-    if (res.statusCode === 200) return;
+    const res = await transport.send('GET', `/api/v1/inventory/stock-items/${variantId}`, token);
+    if (res.status === 200) return;
     if (Date.now() > deadline)
       throw new Error(`seed: inventory never registered variant ${variantId}`);
-    server.relay.wake();
+    transport.wake();
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
 }

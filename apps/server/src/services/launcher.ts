@@ -1,0 +1,281 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import { z } from 'zod';
+import { envName, moduleDependencies, moduleNames, type ModuleName } from '../config.ts';
+
+export const repoRoot = fileURLToPath(new URL('../../../..', import.meta.url));
+export const defaultTopologyFile = fileURLToPath(
+  new URL('../../../../deploy/topology.json', import.meta.url),
+);
+
+const port = z.number().int().min(0).max(65_535);
+export const topologySchema = z
+  .object({
+    gateway: z.object({ port }),
+    processor: z.object({ port }),
+    services: z
+      .array(
+        z.object({
+          name: z.string().regex(/^[a-z][a-z0-9-]{0,40}$/),
+          modules: z.array(z.enum(moduleNames)).min(1),
+          port,
+        }),
+      )
+      .min(1),
+  })
+  .superRefine((t, ctx) => {
+    for (const m of moduleNames) {
+      const hosts = t.services.filter((s) => s.modules.includes(m));
+      if (hosts.length !== 1) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['services'],
+          message: `module ${m} must be hosted by exactly one service (found ${hosts.length})`,
+        });
+      }
+    }
+  });
+export type Topology = z.infer<typeof topologySchema>;
+
+export function readTopology(file = defaultTopologyFile): Topology {
+  return topologySchema.parse(JSON.parse(readFileSync(file, 'utf8')));
+}
+
+/** A free loopback port (the launcher's `freePorts` mode, for tests and side-by-side runs). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+export interface LaunchOptions {
+  topology?: Topology;
+  /** Shared by every service unless `databases` names one per service. */
+  databaseUrl: string;
+  /** A database per service name (each service's modules then live apart). */
+  databases?: Record<string, string>;
+  redisUrl: string;
+  natsUrl: string;
+  /** Ignore the topology's ports and take free ones. */
+  freePorts?: boolean;
+  /** Extra environment for every process (e.g. LOG_LEVEL), and per service name. */
+  env?: Record<string, string>;
+  serviceEnv?: Record<string, Record<string, string>>;
+  /** Where each process's output lines go (prefixed with its name). */
+  output?: (name: string, line: string) => void;
+  /** How long to wait for every process to be ready (ms). */
+  readyTimeoutMs?: number;
+}
+
+export interface LaunchedProcess {
+  readonly name: string;
+  readonly url: string;
+  readonly modules: readonly ModuleName[];
+  child: ChildProcess;
+  readonly exited: Promise<number | null>;
+}
+
+export interface LaunchedServices {
+  readonly gatewayUrl: string;
+  readonly processorUrl: string;
+  readonly processes: readonly LaunchedProcess[];
+  /** The process that hosts `module`. */
+  hostOf(module: ModuleName): LaunchedProcess;
+  /** Stops one process as a crash would (SIGKILL), for fault tests. */
+  kill(name: string): Promise<void>;
+  /** Starts a process again after `kill`, with the same port and environment. */
+  restart(name: string): Promise<void>;
+  /** Stops everything (SIGTERM, then SIGKILL after `graceMs`). */
+  stop(graceMs?: number): Promise<void>;
+}
+
+interface Spec {
+  name: string;
+  script: string;
+  port: number;
+  modules: ModuleName[];
+  env: Record<string, string>;
+}
+
+const url = (p: number) => `http://127.0.0.1:${p}`;
+
+/** Polls a URL until it answers 200, the process dies, or the time runs out. */
+async function waitReady(
+  target: string,
+  exited: Promise<number | null>,
+  timeoutMs: number,
+): Promise<void> {
+  let dead = false;
+  void exited.then(() => (dead = true));
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    if (dead) throw new Error(`exited before ${target} was ready`);
+    try {
+      const res = await fetch(target, { signal: AbortSignal.timeout(1_000) });
+      if (res.ok) return;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > until) throw new Error(`${target} not ready within ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/**
+ * Starts the services shape as separate Node processes on loopback: the
+ * sandbox card processor, one apps/server process per topology service
+ * (STRATUM_MODULES = its modules, STRATUM_REMOTE_<MODULE> = the others), and
+ * the gateway routing each module to its host. Resolves once every process
+ * answers /health/ready (the processor: /health).
+ */
+export async function launchServices(options: LaunchOptions): Promise<LaunchedServices> {
+  const topology = options.topology ?? readTopology();
+  const pick = async (p: number) => (options.freePorts ? freePort() : p);
+  const processorPort = await pick(topology.processor.port);
+  const gatewayPort = await pick(topology.gateway.port);
+  const services = await Promise.all(
+    topology.services.map(async (s) => ({ ...s, port: await pick(s.port) })),
+  );
+  const hostUrl = (m: ModuleName) => url(services.find((s) => s.modules.includes(m))!.port);
+  const secret = randomBytes(24).toString('base64url');
+  const common = {
+    LOG_LEVEL: 'info',
+    ...options.env,
+    REDIS_URL: options.redisUrl,
+    NATS_URL: options.natsUrl,
+    STRATUM_SERVICE_SECRET: secret,
+  };
+  const processorKey = options.env?.['PROCESSOR_API_KEY'] ?? 'sk_sandbox_stratum';
+
+  const specs: Spec[] = [
+    {
+      name: 'processor',
+      script: 'apps/card-processor/src/main.ts',
+      port: processorPort,
+      modules: [],
+      env: { PROCESSOR_PORT: String(processorPort), PROCESSOR_API_KEY: processorKey },
+    },
+    ...services.map((s): Spec => {
+      const needed = new Set<ModuleName>(['identity']);
+      for (const m of s.modules) for (const d of moduleDependencies[m]) needed.add(d);
+      const remotes = Object.fromEntries(
+        [...needed]
+          .filter((m) => !s.modules.includes(m))
+          .map((m) => [`STRATUM_REMOTE_${envName(m)}`, hostUrl(m)]),
+      );
+      return {
+        name: s.name,
+        script: 'apps/server/src/main.ts',
+        port: s.port,
+        modules: s.modules,
+        env: {
+          ...common,
+          ...remotes,
+          PORT: String(s.port),
+          STRATUM_MODULES: s.modules.join(','),
+          STRATUM_SERVICE_NAME: s.name,
+          DATABASE_URL: options.databases?.[s.name] ?? options.databaseUrl,
+          PROCESSOR_URL: url(processorPort),
+          PROCESSOR_API_KEY: processorKey,
+          ...options.serviceEnv?.[s.name],
+        },
+      };
+    }),
+    {
+      name: 'gateway',
+      script: 'apps/gateway/src/main.ts',
+      port: gatewayPort,
+      modules: [],
+      env: {
+        ...common,
+        GATEWAY_PORT: String(gatewayPort),
+        STRATUM_REMOTE_IDENTITY: hostUrl('identity'),
+        ...Object.fromEntries(moduleNames.map((m) => [`STRATUM_ROUTE_${envName(m)}`, hostUrl(m)])),
+        ...options.serviceEnv?.['gateway'],
+      },
+    },
+  ];
+
+  const running = new Map<string, LaunchedProcess>();
+  const start = (spec: Spec): LaunchedProcess => {
+    const child = spawn(process.execPath, ['--import', 'tsx', spec.script], {
+      cwd: repoRoot,
+      env: { ...process.env, ...spec.env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const emit = (chunk: Buffer) => {
+      for (const line of chunk.toString().split('\n')) {
+        if (line.trim()) options.output?.(spec.name, line);
+      }
+    };
+    child.stdout?.on('data', emit);
+    child.stderr?.on('data', emit);
+    const exited = new Promise<number | null>((resolve) =>
+      child.once('exit', (code) => resolve(code)),
+    );
+    const launched = { name: spec.name, url: url(spec.port), modules: spec.modules, child, exited };
+    running.set(spec.name, launched);
+    return launched;
+  };
+  const readyPath = (spec: Spec) => (spec.name === 'processor' ? '/health' : '/health/ready');
+  const timeout = options.readyTimeoutMs ?? 60_000;
+  const startReady = async (spec: Spec) => {
+    const p = start(spec);
+    await waitReady(`${p.url}${readyPath(spec)}`, p.exited, timeout);
+  };
+
+  const stopAll = async (graceMs = 10_000) => {
+    const all = [...running.values()];
+    for (const p of all) if (p.child.exitCode === null) p.child.kill('SIGTERM');
+    const timer = setTimeout(() => {
+      for (const p of all) if (p.child.exitCode === null) p.child.kill('SIGKILL');
+    }, graceMs);
+    await Promise.all(all.map((p) => p.exited));
+    clearTimeout(timer);
+  };
+
+  try {
+    const [processorSpec, ...rest] = specs;
+    const gatewaySpec = rest.pop()!;
+    await startReady(processorSpec!);
+    // Identity first: the others fetch its keys and service tokens.
+    const identitySpec = rest.find((s) => s.modules.includes('identity'))!;
+    await startReady(identitySpec);
+    await Promise.all(rest.filter((s) => s !== identitySpec).map(startReady));
+    await startReady(gatewaySpec);
+  } catch (err) {
+    await stopAll(2_000);
+    throw err;
+  }
+
+  return {
+    gatewayUrl: url(gatewayPort),
+    processorUrl: url(processorPort),
+    get processes() {
+      return [...running.values()];
+    },
+    hostOf(module) {
+      return [...running.values()].find((p) => p.modules.includes(module))!;
+    },
+    async kill(name) {
+      const p = running.get(name);
+      if (!p) throw new Error(`No process named ${name}`);
+      p.child.kill('SIGKILL');
+      await p.exited;
+    },
+    async restart(name) {
+      const spec = specs.find((s) => s.name === name);
+      if (!spec) throw new Error(`No process named ${name}`);
+      await startReady(spec);
+    },
+    stop: stopAll,
+  };
+}
