@@ -29,3 +29,4 @@ export * from './audit.ts';
 export * from './pagination.ts';
 export * from './db/errors.ts';
 export * from './resilience/index.ts';
+export * from './telemetry/index.ts';
