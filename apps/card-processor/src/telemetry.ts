@@ -2,8 +2,8 @@ import type { FastifyInstance } from 'fastify';
 
 export interface ProcessorTelemetry {
   /** Passed to `buildProcessor`: server spans for every request. */
-  instrument(app: FastifyInstance): void;
-  shutdown(): Promise<void>;
+  readonly instrument: (app: FastifyInstance) => void;
+  readonly shutdown: () => Promise<void>;
 }
 
 /**
