@@ -46,6 +46,8 @@ const schema = z.object({
     Number.MAX_SAFE_INTEGER,
     'a whole number',
   ).optional(),
+  // OpenTelemetry's standard variable: the same collector as the services that call us.
+  OTEL_EXPORTER_OTLP_ENDPOINT: z.url({ protocol: /^https?$/ }).optional(),
 });
 
 export interface ProcessorConfig {
@@ -54,6 +56,8 @@ export interface ProcessorConfig {
   apiKey: string;
   /** Only the settings the environment names; the rest keep their defaults. */
   faults: Partial<FaultSettings>;
+  /** OTLP/HTTP receiver for traces; unset: no tracing. */
+  otlpEndpoint?: string;
 }
 
 export function loadProcessorConfig(
@@ -93,5 +97,6 @@ export function loadProcessorConfig(
     port: env.PROCESSOR_PORT,
     apiKey: env.PROCESSOR_API_KEY,
     faults: Object.fromEntries(Object.entries(faults).filter(([, v]) => v !== undefined)),
+    ...(env.OTEL_EXPORTER_OTLP_ENDPOINT && { otlpEndpoint: env.OTEL_EXPORTER_OTLP_ENDPOINT }),
   };
 }

@@ -1,6 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import { ConfigError, loadProcessorConfig } from './config.ts';
 import { buildProcessor } from './server.ts';
+import { startProcessorTelemetry } from './telemetry.ts';
 
 let config;
 try {
@@ -14,7 +15,14 @@ try {
   throw err;
 }
 
-const app = buildProcessor({ apiKey: config.apiKey, faults: config.faults });
+const telemetry = config.otlpEndpoint
+  ? await startProcessorTelemetry(config.otlpEndpoint)
+  : undefined;
+const app = buildProcessor({
+  apiKey: config.apiKey,
+  faults: config.faults,
+  ...(telemetry && { instrument: telemetry.instrument }),
+});
 try {
   await app.listen({ host: config.host, port: config.port });
 } catch (err) {
@@ -30,13 +38,21 @@ const host = config.host.includes(':') ? `[${config.host}]` : config.host;
 process.stdout.write(`card processor listening on http://${host}:${port}\n`);
 
 const stop = () => {
-  app.close().then(
-    () => process.exit(0),
-    (err: unknown) => {
-      process.stderr.write(`card processor failed to close: ${String(err)}\n`);
-      process.exit(1);
-    },
-  );
+  app
+    .close()
+    // Spans still buffered go out before the exit; an unreachable collector does not fail it.
+    .then(() =>
+      telemetry?.shutdown().catch((err: unknown) => {
+        process.stderr.write(`card processor could not flush its spans: ${String(err)}\n`);
+      }),
+    )
+    .then(
+      () => process.exit(0),
+      (err: unknown) => {
+        process.stderr.write(`card processor failed to close: ${String(err)}\n`);
+        process.exit(1);
+      },
+    );
 };
 process.once('SIGTERM', stop);
 process.once('SIGINT', stop);

@@ -19,6 +19,12 @@ export interface ProcessorOptions {
   now?: () => Date;
   /** Told about errors that are sandbox bugs (answered 500 `internal-error`). */
   onUnexpectedError?: (error: unknown) => void;
+  /**
+   * Adds hooks to the app before any route exists: the platform's
+   * `traceFastify` when telemetry is on, so each request continues the
+   * caller's trace in a SERVER span.
+   */
+  instrument?: (app: FastifyInstance) => void;
 }
 
 /**
@@ -43,6 +49,7 @@ export function buildProcessor(options: ProcessorOptions = {}): FastifyInstance 
     });
 
   const app = Fastify({ logger: false });
+  options.instrument?.(app);
   app.setErrorHandler(errorHandler(onUnexpectedError));
   app.setNotFoundHandler((request, reply) => {
     const body: ErrorBody = {

@@ -31,3 +31,4 @@ export * from './db/errors.ts';
 export * from './resilience/index.ts';
 export * from './remote/index.ts';
 export * from './redis/index.ts';
+export * from './telemetry/index.ts';

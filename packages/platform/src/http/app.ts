@@ -16,10 +16,22 @@ import {
   validatorCompiler,
   type ZodTypeProvider,
 } from 'fastify-type-provider-zod';
+import { context } from '@opentelemetry/api';
 import type { Logger } from '../logger.ts';
 import { currentContext, runWithContext, type RequestContext } from '../context.ts';
 import { makeProblem, problemSchema, sendProblem, toProblem } from './problem.ts';
 import { fastLane, type FastRoute } from './fast-lane.ts';
+import { activeMeter, activeTracer } from '../telemetry/state.ts';
+import type { MetricsSource } from '../telemetry/telemetry.ts';
+import {
+  abortServerSpan,
+  endServerSpan,
+  failServerSpan,
+  requestDurationHistogram,
+  startServerSpan,
+  statusClass,
+  type ServerSpan,
+} from '../telemetry/http-server.ts';
 import {
   authErrors,
   bearerOf,
@@ -39,11 +51,15 @@ export interface HttpAppOptions {
   requestTimeoutMs?: number;
   /** Trust X-Forwarded-* from these proxies (Fastify's trustProxy): the client IP then comes from them. */
   trustProxy?: boolean | string | string[];
+  /** Serves its Prometheus text at GET /metrics (usually the `Telemetry` of `initTelemetry`). */
+  metrics?: MetricsSource;
 }
 
 declare module 'fastify' {
   interface FastifyRequest {
     ctx: RequestContext;
+    /** The request's SERVER span, while tracing is on (ADR 0019). */
+    serverSpan?: ServerSpan;
   }
   interface FastifyInstance {
     /**
@@ -59,6 +75,8 @@ const requestIdPattern = /^[\w.:-]{1,128}$/;
 const moduleOfUrl = /^\/api\/v\d+\/([a-z][a-z-]*)\//;
 const bodiless = new Set(['GET', 'HEAD', 'OPTIONS']);
 const traceparentPattern = /^[\da-f]{2}-([\da-f]{32})-[\da-f]{16}-[\da-f]{2}$/;
+/** Polled by machines every few seconds: spans of them would bury the traces worth reading. */
+const untracedRoutes = new Set(['/metrics', '/health/live', '/health/ready']);
 
 /** The headers a helmet middleware sets, captured once so they can be replayed cheaply. */
 function headersOf(middleware: ReturnType<typeof helmet>): [string, string][] {
@@ -110,6 +128,8 @@ function idsOf(request: { headers: Record<string, unknown> }) {
  * The chassis' HTTP server: zod validation and serialisation, request ids,
  * request context, RFC 9457 problems for every error, security headers, body
  * limits, route-level access control and an OpenAPI 3.1 document at /openapi.json.
+ * When telemetry is on (`initTelemetry` ran before this), every request but
+ * the fast lane's gets a SERVER span and a duration measurement (ADR 0019).
  */
 export async function createHttpApp(options: HttpAppOptions) {
   const fastRoutes: FastRoute[] = [];
@@ -147,6 +167,11 @@ export async function createHttpApp(options: HttpAppOptions) {
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   app.decorateRequest('ctx', undefined as unknown as RequestContext);
+  app.decorateRequest('serverSpan', undefined);
+  // Read once: with telemetry off, requests pay for one falsy check.
+  const tracer = activeTracer();
+  const meter = activeMeter();
+  const duration = meter && requestDurationHistogram(meter);
 
   // Security headers: helmet decides them once, at start-up, and each response
   // gets the same precomputed set (running helmet's middleware per request halves
@@ -191,15 +216,20 @@ export async function createHttpApp(options: HttpAppOptions) {
   let closing = false;
 
   // The one hook every request pays for (ADR 0010 measures why there is only
-  // one): request and trace ids, the async context, and the response headers.
-  // Headers go through Fastify's reply (not the raw response), so Node
-  // validates and writes each of them once.
+  // one): request and trace ids, the server span when tracing is on, the async
+  // context, and the response headers. Headers go through Fastify's reply (not
+  // the raw response), so Node validates and writes each of them once.
   app.addHook('onRequest', (request, reply, done) => {
     const url = request.url;
     const module = moduleOfUrl.exec(url)?.[1];
+    const route = request.routeOptions.url;
+    const server =
+      tracer && !untracedRoutes.has(route ?? '')
+        ? startServerSpan(tracer, request, route)
+        : undefined;
     const ctx: RequestContext = {
       requestId: request.id,
-      traceId: traceIdOf(request),
+      traceId: server ? server.traceId : traceIdOf(request),
       ...(module && { module }),
     };
     request.ctx = ctx;
@@ -207,7 +237,9 @@ export async function createHttpApp(options: HttpAppOptions) {
     for (const [name, value] of url.startsWith('/docs') ? pageHeaders : apiHeaders) {
       void reply.header(name, value);
     }
-    runWithContext(ctx, done);
+    if (!server) return runWithContext(ctx, done);
+    request.serverSpan = server;
+    context.with(server.context, () => runWithContext(ctx, done));
   });
   app.addHook('preClose', (done) => {
     closing = true;
@@ -217,6 +249,9 @@ export async function createHttpApp(options: HttpAppOptions) {
   app.decorate('fastRoute', (route: FastRoute) => {
     fastRoutes.push(route);
   });
+  // The fast lane creates no spans, even with tracing on (ADR 0019): its
+  // answers come from memory in microseconds, and a span would cost more than
+  // the answer. Its log line still carries the caller's trace id.
   fast.lane = fastLane({
     routes: fastRoutes,
     ...(options.authenticator && { authenticator: options.authenticator }),
@@ -232,8 +267,12 @@ export async function createHttpApp(options: HttpAppOptions) {
 
   // Body parsing runs outside the async context: routes that take a body
   // re-enter it before validation. Bodiless routes skip the hook altogether.
-  const reenterContext: preValidationHookHandler = (request, _reply, done) =>
-    currentContext() === request.ctx ? done() : runWithContext(request.ctx, done);
+  const reenterContext: preValidationHookHandler = (request, _reply, done) => {
+    if (currentContext() === request.ctx) return done();
+    const server = request.serverSpan;
+    if (!server) return runWithContext(request.ctx, done);
+    context.with(server.context, () => runWithContext(request.ctx, done));
+  };
 
   // Authentication runs only on routes that need it. A token verified before
   // comes back synchronously, so the common request allocates no promise.
@@ -297,10 +336,32 @@ export async function createHttpApp(options: HttpAppOptions) {
     });
   }
 
+  if (tracer || duration) {
+    app.addHook('onResponse', (request, reply, done) => {
+      const server = request.serverSpan;
+      if (server) endServerSpan(server, reply.statusCode, request.ctx.tenantId);
+      duration?.record(reply.elapsedTime / 1000, {
+        'http.request.method': request.method,
+        'http.route': request.routeOptions.url ?? '',
+        'http.response.status_class': statusClass(reply.statusCode),
+      });
+      done();
+    });
+  }
+  if (tracer) {
+    app.addHook('onRequestAbort', (request, done) => {
+      if (request.serverSpan) abortServerSpan(request.serverSpan);
+      done();
+    });
+  }
+
   app.setErrorHandler((error, request, reply) => {
     const { problem, internal } = toProblem(error, request);
     if (internal) request.log.error({ err: error }, 'unhandled error');
-    else if (problem.status >= 500) request.log.warn({ code: problem.code }, problem.detail);
+    if (request.serverSpan && problem.status >= 500) {
+      request.serverSpan.span.setAttribute('error.type', problem.code);
+      if (internal) failServerSpan(request.serverSpan, error);
+    } else if (problem.status >= 500) request.log.warn({ code: problem.code }, problem.detail);
     // Rate limits and open circuits say when trying again makes sense.
     if (
       (problem.status === 429 || problem.status === 503) &&
@@ -321,6 +382,16 @@ export async function createHttpApp(options: HttpAppOptions) {
       ),
     ),
   );
+
+  const metrics = options.metrics;
+  if (metrics) {
+    app.get(
+      '/metrics',
+      { schema: { hide: true }, config: { access: 'public' } },
+      async (_request, reply) =>
+        reply.type('text/plain; version=0.0.4; charset=utf-8').send(await metrics.metricsText()),
+    );
+  }
 
   if (options.openapi) {
     await app.register(swagger, {

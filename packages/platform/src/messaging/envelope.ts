@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { currentContext } from '../context.ts';
 import { newId } from '../ids.ts';
+import { currentTraceparent } from '../telemetry/messaging.ts';
 
 /** The wire shape of every integration event, whatever the transport. */
 export const eventEnvelopeSchema = z.object({
@@ -45,6 +46,9 @@ export function defineEvent<const T extends string, S extends z.ZodType>(
 /**
  * Builds an envelope for an event raised now, in the current context: the
  * request becomes the correlation id and a consumed message the causation id.
+ * The envelope carries the active span as its `traceparent`, so consumers
+ * continue the trace of the work that raised it (ADR 0019). Without a span
+ * (telemetry off) it still carries the request's trace id, for the logs.
  */
 export function makeEnvelope<S extends z.ZodType>(
   event: EventDefinition<string, S>,
@@ -61,7 +65,8 @@ export function makeEnvelope<S extends z.ZodType>(
     occurredAt: now.toISOString(),
     correlationId: ctx?.correlationId ?? ctx?.requestId ?? newId(),
     causationId: ctx?.causationId ?? null,
-    traceparent: ctx?.traceId ? `00-${ctx.traceId}-${'0'.repeat(15)}1-01` : null,
+    traceparent:
+      currentTraceparent() ?? (ctx?.traceId ? `00-${ctx.traceId}-${'0'.repeat(15)}1-01` : null),
     payload: event.payload.parse(payload),
   };
 }

@@ -1,12 +1,13 @@
 import type { Logger } from '../logger.ts';
 import type { EventBus, Subscription } from './bus.ts';
 import type { EventEnvelope } from './envelope.ts';
+import { tracedSubscription } from '../telemetry/messaging.ts';
 
 /**
  * The embedded shape's bus: `publish` runs every matching handler and
  * resolves only when all succeeded, so a failing handler leaves the message
  * in the outbox for another attempt; handlers that already succeeded skip it
- * through their inbox.
+ * through their inbox. Each handler runs in its own CONSUMER span.
  */
 export function inProcessEventBus(logger?: Logger): EventBus {
   const subscriptions: Subscription[] = [];
@@ -15,7 +16,7 @@ export function inProcessEventBus(logger?: Logger): EventBus {
       if (subscriptions.some((s) => s.name === subscription.name)) {
         throw new Error(`Duplicate subscription name: ${subscription.name}`);
       }
-      subscriptions.push(subscription);
+      subscriptions.push(tracedSubscription(subscription));
     },
     async publish(envelope: EventEnvelope) {
       const matching = subscriptions.filter((s) => s.types.includes(envelope.type));

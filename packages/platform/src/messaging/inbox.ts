@@ -3,13 +3,15 @@ import type { Database } from '../db/database.ts';
 import type { Tx } from '../db/types.ts';
 import type { InboxTable } from '../db/tables.ts';
 import { withContext } from '../context.ts';
+import { tracedSubscription } from '../telemetry/messaging.ts';
 import type { Subscription } from './bus.ts';
 import type { EventDefinition, EventEnvelope } from './envelope.ts';
 
 /**
  * A subscription whose effect is applied at most once per message: the inbox
  * row and the effect commit in the same transaction, so a redelivered message
- * finds its row and is skipped.
+ * finds its row and is skipped. Each delivery runs in a CONSUMER span that
+ * continues the envelope's trace, whichever bus delivers it.
  */
 export function inboxSubscription<S extends z.ZodType>(options: {
   name: string;
@@ -20,7 +22,7 @@ export function inboxSubscription<S extends z.ZodType>(options: {
   handle: (tx: Tx, payload: z.output<S>, envelope: EventEnvelope) => Promise<void>;
 }): Subscription {
   const { database, inbox, event } = options;
-  return {
+  return tracedSubscription<EventEnvelope>({
     name: options.name,
     types: [event.type],
     async handle(envelope) {
@@ -53,5 +55,5 @@ export function inboxSubscription<S extends z.ZodType>(options: {
           ),
       );
     },
-  };
+  });
 }

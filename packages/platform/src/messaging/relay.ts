@@ -4,6 +4,7 @@ import type { OutboxTable } from '../db/tables.ts';
 import type { Logger } from '../logger.ts';
 import type { EventBus } from './bus.ts';
 import type { EventEnvelope } from './envelope.ts';
+import { withProducerSpan } from '../telemetry/messaging.ts';
 
 export interface OutboxRelayOptions {
   database: Database;
@@ -88,7 +89,8 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
     const published: string[] = [];
     for (const row of claimed) {
       try {
-        await bus.publish(row.envelope as EventEnvelope);
+        const envelope = row.envelope as EventEnvelope;
+        await withProducerSpan(envelope, () => bus.publish(envelope));
         published.push(row.id);
       } catch (err) {
         const dead = row.attempts >= maxAttempts;

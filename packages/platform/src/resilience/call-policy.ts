@@ -64,6 +64,18 @@ export interface CallPolicyState {
   readonly queueLimit: number;
 }
 
+/** What a policy did since it was made, for metrics. */
+export interface CallPolicyCounts {
+  /** Attempts started again after a transient failure. */
+  readonly retries: number;
+  /** Attempts cut by the attempt timeout plus calls cut by the deadline. */
+  readonly timeouts: number;
+  /** Attempts refused without a call because the circuit was open. */
+  readonly circuitRejections: number;
+  /** Calls refused because the bulkhead and its queue were full. */
+  readonly bulkheadRejections: number;
+}
+
 export interface CallPolicy {
   readonly name: string;
   /**
@@ -79,7 +91,8 @@ export interface CallPolicy {
     opts: { idempotent: boolean; signal?: AbortSignal },
   ): Promise<T>;
   state(): CallPolicyState;
-  /** Stops reporting events. Calls in flight finish normally. */
+  counts(): CallPolicyCounts;
+  /** Stops reporting events and metrics. Calls in flight finish normally. */
   dispose(): void;
 }
 
@@ -97,6 +110,24 @@ const circuitNames: Record<CircuitState, CircuitStatus> = {
   [CircuitState.HalfOpen]: 'half-open',
   [CircuitState.Isolated]: 'isolated',
 };
+
+/**
+ * Every policy not yet disposed, held weakly so that a policy its owner drops
+ * is not kept alive just to be measured. Telemetry reads it to export each
+ * policy's circuit state and counts (see telemetry/call-policy-metrics.ts).
+ */
+const livePolicies = new Set<WeakRef<CallPolicy>>();
+
+/** The policies made by `createCallPolicy` that are still in use. */
+export function liveCallPolicies(): CallPolicy[] {
+  const policies: CallPolicy[] = [];
+  for (const ref of livePolicies) {
+    const policy = ref.deref();
+    if (policy) policies.push(policy);
+    else livePolicies.delete(ref);
+  }
+  return policies;
+}
 
 /**
  * Timeout, retry, circuit breaker and bulkhead for calls to one dependency,
@@ -143,15 +174,24 @@ export function createCallPolicy(name: string, options: CallPolicyOptions = {}):
   let openedAt: number | undefined;
   breaker.onBreak(() => (openedAt = Date.now()));
   const emit = (event: CallPolicyEvent) => options.onEvent?.(event);
+  const counts = { retries: 0, timeouts: 0, circuitRejections: 0, bulkheadRejections: 0 };
   const subscriptions: IDisposable[] = [
     breaker.onBreak(() => emit({ type: 'circuit-opened', dependency: name })),
     breaker.onHalfOpen(() => emit({ type: 'circuit-half-open', dependency: name })),
     breaker.onReset(() => emit({ type: 'circuit-closed', dependency: name })),
-    limiter.onReject(() => emit({ type: 'bulkhead-rejected', dependency: name })),
-    attemptTimeout.onTimeout(() => emit({ type: 'attempt-timeout', dependency: name })),
-    retrying.onRetry(({ attempt, delay }) =>
-      emit({ type: 'retry', dependency: name, attempt, delayMs: delay }),
-    ),
+    limiter.onReject(() => {
+      counts.bulkheadRejections++;
+      emit({ type: 'bulkhead-rejected', dependency: name });
+    }),
+    attemptTimeout.onTimeout(() => {
+      counts.timeouts++;
+      emit({ type: 'attempt-timeout', dependency: name });
+    }),
+    deadline.onTimeout(() => counts.timeouts++),
+    retrying.onRetry(({ attempt, delay }) => {
+      counts.retries++;
+      emit({ type: 'retry', dependency: name, attempt, delayMs: delay });
+    }),
   ];
 
   const coolDownLeftMs = () =>
@@ -161,24 +201,30 @@ export function createCallPolicy(name: string, options: CallPolicyOptions = {}):
     fn: (signal: AbortSignal) => Promise<T>,
     opts: { idempotent: boolean; signal?: AbortSignal },
   ): Promise<T> {
-    const attempt = (signal: AbortSignal) => {
+    const attempt = async (signal: AbortSignal): Promise<T> => {
       // cockatiel's retry starts the next attempt after its backoff even if the
       // deadline passed meanwhile; stop here so the breaker does not count it.
       if (signal.aborted) throw new TaskCancelledError(`${name}: deadline passed`);
-      return breaker.execute(
-        ({ signal: s }) =>
-          attemptTimeout.execute(async ({ signal: inner }) => {
-            try {
-              return await fn(inner);
-            } catch (error) {
-              // A call that honours its signal fails with its own AbortError
-              // when the attempt times out; report the timeout instead.
-              if (inner.aborted) throw new TaskCancelledError(`${name}: attempt timed out`);
-              throw error;
-            }
-          }, s),
-        signal,
-      );
+      try {
+        return await breaker.execute(
+          ({ signal: s }) =>
+            attemptTimeout.execute(async ({ signal: inner }) => {
+              try {
+                return await fn(inner);
+              } catch (error) {
+                // A call that honours its signal fails with its own AbortError
+                // when the attempt times out; report the timeout instead.
+                if (inner.aborted) throw new TaskCancelledError(`${name}: attempt timed out`);
+                throw error;
+              }
+            }, s),
+          signal,
+        );
+      } catch (error) {
+        // Refused without calling the dependency: the circuit is open.
+        if (error instanceof BrokenCircuitError) counts.circuitRejections++;
+        throw error;
+      }
     };
     try {
       return await deadline.execute(
@@ -199,9 +245,10 @@ export function createCallPolicy(name: string, options: CallPolicyOptions = {}):
     }
   }
 
-  return {
+  const policy: CallPolicy = {
     name,
     execute,
+    counts: () => ({ ...counts }),
     state() {
       let circuit = circuitNames[breaker.state];
       if (circuit === 'open' && coolDownLeftMs() === 0) circuit = 'half-open';
@@ -216,6 +263,10 @@ export function createCallPolicy(name: string, options: CallPolicyOptions = {}):
     },
     dispose() {
       for (const subscription of subscriptions.splice(0)) subscription.dispose();
+      livePolicies.delete(ref);
     },
   };
+  const ref = new WeakRef(policy);
+  livePolicies.add(ref);
+  return policy;
 }

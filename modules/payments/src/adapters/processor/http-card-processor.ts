@@ -3,6 +3,7 @@ import {
   DomainError,
   createCallPolicy,
   isTransientFailure,
+  tracedFetch,
   type CallPolicy,
   type CallPolicyOptions,
 } from '@stratum/platform';
@@ -113,15 +114,22 @@ export function httpCardProcessor(
     isTransient,
   });
 
+  const peer = { 'peer.service': policy.name };
+  /**
+   * One call under the policy; each attempt is its own CLIENT span (named
+   * after the `route` template, never the ids in `path`) whose context the
+   * processor continues.
+   */
   const call = <T>(
     method: 'GET' | 'POST',
+    route: string,
     path: string,
     request: { body?: object; idempotencyKey?: string },
     read: (status: number, body: unknown) => T,
   ): Promise<T> =>
     policy.execute(
       async (signal) => {
-        const response = await fetch(new URL(path, options.baseUrl), {
+        const init: RequestInit = {
           method,
           signal,
           headers: {
@@ -131,7 +139,9 @@ export function httpCardProcessor(
             ...(request.idempotencyKey && { 'idempotency-key': request.idempotencyKey }),
           },
           ...(request.body && { body: JSON.stringify(request.body) }),
-        });
+        };
+        const url = new URL(path, options.baseUrl);
+        const response = await tracedFetch(url, init, { route, attributes: peer });
         const text = await response.text();
         let body: unknown;
         try {
@@ -160,23 +170,26 @@ export function httpCardProcessor(
         status === 402
           ? { outcome: 'declined', ...decline.parse(answer) }
           : { outcome: 'approved', payment: answerAs(payment)(status, answer) };
-      return call('POST', '/v1/payments', { body, idempotencyKey }, read);
+      return call('POST', '/v1/payments', '/v1/payments', { body, idempotencyKey }, read);
     },
     capture({ paymentId, amount, idempotencyKey }) {
       const path = `/v1/payments/${segment(paymentId)}/capture`;
-      return call('POST', path, { body: { amount }, idempotencyKey }, answerAs(payment));
+      const route = '/v1/payments/{id}/capture';
+      return call('POST', route, path, { body: { amount }, idempotencyKey }, answerAs(payment));
     },
     void({ paymentId, idempotencyKey }) {
       const path = `/v1/payments/${segment(paymentId)}/void`;
-      return call('POST', path, { body: {}, idempotencyKey }, answerAs(payment));
+      const route = '/v1/payments/{id}/void';
+      return call('POST', route, path, { body: {}, idempotencyKey }, answerAs(payment));
     },
     refund({ paymentId, amount, idempotencyKey }): Promise<ProcessorRefund> {
       const path = `/v1/payments/${segment(paymentId)}/refunds`;
-      return call('POST', path, { body: { amount }, idempotencyKey }, answerAs(refund));
+      const route = '/v1/payments/{id}/refunds';
+      return call('POST', route, path, { body: { amount }, idempotencyKey }, answerAs(refund));
     },
     async findByReference(reference) {
       const path = `/v1/payments?reference=${segment(reference)}`;
-      return (await call('GET', path, {}, answerAs(paymentList))).items;
+      return (await call('GET', '/v1/payments', path, {}, answerAs(paymentList))).items;
     },
   };
 }
