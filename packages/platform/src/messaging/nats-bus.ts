@@ -1,5 +1,6 @@
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
-import { connect, headers, type NatsConnection } from '@nats-io/transport-node';
+import { headers, type NatsConnection } from '@nats-io/transport-node';
+import { natsLink } from './nats-connection.ts';
 import type { Logger } from '../logger.ts';
 import type { ConsumerLag, EventBus, Subscription } from './bus.ts';
 import type { EventEnvelope } from './envelope.ts';
@@ -81,28 +82,10 @@ export function natsEventBus(options: NatsEventBusOptions = {}): NatsEventBus {
   const streams = new Map<string, Promise<void>>();
   let started = false;
   let closed = false;
-  let connected = false;
   let session: NatsSession | undefined;
-  let failedAttempts = 0;
-  let cancelWait: (() => void) | undefined;
-  /** Publishes waiting for their acknowledgement: a lost connection fails them at once. */
-  const awaitingAck = new Set<(err: Error) => void>();
+  const link = natsLink({ ...options, timeoutMs: timeout });
 
-  const reconnectDelay = () => {
-    const base = options.reconnectWaitMs ?? 250;
-    const wait = Math.min(options.maxReconnectWaitMs ?? 10_000, base * 2 ** failedAttempts++);
-    return wait / 2 + Math.random() * (wait / 2);
-  };
-
-  const sessionReady = openSession();
-  // A bus that never connects must not leave an unhandled rejection behind.
-  sessionReady.catch(() => undefined);
-
-  async function openSession(): Promise<NatsSession> {
-    const nc = options.connection ?? (await connectForever());
-    connected = !nc.isClosed();
-    failedAttempts = 0;
-    void watchStatus(nc);
+  const sessionReady = link.ready.then(async (nc) => {
     const jsm = await jetstreamManager(nc, { timeout, checkAPI: false });
     session = {
       nc,
@@ -123,48 +106,8 @@ export function natsEventBus(options: NatsEventBusOptions = {}): NatsEventBus {
       },
     };
     return session;
-  }
-
-  /** Tries until connected or closed; after the first connection NATS reconnects by itself, forever. */
-  async function connectForever(): Promise<NatsConnection> {
-    for (;;) {
-      if (closed) throw new Error('The event bus is closed');
-      try {
-        return await connect({
-          servers: [...[options.servers ?? 'nats://127.0.0.1:4222'].flat()],
-          name: 'stratum-event-bus',
-          maxReconnectAttempts: -1,
-          reconnectDelayHandler: reconnectDelay,
-          timeout,
-        });
-      } catch (err) {
-        logger?.warn({ err }, 'NATS not reachable; retrying');
-        await new Promise<void>((resolve) => {
-          const timer = setTimeout(resolve, reconnectDelay());
-          cancelWait = () => {
-            clearTimeout(timer);
-            resolve();
-          };
-        });
-      }
-    }
-  }
-
-  async function watchStatus(nc: NatsConnection): Promise<void> {
-    for await (const status of nc.status()) {
-      if (status.type === 'disconnect') {
-        connected = false;
-        logger?.warn({ server: status.server }, 'NATS disconnected');
-        for (const fail of awaitingAck) fail(new Error('NATS connection lost'));
-      } else if (status.type === 'reconnect') {
-        connected = true;
-        failedAttempts = 0;
-        logger?.info({ server: status.server }, 'NATS reconnected');
-      } else if (status.type === 'close') {
-        connected = false;
-      }
-    }
-  }
+  });
+  sessionReady.catch(() => undefined);
 
   function ensure(name: string, subjects: string[], ageMs: number, allowDirect = false) {
     let ready = streams.get(name);
@@ -203,7 +146,7 @@ export function natsEventBus(options: NatsEventBusOptions = {}): NatsEventBus {
 
   return {
     get connected() {
-      return connected && !closed;
+      return link.connected && !closed;
     },
     subscribe(subscription) {
       if (closed) throw new Error('The event bus is closed');
@@ -234,22 +177,18 @@ export function natsEventBus(options: NatsEventBusOptions = {}): NatsEventBus {
     async publish(envelope: EventEnvelope) {
       if (closed) throw new Error('The event bus is closed');
       const s = session;
-      if (!s || !connected) throw new Error('NATS is not connected');
+      if (!s || !link.connected) throw new Error('NATS is not connected');
       const stream = await ensureEventStream(moduleOf(envelope.type));
       const hdrs = headers();
       if (envelope.traceparent) hdrs.set(stratumHeaders.traceparent, envelope.traceparent);
       try {
-        await new Promise<void>((resolve, reject) => {
-          awaitingAck.add(reject);
-          s.js
-            .publish(eventSubject(names, envelope), JSON.stringify(envelope), {
-              msgID: envelope.id,
-              headers: hdrs,
-              timeout,
-            })
-            .then(() => resolve(), reject)
-            .finally(() => awaitingAck.delete(reject));
-        });
+        await link.guard(
+          s.js.publish(eventSubject(names, envelope), JSON.stringify(envelope), {
+            msgID: envelope.id,
+            headers: hdrs,
+            timeout,
+          }),
+        );
       } catch (err) {
         // The stream may have been removed under us: check it again next time.
         streams.delete(stream);
@@ -277,13 +216,10 @@ export function natsEventBus(options: NatsEventBusOptions = {}): NatsEventBus {
     async close() {
       if (closed) return;
       closed = true;
-      cancelWait?.();
+      link.cancel();
       await Promise.allSettled(starting);
       await Promise.all(running.map((r) => r.stop()));
-      const nc = session?.nc;
-      if (nc && !options.connection && !nc.isClosed()) {
-        await (connected ? nc.drain() : nc.close()).catch(() => nc.close());
-      }
+      await link.close();
     },
   };
 }
