@@ -88,7 +88,6 @@ export function natsEventBus(options: NatsEventBusOptions = {}): NatsEventBus {
   const sessionReady = link.ready.then(async (nc) => {
     const jsm = await jetstreamManager(nc, { timeout, checkAPI: false });
     session = {
-      nc,
       js: jetstream(nc, { timeout }),
       jsm,
       names,

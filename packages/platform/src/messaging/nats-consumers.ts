@@ -8,7 +8,7 @@ import {
   type JetStreamManager,
   type JsMsg,
 } from '@nats-io/jetstream';
-import { nanos, type NatsConnection } from '@nats-io/transport-node';
+import { nanos } from '@nats-io/transport-node';
 import type { Logger } from '../logger.ts';
 import type { Subscription } from './bus.ts';
 import { sendToDeadLetters } from './dead-letters.ts';
@@ -34,7 +34,6 @@ export interface ConsumerSettings {
 
 /** What a consumer needs from the bus that runs it. */
 export interface NatsSession {
-  readonly nc: NatsConnection;
   readonly js: JetStreamClient;
   readonly jsm: JetStreamManager;
   readonly names: NatsNames;
