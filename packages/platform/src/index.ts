@@ -18,6 +18,13 @@ export * from './http/problem.ts';
 export * from './messaging/envelope.ts';
 export * from './messaging/bus.ts';
 export * from './messaging/in-process-bus.ts';
+export { natsEventBus, type NatsEventBus, type NatsEventBusOptions } from './messaging/nats-bus.ts';
+export {
+  deadLetters,
+  type DeadLetter,
+  type DeadLetters,
+  type DeadLettersOptions,
+} from './messaging/dead-letters.ts';
 export * from './messaging/outbox.ts';
 export * from './messaging/inbox.ts';
 export * from './messaging/relay.ts';

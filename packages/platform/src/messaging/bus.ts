@@ -5,6 +5,24 @@ export interface Subscription {
   readonly name: string;
   readonly types: readonly string[];
   handle(envelope: EventEnvelope): Promise<void>;
+  /**
+   * Every process that holds this subscription gets every message, from the
+   * moment it starts, with no durable position (a per-process fan-out such
+   * as a live feed). Otherwise the processes share one durable consumer and
+   * each message is handled once among them.
+   */
+  readonly broadcast?: boolean;
+}
+
+/** How far one durable consumer is behind its stream. */
+export interface ConsumerLag {
+  readonly subscription: string;
+  readonly consumer: string;
+  readonly stream: string;
+  /** Messages not yet delivered to the consumer. */
+  readonly pending: number;
+  /** Messages delivered and not yet acknowledged (being handled, or waiting for a retry). */
+  readonly ackPending: number;
 }
 
 /**
@@ -14,5 +32,9 @@ export interface Subscription {
 export interface EventBus {
   publish(envelope: EventEnvelope): Promise<void>;
   subscribe(subscription: Subscription): void;
+  /** Begins delivery; resolves once every subscription's consumer exists. */
+  start?(): Promise<void>;
+  /** Per durable consumer, the messages waiting for it: a metric. */
+  lag?(): Promise<ConsumerLag[]>;
   close(): Promise<void>;
 }
