@@ -94,6 +94,15 @@ export const serverConfigSchema = z
       .url()
       .refine((u) => /^nats:\/\//.test(u), 'must be a nats:// URL')
       .optional(),
+    /** Prefix of every NATS subject and stream name, to share one NATS between deployments. */
+    NATS_PREFIX: z
+      .string()
+      .regex(/^[a-z0-9-]*$/, 'must be lower-case letters, digits and dashes')
+      .default(''),
+    /** Where traces go (OTLP over HTTP, e.g. http://collector:4318); unset: no traces. */
+    OTEL_EXPORTER_OTLP_ENDPOINT: z.url().optional(),
+    /** Share of new traces kept, 0–1. */
+    OTEL_TRACES_SAMPLER_ARG: z.coerce.number().min(0).max(1).default(1),
     NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
     HOST: z.string().min(1).default('127.0.0.1'),
     PORT: env.port(3000),
@@ -177,6 +186,17 @@ export const moduleDependencies: Record<ModuleName, readonly ModuleName[]> = {
 export function remoteUrlOf(config: object, module: ModuleName): string | undefined {
   const url = (config as Record<string, unknown>)[`STRATUM_REMOTE_${envName(module)}`];
   return typeof url === 'string' ? url : undefined;
+}
+
+/** The name a process goes by: STRATUM_SERVICE_NAME, or its modules' names. */
+export function serviceNameOf(config: {
+  STRATUM_SERVICE_NAME?: string | undefined;
+  STRATUM_MODULES: readonly ModuleName[];
+}): string {
+  if (config.STRATUM_SERVICE_NAME) return config.STRATUM_SERVICE_NAME;
+  return config.STRATUM_MODULES.length === moduleNames.length
+    ? 'stratum'
+    : config.STRATUM_MODULES.join('-');
 }
 
 /** The database configured for one module (`DATABASE_URL_<MODULE>`), if any. */

@@ -5,6 +5,8 @@ import {
   inMemorySessionRevocations,
   inProcessEventBus,
   lruCache,
+  natsEventBus,
+  observeGauge,
   redisCache,
   redisRateLimiter,
   redisReady,
@@ -60,7 +62,9 @@ async function onRedis(url: string, config: ServerConfig, logger: Logger): Promi
     logger: log,
   });
   try {
-    await redisReady(redis, config.REDIS_CONNECT_TIMEOUT_MS);
+    await Promise.all(
+      [redis, subscriber].map((r) => redisReady(r, config.REDIS_CONNECT_TIMEOUT_MS)),
+    );
     await Promise.all([cache.start(), revocations.start()]);
   } catch (err) {
     log.warn({ err }, 'Redis is not reachable: serving from the source until it is');
@@ -85,14 +89,42 @@ function inProcess(): SharedState {
   };
 }
 
-/** The engines the configuration names: Redis when REDIS_URL is set; in-process otherwise. */
+/**
+ * The event bus: NATS JetStream when NATS_URL is set (ADR 0018), with its
+ * consumer lag as a metric; in-process otherwise. NATS is not a readiness
+ * check either: while it is down the outbox keeps events and the API serves.
+ */
+function eventBus(config: ServerConfig, logger: Logger): { bus: EventBus; close: () => void } {
+  if (!config.NATS_URL) return { bus: inProcessEventBus(logger), close: () => undefined };
+  const bus = natsEventBus({
+    servers: config.NATS_URL,
+    prefix: config.NATS_PREFIX,
+    logger: logger.child({ engine: 'nats' }),
+  });
+  const stopGauge = observeGauge(
+    'stratum_consumer_lag',
+    'Messages not yet acknowledged by a durable consumer (pending + in flight)',
+    async () =>
+      (await bus.lag()).map((l) => ({
+        value: l.pending + l.ackPending,
+        attributes: { subscription: l.subscription, consumer: l.consumer, stream: l.stream },
+      })),
+  );
+  return { bus, close: stopGauge };
+}
+
+/** The engines the configuration names: Redis and NATS when their URLs are set; in-process otherwise. */
 export async function createEngines(config: ServerConfig, logger: Logger): Promise<Engines> {
   const shared = config.REDIS_URL ? await onRedis(config.REDIS_URL, config, logger) : inProcess();
+  const { bus, close } = eventBus(config, logger);
   return {
-    bus: inProcessEventBus(logger),
+    bus,
     ...shared,
     checks: {},
-    start: () => undefined,
-    close: () => shared.close(),
+    start: () => bus.start?.(),
+    close: async () => {
+      close();
+      await shared.close();
+    },
   };
 }

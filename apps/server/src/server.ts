@@ -22,6 +22,8 @@ import {
   type OutboxRelay,
   type RemoteContract,
   type ServiceTokens,
+  type Telemetry,
+  tracedSubscription,
 } from '@stratum/platform';
 import { createIdentityModule, identityManifest, type IdentityModule } from '@stratum/identity';
 import { createStoreOpsModule, storeOpsManifest, type StoreOpsModule } from '@stratum/store-ops';
@@ -42,8 +44,8 @@ import {
 import {
   databaseUrlOf,
   moduleDependencies,
-  moduleNames,
   remoteUrlOf,
+  serviceNameOf,
   type ModuleName,
   type ServerConfig,
 } from './config.ts';
@@ -82,6 +84,8 @@ export function permissionCatalog(
 
 export interface BuildOptions {
   logger?: Logger;
+  /** The process's telemetry (see main.ts): its metrics are served at /metrics, and it is shut down last. */
+  telemetry?: Telemetry;
 }
 
 /** One database and the relay that drains the outboxes of the modules stored in it. */
@@ -145,9 +149,7 @@ export async function buildServer(config: ServerConfig, options: BuildOptions = 
   const logger = options.logger ?? createLogger({ level: config.LOG_LEVEL });
   const hostedNames = config.STRATUM_MODULES;
   const hosts = (name: ModuleName) => hostedNames.includes(name);
-  const everything = hostedNames.length === moduleNames.length;
-  const serviceName =
-    config.STRATUM_SERVICE_NAME ?? (everything ? 'stratum' : hostedNames.join('-'));
+  const serviceName = serviceNameOf(config);
 
   const groups = await openDatabases(config, hostedNames, logger);
   const groupOf = (module: string) => groups.find((g) => g.modules.includes(module as ModuleName))!;
@@ -320,13 +322,16 @@ export async function buildServer(config: ServerConfig, options: BuildOptions = 
       return relays.some((r) => r.running);
     },
   };
-  for (const m of modules) for (const s of m.subscriptions ?? []) bus.subscribe(s);
+  for (const m of modules) {
+    for (const s of m.subscriptions ?? []) bus.subscribe(tracedSubscription(s));
+  }
 
   const app = await createHttpApp({
     logger,
     bodyLimit: config.BODY_LIMIT_BYTES,
     trustProxy: config.TRUST_PROXY,
     authenticator,
+    ...(options.telemetry && { metrics: options.telemetry }),
     openapi: {
       title: 'Stratum API',
       version: '1.0.0',
@@ -349,6 +354,9 @@ export async function buildServer(config: ServerConfig, options: BuildOptions = 
       () => engines.close(),
       async () => {
         await Promise.all(groups.map((g) => g.database.close()));
+      },
+      async () => {
+        await options.telemetry?.shutdown();
       },
     ],
     deadlineMs: config.SHUTDOWN_TIMEOUT_MS,

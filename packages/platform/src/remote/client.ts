@@ -17,6 +17,7 @@ import {
   type RemoteContract,
 } from './contract.ts';
 import type { ServiceTokens } from './service-tokens.ts';
+import { tracedFetch } from '../telemetry/http-client.ts';
 
 export interface RemoteClientOptions {
   /** Where the module is hosted, e.g. `http://127.0.0.1:4102`. */
@@ -109,18 +110,22 @@ export function remoteClient<Api, K extends keyof Api & string>(
       ctx?.deadline === undefined
         ? attemptBudget
         : Math.min(attemptBudget, ctx.deadline - Date.now());
-    const response = await fetch(url, {
-      method: 'POST',
-      headers: {
-        'content-type': 'application/json',
-        authorization: `Bearer ${await options.tokens.token()}`,
-        [DEADLINE_HEADER]: String(Math.max(0, Math.floor(budget))),
-        ...(ctx?.requestId && { 'x-request-id': ctx.requestId }),
-        ...options.headers?.(),
+    const response = await tracedFetch(
+      url,
+      {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          authorization: `Bearer ${await options.tokens.token()}`,
+          [DEADLINE_HEADER]: String(Math.max(0, Math.floor(budget))),
+          ...(ctx?.requestId && { 'x-request-id': ctx.requestId }),
+          ...options.headers?.(),
+        },
+        body,
+        signal,
       },
-      body,
-      signal,
-    });
+      { route: url.pathname },
+    );
     const text = await response.text();
     if (response.ok) return { ok: true, value: text === '' ? undefined : JSON.parse(text) };
     const isProblem = (response.headers.get('content-type') ?? '').startsWith(problemMediaType);

@@ -47,6 +47,8 @@ export function kitchenBroadcaster(): KitchenBroadcaster {
   return {
     subscription: {
       name: 'ordering.kitchen-feed',
+      // Every process serves its own displays: each gets every ticket event.
+      broadcast: true,
       types: [fired.type, bumped.type, changed.type],
       handle(envelope) {
         if (envelope.type === fired.type && envelope.version === fired.version) {
