@@ -194,8 +194,7 @@ async function forward(request: FastifyRequest, reply: FastifyReply, route: Rout
               getUpstream: () => route.origin,
               // Retries are the client's to decide: a body cannot be streamed twice.
               retryDelay: () => null,
-              rewriteRequestHeaders: (req, headers) =>
-                upstreamHeaders(req, headers, route.trace),
+              rewriteRequestHeaders: (req, headers) => upstreamHeaders(req, headers, route.trace),
               onResponse: (_req, res, upstream) => {
                 if (signal.aborted || reply.sent) {
                   upstream.stream.destroy();
