@@ -18,6 +18,7 @@ import type {
 } from './contract/orders.ts';
 import type { OrderSummaryView, OrderView, SplitView } from './contract/order-views.ts';
 import type { ReceiptView } from './contract/receipts.ts';
+import type { SalesSummaryQuery, SalesSummaryView } from './contract/reports.ts';
 
 export * from './contract/orders.ts';
 export * from './contract/order-views.ts';
@@ -26,6 +27,7 @@ export * from './contract/receipts.ts';
 export * from './contract/events.ts';
 export * from './contract/checkout.ts';
 export * from './contract/refunds.ts';
+export * from './contract/reports.ts';
 
 /**
  * Permissions ordering checks at its HTTP edge, and the roles holding them.
@@ -41,6 +43,8 @@ export const orderingPermissions = {
   'ordering:refund': ['owner', 'manager', 'cashier'],
   'kitchen:read': ['owner', 'manager', 'cashier', 'kitchen'],
   'kitchen:bump': ['owner', 'manager', 'kitchen'],
+  /** Sales figures of a store (the back office's dashboard): money totals staff at a till do not need. */
+  'ordering:reports': ['owner', 'manager'],
 } as const satisfies Record<string, readonly string[]>;
 
 /** Ordering's error codes: stable kebab-case codes, each with its HTTP kind. */
@@ -102,6 +106,8 @@ export const orderingErrors = defineErrors({
   'receipt-not-found': 'not-found',
   /** Another order of the register already carries this receipt number. */
   'receipt-number-taken': 'conflict',
+  /** A report window that ends before it starts, or spans more than `maxReportDays`. */
+  'invalid-report-window': 'invalid',
 });
 export type OrderingErrorCode = keyof typeof orderingErrors.codes;
 export const raise: Raise<OrderingErrorCode> = orderingErrors.raise;
@@ -220,4 +226,13 @@ export interface OrderingApi {
 
   /** The receipt of a paid order: the document and its 80-column text. */
   getReceipt(ctx: CallContext, orderId: string): Promise<ReceiptView>;
+
+  /**
+   * Totals and best sellers of the orders a store was paid for in `[from, to)`
+   * (at most `maxReportDays` long); `invalid-report-window` otherwise.
+   */
+  salesSummary(ctx: CallContext, query: SalesSummaryQuery): Promise<SalesSummaryView>;
 }
+
+/** The longest window a sales summary covers: a quarter, so one query stays cheap. */
+export const maxReportDays = 92;

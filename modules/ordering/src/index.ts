@@ -23,6 +23,8 @@ import { voidOrder } from './application/void-order.ts';
 import { splitBill } from './application/split-bill.ts';
 import { cancelForCheckout, closeOrder, recordPayment } from './application/settlement.ts';
 import { pgOrderingStore } from './adapters/postgres/store.ts';
+import { pgSalesReports } from './adapters/postgres/sales-reports.ts';
+import { salesSummary } from './application/sales-summary.ts';
 import { outbox } from './adapters/postgres/schema.ts';
 import { orderingRoutes } from './adapters/http/routes.ts';
 import type { KitchenFeedOptions } from './adapters/http/kitchen-feed.ts';
@@ -161,6 +163,7 @@ export function buildOrderingModule(
     getKitchenTickets: getKitchenTickets(d),
     bumpTicket: bumpTicket(d),
     getReceipt: getReceipt(d),
+    salesSummary: salesSummary({ reports: pgSalesReports(deps.database), stores: d.stores }),
   };
   const feed = kitchenBroadcaster();
   const settle = { recordPayment: recordPayment(d), cancelForCheckout: cancelForCheckout(d) };

@@ -5,6 +5,7 @@ import { kitchenFeedRoute, type KitchenFeedOptions } from './kitchen-feed.ts';
 import { kitchenRoutes } from './kitchen-routes.ts';
 import { lineRoutes } from './line-routes.ts';
 import { orderRoutes } from './order-routes.ts';
+import { reportRoutes } from './report-routes.ts';
 
 /** HTTP binding of the ordering API under /api/v1/ordering. */
 export function orderingRoutes(
@@ -17,5 +18,6 @@ export function orderingRoutes(
     lineRoutes(app, api);
     kitchenRoutes(app, api);
     kitchenFeedRoute(app, api, broadcaster, feed);
+    reportRoutes(app, api);
   };
 }

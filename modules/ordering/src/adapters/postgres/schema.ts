@@ -122,6 +122,8 @@ export const receipts = ordering.table(
   (t) => [
     // Receipt numbers are gapless per register (ADR 0007): one order per number.
     uniqueIndex('receipts_register_number_idx').on(t.tenantId, t.registerId, t.receiptNumber),
+    // Sales reports: a store's receipts in a time window.
+    index('receipts_store_created_idx').on(t.tenantId, t.storeId, t.createdAt),
     tenantIsolationPolicy(),
   ],
 );

@@ -1,0 +1,1 @@
+CREATE INDEX "receipts_store_created_idx" ON "ordering"."receipts" USING btree ("tenant_id","store_id","created_at");
