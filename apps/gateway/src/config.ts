@@ -68,6 +68,15 @@ export const gatewayConfigSchema = z
     TOKEN_AUDIENCE: z.string().min(1).default('stratum-api'),
     /** Where identity publishes its JWKS; default: identity's route. */
     IDENTITY_URL: origin.optional(),
+    /** Redis for rate limits shared by every gateway replica; unset: per-process limits. */
+    REDIS_URL: z
+      .url()
+      .refine((u) => /^rediss?:\/\//.test(u), 'must be a redis:// or rediss:// URL')
+      .optional(),
+    /** Where traces go (OTLP over HTTP); unset: no traces. */
+    OTEL_EXPORTER_OTLP_ENDPOINT: z.url().optional(),
+    /** Share of new traces kept, 0–1. */
+    OTEL_TRACES_SAMPLER_ARG: z.coerce.number().min(0).max(1).default(1),
     /** Longest wait for one part of a BFF answer (ms). */
     BFF_PART_TIMEOUT_MS: env.int(2500, 50),
     TRUST_PROXY: z

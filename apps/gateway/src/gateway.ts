@@ -5,6 +5,7 @@ import {
   makeProblem,
   type Authenticator,
   type Logger,
+  type MetricsSource,
   type RateLimit,
   type RateLimiter,
   type StratumApp,
@@ -35,6 +36,8 @@ export interface GatewayOptions {
   trustProxy?: boolean | string | string[];
   /** Whether the gateway is shutting down (readiness answers 503 then). */
   isDraining?: () => boolean;
+  /** Served at /metrics (the process's telemetry). */
+  metrics?: MetricsSource;
 }
 
 export interface Gateway {
@@ -71,6 +74,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   const app = await createHttpApp({
     logger: options.logger,
     authenticator: options.authenticator,
+    ...(options.metrics && { metrics: options.metrics }),
     ...(options.trustProxy !== undefined && { trustProxy: options.trustProxy }),
     // Proxied calls may legitimately wait for their upstream up to its timeout.
     requestTimeoutMs: Math.max(30_000, options.upstream.timeoutMs + 5_000),

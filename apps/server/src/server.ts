@@ -53,6 +53,7 @@ import { storeOpsRemote } from '@stratum/store-ops/contract';
 import { catalogRemote } from '@stratum/catalog/contract';
 import { inventoryRemote } from '@stratum/inventory/contract';
 import { paymentsRemote } from '@stratum/payments/contract';
+import { inProcessBffSources, registerBffRoutes } from '@stratum/bff';
 import { embeddedCardProcessor } from './card-processor.ts';
 import { createEngines } from './engines.ts';
 
@@ -375,6 +376,18 @@ export async function buildServer(config: ServerConfig, options: BuildOptions = 
     isDraining: () => lifecycle.draining,
   });
   for (const m of modules) await m.registerRoutes(app);
+  // The BFF routes, in-process where their modules are; in the services shape the gateway serves them.
+  if (storeOps && catalog && ordering && inventory) {
+    registerBffRoutes(
+      app,
+      inProcessBffSources({
+        storeOps: storeOps.api,
+        catalog: catalog.api,
+        ordering: ordering.api,
+        inventory: inventory.api,
+      }),
+    );
+  }
   // Module endpoints for the modules hosted here, for processes hosting the others.
   if (storeOps) serveRemoteContract(app, storeOpsRemote, storeOps.api);
   if (catalog) serveRemoteContract(app, catalogRemote, catalog.api);

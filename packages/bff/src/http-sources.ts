@@ -1,6 +1,7 @@
 import {
   DomainError,
   createCallPolicy,
+  tracedFetch,
   type CallPolicy,
   type CallPolicyOptions,
   type ErrorKind,
@@ -91,7 +92,11 @@ export function httpBffSources(options: HttpBffSourcesOptions): BffSources & {
     const url = new URL(path, options.baseUrls[module]);
     return policies[module].execute(
       async (signal) => {
-        const res = await fetch(url, { headers: headersOf(call), signal });
+        const res = await tracedFetch(
+          url,
+          { headers: headersOf(call), signal },
+          { route: `/api/v1/${module}/… (BFF)` },
+        );
         if (!res.ok) throw await problemOf(module, res);
         return (await res.json()) as T;
       },

@@ -180,6 +180,8 @@ export async function launchServices(options: LaunchOptions): Promise<LaunchedSe
           ...common,
           ...remotes,
           PORT: String(s.port),
+          // Client addresses (per-IP login limits) come from the gateway's X-Forwarded-For.
+          TRUST_PROXY: '127.0.0.1',
           STRATUM_MODULES: s.modules.join(','),
           STRATUM_SERVICE_NAME: s.name,
           DATABASE_URL: options.databases?.[s.name] ?? options.databaseUrl,
@@ -197,7 +199,7 @@ export async function launchServices(options: LaunchOptions): Promise<LaunchedSe
       env: {
         ...common,
         GATEWAY_PORT: String(gatewayPort),
-        STRATUM_REMOTE_IDENTITY: hostUrl('identity'),
+        IDENTITY_URL: hostUrl('identity'),
         ...Object.fromEntries(moduleNames.map((m) => [`STRATUM_ROUTE_${envName(m)}`, hostUrl(m)])),
         ...options.serviceEnv?.['gateway'],
       },
