@@ -69,7 +69,9 @@ async function services(): Promise<Shape> {
     });
   } catch (err) {
     await Promise.all(dbs.map((d) => d.drop()));
-    throw new Error(`services shape did not start: ${String(err)}\n${output.join('\n')}`);
+    throw new Error(`services shape did not start: ${String(err)}\n${output.join('\n')}`, {
+      cause: err,
+    });
   }
   return {
     url: launched.gatewayUrl,

@@ -39,7 +39,7 @@ const telemetry = initTelemetry({
 /** The upstream call continues the gateway's own span (its parent is the client's traceparent). */
 const traceContext: TraceContext = {
   inject(request, headers) {
-    const injected = injectTraceHeaders({} as Record<string, string>);
+    const injected: Record<string, string> = injectTraceHeaders({});
     if (!injected['traceparent']) return w3cTraceContext.inject(request, headers);
     headers.traceparent = injected['traceparent'];
     if (injected['tracestate']) headers.tracestate = injected['tracestate'];
