@@ -7,6 +7,7 @@ export default defineConfig({
       'modules/**/*.test.ts',
       'packages/**/*.test.ts',
       'test/**/*.test.ts',
+      'deploy/**/*.test.ts',
     ],
     exclude: ['**/node_modules/**', 'test/fixtures/**'],
     globalSetup: ['packages/testing/src/global-setup.ts'],
