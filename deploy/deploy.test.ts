@@ -11,6 +11,7 @@ import {
   moduleNames,
   type ModuleName,
 } from '../apps/server/src/config.ts';
+import { loadGatewayConfig } from '../apps/gateway/src/config.ts';
 import { generatedMarker, renderDeployFiles } from './lib/files.ts';
 import { placeholder } from './lib/kubernetes.ts';
 import { readTopology, topologyProblems, type Topology } from './lib/topology.ts';
@@ -200,10 +201,14 @@ describe('the gateway', () => {
     const fromK8s = k8sEnv('gateway');
     for (const env of [fromCompose, fromK8s]) {
       expect(picked(env, 'STRATUM_ROUTE_')).toEqual(expectedRoutes);
-      expect(env.STRATUM_REMOTE_IDENTITY).toBe(expectedRoutes.STRATUM_ROUTE_IDENTITY);
+      expect(env.IDENTITY_URL).toBe(expectedRoutes.STRATUM_ROUTE_IDENTITY);
       expect(env.GATEWAY_PORT).toBe(String(topology.gateway.port));
       expect(env.REDIS_URL).toMatch(/^rediss?:\/\//);
       expect(env.HOST).toBe('0.0.0.0');
+      // It starts: the environment passes the gateway's own configuration.
+      const config = loadGatewayConfig(env);
+      expect(config.GATEWAY_PORT).toBe(topology.gateway.port);
+      expect(config.REDIS_URL).toBe(env.REDIS_URL);
     }
     expect(containerOf('gateway').ports[0].containerPort).toBe(topology.gateway.port);
   });

@@ -115,7 +115,7 @@ function gateway(topology: Topology) {
       ...sharedSettings,
       GATEWAY_PORT: String(topology.gateway.port),
       ...routeEnvironment(topology),
-      ...(identity && { STRATUM_REMOTE_IDENTITY: serviceUrl(identity) }),
+      ...(identity && { IDENTITY_URL: serviceUrl(identity) }),
       REDIS_URL: composeEngines.REDIS_URL,
     },
     healthcheck: probe(healthPaths.gateway.ready),

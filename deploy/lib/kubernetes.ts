@@ -78,7 +78,7 @@ function gatewayWorkload(topology: Topology): Workload {
       ...literal({
         GATEWAY_PORT: String(topology.gateway.port),
         ...routeEnvironment(topology),
-        ...(identity && { STRATUM_REMOTE_IDENTITY: serviceUrl(identity) }),
+        ...(identity && { IDENTITY_URL: serviceUrl(identity) }),
       }),
       fromSecret('REDIS_URL'),
     ],
