@@ -14,7 +14,11 @@ import {
 import { loadGatewayConfig } from '../apps/gateway/src/config.ts';
 import { generatedMarker, renderDeployFiles } from './lib/files.ts';
 import { placeholder } from './lib/kubernetes.ts';
-import { readTopology, topologyProblems, type Topology } from './lib/topology.ts';
+import {
+  readTopology,
+  topologyProblems,
+  type Topology,
+} from '../apps/server/src/services/topology.ts';
 
 const topology = readTopology();
 const deployFile = (path: string) => readFileSync(new URL(path, import.meta.url), 'utf8');

@@ -5,7 +5,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { generatedMarker, renderDeployFiles } from './lib/files.ts';
-import { readTopology, topologyProblems } from './lib/topology.ts';
+import { readTopology, topologyProblems } from '../apps/server/src/services/topology.ts';
 
 const deployDir = dirname(fileURLToPath(import.meta.url));
 const check = process.argv.includes('--check');

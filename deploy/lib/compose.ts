@@ -12,7 +12,7 @@ import {
   serviceUrl,
   type ServiceSpec,
   type Topology,
-} from './topology.ts';
+} from '../../apps/server/src/services/topology.ts';
 
 /** The engines compose runs itself; a cluster uses managed ones (see docs/deploy.md). */
 export const composeEngines = {

@@ -7,7 +7,7 @@ import {
   serviceUrl,
   type ServiceSpec,
   type Topology,
-} from './topology.ts';
+} from '../../apps/server/src/services/topology.ts';
 import {
   autoscaler,
   configMapName,

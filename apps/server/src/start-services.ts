@@ -1,7 +1,8 @@
 // `npm run start:services`: the services shape on this machine, one Node process per service.
 import { parseArgs } from 'node:util';
 import pg from 'pg';
-import { launchServices, readTopology, type LaunchedServices } from './services/launcher.ts';
+import { launchServices, type LaunchedServices } from './services/launcher.ts';
+import { readTopology } from './services/topology.ts';
 
 const usage = `Usage: npm run start:services -- [options]
 

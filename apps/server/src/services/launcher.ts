@@ -1,48 +1,11 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
-import { z } from 'zod';
-import { envName, moduleDependencies, moduleNames, type ModuleName } from '../config.ts';
+import { envName, moduleNames, type ModuleName } from '../config.ts';
+import { readTopology, remoteModules, topologyProblems, type Topology } from './topology.ts';
 
 export const repoRoot = fileURLToPath(new URL('../../../..', import.meta.url));
-export const defaultTopologyFile = fileURLToPath(
-  new URL('../../../../deploy/topology.json', import.meta.url),
-);
-
-const port = z.number().int().min(0).max(65_535);
-export const topologySchema = z
-  .object({
-    gateway: z.object({ port }),
-    processor: z.object({ port }),
-    services: z
-      .array(
-        z.object({
-          name: z.string().regex(/^[a-z][a-z0-9-]{0,40}$/),
-          modules: z.array(z.enum(moduleNames)).min(1),
-          port,
-        }),
-      )
-      .min(1),
-  })
-  .superRefine((t, ctx) => {
-    for (const m of moduleNames) {
-      const hosts = t.services.filter((s) => s.modules.includes(m));
-      if (hosts.length !== 1) {
-        ctx.addIssue({
-          code: 'custom',
-          path: ['services'],
-          message: `module ${m} must be hosted by exactly one service (found ${hosts.length})`,
-        });
-      }
-    }
-  });
-export type Topology = z.infer<typeof topologySchema>;
-
-export function readTopology(file = defaultTopologyFile): Topology {
-  return topologySchema.parse(JSON.parse(readFileSync(file, 'utf8')));
-}
 
 /** A free loopback port (the launcher's `freePorts` mode, for tests and side-by-side runs). */
 export function freePort(): Promise<number> {
@@ -138,6 +101,8 @@ async function waitReady(
  */
 export async function launchServices(options: LaunchOptions): Promise<LaunchedServices> {
   const topology = options.topology ?? readTopology();
+  const problems = topologyProblems(topology);
+  if (problems.length > 0) throw new Error(`Unusable topology: ${problems.join('; ')}`);
   const pick = async (p: number) => (options.freePorts ? freePort() : p);
   const processorPort = await pick(topology.processor.port);
   const gatewayPort = await pick(topology.gateway.port);
@@ -164,12 +129,8 @@ export async function launchServices(options: LaunchOptions): Promise<LaunchedSe
       env: { PROCESSOR_PORT: String(processorPort), PROCESSOR_API_KEY: processorKey },
     },
     ...services.map((s): Spec => {
-      const needed = new Set<ModuleName>(['identity']);
-      for (const m of s.modules) for (const d of moduleDependencies[m]) needed.add(d);
       const remotes = Object.fromEntries(
-        [...needed]
-          .filter((m) => !s.modules.includes(m))
-          .map((m) => [`STRATUM_REMOTE_${envName(m)}`, hostUrl(m)]),
+        remoteModules(s).map((m) => [`STRATUM_REMOTE_${envName(m)}`, hostUrl(m)]),
       );
       return {
         name: s.name,

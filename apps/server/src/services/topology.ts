@@ -1,11 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
-import {
-  envName,
-  moduleDependencies,
-  moduleNames,
-  type ModuleName,
-} from '../../apps/server/src/config.ts';
+import { envName, moduleDependencies, moduleNames, type ModuleName } from '../config.ts';
 
 const port = z.number().int().min(1).max(65_535);
 const dnsLabel = z
@@ -30,7 +25,7 @@ export const topologySchema = z.object({
 export type Topology = z.output<typeof topologySchema>;
 export type ServiceSpec = Topology['services'][number];
 
-export const topologyPath = new URL('../topology.json', import.meta.url);
+export const topologyPath = new URL('../../../../deploy/topology.json', import.meta.url);
 
 export function readTopology(path: URL | string = topologyPath): Topology {
   return topologySchema.parse(JSON.parse(readFileSync(path, 'utf8')));
