@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Starts the local engines the test suite talks to, installing PostgreSQL with
-# apt-get if it is absent. Every step is idempotent: running engines are left alone.
+# Starts the local engines the test suite talks to (PostgreSQL, Redis, NATS
+# with JetStream), installing any that is absent with apt-get. Every step is
+# idempotent: running engines are left alone.
 set -uo pipefail
 
 log() { printf '[engines] %s\n' "$*"; }
@@ -39,17 +40,25 @@ ensure_postgres() {
   log "PostgreSQL ready ($(psql -h 127.0.0.1 -U postgres -Atqc 'show server_version'))"
 }
 
-# Engines later parts of the suite use; started when installed, never required yet.
-ensure_optional() { # name port command...
-  local name=$1 port=$2; shift 2
+# Starts an engine that is installed but down; installs it first when absent.
+ensure_engine() { # name port apt-package binary command...
+  local name=$1 port=$2 package=$3 binary=$4; shift 4
   if port_open "$port"; then log "$name already running"; return 0; fi
-  if ! command -v "$1" >/dev/null 2>&1; then log "$name not installed (not needed yet)"; return 0; fi
+  if ! command -v "$binary" >/dev/null 2>&1 && [ ! -x "$binary" ]; then
+    log "$name is not installed: installing $package with apt-get"
+    apt_install "$package" || return 1
+  fi
   log "starting $name"
   "$@" >/dev/null 2>&1 || true
-  wait_port "$name" "$port" 20 && log "$name ready" || true
+  wait_port "$name" "$port" 30 && log "$name ready"
 }
 
 ensure_postgres || exit 1
-ensure_optional Redis 6379 redis-server --daemonize yes --bind 127.0.0.1 -::1 --port 6379 --save "" --appendonly no --dir /var/lib/redis --logfile /var/log/redis/ci.log
-ensure_optional NATS 4222 start-stop-daemon --start --oknodo --background --exec /usr/sbin/nats-server -- -a 127.0.0.1 -p 4222 -js -sd /var/lib/nats-server -l /var/log/nats-server.log
+mkdir -p /var/lib/redis /var/log/redis /var/lib/nats-server
+ensure_engine Redis 6379 redis-server redis-server \
+  redis-server --daemonize yes --bind 127.0.0.1 -::1 --port 6379 --save "" --appendonly no \
+  --dir /var/lib/redis --logfile /var/log/redis/ci.log || exit 1
+ensure_engine NATS 4222 nats-server /usr/sbin/nats-server \
+  start-stop-daemon --start --oknodo --background --exec /usr/sbin/nats-server -- \
+  -a 127.0.0.1 -p 4222 -js -sd /var/lib/nats-server -l /var/log/nats-server.log || exit 1
 exit 0
