@@ -20,6 +20,7 @@ Environment:
   DATABASE_URL   PostgreSQL server + database (default postgres://postgres@127.0.0.1:5432/stratum_services)
   REDIS_URL      default redis://127.0.0.1:6379
   NATS_URL       default nats://127.0.0.1:4222
+  NATS_PREFIX    prefix of subjects and streams (to share one NATS), default none
   LOG_LEVEL      level of the processes' own logs (default warn)
 `;
 
@@ -112,8 +113,15 @@ try {
     redisUrl,
     natsUrl,
     freePorts: args['free-ports'],
-    env: { LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn', NODE_ENV: 'development' },
-    output: (name, line) => process.stdout.write(`[${name}] ${line}\n`),
+    env: {
+      LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
+      NODE_ENV: 'development',
+      ...(process.env.NATS_PREFIX && { NATS_PREFIX: process.env.NATS_PREFIX }),
+    },
+    // Each process's log lines and errors; not the start-up banners, which the table below replaces.
+    output: (name, line, stream) => {
+      if (stream === 'stderr' || line.startsWith('{')) process.stdout.write(`[${name}] ${line}\n`);
+    },
   });
 } catch (err) {
   fail(`could not start: ${err instanceof Error ? err.message : String(err)}`);

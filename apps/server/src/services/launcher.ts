@@ -32,8 +32,8 @@ export interface LaunchOptions {
   /** Extra environment for every process (e.g. LOG_LEVEL), and per service name. */
   env?: Record<string, string>;
   serviceEnv?: Record<string, Record<string, string>>;
-  /** Where each process's output lines go (prefixed with its name). */
-  output?: (name: string, line: string) => void;
+  /** Where each process's output lines go, with the process's name and the stream. */
+  output?: (name: string, line: string, stream: 'stdout' | 'stderr') => void;
   /** How long to wait for every process to be ready (ms). */
   readyTimeoutMs?: number;
 }
@@ -174,13 +174,13 @@ export async function launchServices(options: LaunchOptions): Promise<LaunchedSe
       env: { ...process.env, ...spec.env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
-    const emit = (chunk: Buffer) => {
+    const emit = (stream: 'stdout' | 'stderr') => (chunk: Buffer) => {
       for (const line of chunk.toString().split('\n')) {
-        if (line.trim()) options.output?.(spec.name, line);
+        if (line.trim()) options.output?.(spec.name, line, stream);
       }
     };
-    child.stdout?.on('data', emit);
-    child.stderr?.on('data', emit);
+    child.stdout?.on('data', emit('stdout'));
+    child.stderr?.on('data', emit('stderr'));
     const exited = new Promise<number | null>((resolve) =>
       child.once('exit', (code) => resolve(code)),
     );
