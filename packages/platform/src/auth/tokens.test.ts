@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { SignJWT, createLocalJWKSet, importJWK } from 'jose';
+import { SignJWT, createLocalJWKSet, createRemoteJWKSet, importJWK } from 'jose';
 import { describe, expect, it } from 'vitest';
 import { DomainError } from '../errors.ts';
 import type { Principal } from '../http/access.ts';
@@ -292,6 +292,20 @@ describe('jwtAuthenticator', () => {
     const error = await rejectionOf(authenticatorFor([key]).authenticate('not-a-jwt'));
 
     expect(error.code).toBe('invalid-token');
+  });
+
+  it('answers 503, not 401, when the key set cannot be fetched', async () => {
+    const key = await generateSigningKey('k1');
+    const { token } = await signAccessToken(key, claims(), settings);
+    const authenticator = jwtAuthenticator({
+      keys: createRemoteJWKSet(new URL('http://127.0.0.1:1/.well-known/jwks.json')),
+      issuer: settings.issuer,
+      audience: settings.audience,
+    });
+
+    const error = await rejectionOf(authenticator.authenticate(token));
+
+    expect(error).toMatchObject({ code: 'token-keys-unavailable', kind: 'unavailable' });
   });
 
   it('rejects a token whose session was revoked with session-revoked, and accepts other sessions', async () => {

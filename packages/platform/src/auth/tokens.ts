@@ -135,6 +135,15 @@ export function jwtAuthenticator(options: {
     } catch (err) {
       if (err instanceof joseErrors.JWTExpired)
         throw invalidToken('The access token has expired.', 'token-expired');
+      // Keys that cannot be fetched say nothing about the token: 503, not 401.
+      if (err instanceof joseErrors.JWKSTimeout || !(err instanceof joseErrors.JOSEError)) {
+        throw new DomainError(
+          'token-keys-unavailable',
+          'The keys that verify access tokens cannot be fetched right now.',
+          'unavailable',
+          { retryAfterSeconds: 1 },
+        );
+      }
       throw invalidToken('The access token is not valid.');
     }
     const claims = accessClaimsSchema.safeParse(payload);
