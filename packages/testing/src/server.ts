@@ -5,6 +5,8 @@ import { createTestDatabase, postgresUrl, type TestDatabase } from './postgres.t
 export interface TestServer {
   server: StratumServer;
   engine: 'pglite' | 'postgres';
+  /** The PostgreSQL database's owner URL (postgres engine only). */
+  databaseUrl?: string;
   close(): Promise<void>;
 }
 
@@ -39,6 +41,7 @@ export async function startTestServer(
   return {
     server,
     engine,
+    ...(db && { databaseUrl: db.url }),
     async close() {
       await server.lifecycle.shutdown('test finished');
       await db?.drop();
