@@ -1,5 +1,6 @@
 import type { FastifyRequest } from 'fastify';
 import {
+  DomainError,
   bearerOf,
   type Authenticator,
   type RateLimit,
@@ -23,6 +24,9 @@ function admit(
   request.ctx.actor = principal.actor;
 }
 
+/** Routes for Stratum's own processes, never offered to the outside. */
+const serviceOnly = /^\/api\/v\d+\/identity\/service-tokens(?:[/?]|$)/;
+
 /**
  * What every API request goes through before anything else, body unread:
  * the client address's rate limit; the bearer token, verified once here (an
@@ -35,6 +39,13 @@ export function registerEdge(app: StratumApp, options: EdgeOptions): void {
   const { limiter, limits } = options;
   app.addHook('onRequest', async (request) => {
     if (!request.url.startsWith('/api/')) return;
+    if (serviceOnly.test(request.url)) {
+      throw new DomainError(
+        'route-not-found',
+        'Service tokens are issued to Stratum processes directly, not through the gateway.',
+        'not-found',
+      );
+    }
     await limiter.consume([{ limit: limits.perIp, key: request.ip }]);
     const bearer = bearerOf(request);
     if (!bearer) return;

@@ -194,6 +194,17 @@ describe('the API gateway', () => {
     ).toBeGreaterThan(0);
   });
 
+  it('does not offer the service-token exchange to the outside', async () => {
+    const res = await call(main, '/api/v1/identity/service-tokens', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ service: 'intruder', secret: 'guessing-the-shared-secret' }),
+    });
+    expect(res.status).toBe(404);
+    expect(await res.json()).toMatchObject({ code: 'route-not-found' });
+    expect(upstreamSaw().some((l) => l.url.includes('service-tokens'))).toBe(false);
+  });
+
   it('limits each client address and each tenant, answering 429 with Retry-After', async () => {
     const perIp = await gateway({
       limits: {
