@@ -4,3 +4,4 @@ export * from './server.ts';
 export * from './api.ts';
 export * from './http.ts';
 export * from './card-processor.ts';
+export * from './otlp-receiver.ts';

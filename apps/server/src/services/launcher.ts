@@ -29,7 +29,10 @@ export interface LaunchOptions {
   natsUrl: string;
   /** Ignore the topology's ports and take free ones. */
   freePorts?: boolean;
-  /** Extra environment for every process (e.g. LOG_LEVEL), and per service name. */
+  /**
+   * Extra environment for every server and the gateway (e.g. LOG_LEVEL), and per
+   * service name; the processor takes only the `OTEL_*` ones (one collector for all).
+   */
   env?: Record<string, string>;
   serviceEnv?: Record<string, Record<string, string>>;
   /** Where each process's output lines go, with the process's name and the stream. */
@@ -119,6 +122,10 @@ export async function launchServices(options: LaunchOptions): Promise<LaunchedSe
     STRATUM_SERVICE_SECRET: secret,
   };
   const processorKey = options.env?.['PROCESSOR_API_KEY'] ?? 'sk_sandbox_stratum';
+  // The processor rejects settings that are not its own; OpenTelemetry's it shares with the rest.
+  const otel = Object.fromEntries(
+    Object.entries(options.env ?? {}).filter(([name]) => name.startsWith('OTEL_')),
+  );
 
   const specs: Spec[] = [
     {
@@ -126,7 +133,7 @@ export async function launchServices(options: LaunchOptions): Promise<LaunchedSe
       script: 'apps/card-processor/src/main.ts',
       port: processorPort,
       modules: [],
-      env: { PROCESSOR_PORT: String(processorPort), PROCESSOR_API_KEY: processorKey },
+      env: { ...otel, PROCESSOR_PORT: String(processorPort), PROCESSOR_API_KEY: processorKey },
     },
     ...services.map((s): Spec => {
       const remotes = Object.fromEntries(
