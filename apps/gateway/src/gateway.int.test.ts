@@ -96,11 +96,17 @@ describe('the API gateway', () => {
     const server = createServer((_req, res) => void held.push(res));
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     hanging = { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, server, held };
-    main = await gateway();
+    // BFF parts get a generous deadline here: these tests are about routing, not timing.
+    main = await gateway({ bff: { options: { partTimeoutMs: 10_000 } } });
   }, 120_000);
 
   afterAll(async () => {
-    for (const g of gateways) await g.app.close();
+    // A proxied event stream is never idle: cut every connection rather than wait for it.
+    for (const g of gateways) {
+      const closing = g.app.close();
+      g.app.server.closeAllConnections();
+      await closing;
+    }
     hanging?.server.closeAllConnections();
     await new Promise((resolve) => hanging?.server.close(resolve));
     await t?.close();
@@ -356,7 +362,7 @@ describe('the API gateway', () => {
   it('degrades a BFF answer to the parts whose modules answer', async () => {
     const degraded = await gateway({
       routes: { inventory: hanging.url, catalog: closedPort },
-      bff: { options: { partTimeoutMs: 400 } },
+      bff: { options: { partTimeoutMs: 2_000 } },
     });
     const date = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Paris' }).format(
       new Date(shop.paid.paidAt!),

@@ -160,7 +160,7 @@ describe('the BFF routes over in-process sources', () => {
         openOrders: () => new Promise(() => {}),
         lowStock: () => Promise.reject(dependencyError('dependency-circuit-open', 'inventory')),
       },
-      { partTimeoutMs: 300 },
+      { partTimeoutMs: 1_500 },
     );
     const boot = (await get(app, bootstrapUrl())).json();
     expect(boot.menu).toEqual({
