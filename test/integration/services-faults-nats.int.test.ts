@@ -1,18 +1,17 @@
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { natsUrl, postgresUrl, redisUrl } from '@stratum/testing';
-import type { MenuDocument } from '@stratum/catalog/contract';
-import type { CheckoutView, OrderView } from '@stratum/ordering/contract';
+import type { CheckoutView } from '@stratum/ordering/contract';
 import type { XReport } from '@stratum/store-ops/contract';
-import { demoAccounts } from '../../apps/server/src/seed/demo-data.ts';
 import { seedDemo } from '../../apps/server/src/seed/seed.ts';
 import { apiOf, eventually, type Api } from '../support/checkout-till.ts';
+import { startNatsServer, type EngineProcess } from '../support/engines.ts';
 import {
   launchFaultShape,
-  startNatsServer,
-  type EngineProcess,
+  openFaultTill,
+  query,
+  sellEspresso,
   type FaultShape,
-} from '../support/engines.ts';
+} from '../support/fault-shape.ts';
 
 /** The issue's outage: NATS is away this long while cashiers keep checking out. */
 const outageMs = 30_000;
@@ -28,33 +27,6 @@ interface Sale {
   phase: Phase;
   status: number;
   view: CheckoutView;
-}
-
-interface Counter {
-  stock: { storeId: string; registerId: string; espresso: string };
-  token: string;
-}
-
-/** Rings up one espresso and takes it by cash or card (with a tip): one checkout through the gateway. */
-async function sell(api: Api, { stock, token }: Counter, tender: 'cash' | 'card', key: string) {
-  const order = await api.ok<OrderView>(201, 'POST', '/api/v1/ordering/orders', token, {
-    storeId: stock.storeId,
-    registerId: stock.registerId,
-    fulfilment: { type: 'takeaway' },
-    lines: [{ variantId: stock.espresso, quantity: 1 }],
-  });
-  const total = order.totals.total;
-  const tenders =
-    tender === 'cash'
-      ? [{ kind: 'cash', amount: total, given: total + 100 }]
-      : [{ kind: 'card', amount: total, tip: 25, card: { number: '4242424242424242' } }];
-  return api.call<CheckoutView>(
-    'POST',
-    `/api/v1/ordering/orders/${order.orderId}/checkout`,
-    token,
-    { registerId: stock.registerId, tenders },
-    { 'idempotency-key': key },
-  );
 }
 
 /** What the drawer must show: per tender, the sum taken in (card tips included) and the count. */
@@ -77,16 +49,6 @@ function drawerTenders(report: XReport) {
   return report.tenders
     .map((t) => ({ tender: t.tender, salesMinor: t.salesMinor, count: t.count }))
     .sort((a, b) => a.tender.localeCompare(b.tender));
-}
-
-async function query<T>(url: string, sql: string): Promise<T[]> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    return (await client.query(sql)).rows as T[];
-  } finally {
-    await client.end();
-  }
 }
 
 interface OutboxState {
@@ -136,42 +98,7 @@ describe.runIf(postgresUrl() && redisUrl() && natsUrl())(
 
     it('keeps checking out during the outage and delivers every event exactly once afterwards', async () => {
       await seedDemo(shape.url);
-      const manager = await api.login(demoAccounts.manager);
-      const token = await api.login(demoAccounts.cashier);
-      const stores = await api.ok<{ items: { id: string }[] }>(
-        200,
-        'GET',
-        '/api/v1/store-ops/stores',
-        token,
-      );
-      const storeId = stores.items[0]!.id;
-      const till = await api.ok<{ id: string }>(
-        201,
-        'POST',
-        '/api/v1/store-ops/registers',
-        manager,
-        {
-          storeId,
-          name: 'Outage till',
-        },
-      );
-      const session = await api.ok<{ id: string }>(
-        201,
-        'POST',
-        `/api/v1/store-ops/registers/${till.id}/drawer`,
-        token,
-        { openingFloatMinor: openingFloat },
-      );
-      const menu = await api.ok<MenuDocument>(
-        200,
-        'GET',
-        `/api/v1/catalog/stores/${storeId}/menu`,
-        token,
-      );
-      const espresso = [...menu.categories.flatMap((c) => c.items), ...menu.uncategorized].find(
-        (i) => i.name === 'Espresso',
-      )!.variants[0]!.id;
-      const counter: Counter = { stock: { storeId, registerId: till.id, espresso }, token };
+      const till = await openFaultTill(api, openingFloat);
 
       let phase: Phase = 'before';
       let running = true;
@@ -182,8 +109,8 @@ describe.runIf(postgresUrl() && redisUrl() && natsUrl())(
           const started = phase;
           const tender = (n + i) % 2 === 0 ? 'cash' : 'card';
           try {
-            const answer = await sell(api, counter, tender, `outage-${n}-${i}`);
-            sales.push({ phase: started, status: answer.status, view: answer.body });
+            const { checkout } = await sellEspresso(api, till, tender, `outage-${n}-${i}`);
+            sales.push({ phase: started, status: checkout.status, view: checkout.body });
           } catch (err) {
             failures.push(`${started} #${n}/${i}: ${String(err)}`);
           }
@@ -229,8 +156,8 @@ describe.runIf(postgresUrl() && redisUrl() && natsUrl())(
           const x = await api.ok<XReport>(
             200,
             'GET',
-            `/api/v1/store-ops/drawer-sessions/${session.id}/x-report`,
-            token,
+            `/api/v1/store-ops/drawer-sessions/${till.sessionId}/x-report`,
+            till.token,
           );
           return JSON.stringify(drawerTenders(x)) === JSON.stringify(expected) ? x : undefined;
         },
@@ -240,8 +167,8 @@ describe.runIf(postgresUrl() && redisUrl() && natsUrl())(
         const x = await api.ok<XReport>(
           200,
           'GET',
-          `/api/v1/store-ops/drawer-sessions/${session.id}/x-report`,
-          token,
+          `/api/v1/store-ops/drawer-sessions/${till.sessionId}/x-report`,
+          till.token,
         );
         expect(drawerTenders(x), `${String(err)}\n${shape.output()}`).toEqual(expected);
         throw err;

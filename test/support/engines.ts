@@ -1,15 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createTestDatabase, postgresUrl, type TestDatabase } from '@stratum/testing';
-import {
-  freePort,
-  launchServices,
-  type LaunchedServices,
-} from '../../apps/server/src/services/launcher.ts';
-import { readTopology } from '../../apps/server/src/services/topology.ts';
+import { freePort } from '../../apps/server/src/services/launcher.ts';
 
 /**
  * A NATS or Redis server of a test's own, as a child process on a free
@@ -163,82 +156,4 @@ async function startOrClean(engine: EngineProcess, dir: string): Promise<void> {
     await rm(dir, { recursive: true, force: true });
     throw err;
   }
-}
-
-/** The services shape of a fault test, on its own databases and the engines it is given. */
-export interface FaultShape {
-  readonly launched: LaunchedServices;
-  /** The gateway's URL. */
-  readonly url: string;
-  /** Each topology service's database (owner URL), by service name. */
-  readonly databases: Readonly<Record<string, string>>;
-  /** The processes' last output lines (prefixed with their name), for failure messages. */
-  output(): string;
-  /** Stops every process and drops the databases. */
-  close(): Promise<void>;
-}
-
-export interface FaultShapeOptions {
-  natsUrl: string;
-  redisUrl: string;
-  /** Extra environment for every process, and per service name (`gateway` included). */
-  env?: Record<string, string>;
-  serviceEnv?: Record<string, Record<string, string>>;
-}
-
-const keptLines = 400;
-
-/**
- * Launches the services shape on free ports with a database per service and
- * a NATS prefix of its own; relays poll often and login limits are lifted so
- * a load of checkouts is not throttled where the test does not mean it to be.
- */
-export async function launchFaultShape(options: FaultShapeOptions): Promise<FaultShape> {
-  const admin = postgresUrl();
-  if (!admin) throw new Error('fault tests need PostgreSQL');
-  const names = readTopology().services.map((s) => s.name);
-  const dbs: TestDatabase[] = await Promise.all(names.map(() => createTestDatabase(admin)));
-  const databases = Object.fromEntries(names.map((n, i) => [n, dbs[i]!.url]));
-  const lines: string[] = [];
-  const output = () => lines.join('\n');
-  let launched: LaunchedServices;
-  try {
-    launched = await launchServices({
-      databaseUrl: dbs[0]!.url,
-      databases,
-      redisUrl: options.redisUrl,
-      natsUrl: options.natsUrl,
-      freePorts: true,
-      env: {
-        LOG_LEVEL: 'warn',
-        NATS_PREFIX: `faults${randomBytes(4).toString('hex')}`,
-        OUTBOX_POLL_MS: '100',
-        RATE_LIMIT_LOGIN_IP: '1000/60',
-        RATE_LIMIT_LOGIN_ACCOUNT: '1000/60',
-        RATE_LIMIT_SIGNUP_IP: '1000/60',
-        GATEWAY_RATE_LIMIT_IP: '100000/60',
-        GATEWAY_RATE_LIMIT_TENANT: '100000/60',
-        ...options.env,
-      },
-      ...(options.serviceEnv && { serviceEnv: options.serviceEnv }),
-      output: (name, line) => {
-        lines.push(`[${name}] ${line}`);
-        if (lines.length > keptLines) lines.shift();
-      },
-      readyTimeoutMs: 90_000,
-    });
-  } catch (err) {
-    await Promise.all(dbs.map((d) => d.drop()));
-    throw new Error(`services shape did not start: ${String(err)}\n${output()}`, { cause: err });
-  }
-  return {
-    launched,
-    url: launched.gatewayUrl,
-    databases,
-    output,
-    async close() {
-      await launched.stop(5_000);
-      await Promise.all(dbs.map((d) => d.drop()));
-    },
-  };
 }
