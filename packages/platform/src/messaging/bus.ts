@@ -34,6 +34,12 @@ export interface EventBus {
   subscribe(subscription: Subscription): void;
   /** Begins delivery; resolves once every subscription's consumer exists. */
   start?(): Promise<void>;
+  /**
+   * False while the bus knows it cannot take messages (its broker is
+   * unreachable): the outbox relay then leaves rows where they are instead of
+   * spending publish attempts and backing off. Absent: always reachable.
+   */
+  readonly connected?: boolean;
   /** Per durable consumer, the messages waiting for it: a metric. */
   lag?(): Promise<ConsumerLag[]>;
   close(): Promise<void>;

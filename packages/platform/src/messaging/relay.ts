@@ -58,6 +58,12 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
   /** Outboxes woken since the last pass; `all` after a poll tick or an unnamed wake. */
   const woken = new Set<string>();
   let wakeAll = true;
+  let busDown = false;
+
+  function noteBusDown() {
+    if (!busDown) logger?.warn('event bus unreachable: outbox messages wait until it is back');
+    busDown = true;
+  }
 
   async function claim(table: OutboxTable) {
     // One statement: the lease is taken atomically without a transaction around it.
@@ -121,8 +127,19 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
     return published.length;
   }
 
-  /** One pass over the given outboxes (all of them by default). */
+  /**
+   * One pass over the given outboxes (all of them by default). None while
+   * the bus reports itself unreachable: claiming would only burn attempts and
+   * push each row's next try out by its backoff (up to minutes), so the rows
+   * would sit unpublished long after the broker is back. Waiting instead, the
+   * next poll once the bus is up publishes them all.
+   */
   async function pass(which: ReadonlySet<string> | 'all' = 'all'): Promise<number> {
+    if (bus.connected === false) {
+      noteBusDown();
+      return 0;
+    }
+    busDown = false;
     let total = 0;
     for (const { module, table } of options.outboxes) {
       if (which === 'all' || which.has(module)) total += await publishBatch(module, table);
