@@ -3,17 +3,18 @@
 import { parseArgs } from 'node:util';
 import { checkoutScenario } from './scenarios/checkout.ts';
 import { menuScenario } from './scenarios/menu.ts';
+import { shapesScenario } from './scenarios/shapes.ts';
 
 export type Shape = 'embedded' | 'postgres';
 
 export interface BenchOptions {
-  /** Measured time (the checkout scenario adds a warm-up before it). */
+  /** Measured time (checkout and shapes add a warm-up before it; shapes: per shape). */
   durationSeconds: number;
   /** Connections of the HTTP load tool (wrk or autocannon). */
   connections: number;
   /** Where the server keeps its data (checkout). */
   shape: Shape;
-  /** Concurrent cashiers (checkout). */
+  /** Concurrent cashiers (checkout, shapes). */
   cashiers: number;
   log: (message: string) => void;
 }
@@ -28,6 +29,7 @@ interface Scenario {
 const scenarios: Record<string, Scenario> = {
   menu: { run: menuScenario, defaultDuration: 10, accepts: [] },
   checkout: { run: checkoutScenario, defaultDuration: 20, accepts: ['shape', 'cashiers'] },
+  shapes: { run: shapesScenario, defaultDuration: 20, accepts: ['cashiers'] },
 };
 const shapes: readonly Shape[] = ['embedded', 'postgres'];
 
@@ -36,6 +38,8 @@ const usage = [
   '  menu      [--duration S (10)] [--connections N (64)]',
   '  checkout  [--shape embedded|postgres (postgres)] [--cashiers N (16)] [--duration S (20)]',
   '            [--connections N (64): of the hello-world calibration]',
+  '  shapes    [--cashiers N (16)] [--duration S (20, per shape)]: the checkout load against',
+  '            embedded, single (PostgreSQL, Redis, NATS) and services (gateway) in turn',
   'BENCH_PROFILE_DIR=<dir>: the servers write a V8 CPU profile there when they stop.',
 ].join('\n');
 
@@ -102,6 +106,8 @@ try {
     log: (message) => process.stderr.write(`[bench ${name}] ${message}\n`),
   });
   process.stdout.write(`${JSON.stringify({ scenario: name, ...figures })}\n`);
+  // A scenario that could not measure everything it compares says which parts failed.
+  if (Array.isArray(figures.failed) && figures.failed.length > 0) process.exitCode = 1;
 } catch (err) {
   process.stderr.write(
     `[bench ${name}] failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`,

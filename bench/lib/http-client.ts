@@ -12,13 +12,20 @@ export class HttpClient {
   readonly #agent = new Agent({ keepAlive: true, maxSockets: 1 });
   readonly #host: string;
   readonly #port: number;
+  readonly #localAddress: string | undefined;
   /** Sent with every request (e.g. the Authorization header); settable. */
   headers: Record<string, string> = {};
 
-  constructor(baseUrl: string) {
+  /**
+   * `localAddress`: the loopback address to connect from (e.g. 127.42.0.7),
+   * so per-IP limits kept in a shared Redis count the bench apart from other
+   * clients of the machine's 127.0.0.1.
+   */
+  constructor(baseUrl: string, localAddress?: string) {
     const url = new URL(baseUrl);
     this.#host = url.hostname;
     this.#port = Number(url.port);
+    this.#localAddress = localAddress;
   }
 
   send(
@@ -34,6 +41,7 @@ export class HttpClient {
           agent: this.#agent,
           host: this.#host,
           port: this.#port,
+          ...(this.#localAddress && { localAddress: this.#localAddress }),
           method,
           path,
           headers: {

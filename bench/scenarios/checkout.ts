@@ -4,11 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import pg from 'pg';
-import type { MenuDocument, MenuItem } from '@stratum/catalog/contract';
-import type { CheckoutView, OrderView } from '@stratum/ordering/contract';
-import { demoAccounts } from '../../apps/server/src/seed/demo-data.ts';
 import { Cleanup } from '../lib/cleanup.ts';
-import { HttpClient, type HttpResponse } from '../lib/http-client.ts';
 import { load, loadTool } from '../lib/load.ts';
 import {
   createDatabase,
@@ -28,139 +24,15 @@ import {
   processCpuSeconds,
   writeSyscalls,
 } from '../lib/procfs.ts';
-import { percentile, round, sleep } from '../lib/stats.ts';
+import { percentile, round } from '../lib/stats.ts';
+import { checkoutLoad, measureWindow, openTills, type Completed } from '../lib/till.ts';
 import type { BenchOptions } from '../run.ts';
 
 /** The login role the server runs as (APP_ROLE of @stratum/platform; migrations create it). */
 const appRole = 'stratum_app';
-const card = '4242424242424242';
 const helloSeconds = 5;
 const twoInsertSeconds = 5;
 const soloSeconds = 3;
-/** How long the cashiers still running at the end may take to finish their checkout. */
-const drainMs = 30_000;
-
-/** A failed step of a checkout: which step, and what came back. */
-class StepError extends Error {
-  readonly kind: string;
-  constructor(step: string, res: HttpResponse | undefined, cause?: unknown) {
-    let code = '';
-    if (res) {
-      try {
-        const body = JSON.parse(res.body) as { code?: string; checkout?: CheckoutView };
-        code = [body.code, body.checkout?.status, body.checkout?.failure?.code]
-          .filter(Boolean)
-          .join('/');
-      } catch {
-        code = 'unparseable body';
-      }
-    }
-    const reason = res
-      ? `${res.status}${code ? ` ${code}` : ''}`
-      : cause instanceof Error
-        ? ((cause as NodeJS.ErrnoException).code ?? cause.message)
-        : String(cause);
-    super(`${step}: ${reason}${res ? ` ${res.body.slice(0, 300)}` : ''}`);
-    this.kind = `${step} ${reason}`;
-  }
-}
-
-async function expectJson<T>(
-  step: string,
-  expected: number,
-  request: Promise<HttpResponse>,
-): Promise<T> {
-  let res: HttpResponse;
-  try {
-    res = await request;
-  } catch (err) {
-    throw new StepError(step, undefined, err);
-  }
-  if (res.status !== expected) throw new StepError(step, res);
-  return JSON.parse(res.body) as T;
-}
-
-interface Line {
-  variantId: string;
-  optionIds?: string[];
-  quantity: number;
-}
-
-/**
- * What a cashier rings up, picked from the menu as a till would: a drink with
- * a priced modifier option, a stocked retail item and a plain menu item.
- * `offset` spreads the cashiers over different items of each kind.
- */
-function pickLines(menu: MenuDocument, offset: number): Line[] {
-  const items = [...menu.categories.flatMap((c) => c.items), ...menu.uncategorized].filter(
-    (i) => i.available,
-  );
-  const groups = new Map(menu.modifierGroups.map((g) => [g.id, g]));
-  const nth = (list: MenuItem[], what: string) => {
-    if (list.length === 0) throw new Error(`the menu has no ${what}`);
-    return list[offset % list.length]!;
-  };
-  const modified = nth(
-    items.filter(
-      (i) =>
-        i.kind === 'menu' &&
-        i.modifierGroupIds.some((id) => groups.get(id)?.options.some((o) => o.priceDeltaMinor > 0)),
-    ),
-    'item with a priced modifier option',
-  );
-  // One priced option, plus whatever the item's required groups need.
-  const optionIds: string[] = [];
-  let priced = false;
-  for (const id of modified.modifierGroupIds) {
-    const group = groups.get(id)!;
-    const paid = group.options.find((o) => o.priceDeltaMinor > 0);
-    const wanted =
-      !priced && paid && group.maxSelections >= 1
-        ? [paid, ...group.options.filter((o) => o !== paid)]
-        : group.options;
-    const take = Math.max(group.minSelections, !priced && paid ? 1 : 0);
-    optionIds.push(...wanted.slice(0, take).map((o) => o.id));
-    if (take > 0 && paid) priced = true;
-  }
-  const plain = items.filter((i) => i.modifierGroupIds.length === 0 && i !== modified);
-  const retail = nth(
-    plain.filter((i) => i.kind === 'retail'),
-    'retail item without modifiers',
-  );
-  const dish = nth(
-    plain.filter((i) => i.kind === 'menu'),
-    'menu item without modifiers',
-  );
-  return [
-    { variantId: modified.variants[0]!.id, optionIds, quantity: 1 },
-    { variantId: retail.variants[0]!.id, quantity: 1 },
-    { variantId: dish.variants[0]!.id, quantity: 2 },
-  ];
-}
-
-interface Cashier {
-  index: number;
-  http: HttpClient;
-  registerId: string;
-  etag?: string;
-  lines?: Line[];
-  sequence: number;
-}
-
-interface Completed {
-  end: number;
-  checkoutMs: number;
-  menuMs: number;
-  createMs: number;
-  payMs: number;
-  menuStatus: number;
-}
-
-interface Failure {
-  at: number;
-  kind: string;
-  detail: string;
-}
 
 /** Bench-side figures of the PostgreSQL database, read through one owner connection. */
 interface DbSnapshot {
@@ -314,158 +186,9 @@ export async function checkoutScenario(options: BenchOptions): Promise<Record<st
     log(`Stratum ready in ${startupSeconds.toFixed(1)} s at ${baseUrl}`);
 
     // 3. The café: the owner makes sure every cashier has a till of their own.
-    const login = async (http: HttpClient, account: { email: string; password: string }) => {
-      const { accessToken } = await expectJson<{ accessToken: string }>(
-        'login',
-        200,
-        http.send('POST', '/api/v1/identity/auth/login', account),
-      );
-      http.headers.authorization = `Bearer ${accessToken}`;
-    };
-    const owner = new HttpClient(baseUrl);
-    cleanup.add('owner connection', () => Promise.resolve(owner.close()));
-    await login(owner, demoAccounts.owner);
-    const stores = await expectJson<{ items: { id: string; name: string }[] }>(
-      'stores',
-      200,
-      owner.send('GET', '/api/v1/store-ops/stores'),
-    );
-    const store = stores.items[0];
-    if (!store) throw new Error('the demo data has no store');
-    const registers = await expectJson<{ items: { id: string; name: string }[] }>(
-      'registers',
-      200,
-      owner.send('GET', `/api/v1/store-ops/registers?storeId=${store.id}&limit=200`),
-    );
-    const registerIds = registers.items.map((r) => r.id);
-    const created = Math.max(0, cashierCount - registerIds.length);
-    for (let n = 1; registerIds.length < cashierCount; n += 1) {
-      const register = await expectJson<{ id: string }>(
-        'create-register',
-        201,
-        owner.send('POST', '/api/v1/store-ops/registers', {
-          storeId: store.id,
-          name: `Bench till ${n}`,
-        }),
-      );
-      registerIds.push(register.id);
-    }
-    log(
-      `store "${store.name}": ${registerIds.length} registers (${created} created for the bench)`,
-    );
-
-    const cashiers: Cashier[] = [];
-    for (let index = 0; index < cashierCount; index += 1) {
-      const http = new HttpClient(baseUrl);
-      cleanup.add(`cashier ${index} connection`, () => Promise.resolve(http.close()));
-      await login(http, demoAccounts.cashier);
-      cashiers.push({ index, http, registerId: registerIds[index]!, sequence: 0 });
-    }
-    // Each till's drawer is open for the shift, so every sale is posted to it as in a store.
-    for (const c of cashiers) {
-      await expectJson(
-        'open-drawer',
-        201,
-        c.http.send('POST', `/api/v1/store-ops/registers/${c.registerId}/drawer`, {
-          openingFloatMinor: 10_000,
-        }),
-      );
-    }
-    log(`${cashierCount} cashiers signed in, each with the drawer of their till open`);
-
-    const menuPath = `/api/v1/catalog/stores/${store.id}/menu`;
-    const completed: Completed[] = [];
-    const failures: Failure[] = [];
-    let stopAt = Number.POSITIVE_INFINITY;
-
-    /** One sale: menu (revalidated), the order with its three lines, card checkout. */
-    const checkout = async (c: Cashier) => {
-      const began = performance.now();
-      let res: HttpResponse;
-      try {
-        res = await c.http.send(
-          'GET',
-          menuPath,
-          undefined,
-          c.etag ? { 'if-none-match': c.etag } : {},
-        );
-      } catch (err) {
-        throw new StepError('menu', undefined, err);
-      }
-      if (res.status === 200) {
-        c.etag = res.headers.etag;
-        c.lines = pickLines(JSON.parse(res.body) as MenuDocument, c.index);
-      } else if (res.status !== 304 || !c.lines) {
-        throw new StepError('menu', res);
-      }
-      const menuStatus = res.status;
-      const orderStart = performance.now();
-      // The till sends the sale it rang up as one order with its lines.
-      const view = await expectJson<OrderView>(
-        'create-order',
-        201,
-        c.http.send('POST', '/api/v1/ordering/orders', {
-          storeId: store.id,
-          registerId: c.registerId,
-          fulfilment: { type: 'takeaway' },
-          lines: c.lines,
-        }),
-      );
-      const payStart = performance.now();
-      c.sequence += 1;
-      const result = await expectJson<CheckoutView>(
-        'checkout',
-        201,
-        c.http.send(
-          'POST',
-          `/api/v1/ordering/orders/${view.orderId}/checkout`,
-          {
-            registerId: c.registerId,
-            tenders: [{ kind: 'card', amount: view.totals.total, card: { number: card } }],
-          },
-          { 'idempotency-key': `bench-${runId}-${c.index}-${c.sequence}` },
-        ),
-      );
-      if (result.status !== 'completed' || result.total !== view.totals.total) {
-        throw new StepError('checkout', {
-          status: 201,
-          headers: {},
-          body: JSON.stringify({ code: `status ${result.status}`, checkout: result }),
-        });
-      }
-      const end = performance.now();
-      completed.push({
-        end,
-        checkoutMs: end - orderStart,
-        menuMs: orderStart - began,
-        createMs: payStart - orderStart,
-        payMs: end - payStart,
-        menuStatus,
-      });
-    };
-    const cashierLoop = async (c: Cashier) => {
-      while (performance.now() < stopAt) {
-        try {
-          await checkout(c);
-        } catch (err) {
-          const kind = err instanceof StepError ? err.kind : 'bench';
-          const detail = err instanceof Error ? err.message : String(err);
-          failures.push({ at: performance.now(), kind, detail });
-          await sleep(100); // a failing server is not hammered in a tight loop
-        }
-      }
-    };
-    /** Runs `list` until `stopAt`, then waits (bounded) for checkouts in flight. */
-    const runCashiers = async (list: Cashier[]) => {
-      let timer: NodeJS.Timeout | undefined;
-      const loops = Promise.all(list.map(cashierLoop));
-      const bounded = new Promise<'timeout'>((resolve) => {
-        timer = setTimeout(() => resolve('timeout'), stopAt - performance.now() + drainMs);
-      });
-      const outcome = await Promise.race([loops, bounded]);
-      clearTimeout(timer);
-      if (outcome === 'timeout') throw new Error(`cashiers still busy ${drainMs} ms after the end`);
-    };
+    const { store, registerIds, cashiers } = await openTills(baseUrl, cashierCount, cleanup, log);
+    const tills = checkoutLoad(store.id, runId);
+    const { completed, failures, checkout } = tills;
 
     // One checkout must work before anything is measured: a broken flow fails fast.
     await checkout(cashiers[0]!).catch((err: unknown) => {
@@ -476,8 +199,7 @@ export async function checkoutScenario(options: BenchOptions): Promise<Record<st
     // The unloaded latency: one cashier alone.
     log(`one cashier alone for ${soloSeconds} s`);
     completed.length = 0;
-    stopAt = performance.now() + soloSeconds * 1000;
-    await runCashiers([cashiers[0]!]);
+    await tills.run([cashiers[0]!], performance.now() + soloSeconds * 1000);
     const solo = completed.splice(0).map((s) => s.checkoutMs);
     const soloFailures = failures.splice(0);
     log(`alone: ${solo.length} checkouts, p50 ${percentile(solo, 50).toFixed(1)} ms`);
@@ -522,23 +244,12 @@ export async function checkoutScenario(options: BenchOptions): Promise<Record<st
     cleanup.add('memory sampler', () => Promise.resolve(clearInterval(sampler)));
 
     log(`${cashierCount} cashiers: ${warmupSeconds} s warm-up, then ${durationSeconds} s measured`);
-    const loadStart = performance.now();
-    stopAt = loadStart + (warmupSeconds + durationSeconds) * 1000;
-    const measured = (async () => {
-      await sleep(warmupSeconds * 1000);
-      const first = await snapshot();
-      log(`warm-up done: ${completed.length} checkouts, ${failures.length} errors`);
-      const progress = setInterval(() => {
-        const seconds = (performance.now() - first.t) / 1000;
-        const done = completed.filter((s) => s.end >= first.t).length;
-        log(`${seconds.toFixed(0)} s: ${(done / seconds).toFixed(1)} checkouts/s`);
-      }, 5000);
-      await sleep(Math.max(0, stopAt - performance.now()));
-      clearInterval(progress);
-      return { first, last: await snapshot(first) };
-    })();
-    await runCashiers(cashiers);
-    const { first, last } = await measured;
+    const { first, last } = await measureWindow(tills, cashiers, {
+      warmupSeconds,
+      durationSeconds,
+      log,
+      snapshot,
+    });
     clearInterval(sampler);
     const end = memoryMb(serverPid);
     const processorMemory = memoryMb(processorPid);
