@@ -26,6 +26,27 @@ export function rateLimited(retryAfterMs: number, limit: string): DomainError {
   );
 }
 
+/**
+ * Records one hit per entry with `consume` (a rate-limiter-flexible call,
+ * which rejects with a `RateLimiterRes` when over the limit) and, if any is
+ * over, throws `rate-limited` for the one that must wait longest.
+ */
+export async function consumeEach(
+  hits: readonly { limit: RateLimit; key: string }[],
+  consume: (limit: RateLimit, key: string) => Promise<unknown>,
+): Promise<void> {
+  let worst: { ms: number; name: string } | undefined;
+  for (const { limit, key } of hits) {
+    try {
+      await consume(limit, key);
+    } catch (res) {
+      if (!(res instanceof RateLimiterRes)) throw res;
+      if (!worst || res.msBeforeNext > worst.ms) worst = { ms: res.msBeforeNext, name: limit.name };
+    }
+  }
+  if (worst) throw rateLimited(worst.ms, worst.name);
+}
+
 /** In-process limiter (embedded shape and tests), on rate-limiter-flexible. */
 export function inMemoryRateLimiter(): RateLimiter {
   const limiters = new Map<string, RateLimiterMemory>();
@@ -43,19 +64,7 @@ export function inMemoryRateLimiter(): RateLimiter {
     return limiter;
   };
   return {
-    async consume(hits) {
-      let worst: { ms: number; name: string } | undefined;
-      for (const { limit, key } of hits) {
-        try {
-          await limiterFor(limit).consume(key);
-        } catch (res) {
-          if (!(res instanceof RateLimiterRes)) throw res;
-          if (!worst || res.msBeforeNext > worst.ms)
-            worst = { ms: res.msBeforeNext, name: limit.name };
-        }
-      }
-      if (worst) throw rateLimited(worst.ms, worst.name);
-    },
+    consume: (hits) => consumeEach(hits, (limit, key) => limiterFor(limit).consume(key)),
     async reset(limit, key) {
       await limiterFor(limit).delete(key);
     },

@@ -94,7 +94,8 @@ function jsonPath(instancePath: string, params: Record<string, unknown> | undefi
   return typeof missing === 'string' ? (base ? `${base}.${missing}` : missing) : base;
 }
 
-const reserved = new Set([
+/** The members of a problem document that are not extensions. */
+export const problemMembers: ReadonlySet<string> = new Set([
   'type',
   'title',
   'status',
@@ -108,7 +109,9 @@ const reserved = new Set([
 
 /** A domain error's details become extension members, never replacing the standard ones. */
 function extensions(details: Record<string, unknown> | undefined): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(details ?? {}).filter(([key]) => !reserved.has(key)));
+  return Object.fromEntries(
+    Object.entries(details ?? {}).filter(([key]) => !problemMembers.has(key)),
+  );
 }
 
 /** Maps any thrown value to a problem document; never leaks a stack or SQL. */

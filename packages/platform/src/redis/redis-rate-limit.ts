@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis';
-import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
-import { rateLimited, type RateLimit, type RateLimiter } from '../auth/rate-limit.ts';
+import { RateLimiterMemory, RateLimiterRedis } from 'rate-limiter-flexible';
+import { consumeEach, type RateLimit, type RateLimiter } from '../auth/rate-limit.ts';
 import type { Logger } from '../logger.ts';
 import { throttledWarnings } from './warnings.ts';
 
@@ -48,19 +48,9 @@ export function redisRateLimiter(options: RedisRateLimiterOptions): RateLimiter 
       });
   };
   return {
-    async consume(hits) {
+    consume(hits) {
       if (hits.length > 0) noteDegraded();
-      let worst: { ms: number; name: string } | undefined;
-      for (const { limit, key } of hits) {
-        try {
-          await limiterFor(limit).shared.consume(key);
-        } catch (res) {
-          if (!(res instanceof RateLimiterRes)) throw res;
-          if (!worst || res.msBeforeNext > worst.ms)
-            worst = { ms: res.msBeforeNext, name: limit.name };
-        }
-      }
-      if (worst) throw rateLimited(worst.ms, worst.name);
+      return consumeEach(hits, (limit, key) => limiterFor(limit).shared.consume(key));
     },
     async reset(limit, key) {
       noteDegraded();

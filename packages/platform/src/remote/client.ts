@@ -1,7 +1,7 @@
 import { currentContext } from '../context.ts';
 import { DomainError, statusOfKind, type ErrorKind } from '../errors.ts';
 import type { CallContext } from '../module.ts';
-const problemMediaType = 'application/problem+json';
+import { problemMembers } from '../http/problem.ts';
 import {
   callPolicyDefaults,
   createCallPolicy,
@@ -18,6 +18,8 @@ import {
 } from './contract.ts';
 import type { ServiceTokens } from './service-tokens.ts';
 import { tracedFetch } from '../telemetry/http-client.ts';
+
+const problemMediaType = 'application/problem+json';
 
 export interface RemoteClientOptions {
   /** Where the module is hosted, e.g. `http://127.0.0.1:4102`. */
@@ -39,16 +41,8 @@ export interface RemoteClient<Api, K extends keyof Api & string> {
 const kindOfStatus = new Map<number, ErrorKind>(
   Object.entries(statusOfKind).map(([kind, status]) => [status, kind as ErrorKind]),
 );
-const standardMembers = new Set([
-  'type',
-  'title',
-  'status',
-  'code',
-  'detail',
-  'instance',
-  'traceId',
-  'requestId',
-]);
+/** Everything but these is the error's details, field `errors` of a validation problem included. */
+const standardMembers = new Set([...problemMembers].filter((m) => m !== 'errors'));
 
 /** A failed HTTP exchange (no answer from the module): transient when 5xx. */
 class RemoteCallFailed extends Error {
