@@ -4,6 +4,7 @@ import type { CheckoutView, OrderView, ReceiptView } from '@stratum/ordering/con
 import { demoAccounts } from '../../apps/server/src/seed/demo-data.ts';
 import { seedDemo } from '../../apps/server/src/seed/seed.ts';
 import { bearer, startTestServer, testEngines, type TestServer } from '@stratum/testing';
+import { pickItems } from '../support/till-flow.ts';
 
 type Json = Record<string, unknown>;
 
@@ -71,20 +72,8 @@ describe.each(testEngines())('checking out at the till on %s', (engine) => {
   }, 180_000);
   afterAll(() => t?.close());
 
-  /** A drink with a modifier group (a coffee with milk options) and a plain item. */
-  function pickItems() {
-    const items = [...menu.categories.flatMap((c) => c.items), ...menu.uncategorized];
-    const withModifiers = items.find(
-      (i) => i.available && i.modifierGroupIds.length > 0 && i.kind === 'menu',
-    )!;
-    const group = menu.modifierGroups.find((g) => g.id === withModifiers.modifierGroupIds[0])!;
-    const option = group.options.find((o) => o.priceDeltaMinor > 0) ?? group.options[0]!;
-    const plain = items.find((i) => i.available && i.modifierGroupIds.length === 0)!;
-    return { withModifiers, option, plain };
-  }
-
   async function ringUp(register = registerId) {
-    const { withModifiers, option, plain } = pickItems();
+    const { withModifiers, option, plain } = pickItems(menu);
     const order = await ok<OrderView>(201, 'POST', '/api/v1/ordering/orders', cashier, {
       storeId,
       registerId: register,

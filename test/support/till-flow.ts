@@ -23,6 +23,18 @@ export async function eventually<T>(
   }
 }
 
+/** A drink with a priced modifier option (a coffee with milk options) and a plain item. */
+export function pickItems(menu: MenuDocument) {
+  const items = [...menu.categories.flatMap((c) => c.items), ...menu.uncategorized];
+  const withModifiers = items.find(
+    (i) => i.available && i.modifierGroupIds.length > 0 && i.kind === 'menu',
+  )!;
+  const group = menu.modifierGroups.find((g) => g.id === withModifiers.modifierGroupIds[0])!;
+  const option = group.options.find((o) => o.priceDeltaMinor > 0) ?? group.options[0]!;
+  const plain = items.find((i) => i.available && i.modifierGroupIds.length === 0)!;
+  return { withModifiers, option, plain };
+}
+
 export interface TillFlowResult {
   orderId: string;
   checkout: CheckoutView;
@@ -63,13 +75,7 @@ export async function tillFlow(api: Api, baseUrl: string): Promise<TillFlowResul
     `/api/v1/catalog/stores/${storeId}/menu`,
     cashier,
   );
-  const items = [...menu.categories.flatMap((c) => c.items), ...menu.uncategorized];
-  const withModifiers = items.find(
-    (i) => i.available && i.modifierGroupIds.length > 0 && i.kind === 'menu',
-  )!;
-  const group = menu.modifierGroups.find((g) => g.id === withModifiers.modifierGroupIds[0])!;
-  const option = group.options.find((o) => o.priceDeltaMinor > 0) ?? group.options[0]!;
-  const plain = items.find((i) => i.available && i.modifierGroupIds.length === 0)!;
+  const { withModifiers, option, plain } = pickItems(menu);
 
   const order = await api.ok<OrderView>(201, 'POST', '/api/v1/ordering/orders', cashier, {
     storeId,
