@@ -1,17 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  createTestDatabase,
-  natsUrl,
-  postgresUrl,
-  redisUrl,
-  startTestServer,
-  type TestDatabase,
-  type TestServer,
-} from '@stratum/testing';
-import { launchServices, type LaunchedServices } from '../../apps/server/src/services/launcher.ts';
+import { natsUrl, postgresUrl, redisUrl, startTestServer, type TestServer } from '@stratum/testing';
 import { apiOf } from '../support/checkout-till.ts';
 import { deleteNatsStreams } from '../support/nats.ts';
+import { launchServicesShape } from '../support/services-shape.ts';
 import { tillFlow } from '../support/till-flow.ts';
 
 const engines = () => Boolean(postgresUrl() && redisUrl() && natsUrl());
@@ -44,43 +36,8 @@ async function singleProcess(real: boolean): Promise<Shape> {
  * topology service — each with a database of its own — and the gateway.
  */
 async function services(): Promise<Shape> {
-  const nats = prefix();
-  const names = ['identity', 'catalog', 'checkout'];
-  const dbs: TestDatabase[] = await Promise.all(
-    names.map(() => createTestDatabase(postgresUrl()!)),
-  );
-  let launched: LaunchedServices | undefined;
-  const output: string[] = [];
-  try {
-    launched = await launchServices({
-      databaseUrl: dbs[0]!.url,
-      databases: Object.fromEntries(names.map((n, i) => [n, dbs[i]!.url])),
-      redisUrl: redisUrl()!,
-      natsUrl: natsUrl()!,
-      freePorts: true,
-      env: {
-        LOG_LEVEL: 'warn',
-        NATS_PREFIX: nats,
-        OUTBOX_POLL_MS: '100',
-        RATE_LIMIT_LOGIN_IP: '1000/60',
-        RATE_LIMIT_SIGNUP_IP: '1000/60',
-      },
-      output: (name, line) => output.push(`[${name}] ${line}`),
-    });
-  } catch (err) {
-    await Promise.all(dbs.map((d) => d.drop()));
-    throw new Error(`services shape did not start: ${String(err)}\n${output.join('\n')}`, {
-      cause: err,
-    });
-  }
-  return {
-    url: launched.gatewayUrl,
-    async stop() {
-      await launched.stop();
-      await Promise.all(dbs.map((d) => d.drop()));
-      await deleteNatsStreams(natsUrl()!, nats);
-    },
-  };
+  const shape = await launchServicesShape({ natsUrl: natsUrl()!, redisUrl: redisUrl()! });
+  return { url: shape.url, stop: () => shape.close() };
 }
 
 const shapes: [string, () => Promise<Shape>][] = [

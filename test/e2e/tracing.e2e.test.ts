@@ -2,16 +2,13 @@ import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CheckoutView } from '@stratum/ordering/contract';
 import {
-  createTestDatabase,
   natsUrl,
   postgresUrl,
   redisUrl,
   startOtlpReceiver,
   type OtlpReceiver,
   type ReceivedSpan,
-  type TestDatabase,
 } from '@stratum/testing';
-import { launchServices, type LaunchedServices } from '../../apps/server/src/services/launcher.ts';
 import { seedDemo } from '../../apps/server/src/seed/seed.ts';
 import { demoAccounts } from '../../apps/server/src/seed/demo-data.ts';
 import {
@@ -22,7 +19,7 @@ import {
   splitTender,
   type Api,
 } from '../support/checkout-till.ts';
-import { deleteNatsStreams } from '../support/nats.ts';
+import { launchServicesShape, type ServicesShape } from '../support/services-shape.ts';
 
 const engines = () => Boolean(postgresUrl() && redisUrl() && natsUrl());
 
@@ -96,49 +93,25 @@ const drawerPosting = (s: ReceivedSpan) =>
   s.attributes['messaging.consumer.group.name'] === 'store-ops.on-ordering-checkout-completed';
 
 describe.runIf(engines())('one checkout through the services shape', () => {
-  const names = ['identity', 'catalog', 'checkout'];
-  const nats = `e2etrace${randomBytes(4).toString('hex')}`;
   const traceId = randomBytes(16).toString('hex');
   const callerSpanId = randomBytes(8).toString('hex');
   let receiver: OtlpReceiver;
-  let dbs: TestDatabase[] = [];
-  let launched: LaunchedServices | undefined;
+  let shape: ServicesShape | undefined;
   let api: Api;
-  const output: string[] = [];
 
   beforeAll(async () => {
     receiver = await startOtlpReceiver();
-    dbs = await Promise.all(names.map(() => createTestDatabase(postgresUrl()!)));
-    try {
-      launched = await launchServices({
-        databaseUrl: dbs[0]!.url,
-        databases: Object.fromEntries(names.map((n, i) => [n, dbs[i]!.url])),
-        redisUrl: redisUrl()!,
-        natsUrl: natsUrl()!,
-        freePorts: true,
-        env: {
-          LOG_LEVEL: 'warn',
-          NATS_PREFIX: nats,
-          OUTBOX_POLL_MS: '100',
-          RATE_LIMIT_LOGIN_IP: '1000/60',
-          RATE_LIMIT_SIGNUP_IP: '1000/60',
-          OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url,
-        },
-        output: (name, line) => output.push(`[${name}] ${line}`),
-      });
-    } catch (err) {
-      throw new Error(`services shape did not start: ${String(err)}\n${output.join('\n')}`, {
-        cause: err,
-      });
-    }
-    api = apiOf(launched.gatewayUrl);
-    await seedDemo(launched.gatewayUrl);
+    shape = await launchServicesShape({
+      natsUrl: natsUrl()!,
+      redisUrl: redisUrl()!,
+      env: { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url },
+    });
+    api = apiOf(shape.url);
+    await seedDemo(shape.url);
   }, 180_000);
 
   afterAll(async () => {
-    await launched?.stop();
-    await Promise.all(dbs.map((d) => d.drop()));
-    await deleteNatsStreams(natsUrl()!, nats);
+    await shape?.close();
     await receiver?.close();
   });
 
@@ -169,7 +142,7 @@ describe.runIf(engines())('one checkout through the services shape', () => {
       (s) => s.some(drawerPosting),
       30_000,
     );
-    await launched!.stop();
+    await shape!.launched.stop();
 
     expect(receiver.rejected()).toEqual([]);
     const all = receiver.spans();

@@ -6,12 +6,12 @@ import { seedDemo } from '../../apps/server/src/seed/seed.ts';
 import { apiOf, eventually, type Api } from '../support/checkout-till.ts';
 import { startNatsServer, type EngineProcess } from '../support/engines.ts';
 import {
-  launchFaultShape,
+  launchServicesShape,
   openFaultTill,
   query,
   sellEspresso,
-  type FaultShape,
-} from '../support/fault-shape.ts';
+  type ServicesShape,
+} from '../support/services-shape.ts';
 
 /** The outage: NATS is away this long while cashiers keep checking out. */
 const outageMs = 30_000;
@@ -82,13 +82,13 @@ describe.runIf(postgresUrl() && redisUrl() && natsUrl())(
   'the services shape while NATS is down for 30 s',
   () => {
     let nats: EngineProcess;
-    let shape: FaultShape;
+    let shape: ServicesShape;
     let api: Api;
 
     beforeAll(async () => {
       nats = await startNatsServer();
       try {
-        shape = await launchFaultShape({ natsUrl: nats.url, redisUrl: redisUrl()! });
+        shape = await launchServicesShape({ natsUrl: nats.url, redisUrl: redisUrl()! });
       } catch (err) {
         await nats.dispose();
         throw err;

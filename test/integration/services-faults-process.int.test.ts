@@ -4,12 +4,12 @@ import { demoAccounts } from '../../apps/server/src/seed/demo-data.ts';
 import { seedDemo } from '../../apps/server/src/seed/seed.ts';
 import { apiOf, eventually, type Api } from '../support/checkout-till.ts';
 import {
-  launchFaultShape,
+  launchServicesShape,
   openFaultTill,
   sellEspresso,
-  type FaultShape,
+  type ServicesShape,
   type FaultTill,
-} from '../support/fault-shape.ts';
+} from '../support/services-shape.ts';
 
 /** The gateway's wait for an upstream's headers; a dead upstream must be answered well before it. */
 const upstreamTimeoutMs = 8_000;
@@ -37,11 +37,11 @@ async function timedGet(base: string, path: string, token: string): Promise<Time
 describe.runIf(postgresUrl() && redisUrl() && natsUrl())(
   'the services shape with the catalog process killed',
   () => {
-    let shape: FaultShape;
+    let shape: ServicesShape;
     let api: Api;
 
     beforeAll(async () => {
-      shape = await launchFaultShape({
+      shape = await launchServicesShape({
         natsUrl: natsUrl()!,
         redisUrl: redisUrl()!,
         serviceEnv: {

@@ -8,12 +8,12 @@ import { seedDemo } from '../../apps/server/src/seed/seed.ts';
 import { apiOf, eventually, within, type Api } from '../support/checkout-till.ts';
 import { startRedisServer, type EngineProcess } from '../support/engines.ts';
 import {
-  launchFaultShape,
+  launchServicesShape,
   openFaultTill,
   sellEspresso,
-  type FaultShape,
+  type ServicesShape,
   type FaultTill,
-} from '../support/fault-shape.ts';
+} from '../support/services-shape.ts';
 import { runScript, type Running } from '../support/process.ts';
 
 /** The strict gateway's budget per client address: a burst of `strictPoints + 2` goes over it. */
@@ -21,7 +21,7 @@ const strictPoints = 5;
 
 /** A second gateway replica on the same upstreams and Redis, with a per-address limit a burst exceeds. */
 async function startStrictGateway(
-  shape: FaultShape,
+  shape: ServicesShape,
   redis: string,
 ): Promise<Running & { url: string }> {
   const routes = Object.fromEntries(
@@ -68,7 +68,7 @@ describe.runIf(postgresUrl() && redisUrl() && natsUrl())(
   'the services shape while Redis is down',
   () => {
     let redis: EngineProcess;
-    let shape: FaultShape;
+    let shape: ServicesShape;
     let strict: (Running & { url: string }) | undefined;
     let api: Api;
 
@@ -76,7 +76,7 @@ describe.runIf(postgresUrl() && redisUrl() && natsUrl())(
       redis = await startRedisServer();
       try {
         // Near copies live briefly: a read after Redis returns has to go through it.
-        shape = await launchFaultShape({
+        shape = await launchServicesShape({
           natsUrl: natsUrl()!,
           redisUrl: redis.url,
           env: { CACHE_NEAR_TTL_MS: '100' },

@@ -9,8 +9,8 @@ import { readTopology } from '../../apps/server/src/services/topology.ts';
 import type { Api } from './checkout-till.ts';
 import { deleteNatsStreams } from './nats.ts';
 
-/** The services shape of a fault test, on its own databases and the engines it is given. */
-export interface FaultShape {
+/** The services shape of a test, on its own databases and the engines it is given. */
+export interface ServicesShape {
   readonly launched: LaunchedServices;
   /** The gateway's URL. */
   readonly url: string;
@@ -22,7 +22,7 @@ export interface FaultShape {
   close(): Promise<void>;
 }
 
-export interface FaultShapeOptions {
+export interface ServicesShapeOptions {
   natsUrl: string;
   redisUrl: string;
   /** Extra environment for every process, and per service name (`gateway` included). */
@@ -37,7 +37,7 @@ const keptLines = 400;
  * a NATS prefix of its own; relays poll often and rate limits are lifted so
  * a load of checkouts is not throttled where the test does not mean it to be.
  */
-export async function launchFaultShape(options: FaultShapeOptions): Promise<FaultShape> {
+export async function launchServicesShape(options: ServicesShapeOptions): Promise<ServicesShape> {
   const admin = postgresUrl();
   if (!admin) throw new Error('fault tests need PostgreSQL');
   const names = readTopology().services.map((s) => s.name);
