@@ -33,10 +33,13 @@ async function start(level = 'warn') {
   app.fastRoute({
     pattern: /^\/api\/v1\/things\/([a-z]+)$/,
     access: { permission: 'things:read' },
-    answer(_request, match, who) {
+    answer(request, match, who) {
       if (match[1] === 'boom') throw new DomainError('thing-broken', 'Broken.', 'conflict');
       const body = cached.get(match[1]!);
       if (!body) return undefined;
+      if (request.headers['if-none-match'] === `"${match[1]}"`) {
+        return { status: 304, headers: { etag: `"${match[1]}"`, 'cache-control': 'no-cache' } };
+      }
       return {
         status: 200,
         headers: {
@@ -87,6 +90,23 @@ describe('the fast lane', () => {
     expect(res.headers.get('x-tenant')).toBe(principal([]).tenantId);
     expect(res.headers.get('x-context-tenant')).toBe(principal([]).tenantId);
     expect(fullPipeline).toEqual([]);
+  });
+
+  it('answers 304 with the validators and the request id only: the cached 200 keeps its security headers', async () => {
+    const { get } = await start();
+
+    const res = await get('/api/v1/things/a', 'reader', {
+      'x-request-id': 'till-8',
+      'if-none-match': '"a"',
+    });
+
+    expect(res.status).toBe(304);
+    expect(res.headers.get('etag')).toBe('"a"');
+    expect(res.headers.get('cache-control')).toBe('no-cache');
+    expect(res.headers.get('x-request-id')).toBe('till-8');
+    expect(res.headers.get('content-security-policy')).toBeNull();
+    expect(res.headers.get('x-content-type-options')).toBeNull();
+    expect(res.headers.get('strict-transport-security')).toBeNull();
   });
 
   it('leaves a miss, a query string and a token not verified before to the full pipeline', async () => {

@@ -106,7 +106,10 @@ export function fastLane(options: FastLaneOptions) {
       if (!answer) return false;
       // One object handed to writeHead: Node validates and writes each header once.
       const out: Record<string, string | number> = { 'x-request-id': requestId };
-      for (const [name, value] of options.headers) out[name] = value;
+      // A 304 carries the validators and cache fields only (RFC 9110 §15.4.5): the
+      // client's stored 200 keeps the security headers it came with, so they are
+      // not sent again on the hottest answer (ADR 0010).
+      if (answer.status !== 304) for (const [name, value] of options.headers) out[name] = value;
       for (const name in answer.headers) out[name] = answer.headers[name]!;
       if (answer.body) out['content-length'] = answer.body.length;
       response.writeHead(answer.status, out);
