@@ -4,6 +4,7 @@ import { currentContext } from '../context.ts';
 import { DomainError } from '../errors.ts';
 import type { Authenticator, Principal } from './access.ts';
 import { createHttpApp, type StratumApp } from './app.ts';
+import type { FastAnswer } from './fast-lane.ts';
 
 const principal = (permissions: string[]): Principal => ({
   tenantId: '0191f2c4-1111-7000-8000-000000000001',
@@ -33,7 +34,7 @@ async function start(level = 'warn') {
   app.fastRoute({
     pattern: /^\/api\/v1\/things\/([a-z]+)$/,
     access: { permission: 'things:read' },
-    answer(request, match, who) {
+    answer(request, match, who): FastAnswer | undefined {
       if (match[1] === 'boom') throw new DomainError('thing-broken', 'Broken.', 'conflict');
       const body = cached.get(match[1]!);
       if (!body) return undefined;
