@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { env, loadConfig, type RateLimit } from '@stratum/platform';
+import { env, loadConfig, telemetrySettings, type RateLimit } from '@stratum/platform';
 
 /** The modules whose routes the gateway serves, as they appear in `/api/v1/<module>/…`. */
 export const stratumModules = [
@@ -73,10 +73,7 @@ export const gatewayConfigSchema = z
       .url()
       .refine((u) => /^rediss?:\/\//.test(u), 'must be a redis:// or rediss:// URL')
       .optional(),
-    /** Where traces go (OTLP over HTTP); unset: no traces. */
-    OTEL_EXPORTER_OTLP_ENDPOINT: z.url().optional(),
-    /** Share of new traces kept, 0–1. */
-    OTEL_TRACES_SAMPLER_ARG: z.coerce.number().min(0).max(1).default(1),
+    ...telemetrySettings,
     /** Longest wait for one part of a BFF answer (ms). */
     BFF_PART_TIMEOUT_MS: env.int(2500, 50),
     TRUST_PROXY: z

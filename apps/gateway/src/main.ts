@@ -4,7 +4,7 @@ import {
   createLifecycle,
   createLogger,
   createRedis,
-  initTelemetry,
+  telemetryFromSettings,
   injectTraceHeaders,
   redisRateLimiter,
   type Lifecycle,
@@ -30,12 +30,7 @@ try {
 
 const logger = createLogger({ level: config.LOG_LEVEL });
 // Telemetry first: the app decides at start-up whether to trace requests.
-const telemetry = initTelemetry({
-  serviceName: 'gateway',
-  ...(config.OTEL_EXPORTER_OTLP_ENDPOINT && { otlpEndpoint: config.OTEL_EXPORTER_OTLP_ENDPOINT }),
-  sampleRatio: config.OTEL_TRACES_SAMPLER_ARG,
-  logger,
-});
+const telemetry = telemetryFromSettings('gateway', config, logger);
 /** The upstream call continues the gateway's own span (its parent is the client's traceparent). */
 const traceContext: TraceContext = {
   inject(request, headers) {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { env, loadConfig, type RateLimit } from '@stratum/platform';
+import { env, loadConfig, telemetrySettings, type RateLimit } from '@stratum/platform';
 
 /** `points/seconds`, e.g. `10/900` for ten attempts per quarter of an hour. */
 const limit = (name: string, fallback: string) =>
@@ -99,10 +99,7 @@ export const serverConfigSchema = z
       .string()
       .regex(/^[a-z0-9-]*$/, 'must be lower-case letters, digits and dashes')
       .default(''),
-    /** Where traces go (OTLP over HTTP, e.g. http://collector:4318); unset: no traces. */
-    OTEL_EXPORTER_OTLP_ENDPOINT: z.url().optional(),
-    /** Share of new traces kept, 0–1. */
-    OTEL_TRACES_SAMPLER_ARG: z.coerce.number().min(0).max(1).default(1),
+    ...telemetrySettings,
     NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
     HOST: z.string().min(1).default('127.0.0.1'),
     PORT: env.port(3000),

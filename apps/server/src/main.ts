@@ -1,6 +1,6 @@
 // Start-up time is measured from process start (performance.now()), module loading included.
 import { performance } from 'node:perf_hooks';
-import { ConfigError, createLogger, initTelemetry } from '@stratum/platform';
+import { ConfigError, createLogger, telemetryFromSettings } from '@stratum/platform';
 import { loadServerConfig, serviceNameOf } from './config.ts';
 import { buildServer } from './server.ts';
 import { demoAccounts } from './seed/demo-data.ts';
@@ -19,12 +19,7 @@ try {
 
 // Telemetry first: the HTTP app and the call policies look for it when they are built.
 const logger = createLogger({ level: config.LOG_LEVEL });
-const telemetry = initTelemetry({
-  serviceName: serviceNameOf(config),
-  ...(config.OTEL_EXPORTER_OTLP_ENDPOINT && { otlpEndpoint: config.OTEL_EXPORTER_OTLP_ENDPOINT }),
-  sampleRatio: config.OTEL_TRACES_SAMPLER_ARG,
-  logger,
-});
+const telemetry = telemetryFromSettings(serviceNameOf(config), config, logger);
 const server = await buildServer(config, { logger, telemetry });
 server.lifecycle.installSignalHandlers();
 await server.start();

@@ -9,7 +9,7 @@ import {
   type Span,
   type TextMapSetter,
 } from '@opentelemetry/api';
-import { activeTracer } from './state.ts';
+import { activeTracer, runInSpan } from './state.ts';
 
 /** Handed to `fn` while tracing is off: accepts attributes and status and drops them. */
 const noSpan = trace.wrapSpanContext(INVALID_SPAN_CONTEXT);
@@ -45,20 +45,7 @@ export function withClientSpan<T>(
   return tracer.startActiveSpan(
     name,
     { kind: SpanKind.CLIENT, ...(attributes && { attributes }) },
-    async (span) => {
-      try {
-        return await fn(span);
-      } catch (error) {
-        if (error instanceof Error) span.recordException(error);
-        span.setStatus({
-          code: SpanStatusCode.ERROR,
-          message: error instanceof Error ? error.message : String(error),
-        });
-        throw error;
-      } finally {
-        span.end();
-      }
-    },
+    (span) => runInSpan(span, () => fn(span)),
   );
 }
 

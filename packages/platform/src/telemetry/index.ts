@@ -21,3 +21,4 @@ export {
   type TracedConsumer,
   type TracedMessage,
 } from './messaging.ts';
+export { telemetryFromSettings, telemetrySettings } from './settings.ts';

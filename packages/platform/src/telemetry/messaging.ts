@@ -1,17 +1,15 @@
 import {
   ROOT_CONTEXT,
   SpanKind,
-  SpanStatusCode,
   context,
   isSpanContextValid,
   trace,
   type Context,
-  type Span,
   type SpanContext,
 } from '@opentelemetry/api';
 import { parseTraceParent } from '@opentelemetry/core';
 import { withContext } from '../context.ts';
-import { activeTracer } from './state.ts';
+import { activeTracer, runInSpan } from './state.ts';
 
 /** The fields of an event envelope that tracing reads. */
 export interface TracedMessage {
@@ -49,21 +47,6 @@ function messageAttributes(message: TracedMessage, operation: 'send' | 'process'
     'messaging.message.id': message.id,
     'stratum.tenant.id': message.tenantId,
   };
-}
-
-async function runInSpan<T>(span: Span, fn: () => Promise<T>): Promise<T> {
-  try {
-    return await fn();
-  } catch (error) {
-    if (error instanceof Error) span.recordException(error);
-    span.setStatus({
-      code: SpanStatusCode.ERROR,
-      message: error instanceof Error ? error.message : String(error),
-    });
-    throw error;
-  } finally {
-    span.end();
-  }
 }
 
 /**

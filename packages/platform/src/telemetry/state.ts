@@ -1,4 +1,4 @@
-import type { Meter, Tracer } from '@opentelemetry/api';
+import { SpanStatusCode, type Meter, type Span, type Tracer } from '@opentelemetry/api';
 
 /**
  * What `initTelemetry` switched on in this process. Instrumented code reads
@@ -44,4 +44,20 @@ export function activate(next: Active): void {
 
 export function deactivate(): void {
   active = undefined;
+}
+
+/** Runs `fn` as the span's work: a thrown error is recorded and marks the span; the span always ends. */
+export async function runInSpan<T>(span: Span, fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (error) {
+    if (error instanceof Error) span.recordException(error);
+    span.setStatus({
+      code: SpanStatusCode.ERROR,
+      message: error instanceof Error ? error.message : String(error),
+    });
+    throw error;
+  } finally {
+    span.end();
+  }
 }
