@@ -1,16 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
-import { DomainError } from '../errors.ts';
 import type { RateLimit, RateLimiter } from './rate-limit.ts';
-
-async function rejectionOf(promise: Promise<unknown>): Promise<DomainError> {
-  const outcome = await promise.then(
-    () => undefined,
-    (err: unknown) => err,
-  );
-  if (!(outcome instanceof DomainError))
-    throw new Error(`expected a DomainError, got ${String(outcome)}`);
-  return outcome;
-}
+import { rejectionOf } from '../resilience/scripted-dependency.ts';
 
 const loginPerIp: RateLimit = { name: 'login-ip', points: 5, durationSeconds: 60 };
 const loginPerAccount: RateLimit = { name: 'login-account', points: 2, durationSeconds: 900 };

@@ -3,24 +3,14 @@ import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { describeRateLimiterContract } from '../auth/rate-limit.contract.ts';
 import type { RateLimit } from '../auth/rate-limit.ts';
-import { DomainError } from '../errors.ts';
 import { createLogger } from '../logger.ts';
 import { redisRateLimiter } from './redis-rate-limit.ts';
 import { redisTestKit } from './test-kit.ts';
+import { rejectionOf } from '../resilience/scripted-dependency.ts';
 
 const url = redisUrl();
 const logger = createLogger({ level: 'silent' });
 const pin: RateLimit = { name: 'pin', points: 2, durationSeconds: 60 };
-
-async function rejectionOf(promise: Promise<unknown>): Promise<DomainError> {
-  const outcome = await promise.then(
-    () => undefined,
-    (err: unknown) => err,
-  );
-  if (!(outcome instanceof DomainError))
-    throw new Error(`expected a DomainError, got ${String(outcome)}`);
-  return outcome;
-}
 
 describe.runIf(url)('redisRateLimiter against Redis', () => {
   const kit = redisTestKit(url ?? '', logger);
