@@ -25,8 +25,6 @@ export interface Engines {
   cache: Cache;
   limiter: RateLimiter;
   revocations: SessionRevocations;
-  /** Readiness checks of the engines this process cannot serve without. */
-  checks: Record<string, () => Promise<void>>;
   /** Begins delivering events to subscriptions (after every module subscribed). */
   start(): Promise<void> | void;
   close(): Promise<void>;
@@ -120,7 +118,6 @@ export async function createEngines(config: ServerConfig, logger: Logger): Promi
   return {
     bus,
     ...shared,
-    checks: {},
     start: () => bus.start?.(),
     close: async () => {
       close();

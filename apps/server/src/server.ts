@@ -364,15 +364,13 @@ export async function buildServer(config: ServerConfig, options: BuildOptions = 
     drainDelayMs: config.SHUTDOWN_DRAIN_DELAY_MS,
   });
   registerHealth(app, {
-    checks: {
-      ...Object.fromEntries(
-        groups.map((g, i) => [
-          i === 0 ? 'database' : `database-${g.modules.join('-')}`,
-          () => g.database.ping(),
-        ]),
-      ),
-      ...engines.checks,
-    },
+    // Only the databases: the API keeps serving without Redis or NATS (ADR 0017, 0018).
+    checks: Object.fromEntries(
+      groups.map((g, i) => [
+        i === 0 ? 'database' : `database-${g.modules.join('-')}`,
+        () => g.database.ping(),
+      ]),
+    ),
     isDraining: () => lifecycle.draining,
   });
   for (const m of modules) await m.registerRoutes(app);
