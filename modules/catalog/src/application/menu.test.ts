@@ -6,6 +6,7 @@ import { defaultSettings, type CatalogDeps } from './deps.ts';
 import { quoteFromMenu } from '../domain/quote.ts';
 import {
   cachedMenu,
+  internedMenuKeys,
   invalidatingWrites,
   menuInvalidation,
   menuKeys,
@@ -119,6 +120,32 @@ function setup() {
     invalidate: menuInvalidation(deps),
   };
 }
+
+describe('internedMenuKeys', () => {
+  it('gives the keys menuKeys gives, first and later calls alike', () => {
+    const keys = internedMenuKeys();
+    for (let i = 0; i < 2; i += 1) {
+      expect(keys.menu(tenant, storeA, 3)).toBe(menuKeys.menu(tenant, storeA, 3));
+      expect(keys.version(tenant)).toBe(menuKeys.version(tenant));
+    }
+  });
+
+  it('never hands one tenant the key remembered for another, nor an old version', () => {
+    const keys = internedMenuKeys();
+    keys.menu(tenant, storeA, 3);
+    expect(keys.menu('another-tenant', storeA, 3)).toBe(menuKeys.menu('another-tenant', storeA, 3));
+    expect(keys.menu(tenant, storeA, 4)).toBe(menuKeys.menu(tenant, storeA, 4));
+    expect(keys.menu(tenant, storeA, 3)).toBe(menuKeys.menu(tenant, storeA, 3));
+  });
+
+  it('still gives the right keys once it has forgotten the ones past its size', () => {
+    const keys = internedMenuKeys(2);
+    for (const store of [storeA, storeB, itemId]) keys.menu(tenant, store, 1);
+    for (const t of ['t1', 't2', 't3']) keys.version(t);
+    expect(keys.menu(tenant, storeA, 1)).toBe(menuKeys.menu(tenant, storeA, 1));
+    expect(keys.version('t1')).toBe(menuKeys.version('t1'));
+  });
+});
 
 describe('the menu read path', () => {
   it('builds a menu once however many readers miss the cache at the same time', async () => {

@@ -442,6 +442,24 @@ describe('jwtAuthenticator verification cache', () => {
     await expect(auth.authenticate(token)).rejects.toMatchObject({ code: 'session-revoked' });
   });
 
+  it('refuses a token that shares the signature of a remembered token but not its claims', async () => {
+    const key = await generateSigningKey('k1');
+    const { token } = await signAccessToken(key, claims({ perms: [] }), settings);
+    const auth = authenticatorFor([key]);
+    expect((await auth.authenticate(token)).actor.permissions).toEqual([]);
+    const [header, payload, signature] = token.split('.') as [string, string, string];
+    const decoded = JSON.parse(Buffer.from(payload, 'base64url').toString()) as AccessClaims;
+    const escalated = Buffer.from(JSON.stringify({ ...decoded, perms: ['*'] })).toString(
+      'base64url',
+    );
+
+    const error = await rejectionOf(auth.authenticate(`${header}.${escalated}.${signature}`));
+
+    expect(error.code).toBe('invalid-token');
+    // The remembered token itself is still answered from memory.
+    expect(auth.authenticate(token)).not.toBeInstanceOf(Promise);
+  });
+
   it('waits for a revocation store that answers asynchronously before admitting a cached token', async () => {
     const key = await generateSigningKey('k1');
     const { token } = await signAccessToken(key, claims({ sid: 's-remote' }), settings);

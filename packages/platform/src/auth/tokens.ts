@@ -115,13 +115,17 @@ export function jwtAuthenticator(options: {
   cacheSize?: number;
 }): Authenticator {
   // A terminal sends the same token for 15 minutes; verifying its signature
-  // once is enough. Revocation is still checked on every request.
+  // once is enough. Revocation is still checked on every request. Entries are
+  // keyed by the token's signature and hold the whole token, which a hit must
+  // equal: a header's string is new on every request, and hashing a 900-byte
+  // token for the look-up cost more than the rest of a cached menu read (ADR 0010).
   const verified =
     options.cacheSize === 0
       ? undefined
-      : new LRUCache<string, { principal: Principal; sessionId: string }>({
+      : new LRUCache<string, { bearer: string; principal: Principal; sessionId: string }>({
           max: options.cacheSize ?? 10_000,
         });
+  const signatureOf = (bearer: string) => bearer.slice(bearer.lastIndexOf('.') + 1);
   const sessionEnded = () => invalidToken('The session has ended.', 'session-revoked');
   const verify = async (bearer: string): Promise<Principal> => {
     let payload: unknown;
@@ -166,13 +170,15 @@ export function jwtAuthenticator(options: {
     };
     const exp = (payload as { exp?: unknown }).exp;
     const ttl = typeof exp === 'number' ? exp * 1000 - Date.now() : 0;
-    if (verified && ttl > 0) verified.set(bearer, { principal, sessionId: c.sid }, { ttl });
+    if (verified && ttl > 0) {
+      verified.set(signatureOf(bearer), { bearer, principal, sessionId: c.sid }, { ttl });
+    }
     return principal;
   };
   return {
     authenticate(bearer) {
-      const hit = verified?.get(bearer);
-      if (!hit) return verify(bearer);
+      const hit = verified?.get(signatureOf(bearer));
+      if (hit?.bearer !== bearer) return verify(bearer);
       const revoked = options.revocations?.isRevoked(hit.sessionId) ?? false;
       if (revoked === false) return hit.principal;
       if (revoked === true) return Promise.reject(sessionEnded());
