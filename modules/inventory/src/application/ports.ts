@@ -153,8 +153,9 @@ export interface ReservationRepository {
   insertReservation(r: ReservationRecord): Promise<void>;
   /** The reservation; `lock` holds its row until the transaction ends. */
   findReservation(id: string, lock?: boolean): Promise<ReservationRecord | undefined>;
+  /** Settles a reservation read (and locked) in this transaction; its holds do not change. */
   settleReservation(
-    id: string,
+    reservation: ReservationRecord,
     patch: { status: ReservationStatus; settledAt: Date; saleBatchId?: string },
   ): Promise<ReservationRecord>;
   /** Active reservations past their expiry, locked; ones locked elsewhere are skipped. */

@@ -32,7 +32,7 @@ async function unhold(
         actorId: null,
       },
     );
-    settled.push(await repo.settleReservation(r.id, { status, settledAt: now }));
+    settled.push(await repo.settleReservation(r, { status, settledAt: now }));
   }
   return settled;
 }

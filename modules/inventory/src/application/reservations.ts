@@ -42,6 +42,24 @@ export function reserve(deps: InventoryDeps): InventoryApi['reserve'] {
       const items = await repo.findStockItems([...new Set(input.lines.map((l) => l.variantId))]);
       const recipes = await repo.findRecipes(menuVariants(input.lines, items));
       const holds = explodeLines(input.lines, items, recipes);
+      const now = deps.clock.now();
+      const reservation: ReservationRecord = {
+        id,
+        storeId,
+        status: 'active',
+        policy: store.policy,
+        lines: input.lines,
+        holds,
+        reference: input.reference ?? null,
+        expiresAt: new Date(now.getTime() + input.ttlSeconds * 1000),
+        createdAt: now,
+        settledAt: null,
+        saleBatchId: null,
+      };
+      // Written before the levels are locked: the rows every sale of the store
+      // queues for stay locked for as few round trips as possible (ADR 0013).
+      // A refusal below rolls it back with the rest.
+      await repo.insertReservation(reservation);
       const levels = await repo.lockLevels(holdKeys({ storeId, holds }));
       const takes = holds.map((h) => ({
         storeId,
@@ -66,21 +84,6 @@ export function reserve(deps: InventoryDeps): InventoryApi['reserve'] {
         })),
         { batchId: id, reason: null, referenceType: 'reservation', referenceId: id, actorId: null },
       );
-      const now = deps.clock.now();
-      const reservation: ReservationRecord = {
-        id,
-        storeId,
-        status: 'active',
-        policy: store.policy,
-        lines: input.lines,
-        holds,
-        reference: input.reference ?? null,
-        expiresAt: new Date(now.getTime() + input.ttlSeconds * 1000),
-        createdAt: now,
-        settledAt: null,
-        saleBatchId: null,
-      };
-      await repo.insertReservation(reservation);
       return { reservation: toReservationView(reservation), warnings };
     });
   };
@@ -110,9 +113,15 @@ export function confirmReservation(deps: InventoryDeps): InventoryApi['confirmRe
           warnings: [],
         };
       }
-      const levels = await repo.lockLevels(holdKeys(r));
       const items = await repo.findStockItems(r.holds.map((h) => h.stockItemId));
       const batchId = newId();
+      // Everything that does not depend on the levels comes before they are locked.
+      const settled = await repo.settleReservation(r, {
+        status: 'confirmed',
+        settledAt: now,
+        saleBatchId: batchId,
+      });
+      const levels = await repo.lockLevels(holdKeys(r));
       // Held stock is already promised: the sale cannot be refused now, but a
       // sale that takes on-hand below zero is reported, never silent.
       const warnings = await enforcePolicy(
@@ -150,11 +159,6 @@ export function confirmReservation(deps: InventoryDeps): InventoryApi['confirmRe
           actorId: ctx.actor.id,
         },
       );
-      const settled = await repo.settleReservation(r.id, {
-        status: 'confirmed',
-        settledAt: now,
-        saleBatchId: batchId,
-      });
       return {
         reservation: toReservationView(settled),
         movements: movements.map(toMovementView),

@@ -75,19 +75,28 @@ export function levelRepository(tx: Tx, tenantId: string): LevelRepository {
         (a, b) => a.storeId.localeCompare(b.storeId) || a.stockItemId.localeCompare(b.stockItemId),
       );
       if (unique.length === 0) return new Map();
-      // Rows are created on first use; the sorted insert and the ordered lock
-      // make every writer take the same rows in the same order.
+      // Every writer takes the rows in the same order. Rows are created on first
+      // use: only then does locking take a second and third statement, so the
+      // common case holds nothing before its one round trip (ADR 0013).
+      const lock = async () =>
+        new Map(
+          (
+            await tx
+              .select()
+              .from(levels)
+              .where(and(eq(levels.tenantId, tenantId), pairs(unique)))
+              .orderBy(asc(levels.storeId), asc(levels.stockItemId))
+              .for('update')
+          ).map((r) => [levelKey(r), toLevel(r)]),
+        );
+      const locked = await lock();
+      const missing = unique.filter((k) => !locked.has(levelKey(k)));
+      if (missing.length === 0) return locked;
       await tx
         .insert(levels)
-        .values(unique.map((k) => ({ tenantId, storeId: k.storeId, stockItemId: k.stockItemId })))
+        .values(missing.map((k) => ({ tenantId, storeId: k.storeId, stockItemId: k.stockItemId })))
         .onConflictDoNothing();
-      const rows = await tx
-        .select()
-        .from(levels)
-        .where(and(eq(levels.tenantId, tenantId), pairs(unique)))
-        .orderBy(asc(levels.storeId), asc(levels.stockItemId))
-        .for('update');
-      return new Map(rows.map((r) => [levelKey(r), toLevel(r)]));
+      return lock();
     },
     async saveLevels(records) {
       if (records.length === 0) return [];

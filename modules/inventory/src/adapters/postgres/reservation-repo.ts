@@ -78,19 +78,22 @@ export function reservationRepository(tx: Tx, tenantId: string): ReservationRepo
       const [found] = await withHolds(rows);
       return found;
     },
-    async settleReservation(id, patch) {
-      const rows = await tx
+    async settleReservation(reservation, patch) {
+      const [row] = await tx
         .update(reservations)
         .set({
           status: patch.status,
           settledAt: patch.settledAt,
           ...(patch.saleBatchId && { saleBatchId: patch.saleBatchId }),
         })
-        .where(eq(reservations.id, id))
-        .returning();
-      const [settled] = await withHolds(rows);
-      if (!settled) throw new Error(`reservation ${id} vanished`);
-      return settled;
+        .where(eq(reservations.id, reservation.id))
+        .returning({
+          status: reservations.status,
+          settledAt: reservations.settledAt,
+          saleBatchId: reservations.saleBatchId,
+        });
+      if (!row) throw new Error(`reservation ${reservation.id} vanished`);
+      return { ...reservation, ...row };
     },
     async dueReservations(now, limit) {
       const rows = await tx
