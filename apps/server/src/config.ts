@@ -110,6 +110,10 @@ export const serverConfigSchema = z
     DATABASE_URL: postgresUrl,
     DATABASE_APP_URL: postgresUrl,
     DATABASE_POOL_SIZE: env.int(10, 1),
+    DATABASE_PREPARED_STATEMENTS: z
+      .enum(['on', 'off'])
+      .default('on')
+      .transform((v) => v === 'on'),
     BODY_LIMIT_BYTES: env.int(1024 * 1024, 1024),
     SHUTDOWN_TIMEOUT_MS: env.int(10_000, 0),
     SHUTDOWN_DRAIN_DELAY_MS: env.int(0, 0),

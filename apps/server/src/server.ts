@@ -125,6 +125,7 @@ async function openDatabases(
           config.DATABASE_APP_URL && { appUrl: config.DATABASE_APP_URL }),
         dataDir,
         poolSize: config.DATABASE_POOL_SIZE,
+        preparedStatements: config.DATABASE_PREPARED_STATEMENTS,
         logger,
       },
       modules.map((m) => manifestOf(m).migrations),

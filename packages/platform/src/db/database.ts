@@ -21,6 +21,12 @@ export interface DatabaseSettings {
   /** PGlite data folder, or `:memory:`. */
   dataDir?: string;
   poolSize?: number;
+  /**
+   * Name parameterised statements so PostgreSQL plans each once per connection
+   * (default). Turn off behind a pooler that cannot keep prepared statements
+   * (PgBouncer in transaction mode before 1.21).
+   */
+  preparedStatements?: boolean;
   logger?: Logger;
 }
 
@@ -292,7 +298,7 @@ export async function openDatabase(
   // The owner URL may be a superuser: every session starts as the app role.
   const asAppRole = settings.appUrl ? [] : [`-c role=${appRole}`];
   const pool = new pg.Pool({
-    Client: PreparingClient,
+    ...(settings.preparedStatements !== false && { Client: PreparingClient }),
     connectionString: settings.appUrl ?? settings.url,
     max: settings.poolSize ?? 10,
     ...(asAppRole.length > 0 && { options: asAppRole.join(' ') }),

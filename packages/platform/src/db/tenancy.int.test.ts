@@ -163,35 +163,4 @@ describe.each(testEngines())('tenancy on %s', (engine) => {
     expect(tables.map((t) => t.table)).toContain('identity.users');
     expect(tables.filter((t) => !t.enabled || !t.forced)).toEqual([]);
   });
-
-  it('on PostgreSQL, prepares a parameterised statement once per connection and reuses it, unless it is long', async () => {
-    const { database } = t.server;
-    const marker = `prepared-${Date.now()}`;
-    const long = 'x'.repeat(3000);
-    const statements = await database.transaction(
-      async (tx) => {
-        for (let n = 0; n < 3; n += 1) {
-          await tx.execute(sql`select ${n}::int as n, ${marker}::text as marker`);
-          await tx.execute(
-            sql`select ${n}::int as n, ${marker}::text as marker, '${sql.raw(long)}' as filler`,
-          );
-        }
-        return rowsOf<{ name: string; statement: string; runs: number }>(
-          await tx.execute(
-            sql`select name, statement, (generic_plans + custom_plans)::int as runs
-                  from pg_prepared_statements where statement like '%::text as marker%'`,
-          ),
-        );
-      },
-      { tenantId: tenantA },
-    );
-    if (engine !== 'postgres') {
-      // PGlite is one in-process session without node-postgres: nothing is named.
-      expect(statements).toEqual([]);
-      return;
-    }
-    expect(statements).toHaveLength(1);
-    expect(statements[0]).toMatchObject({ name: expect.stringMatching(/^s_/), runs: 3 });
-    expect(statements[0]!.statement).not.toContain('filler');
-  });
 });
