@@ -111,9 +111,11 @@ export interface StoreOpsRepository {
   insertZReport(report: ZReport): Promise<ZReport>;
   findZReport(sessionId: string): Promise<ZReport | undefined>;
 
-  /** Locks the register's sequence row until commit; allocations queue behind it. */
-  lockReceiptSequence(registerId: string): Promise<void>;
-  findReceiptByReference(
+  /**
+   * Locks the register's sequence row until commit (allocations queue behind
+   * it) and returns the number already issued for `reference`, if any.
+   */
+  lockReceiptSequence(
     registerId: string,
     reference: string,
   ): Promise<Omit<ReceiptNumberView, 'registerName'> | undefined>;

@@ -19,8 +19,7 @@ export function allocateReceiptNumber(deps: StoreOpsDeps): StoreOpsApi['allocate
       });
       const reference = options.reference ?? null;
       if (reference !== null) {
-        await repo.lockReceiptSequence(registerId);
-        const existing = await repo.findReceiptByReference(registerId, reference);
+        const existing = await repo.lockReceiptSequence(registerId, reference);
         if (existing) return named(existing);
       }
       if (register.status !== 'active') {

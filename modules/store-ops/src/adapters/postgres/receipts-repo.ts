@@ -1,62 +1,67 @@
-import { and, eq, sql } from 'drizzle-orm';
-import type { Tx } from '@stratum/platform';
+import { sql } from 'drizzle-orm';
+import { rowsOf, type Tx } from '@stratum/platform';
 import { raise, type ReceiptNumberView } from '../../contract.ts';
 import type { StoreOpsRepository } from '../../application/ports.ts';
 import { receiptNumbers, receiptSequences } from './schema.ts';
 import { iso } from './paging.ts';
 
-const toReceiptView = (
-  r: typeof receiptNumbers.$inferSelect,
-): Omit<ReceiptNumberView, 'registerName'> => ({
-  registerId: r.registerId,
-  number: r.number,
-  reference: r.reference,
-  allocatedAt: iso(r.allocatedAt),
-});
+type ReceiptsPart = Pick<StoreOpsRepository, 'lockReceiptSequence' | 'takeReceiptNumber'>;
 
-type ReceiptsPart = Pick<
-  StoreOpsRepository,
-  'lockReceiptSequence' | 'findReceiptByReference' | 'takeReceiptNumber'
->;
+/** A receipt number row as `execute` returns it. */
+interface RawReceipt {
+  register_id: string;
+  number: string | number;
+  reference: string | null;
+  allocated_at: Date | string;
+}
+
+const fromRaw = (r: RawReceipt): Omit<ReceiptNumberView, 'registerName'> => ({
+  registerId: r.register_id,
+  number: Number(r.number),
+  reference: r.reference,
+  allocatedAt: iso(new Date(r.allocated_at)),
+});
 
 /**
  * Gapless receipt numbers (ADR 0007): the sequence row is updated in the
  * caller's transaction, so its row lock queues concurrent allocations and a
- * rollback returns the number with everything else.
+ * rollback returns the number with everything else. Each step is one
+ * statement: allocations of every till queue on these rows.
  */
 export function receiptsRepository(tx: Tx, tenantId: string): ReceiptsPart {
-  const ofRegister = (registerId: string) =>
-    and(eq(receiptSequences.tenantId, tenantId), eq(receiptSequences.registerId, registerId));
   return {
-    async lockReceiptSequence(registerId) {
-      const [row] = await tx
-        .select({ next: receiptSequences.nextNumber })
-        .from(receiptSequences)
-        .where(ofRegister(registerId))
-        .for('update');
-      if (!row) raise('register-not-found', 'No such register.');
-    },
-    async findReceiptByReference(registerId, reference) {
-      const [row] = await tx
-        .select()
-        .from(receiptNumbers)
-        .where(
-          and(eq(receiptNumbers.registerId, registerId), eq(receiptNumbers.reference, reference)),
-        );
-      return row && toReceiptView(row);
+    async lockReceiptSequence(registerId, reference) {
+      const locked = rowsOf(
+        await tx.execute(sql`
+          select 1 from ${receiptSequences}
+          where tenant_id = ${tenantId}::uuid and register_id = ${registerId}::uuid
+          for update`),
+      );
+      if (locked.length === 0) raise('register-not-found', 'No such register.');
+      // A statement of its own: under READ COMMITTED it sees what the holder of
+      // the lock committed (a join in the locking statement would not).
+      const [issued] = rowsOf<RawReceipt>(
+        await tx.execute(sql`
+          select register_id, number, reference, allocated_at from ${receiptNumbers}
+          where tenant_id = ${tenantId}::uuid and register_id = ${registerId}::uuid
+            and reference = ${reference}::text`),
+      );
+      return issued && fromRaw(issued);
     },
     async takeReceiptNumber(registerId, reference, actorId) {
-      const [taken] = await tx
-        .update(receiptSequences)
-        .set({ nextNumber: sql`${receiptSequences.nextNumber} + 1` })
-        .where(ofRegister(registerId))
-        .returning({ number: sql<number>`${receiptSequences.nextNumber} - 1`.mapWith(Number) });
-      if (!taken) raise('register-not-found', 'No such register.');
-      const [row] = await tx
-        .insert(receiptNumbers)
-        .values({ tenantId, registerId, number: taken.number, reference, actorId })
-        .returning();
-      return toReceiptView(row!);
+      const [row] = rowsOf<RawReceipt>(
+        await tx.execute(sql`
+          with taken as (
+            update ${receiptSequences} set next_number = next_number + 1
+            where tenant_id = ${tenantId}::uuid and register_id = ${registerId}::uuid
+            returning next_number - 1 as number)
+          insert into ${receiptNumbers} (tenant_id, register_id, number, reference, actor_id)
+          select ${tenantId}::uuid, ${registerId}::uuid, number, ${reference}::text, ${actorId}::text
+          from taken
+          returning register_id, number, reference, allocated_at`),
+      );
+      if (!row) raise('register-not-found', 'No such register.');
+      return fromRaw(row);
     },
   };
 }
