@@ -25,8 +25,8 @@ const fromRaw = (r: RawReceipt): Omit<ReceiptNumberView, 'registerName'> => ({
 /**
  * Gapless receipt numbers (ADR 0007): the sequence row is updated in the
  * caller's transaction, so its row lock queues concurrent allocations and a
- * rollback returns the number with everything else. Each step is one
- * statement: allocations of every till queue on these rows.
+ * rollback returns the number with everything else. Taking a number and
+ * recording it is one statement, so the lock is held for as little as possible.
  */
 export function receiptsRepository(tx: Tx, tenantId: string): ReceiptsPart {
   return {
