@@ -107,7 +107,7 @@ function parentTraceId(request: { headers: Record<string, unknown> }): string | 
   return typeof header === 'string' ? traceparentPattern.exec(header)?.[1] : undefined;
 }
 
-/** A UUID's 32 hex digits (a third of the cost of `replaceAll('-', '')`). */
+/** A UUID's 32 hex digits, by slicing (cheaper than `replaceAll('-', '')` on every request). */
 const hexOf = (uuid: string) =>
   uuid.slice(0, 8) + uuid.slice(9, 13) + uuid.slice(14, 18) + uuid.slice(19, 23) + uuid.slice(24);
 
