@@ -3,25 +3,10 @@ import type { MenuDocument } from '@stratum/catalog/contract';
 import type { CheckoutView, OrderView, ReceiptView } from '@stratum/ordering/contract';
 import { demoAccounts } from '../../apps/server/src/seed/demo-data.ts';
 import { seedDemo } from '../../apps/server/src/seed/seed.ts';
-import type { Api } from './checkout-till.ts';
+import { eventually, type Api } from './checkout-till.ts';
 
 type Json = Record<string, unknown>;
 type List = { items: { id: string }[] };
-
-/** Polls `read` until `done` holds (bounded): events cross processes asynchronously. */
-export async function eventually<T>(
-  read: () => Promise<T>,
-  done: (value: T) => boolean,
-  timeoutMs = 20_000,
-): Promise<T> {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (done(value)) return value;
-    if (Date.now() > until) return value;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 /** A drink with a priced modifier option (a coffee with milk options) and a plain item. */
 export function pickItems(menu: MenuDocument) {
@@ -154,14 +139,18 @@ export async function tillFlow(api: Api, baseUrl: string): Promise<TillFlowResul
   // Ordering's events reach store-ops: the card sale, then its refund, land in the drawer.
   type XReport = { tenders: { tender: string; salesMinor: number; refundsMinor: number }[] };
   const x = await eventually(
-    () =>
-      api.ok<XReport>(
+    'the card refund in the drawer’s X report',
+    async () => {
+      const report = await api.ok<XReport>(
         200,
         'GET',
         `/api/v1/store-ops/drawer-sessions/${session.id}/x-report`,
         cashier,
-      ),
-    (r) => (r.tenders.find((t) => t.tender === 'card')?.refundsMinor ?? 0) > 0,
+      );
+      const refunded = report.tenders.find((t) => t.tender === 'card')?.refundsMinor ?? 0;
+      return refunded > 0 ? report : undefined;
+    },
+    20_000,
   );
   const cardLine = x.tenders.find((t) => t.tender === 'card');
   expect(cardLine).toMatchObject({ salesMinor: total - cash + 100 });
