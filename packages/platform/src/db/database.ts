@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
+import type { Socket } from 'node:net';
 import { PGlite } from '@electric-sql/pglite';
 import { sql } from 'drizzle-orm';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
@@ -147,8 +148,12 @@ const pooledTransaction =
       const tx = new NodePgTransaction(pgDialect, session, undefined) as unknown as Tx;
       let result: Awaited<ReturnType<typeof fn>>;
       try {
-        await client.query(prelude.join('; '));
+        // Not awaited: the client is pipelined, so the prelude leaves in one write with
+        // the transaction's first statement; a failed prelude fails that statement too.
+        const begun = client.query(prelude.join('; '));
+        begun.catch(() => {});
         result = await fn(tx);
+        await begun;
       } catch (err) {
         await client.query('rollback').catch((rollbackErr: Error) => (broken = rollbackErr));
         throw err;
@@ -178,28 +183,59 @@ function statementName(text: string): string {
   return name;
 }
 
+type QueryArgs = [config: unknown, values?: unknown, callback?: unknown];
+
 /**
- * A node-postgres client that names every parameterised statement after its
- * text. node-postgres parses a named statement once per connection and then
- * only binds and executes it, so PostgreSQL stops parsing and planning the
- * same few dozen statements on every call (ADR 0016).
+ * The pool's node-postgres client (ADR 0016). It is pipelined: a statement is
+ * written at once, not after the previous one's answer, and every statement
+ * issued before the event loop moves on (a transaction's prelude and its first
+ * statement, statements awaited together) leaves in one write — on this kind of
+ * machine a round trip costs the server about twenty times what one more
+ * statement in it does. With `prepared`, every parameterised statement is also
+ * named after its text: node-postgres parses a named statement once per
+ * connection and then only binds and executes it, so PostgreSQL stops parsing
+ * and planning the same few dozen statements on every call.
  */
-class PreparingClient extends pg.Client {
-  override query(config: unknown, values?: unknown, callback?: unknown): never {
-    const c = config as { text?: unknown; name?: unknown; submit?: unknown } | null;
-    const named =
-      c &&
-      typeof c === 'object' &&
-      typeof c.submit !== 'function' &&
-      typeof c.text === 'string' &&
-      c.name === undefined &&
-      Array.isArray(values) &&
-      values.length > 0 &&
-      c.text.length <= maxPreparedTextLength
-        ? { ...c, name: statementName(c.text) }
-        : config;
-    return (super.query as (...args: unknown[]) => never)(named, values, callback);
-  }
+function pooledClient(prepared: boolean): typeof pg.Client {
+  return class PipelinedClient extends pg.Client {
+    #flushQueued = false;
+
+    constructor(config?: string | pg.ClientConfig) {
+      const settings = typeof config === 'string' ? { connectionString: config } : config;
+      super({ ...settings, pipeline: true } as pg.ClientConfig);
+    }
+
+    override query(...[config, values, callback]: QueryArgs): never {
+      this.#gatherWrites();
+      const c = config as { text?: unknown; name?: unknown; submit?: unknown } | null;
+      const named =
+        prepared &&
+        c &&
+        typeof c === 'object' &&
+        typeof c.submit !== 'function' &&
+        typeof c.text === 'string' &&
+        c.name === undefined &&
+        Array.isArray(values) &&
+        values.length > 0 &&
+        c.text.length <= maxPreparedTextLength
+          ? { ...c, name: statementName(c.text) }
+          : config;
+      return (super.query as (...args: QueryArgs) => never)(named, values, callback);
+    }
+
+    /** Holds the socket's writes until the current tick's work is done, then sends them as one. */
+    #gatherWrites() {
+      if (this.#flushQueued) return;
+      const { stream } = (this as unknown as { connection: { stream: Socket } }).connection;
+      if (stream.connecting || !stream.writable) return;
+      stream.cork();
+      this.#flushQueued = true;
+      process.nextTick(() => {
+        this.#flushQueued = false;
+        stream.uncork();
+      });
+    }
+  };
 }
 
 /** An error the server answered (it carries a SQLSTATE), as opposed to a lost connection. */
@@ -298,7 +334,7 @@ export async function openDatabase(
   // The owner URL may be a superuser: every session starts as the app role.
   const asAppRole = settings.appUrl ? [] : [`-c role=${appRole}`];
   const pool = new pg.Pool({
-    ...(settings.preparedStatements !== false && { Client: PreparingClient }),
+    Client: pooledClient(settings.preparedStatements !== false),
     connectionString: settings.appUrl ?? settings.url,
     max: settings.poolSize ?? 10,
     ...(asAppRole.length > 0 && { options: asAppRole.join(' ') }),
