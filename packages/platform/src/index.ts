@@ -39,3 +39,4 @@ export * from './resilience/index.ts';
 export * from './remote/index.ts';
 export * from './redis/index.ts';
 export * from './telemetry/index.ts';
+export * from './db/together.ts';

@@ -1,6 +1,6 @@
-import { newId } from '@stratum/platform';
+import { newId, together } from '@stratum/platform';
 import { raise, reserveInput, type InventoryApi } from '../contract.ts';
-import { confirmStep, explodeLines, menuVariants, sameRequest } from '../domain/reservation.ts';
+import { confirmStep, explodeLines, sameRequest } from '../domain/reservation.ts';
 import {
   levelKey,
   type InventoryDeps,
@@ -32,15 +32,19 @@ export function reserve(deps: InventoryDeps): InventoryApi['reserve'] {
     if (!store.active) raise('store-archived', 'The store is archived.');
     return deps.store.inTenant(ctx, async (repo) => {
       const id = input.reservationId ?? newId();
-      const existing = input.reservationId ? await repo.findReservation(id) : undefined;
+      // Read at once: the recipes of every variant asked for (only menu items have any).
+      const variantIds = [...new Set(input.lines.map((l) => l.variantId))];
+      const [existing, items, recipes] = await together([
+        input.reservationId ? repo.findReservation(id) : undefined,
+        repo.findStockItems(variantIds),
+        repo.findRecipes(variantIds),
+      ]);
       if (existing) {
         if (!sameRequest(existing, input)) {
           raise('reservation-conflict', 'This reservation id was used for a different request.');
         }
         return { reservation: toReservationView(existing), warnings: [] };
       }
-      const items = await repo.findStockItems([...new Set(input.lines.map((l) => l.variantId))]);
-      const recipes = await repo.findRecipes(menuVariants(input.lines, items));
       const holds = explodeLines(input.lines, items, recipes);
       const now = deps.clock.now();
       const reservation: ReservationRecord = {
@@ -56,11 +60,13 @@ export function reserve(deps: InventoryDeps): InventoryApi['reserve'] {
         settledAt: null,
         saleBatchId: null,
       };
-      // Written before the levels are locked: the rows every sale of the store
-      // queues for stay locked for as few round trips as possible (ADR 0013).
-      // A refusal below rolls it back with the rest.
-      await repo.insertReservation(reservation);
-      const levels = await repo.lockLevels(holdKeys({ storeId, holds }));
+      // Written ahead of the levels' lock, in the same round trip: the rows every
+      // sale of the store queues for stay locked for as few round trips as
+      // possible (ADR 0013). A refusal below rolls it back with the rest.
+      const [, levels] = await together([
+        repo.insertReservation(reservation),
+        repo.lockLevels(holdKeys({ storeId, holds })),
+      ]);
       const takes = holds.map((h) => ({
         storeId,
         stockItemId: h.stockItemId,
@@ -113,15 +119,14 @@ export function confirmReservation(deps: InventoryDeps): InventoryApi['confirmRe
           warnings: [],
         };
       }
-      const items = await repo.findStockItems(r.holds.map((h) => h.stockItemId));
       const batchId = newId();
-      // Everything that does not depend on the levels comes before they are locked.
-      const settled = await repo.settleReservation(r, {
-        status: 'confirmed',
-        settledAt: now,
-        saleBatchId: batchId,
-      });
-      const levels = await repo.lockLevels(holdKeys(r));
+      // Everything that does not depend on the levels goes ahead of their lock,
+      // in the same round trip.
+      const [items, settled, levels] = await together([
+        repo.findStockItems(r.holds.map((h) => h.stockItemId)),
+        repo.settleReservation(r, { status: 'confirmed', settledAt: now, saleBatchId: batchId }),
+        repo.lockLevels(holdKeys(r)),
+      ]);
       // Held stock is already promised: the sale cannot be refused now, but a
       // sale that takes on-hand below zero is reported, never silent.
       const warnings = await enforcePolicy(

@@ -1,4 +1,4 @@
-import { newId, type CallContext } from '@stratum/platform';
+import { newId, together, type CallContext } from '@stratum/platform';
 import {
   inventoryEvents,
   raise,
@@ -108,13 +108,15 @@ export async function writeChanges(
       onHandAfter: updated.onHand,
     });
   }
-  await repo.saveLevels([...touched].map((k) => levels.get(k)!));
-  const written = await repo.insertMovements(movements);
-  for (const level of alerts) {
-    const item = items.get(level.stockItemId);
-    if (!item || level.threshold === null) continue;
-    await repo.emit(inventoryEvents.lowStock, lowStockPayload(level, item, level.threshold));
-  }
+  const [, written] = await together([
+    repo.saveLevels([...touched].map((k) => levels.get(k)!)),
+    repo.insertMovements(movements),
+    ...alerts.map((level) => {
+      const item = items.get(level.stockItemId);
+      if (!item || level.threshold === null) return undefined;
+      return repo.emit(inventoryEvents.lowStock, lowStockPayload(level, item, level.threshold));
+    }),
+  ]);
   return written;
 }
 

@@ -50,10 +50,6 @@ export function explodeLines(
   return [...holds].map(([stockItemId, quantity]) => ({ stockItemId, quantity }));
 }
 
-/** The variant ids whose recipes `explodeLines` will need. */
-export const menuVariants = (lines: readonly Line[], items: ReadonlyMap<string, StockItemFacts>) =>
-  lines.filter((l) => items.get(l.variantId)?.kind === 'menu').map((l) => l.variantId);
-
 /** A retried reserve must ask for exactly what the first call asked for. */
 export function sameRequest(
   existing: { storeId: string; lines: readonly Line[] },

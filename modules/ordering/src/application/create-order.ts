@@ -1,4 +1,4 @@
-import { newId, type CallContext } from '@stratum/platform';
+import { newId, together, type CallContext } from '@stratum/platform';
 import {
   createOrderInput,
   orderingEvents,
@@ -76,11 +76,13 @@ export function createOrder(deps: OrderingDeps): OrderingApi['createOrder'] {
     };
     // A concurrent creation under the same id makes the insert find the row:
     // the next attempt reads it and answers it as a replay.
-    return withRetry(deps, undefined, () =>
+    return withRetry(deps, undefined, (retry) =>
       deps.store.inTenant(ctx, async (repo) => {
         // An id this call drew cannot exist yet; a client's may (a retried creation).
         const existing = input.orderId ? await repo.findOrder(orderId) : undefined;
         if (existing) return replay(existing);
+        // The last attempt found the id taken, and it is not ours: another business's order.
+        if (retry) raise('order-already-exists', `Order id ${orderId} is taken.`);
         const now = deps.clock.now();
         const number = await repo.nextOrderNumber(input.storeId, businessDate(now, store.timezone));
         const placed = decide(
@@ -121,17 +123,18 @@ export function createOrder(deps: OrderingDeps): OrderingApi['createOrder'] {
           createdAt: now,
           updatedAt: now,
         };
-        if (!(await repo.insertOrder(record))) {
-          // Another business's order (invisible here) cannot be replayed; a
-          // concurrent creation of ours is, by the next attempt, which also
-          // rolls back the order number this one took.
-          if (!(await repo.findOrder(orderId))) {
-            raise('order-already-exists', `Order id ${orderId} is taken.`);
-          }
-          raise('order-concurrency-conflict', 'The order was created meanwhile.', { orderId });
-        }
-        await repo.appendEvents(orderId, 0, events, ctx.actor.id);
-        await repo.emit(orderingEvents.orderPlaced, placedPayload(record));
+        await together([
+          repo.insertOrder(record).then((inserted) => {
+            // The id is taken: the next attempt, in a transaction of its own that also
+            // gives back the order number this one took, replays a concurrent creation
+            // of ours or refuses another business's id.
+            if (!inserted) {
+              raise('order-concurrency-conflict', 'The order was created meanwhile.', { orderId });
+            }
+          }),
+          repo.appendEvents(orderId, 0, events, ctx.actor.id),
+          repo.emit(orderingEvents.orderPlaced, placedPayload(record)),
+        ]);
         return toOrderView(record);
       }),
     );

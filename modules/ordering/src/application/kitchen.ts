@@ -1,4 +1,4 @@
-import { newId } from '@stratum/platform';
+import { newId, together } from '@stratum/platform';
 import {
   kitchenTicketsQuery,
   orderingEvents,
@@ -48,8 +48,10 @@ export async function storeTickets(
       bumpedAt: null,
       bumpedBy: null,
     }));
-  await repo.insertTickets(tickets);
-  for (const t of tickets) await repo.emit(orderingEvents.kitchenTicketFired, firedPayload(t));
+  await together([
+    repo.insertTickets(tickets),
+    ...tickets.map((t) => repo.emit(orderingEvents.kitchenTicketFired, firedPayload(t))),
+  ]);
   return tickets.map(toTicketView);
 }
 

@@ -1,4 +1,4 @@
-import { DomainError, type CallContext } from '@stratum/platform';
+import { DomainError, together, type CallContext } from '@stratum/platform';
 import { raise, type CommandOptions, type OrderView } from '../contract.ts';
 import { decide } from '../domain/order.ts';
 import type { OrderEvent } from '../domain/order-events.ts';
@@ -80,7 +80,7 @@ const keepsSplit = new Set<OrderCommand['type']>(['fire-course', 'pay', 'close',
 /**
  * Decides a command against the order inside the caller's transaction and
  * stores the outcome: the new state under the version it was decided on,
- * the domain events numbered after it, then the effects. `commandFor` sees
+ * the domain events numbered after it, and the effects, all sent together. `commandFor` sees
  * the order as read in this transaction; null means there is nothing to do.
  */
 export async function applyCommand<T = undefined>(
@@ -110,15 +110,18 @@ export async function applyCommand<T = undefined>(
     version: before.version + events.length,
     updatedAt: now,
   };
-  if (!(await repo.updateOrder(after, before.version))) {
-    raise('order-concurrency-conflict', 'The order changed while this change was made.', {
-      version: before.version,
-    });
-  }
-  await repo.appendEvents(orderId, before.version, events, ctx.actor.id);
-  const result = options.effects
-    ? await options.effects(repo, { before, after, events })
-    : undefined;
+  // Sent together: a lost race is reported as such, not as what the events then hit.
+  const [, , result] = await together([
+    repo.updateOrder(after, before.version).then((updated) => {
+      if (!updated) {
+        raise('order-concurrency-conflict', 'The order changed while this change was made.', {
+          version: before.version,
+        });
+      }
+    }),
+    repo.appendEvents(orderId, before.version, events, ctx.actor.id),
+    options.effects?.(repo, { before, after, events }),
+  ]);
   return { record: after, result };
 }
 

@@ -3,7 +3,7 @@
 // transaction (so the saga's step log commits with ordering's change) and
 // locks the order row (`FOR UPDATE`) until that transaction ends, so it never
 // loses a race; `x(deps)(ctx, …)` runs in a transaction of its own.
-import type { CallContext } from '@stratum/platform';
+import { together, type CallContext } from '@stratum/platform';
 import {
   orderingEvents,
   raise,
@@ -95,9 +95,11 @@ export async function recordPaymentIn(
   check?: (current: OrderRecord) => void,
 ): Promise<PaymentRecorded> {
   assertPaymentInput(input);
-  const current = await loadOrder(repo, ctx, orderId, true);
+  const [current, existing] = await together([
+    loadOrder(repo, ctx, orderId, true),
+    repo.findReceipt(orderId),
+  ]);
   check?.(current);
-  const existing = await repo.findReceipt(orderId);
   if (existing) {
     if (
       existing.receiptNumber === input.receiptNumber &&
@@ -141,13 +143,17 @@ export async function recordPaymentIn(
           text: renderReceiptText(document),
           createdAt: input.paidAt,
         };
-        if (!(await tx.insertReceipt(receipt))) {
-          raise('receipt-number-taken', `Receipt ${input.receiptNumber} is already issued.`, {
-            registerId: input.registerId ?? after.registerId,
-            receiptNumber: input.receiptNumber,
-          });
-        }
-        await tx.emit(orderingEvents.orderPaid, paidPayload(after, input.receiptNumber));
+        await together([
+          tx.insertReceipt(receipt).then((inserted) => {
+            if (!inserted) {
+              raise('receipt-number-taken', `Receipt ${input.receiptNumber} is already issued.`, {
+                registerId: input.registerId ?? after.registerId,
+                receiptNumber: input.receiptNumber,
+              });
+            }
+          }),
+          tx.emit(orderingEvents.orderPaid, paidPayload(after, input.receiptNumber)),
+        ]);
         return receipt;
       },
     },

@@ -1,4 +1,4 @@
-import { DomainError, type CallContext } from '@stratum/platform';
+import { DomainError, together, type CallContext } from '@stratum/platform';
 import { raise } from '../contract.ts';
 import {
   decide,
@@ -132,14 +132,20 @@ export async function write(
       const at = deps.clock.now();
       const views: Projection[] = [];
       for (const event of events) views.push(projectEvent(views.at(-1) ?? current.view, event));
-      await repo.append(paymentId, current.state.version, events, views.at(-1)!, {
-        at,
-        actorId: ctx.actor.id,
-      });
-      for (const [i, event] of events.entries()) {
-        const before = i === 0 ? current.view : views[i - 1]!;
-        await announce(repo, ctx, { paymentId, event, before, after: views[i]! });
-      }
+      await together([
+        repo.append(paymentId, current.state.version, events, views.at(-1)!, {
+          at,
+          actorId: ctx.actor.id,
+        }),
+        ...events.map((event, i) =>
+          announce(repo, ctx, {
+            paymentId,
+            event,
+            before: i === 0 ? current.view : views[i - 1]!,
+            after: views[i]!,
+          }),
+        ),
+      ]);
       const stored = events.map((event) => ({ event, occurredAt: at, actorId: ctx.actor.id }));
       return fold(paymentId, [...current.events, ...stored]);
     });

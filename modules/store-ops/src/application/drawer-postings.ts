@@ -1,4 +1,4 @@
-import { newId, type Logger } from '@stratum/platform';
+import { newId, together, type Logger } from '@stratum/platform';
 import { CASH, drawerTotals } from '../domain/drawer.ts';
 import type { StoreOpsRepository } from './ports.ts';
 
@@ -69,12 +69,15 @@ export async function postToDrawer(
   if (!Number.isSafeInteger(posting.amountMinor) || posting.amountMinor <= 0) {
     return skip('invalid-amount', 'drawer posting skipped: not a positive amount');
   }
-  const register = await repo.findRegister(posting.registerId);
+  // The session is locked as every movement and the Z close lock it: the
+  // posting lands before the close or not at all.
+  const [register, session] = await together([
+    repo.findRegister(posting.registerId),
+    repo.findOpenSession(posting.registerId, { lock: true }),
+  ]);
   if (!register || register.storeId !== posting.storeId) {
     return skip('unknown-register', 'drawer posting skipped: no such register in the store');
   }
-  // Locked as every movement and the Z close lock it: the posting lands before the close or not at all.
-  const session = await repo.findOpenSession(posting.registerId, { lock: true });
   const existing = await repo.findMovementByReference(
     posting.registerId,
     posting.kind,

@@ -1,3 +1,4 @@
+import { together } from '@stratum/platform';
 import type { ReceiptNumberView, StoreOpsApi } from '../contract.ts';
 import { raise } from '../contract.ts';
 import { assertStoreAccess, type StoreOpsDeps } from './deps.ts';
@@ -11,17 +12,18 @@ import { requireRegister } from './registers.ts';
 export function allocateReceiptNumber(deps: StoreOpsDeps): StoreOpsApi['allocateReceiptNumber'] {
   return (ctx, registerId, options = {}) =>
     deps.store.inTenant(ctx.tenantId, async (repo) => {
-      const register = await requireRegister(repo, registerId);
+      const reference = options.reference ?? null;
+      // The register is read with the lock (a refusal rolls the lock back).
+      const [register, existing] = await together([
+        requireRegister(repo, registerId),
+        reference !== null ? repo.lockReceiptSequence(registerId, reference) : undefined,
+      ]);
       assertStoreAccess(ctx, register.storeId);
       const named = (n: Omit<ReceiptNumberView, 'registerName'>) => ({
         ...n,
         registerName: register.name,
       });
-      const reference = options.reference ?? null;
-      if (reference !== null) {
-        const existing = await repo.lockReceiptSequence(registerId, reference);
-        if (existing) return named(existing);
-      }
+      if (existing) return named(existing);
       if (register.status !== 'active') {
         raise('register-deactivated', 'A deactivated register issues no receipts.');
       }

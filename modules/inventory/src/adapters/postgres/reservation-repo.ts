@@ -1,5 +1,5 @@
 import { and, asc, eq, gt, inArray, lte, sql } from 'drizzle-orm';
-import type { Tx } from '@stratum/platform';
+import { together, type Tx } from '@stratum/platform';
 import { raise } from '../../contract.ts';
 import type { ReservationRecord, ReservationRepository } from '../../application/ports.ts';
 import { recipes, reservationHolds, reservations } from './schema.ts';
@@ -15,18 +15,20 @@ function isUniqueViolation(err: unknown): boolean {
 }
 
 export function reservationRepository(tx: Tx, tenantId: string): ReservationRepository {
-  async function withHolds(rows: ReservationRow[]): Promise<ReservationRecord[]> {
-    if (rows.length === 0) return [];
-    const holds = await tx
+  const holdsOf = (ids: readonly string[]) =>
+    tx
       .select()
       .from(reservationHolds)
-      .where(
-        inArray(
-          reservationHolds.reservationId,
-          rows.map((r) => r.id),
-        ),
-      )
+      .where(inArray(reservationHolds.reservationId, [...ids]))
       .orderBy(asc(reservationHolds.reservationId), asc(reservationHolds.position));
+
+  const withHolds = async (rows: ReservationRow[]) =>
+    rows.length === 0 ? [] : assemble(rows, await holdsOf(rows.map((r) => r.id)));
+
+  function assemble(
+    rows: ReservationRow[],
+    holds: (typeof reservationHolds.$inferSelect)[],
+  ): ReservationRecord[] {
     return rows.map((r) => ({
       id: r.id,
       storeId: r.storeId,
@@ -53,30 +55,35 @@ export function reservationRepository(tx: Tx, tenantId: string): ReservationRepo
   return {
     async insertReservation(r) {
       const { holds, ...row } = r;
-      try {
-        await tx.insert(reservations).values({ ...row, tenantId });
-      } catch (err) {
-        // The id is the caller's: taken by a concurrent retry or, invisibly, by another tenant.
-        if (isUniqueViolation(err)) raise('reservation-conflict', 'This reservation id is taken.');
-        throw err;
-      }
-      if (holds.length === 0) return;
-      await tx.insert(reservationHolds).values(
-        holds.map((h, position) => ({
-          tenantId,
-          reservationId: r.id,
-          storeId: r.storeId,
-          stockItemId: h.stockItemId,
-          position,
-          quantity: h.quantity,
-        })),
-      );
+      await together([
+        tx
+          .insert(reservations)
+          .values({ ...row, tenantId })
+          .catch((err: unknown) => {
+            // The id is the caller's: taken by a concurrent retry or, invisibly, by another tenant.
+            if (isUniqueViolation(err)) {
+              raise('reservation-conflict', 'This reservation id is taken.');
+            }
+            throw err;
+          }),
+        holds.length > 0 &&
+          tx.insert(reservationHolds).values(
+            holds.map((h, position) => ({
+              tenantId,
+              reservationId: r.id,
+              storeId: r.storeId,
+              stockItemId: h.stockItemId,
+              position,
+              quantity: h.quantity,
+            })),
+          ),
+      ]);
     },
     async findReservation(id, lock = false) {
       const query = tx.select().from(reservations).where(eq(reservations.id, id));
-      const rows = lock ? await query.for('update') : await query;
-      const [found] = await withHolds(rows);
-      return found;
+      // The holds are read with the row, behind its lock.
+      const [rows, holds] = await together([lock ? query.for('update') : query, holdsOf([id])]);
+      return assemble(rows, holds)[0];
     },
     async settleReservation(reservation, patch) {
       const [row] = await tx

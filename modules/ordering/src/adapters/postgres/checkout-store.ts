@@ -2,6 +2,7 @@ import { and, eq, isNull, lt, or, sql } from 'drizzle-orm';
 import {
   createOutbox,
   rowsOf,
+  together,
   transactionAs,
   type Database,
   type OutboxTable,
@@ -39,6 +40,9 @@ function recordOf(row: Row): CheckoutRecord {
     finishedAt: row.finishedAt,
   };
 }
+
+/** Thrown out of a creation whose idempotency key is taken, so that its transaction rolls back. */
+class KeyTaken extends Error {}
 
 const leaseEnd = (leaseMs: number) => sql`now() + ${`${leaseMs} milliseconds`}::interval`;
 
@@ -125,7 +129,7 @@ export function pgCheckoutStore(
           .onConflictDoNothing(),
       );
     const finished = next.status === 'completed' || next.status === 'compensated';
-    const [row] = await (logged ? tx.with(logged) : tx)
+    const moving = (logged ? tx.with(logged) : tx)
       .update(checkouts)
       .set({
         step: next.step,
@@ -137,35 +141,55 @@ export function pgCheckoutStore(
         ...(extra.failure && { failure: extra.failure }),
       })
       .where(eq(checkouts.id, record.id))
-      .returning();
-    if (!row) throw new Error(`checkout ${record.id} disappeared`);
-    const moved = recordOf(row);
-    await announce(tx, moved);
+      .returning()
+      .then(([row]) => {
+        if (!row) throw new Error(`checkout ${record.id} disappeared`);
+        return recordOf(row);
+      });
+    // The end is announced with the move, from what the move writes.
+    const [moved] = await together([
+      moving,
+      announce(tx, {
+        ...record,
+        ...next,
+        ...(extra.receiptNumber !== undefined && { receiptNumber: extra.receiptNumber }),
+        ...(extra.failure && { failure: extra.failure }),
+      }),
+    ]);
     return moved;
   }
 
   return {
     create: (record, leaseMs) =>
       inTenant(record.tenantId, async (tx) => {
-        const [row] = await tx
-          .insert(checkouts)
-          .values({
-            ...record,
-            plan: record.plan as unknown as Record<string, unknown>,
-            leaseUntil: leaseEnd(leaseMs),
-          })
-          .onConflictDoNothing()
-          .returning();
-        if (!row) return undefined;
-        // The saga starts with the order placed: its plan is the order it places.
-        await tx.insert(checkoutSteps).values({
-          tenantId: record.tenantId,
-          checkoutId: record.id,
-          step: 'place',
-          direction: 'forward',
-          result: {},
-        });
-        return recordOf(row);
+        const [created] = await together([
+          tx
+            .insert(checkouts)
+            .values({
+              ...record,
+              plan: record.plan as unknown as Record<string, unknown>,
+              leaseUntil: leaseEnd(leaseMs),
+            })
+            .onConflictDoNothing()
+            .returning()
+            .then(([row]) => {
+              // Taken (a retry's key): nothing of this attempt may be kept.
+              if (!row) throw new KeyTaken(record.idempotencyKey);
+              return recordOf(row);
+            }),
+          // The saga starts with the order placed: its plan is the order it places.
+          tx.insert(checkoutSteps).values({
+            tenantId: record.tenantId,
+            checkoutId: record.id,
+            step: 'place',
+            direction: 'forward',
+            result: {},
+          }),
+        ]);
+        return created;
+      }).catch((err: unknown) => {
+        if (err instanceof KeyTaken) return undefined;
+        throw err;
       }),
 
     get: (tenantId, id) =>
@@ -208,8 +232,12 @@ export function pgCheckoutStore(
 
     advanceWith: (ctx, record, done, next, leaseMs, extra, work) =>
       transactionAs(database, ctx, async (tx) => {
-        await work(orderingRepository(tx, ctx.tenantId, wakeRelay));
-        return move(tx, record, done, next, leaseMs, extra);
+        // The move does not depend on the work: both are sent at once.
+        const [, moved] = await together([
+          work(orderingRepository(tx, ctx.tenantId, wakeRelay)),
+          move(tx, record, done, next, leaseMs, extra),
+        ]);
+        return moved;
       }),
 
     release: (record, retryAt) =>

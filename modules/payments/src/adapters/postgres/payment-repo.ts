@@ -1,5 +1,5 @@
 import { and, asc, desc, eq, inArray, sql } from 'drizzle-orm';
-import { isUniqueViolation, type Tx } from '@stratum/platform';
+import { isUniqueViolation, together, type Tx } from '@stratum/platform';
 import { raise } from '../../contract.ts';
 import type { PaymentEvent } from '../../domain/payment.ts';
 import type { PaymentView as Projection } from '../../domain/projection.ts';
@@ -87,36 +87,40 @@ export function paymentRepository(
       }));
     },
     async append(paymentId, expectedVersion, events, view, { at, actorId }) {
-      try {
-        await tx.insert(paymentEvents).values(
-          events.map(({ type, version, ...data }) => ({
-            tenantId,
-            streamId: paymentId,
-            version,
-            type,
-            data,
-            occurredAt: at,
-            actorId,
-          })),
-        );
-      } catch (error) {
-        // Another writer took one of these versions first (or, invisibly, another tenant the id).
-        if (isUniqueViolation(error, 'payment_events_stream_version_pk')) conflict();
-        throw error;
-      }
-      if (expectedVersion === 0) {
-        await tx
-          .insert(paymentRows)
-          .values({ id: paymentId, tenantId, ...columns(view), createdAt: at, updatedAt: at });
-        return;
-      }
-      const updated = await tx
-        .update(paymentRows)
-        .set({ ...columns(view), updatedAt: at })
-        .where(and(eq(paymentRows.id, paymentId), eq(paymentRows.version, expectedVersion)))
-        .returning({ id: paymentRows.id });
-      // The events insert would have failed first; this guards a projection edited by hand.
-      if (updated.length !== 1) conflict();
+      // The events and the projection are sent together; the events' conflict is the one reported.
+      await together([
+        tx
+          .insert(paymentEvents)
+          .values(
+            events.map(({ type, version, ...data }) => ({
+              tenantId,
+              streamId: paymentId,
+              version,
+              type,
+              data,
+              occurredAt: at,
+              actorId,
+            })),
+          )
+          .catch((error: unknown) => {
+            // Another writer took one of these versions first (or, invisibly, another tenant the id).
+            if (isUniqueViolation(error, 'payment_events_stream_version_pk')) conflict();
+            throw error;
+          }),
+        expectedVersion === 0
+          ? tx
+              .insert(paymentRows)
+              .values({ id: paymentId, tenantId, ...columns(view), createdAt: at, updatedAt: at })
+          : tx
+              .update(paymentRows)
+              .set({ ...columns(view), updatedAt: at })
+              .where(and(eq(paymentRows.id, paymentId), eq(paymentRows.version, expectedVersion)))
+              .returning({ id: paymentRows.id })
+              .then((updated) => {
+                // The events insert would have failed first; this guards a projection edited by hand.
+                if (updated.length !== 1) conflict();
+              }),
+      ]);
     },
     async findPayment(paymentId) {
       const [row] = await tx.select().from(paymentRows).where(eq(paymentRows.id, paymentId));

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { rowsOf, type Tx } from '@stratum/platform';
+import { rowsOf, together, type Tx } from '@stratum/platform';
 import { raise, type ReceiptNumberView } from '../../contract.ts';
 import type { StoreOpsRepository } from '../../application/ports.ts';
 import { receiptNumbers, receiptSequences } from './schema.ts';
@@ -31,22 +31,22 @@ const fromRaw = (r: RawReceipt): Omit<ReceiptNumberView, 'registerName'> => ({
 export function receiptsRepository(tx: Tx, tenantId: string): ReceiptsPart {
   return {
     async lockReceiptSequence(registerId, reference) {
-      const locked = rowsOf(
-        await tx.execute(sql`
+      // The look-up is a statement of its own, sent with the lock: under READ
+      // COMMITTED it runs once the lock is granted and sees what the holder of
+      // the lock committed (a join in the locking statement would not).
+      const [locked, issued] = await together([
+        tx.execute(sql`
           select 1 from ${receiptSequences}
           where tenant_id = ${tenantId}::uuid and register_id = ${registerId}::uuid
           for update`),
-      );
-      if (locked.length === 0) raise('register-not-found', 'No such register.');
-      // A statement of its own: under READ COMMITTED it sees what the holder of
-      // the lock committed (a join in the locking statement would not).
-      const [issued] = rowsOf<RawReceipt>(
-        await tx.execute(sql`
+        tx.execute(sql`
           select register_id, number, reference, allocated_at from ${receiptNumbers}
           where tenant_id = ${tenantId}::uuid and register_id = ${registerId}::uuid
             and reference = ${reference}::text`),
-      );
-      return issued && fromRaw(issued);
+      ]);
+      if (rowsOf(locked).length === 0) raise('register-not-found', 'No such register.');
+      const [row] = rowsOf<RawReceipt>(issued);
+      return row && fromRaw(row);
     },
     async takeReceiptNumber(registerId, reference, actorId) {
       const [row] = rowsOf<RawReceipt>(

@@ -1,0 +1,125 @@
+import { sql } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { newId, rowsOf } from '@stratum/platform';
+import { createTestDatabase, postgresUrl, testEngines } from '@stratum/testing';
+import type { CheckoutRecord } from '../../application/checkout/ports.ts';
+import { orderingHarness, type Harness } from '../../test-harness.ts';
+import { pgCheckoutStore } from './checkout-store.ts';
+import { outbox } from './schema.ts';
+
+describe.each(testEngines())('the checkout store on %s', (engine) => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await orderingHarness(
+      engine === 'postgres' ? { postgres: await createTestDatabase(postgresUrl()!) } : {},
+    );
+  });
+  afterAll(() => h?.close());
+
+  const newSaga = (tenantId: string, idempotencyKey: string) => ({
+    id: newId(),
+    tenantId,
+    orderId: newId(),
+    storeId: newId(),
+    registerId: newId(),
+    idempotencyKey,
+    status: 'running' as const,
+    step: 'reserve-stock' as const,
+    plan: {
+      fingerprint: 'f',
+      reservationId: newId(),
+      currency: 'EUR',
+      total: 1250,
+      orderVersion: 3,
+      tenders: [],
+      lines: [],
+      cashierId: 'cashier',
+    },
+    failure: null,
+  });
+
+  const stepsOf = (tenantId: string, checkoutId: string) =>
+    h.database.transaction(
+      async (tx) =>
+        rowsOf<{ step: string }>(
+          await tx.execute(
+            sql`select step from ordering.checkout_steps where checkout_id = ${checkoutId} order by at, step`,
+          ),
+        ).map((r) => r.step),
+      { tenantId },
+    );
+
+  it('creates a saga with place logged, and keeps nothing of a second one under its key', async () => {
+    const store = pgCheckoutStore(h.database, outbox, () => {});
+    const { tenant } = h.shop();
+    const first = newSaga(tenant, 'key-1');
+    expect(await store.create(first, 30_000)).toMatchObject({ id: first.id, attempts: 0 });
+    const second = newSaga(tenant, 'key-1');
+    expect(await store.create(second, 30_000)).toBeUndefined();
+    expect(await stepsOf(tenant, first.id)).toEqual(['place']);
+    expect(await stepsOf(tenant, second.id)).toEqual([]);
+    expect((await store.byKey(tenant, 'key-1'))?.id).toBe(first.id);
+  });
+
+  it('announces a completed saga with the receipt number its pivot recorded', async () => {
+    const store = pgCheckoutStore(h.database, outbox, () => {});
+    const { tenant, cashier } = h.shop();
+    const created = (await store.create(newSaga(tenant, 'key-2'), 30_000))!;
+    let ran = false;
+    const paid = await store.advanceWith(
+      cashier.ctx,
+      created,
+      [{ step: 'confirm-order', direction: 'forward' }],
+      { step: 'confirm-stock', status: 'running' },
+      30_000,
+      { receiptNumber: 41 },
+      () => {
+        ran = true;
+        return Promise.resolve();
+      },
+    );
+    expect(ran).toBe(true);
+    expect(paid).toMatchObject({ step: 'confirm-stock', receiptNumber: 41 });
+    expect(await h.events(tenant, 'ordering.checkout-completed')).toEqual([]);
+    const done: CheckoutRecord = await store.advance(
+      paid,
+      [{ step: 'confirm-stock', direction: 'forward' }],
+      { step: 'done', status: 'completed' },
+      30_000,
+    );
+    expect(done).toMatchObject({ status: 'completed', leaseUntil: null });
+    const [completed] = await h.events(tenant, 'ordering.checkout-completed');
+    expect(completed?.payload).toMatchObject({
+      checkoutId: created.id,
+      receiptNumber: 41,
+      total: 1250,
+    });
+    expect(await stepsOf(tenant, created.id)).toEqual(
+      expect.arrayContaining(['place', 'confirm-order', 'confirm-stock']),
+    );
+  });
+
+  it('rolls the pivot back with its work when the work is refused', async () => {
+    const store = pgCheckoutStore(h.database, outbox, () => {});
+    const { tenant, cashier } = h.shop();
+    const created = (await store.create(newSaga(tenant, 'key-3'), 30_000))!;
+    await expect(
+      store.advanceWith(
+        cashier.ctx,
+        created,
+        [{ step: 'confirm-order', direction: 'forward' }],
+        { step: 'done', status: 'completed' },
+        30_000,
+        { receiptNumber: 7 },
+        () => Promise.reject(new Error('refused')),
+      ),
+    ).rejects.toThrow('refused');
+    expect(await store.get(tenant, created.id)).toMatchObject({
+      step: 'reserve-stock',
+      status: 'running',
+      receiptNumber: null,
+    });
+    expect(await stepsOf(tenant, created.id)).toEqual(['place']);
+    expect(await h.events(tenant, 'ordering.checkout-completed')).toEqual([]);
+  });
+});
