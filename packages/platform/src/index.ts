@@ -40,3 +40,4 @@ export * from './remote/index.ts';
 export * from './redis/index.ts';
 export * from './telemetry/index.ts';
 export * from './db/together.ts';
+export * from './db/compiled.ts';

@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import { compiled } from '../db/compiled.ts';
 import type { Database } from '../db/database.ts';
 import type { Tx } from '../db/types.ts';
 import type { InboxTable } from '../db/tables.ts';
@@ -22,6 +23,16 @@ export function inboxSubscription<S extends z.ZodType>(options: {
   handle: (tx: Tx, payload: z.output<S>, envelope: EventEnvelope) => Promise<void>;
 }): Subscription {
   const { database, inbox, event } = options;
+  const record = compiled<
+    { messageId: string; handler: string; tenantId: string },
+    { id: string }[]
+  >((db, p) =>
+    db
+      .insert(inbox)
+      .values({ messageId: p.messageId, handler: p.handler, tenantId: p.tenantId })
+      .onConflictDoNothing()
+      .returning({ id: inbox.messageId }),
+  );
   return tracedSubscription<EventEnvelope>({
     name: options.name,
     types: [event.type],
@@ -39,15 +50,11 @@ export function inboxSubscription<S extends z.ZodType>(options: {
         () =>
           database.transaction(
             async (tx) => {
-              const inserted = await tx
-                .insert(inbox)
-                .values({
-                  messageId: envelope.id,
-                  handler: options.name,
-                  tenantId: envelope.tenantId,
-                })
-                .onConflictDoNothing()
-                .returning({ id: inbox.messageId });
+              const inserted = await record(tx, {
+                messageId: envelope.id,
+                handler: options.name,
+                tenantId: envelope.tenantId,
+              });
               if (inserted.length === 0) return;
               await options.handle(tx, payload, envelope);
             },

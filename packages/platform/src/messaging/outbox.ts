@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import { compiled } from '../db/compiled.ts';
 import { afterCommit } from '../db/database.ts';
 import type { Tx } from '../db/types.ts';
 import type { OutboxTable } from '../db/tables.ts';
@@ -19,10 +20,11 @@ export interface Outbox {
  * not at all; once committed, `wake` tells the relay there is work.
  */
 export function createOutbox(table: OutboxTable, wake: () => void = () => {}): Outbox {
+  const insert = insertInto(table);
   return {
     async add(tx, event, payload, tenantId) {
       const envelope = makeEnvelope(event, payload, tenantId);
-      await tx.insert(table).values({
+      await insert(tx, {
         id: envelope.id,
         tenantId,
         type: envelope.type,
@@ -33,4 +35,25 @@ export function createOutbox(table: OutboxTable, wake: () => void = () => {}): O
       return envelope;
     },
   };
+}
+
+type OutboxRow = { id: string; tenantId: string; type: string; version: number; envelope: unknown };
+const inserts = new WeakMap<OutboxTable, (tx: Tx, row: OutboxRow) => Promise<unknown>>();
+
+/** The insert of one outbox table, compiled once for every repository over it. */
+function insertInto(table: OutboxTable) {
+  let insert = inserts.get(table);
+  if (!insert) {
+    insert = compiled<OutboxRow, unknown>((db, p) =>
+      db.insert(table).values({
+        id: p.id,
+        tenantId: p.tenantId,
+        type: p.type,
+        version: p.version,
+        envelope: p.envelope,
+      }),
+    );
+    inserts.set(table, insert);
+  }
+  return insert;
 }

@@ -1,4 +1,5 @@
 import { and, asc, inArray, isNull, lte, sql } from 'drizzle-orm';
+import { compiled } from '../db/compiled.ts';
 import type { Database } from '../db/database.ts';
 import type { OutboxTable } from '../db/tables.ts';
 import type { Logger } from '../logger.ts';
@@ -65,10 +66,15 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
     busDown = true;
   }
 
-  async function claim(table: OutboxTable) {
+  /** Each outbox's claim and mark, compiled once (ADR 0016). */
+  const statements = new Map(options.outboxes.map(({ table }) => [table, statementsOf(table)]));
+  function statementsOf(table: OutboxTable) {
     // One statement: the lease is taken atomically without a transaction around it.
-    return database.system(async (tx) => {
-      const due = tx
+    const claim = compiled<
+      Record<string, never>,
+      { id: string; envelope: unknown; attempts: number }[]
+    >((db) => {
+      const due = db
         .select({ id: table.id })
         .from(table)
         .where(
@@ -77,7 +83,7 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
         .orderBy(asc(table.availableAt), asc(table.id))
         .limit(batchSize)
         .for('update', { skipLocked: true });
-      return tx
+      return db
         .update(table)
         .set({
           availableAt: sql`now() + ${`${leaseMs} milliseconds`}::interval`,
@@ -86,6 +92,18 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
         .where(inArray(table.id, due))
         .returning({ id: table.id, envelope: table.envelope, attempts: table.attempts });
     });
+    const markPublished = compiled<{ ids: string[] }, unknown>((db, p) =>
+      db
+        .update(table)
+        .set({ publishedAt: sql`now()` })
+        .where(sql`${table.id} = any(${p.ids}::uuid[])`),
+    );
+    return { claim, markPublished };
+  }
+  const statementsFor = (table: OutboxTable) => statements.get(table) ?? statementsOf(table);
+
+  function claim(table: OutboxTable) {
+    return database.system((db) => statementsFor(table).claim(db, {}));
   }
 
   async function publishBatch(module: string, table: OutboxTable): Promise<number> {
@@ -117,12 +135,7 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
       }
     }
     if (published.length > 0) {
-      await database.system((tx) =>
-        tx
-          .update(table)
-          .set({ publishedAt: sql`now()` })
-          .where(inArray(table.id, published)),
-      );
+      await database.system((db) => statementsFor(table).markPublished(db, { ids: published }));
     }
     return published.length;
   }

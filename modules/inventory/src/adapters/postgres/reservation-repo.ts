@@ -1,5 +1,5 @@
 import { and, asc, eq, gt, inArray, lte, sql } from 'drizzle-orm';
-import { together, type Tx } from '@stratum/platform';
+import { compiled, placeholderSet, together, type Tx } from '@stratum/platform';
 import { raise } from '../../contract.ts';
 import type { ReservationRecord, ReservationRepository } from '../../application/ports.ts';
 import { recipes, reservationHolds, reservations } from './schema.ts';
@@ -14,6 +14,43 @@ function isUniqueViolation(err: unknown): boolean {
   return false;
 }
 
+type HoldRow = typeof reservationHolds.$inferSelect;
+
+// A reservation's reads and its settlement, run by every sale: compiled once (ADR 0016).
+const reservationById = compiled<{ id: string }, ReservationRow[]>((db, p) =>
+  db.select().from(reservations).where(eq(reservations.id, p.id)),
+);
+const lockReservationById = compiled<{ id: string }, ReservationRow[]>((db, p) =>
+  db.select().from(reservations).where(eq(reservations.id, p.id)).for('update'),
+);
+const holdsById = compiled<{ id: string }, HoldRow[]>((db, p) =>
+  db
+    .select()
+    .from(reservationHolds)
+    .where(eq(reservationHolds.reservationId, p.id))
+    .orderBy(asc(reservationHolds.position)),
+);
+const settle = compiled<
+  Pick<ReservationRow, 'id' | 'status' | 'settledAt' | 'saleBatchId'>,
+  Pick<ReservationRow, 'status' | 'settledAt' | 'saleBatchId'>[]
+>((db, p) =>
+  db
+    .update(reservations)
+    .set(
+      placeholderSet<ReservationRow>({
+        status: p.status,
+        settledAt: p.settledAt,
+        saleBatchId: sql`coalesce(${p.saleBatchId}::uuid, ${reservations.saleBatchId})`,
+      }),
+    )
+    .where(eq(reservations.id, p.id))
+    .returning({
+      status: reservations.status,
+      settledAt: reservations.settledAt,
+      saleBatchId: reservations.saleBatchId,
+    }),
+);
+
 export function reservationRepository(tx: Tx, tenantId: string): ReservationRepository {
   const holdsOf = (ids: readonly string[]) =>
     tx
@@ -25,10 +62,7 @@ export function reservationRepository(tx: Tx, tenantId: string): ReservationRepo
   const withHolds = async (rows: ReservationRow[]) =>
     rows.length === 0 ? [] : assemble(rows, await holdsOf(rows.map((r) => r.id)));
 
-  function assemble(
-    rows: ReservationRow[],
-    holds: (typeof reservationHolds.$inferSelect)[],
-  ): ReservationRecord[] {
+  function assemble(rows: ReservationRow[], holds: HoldRow[]): ReservationRecord[] {
     return rows.map((r) => ({
       id: r.id,
       storeId: r.storeId,
@@ -80,25 +114,21 @@ export function reservationRepository(tx: Tx, tenantId: string): ReservationRepo
       ]);
     },
     async findReservation(id, lock = false) {
-      const query = tx.select().from(reservations).where(eq(reservations.id, id));
       // The holds are read with the row, behind its lock.
-      const [rows, holds] = await together([lock ? query.for('update') : query, holdsOf([id])]);
+      const [rows, holds] = await together([
+        (lock ? lockReservationById : reservationById)(tx, { id }),
+        holdsById(tx, { id }),
+      ]);
       return assemble(rows, holds)[0];
     },
     async settleReservation(reservation, patch) {
-      const [row] = await tx
-        .update(reservations)
-        .set({
-          status: patch.status,
-          settledAt: patch.settledAt,
-          ...(patch.saleBatchId && { saleBatchId: patch.saleBatchId }),
-        })
-        .where(eq(reservations.id, reservation.id))
-        .returning({
-          status: reservations.status,
-          settledAt: reservations.settledAt,
-          saleBatchId: reservations.saleBatchId,
-        });
+      // A patch without a sale batch keeps the one the row has.
+      const [row] = await settle(tx, {
+        id: reservation.id,
+        status: patch.status,
+        settledAt: patch.settledAt,
+        saleBatchId: patch.saleBatchId ?? null,
+      });
       if (!row) throw new Error(`reservation ${reservation.id} vanished`);
       return { ...reservation, ...row };
     },

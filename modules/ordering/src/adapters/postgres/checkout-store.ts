@@ -1,5 +1,6 @@
 import { and, eq, isNull, lt, or, sql } from 'drizzle-orm';
 import {
+  compiled,
   createOutbox,
   rowsOf,
   together,
@@ -45,6 +46,41 @@ function recordOf(row: Row): CheckoutRecord {
 class KeyTaken extends Error {}
 
 const leaseEnd = (leaseMs: number) => sql`now() + ${`${leaseMs} milliseconds`}::interval`;
+
+type NewCheckout = Parameters<CheckoutStore['create']>[0];
+
+// A saga's creation, compiled once (ADR 0016).
+const insertCheckout = compiled<
+  Omit<NewCheckout, 'plan'> & { plan: Record<string, unknown>; lease: string },
+  Row[]
+>((db, p) =>
+  db
+    .insert(checkouts)
+    .values({
+      id: p.id,
+      tenantId: p.tenantId,
+      orderId: p.orderId,
+      storeId: p.storeId,
+      registerId: p.registerId,
+      idempotencyKey: p.idempotencyKey,
+      status: p.status,
+      step: p.step,
+      plan: p.plan,
+      failure: p.failure,
+      leaseUntil: sql`now() + ${p.lease}::interval`,
+    })
+    .onConflictDoNothing()
+    .returning(),
+);
+const insertStep = compiled<typeof checkoutSteps.$inferInsert, unknown>((db, p) =>
+  db.insert(checkoutSteps).values({
+    tenantId: p.tenantId,
+    checkoutId: p.checkoutId,
+    step: p.step,
+    direction: p.direction,
+    result: p.result,
+  }),
+);
 
 /**
  * Sagas in ordering's schema. Every write is one short transaction of the
@@ -163,22 +199,17 @@ export function pgCheckoutStore(
     create: (record, leaseMs) =>
       inTenant(record.tenantId, async (tx) => {
         const [created] = await together([
-          tx
-            .insert(checkouts)
-            .values({
-              ...record,
-              plan: record.plan as unknown as Record<string, unknown>,
-              leaseUntil: leaseEnd(leaseMs),
-            })
-            .onConflictDoNothing()
-            .returning()
-            .then(([row]) => {
-              // Taken (a retry's key): nothing of this attempt may be kept.
-              if (!row) throw new KeyTaken(record.idempotencyKey);
-              return recordOf(row);
-            }),
+          insertCheckout(tx, {
+            ...record,
+            plan: record.plan as unknown as Record<string, unknown>,
+            lease: `${leaseMs} milliseconds`,
+          }).then(([row]) => {
+            // Taken (a retry's key): nothing of this attempt may be kept.
+            if (!row) throw new KeyTaken(record.idempotencyKey);
+            return recordOf(row);
+          }),
           // The saga starts with the order placed: its plan is the order it places.
-          tx.insert(checkoutSteps).values({
+          insertStep(tx, {
             tenantId: record.tenantId,
             checkoutId: record.id,
             step: 'place',

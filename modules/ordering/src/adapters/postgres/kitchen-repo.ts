@@ -1,5 +1,5 @@
 import { and, asc, desc, eq } from 'drizzle-orm';
-import type { Tx } from '@stratum/platform';
+import { compiled, type Tx } from '@stratum/platform';
 import type {
   KitchenRepository,
   ReceiptRepository,
@@ -80,24 +80,43 @@ export function kitchenRepository(tx: Tx, tenantId: string): KitchenRepository {
   };
 }
 
+type ReceiptRow = typeof receipts.$inferSelect;
+
+// Every sale's receipt statements, compiled once (ADR 0016).
+const insertReceipt = compiled<ReceiptRow, { orderId: string }[]>((db, p) =>
+  db
+    .insert(receipts)
+    .values({
+      orderId: p.orderId,
+      tenantId: p.tenantId,
+      storeId: p.storeId,
+      registerId: p.registerId,
+      receiptNumber: p.receiptNumber,
+      document: p.document,
+      text: p.text,
+      createdAt: p.createdAt,
+    })
+    .onConflictDoNothing({
+      target: [receipts.tenantId, receipts.registerId, receipts.receiptNumber],
+    })
+    .returning({ orderId: receipts.orderId }),
+);
+const findReceipt = compiled<{ tenantId: string; orderId: string }, ReceiptRow[]>((db, p) =>
+  db
+    .select()
+    .from(receipts)
+    .where(and(eq(receipts.tenantId, p.tenantId), eq(receipts.orderId, p.orderId))),
+);
+
 export function receiptRepository(tx: Tx, tenantId: string): ReceiptRepository {
   return {
     async insertReceipt(r) {
       // A taken number inserts nothing and leaves the caller's transaction usable.
-      const inserted = await tx
-        .insert(receipts)
-        .values({ ...r, tenantId })
-        .onConflictDoNothing({
-          target: [receipts.tenantId, receipts.registerId, receipts.receiptNumber],
-        })
-        .returning({ orderId: receipts.orderId });
+      const inserted = await insertReceipt(tx, { ...r, tenantId });
       return inserted.length > 0;
     },
     async findReceipt(orderId) {
-      const [row] = await tx
-        .select()
-        .from(receipts)
-        .where(and(eq(receipts.tenantId, tenantId), eq(receipts.orderId, orderId)));
+      const [row] = await findReceipt(tx, { tenantId, orderId });
       return (
         row && {
           orderId: row.orderId,

@@ -1,9 +1,9 @@
-import { and, asc, desc, eq, inArray, sql } from 'drizzle-orm';
-import type { Tx } from '@stratum/platform';
+import { and, asc, desc, eq, inArray, sql, type SQLWrapper } from 'drizzle-orm';
+import { compiled, placeholderSet, type Tx } from '@stratum/platform';
 import type { OrderRecord, OrderRepository } from '../../application/ports.ts';
 import { orderEvents, orderNumbers, orders } from './schema.ts';
 
-const toOrder = (r: typeof orders.$inferSelect): OrderRecord => ({
+const toOrder = (r: OrderRow): OrderRecord => ({
   id: r.id,
   storeId: r.storeId,
   registerId: r.registerId,
@@ -18,58 +18,100 @@ const toOrder = (r: typeof orders.$inferSelect): OrderRecord => ({
   updatedAt: r.updatedAt,
 });
 
+type OrderRow = typeof orders.$inferSelect;
+type Key = { tenantId: string; id: string };
+
+// The statements every sale runs, compiled once (ADR 0016).
+const insertOrder = compiled<OrderRow, { id: string }[]>((db, p) =>
+  db
+    .insert(orders)
+    .values({
+      id: p.id,
+      tenantId: p.tenantId,
+      storeId: p.storeId,
+      registerId: p.registerId,
+      number: p.number,
+      status: p.status,
+      state: p.state,
+      notes: p.notes,
+      request: p.request,
+      split: p.split,
+      version: p.version,
+      createdAt: p.createdAt,
+      updatedAt: p.updatedAt,
+    })
+    .onConflictDoNothing()
+    .returning({ id: orders.id }),
+);
+const byKey = (p: { tenantId: SQLWrapper; id: SQLWrapper }) =>
+  and(eq(orders.tenantId, p.tenantId), eq(orders.id, p.id));
+const findOrder = compiled<Key, OrderRow[]>((db, p) => db.select().from(orders).where(byKey(p)));
+const findOrderForUpdate = compiled<Key, OrderRow[]>((db, p) =>
+  db.select().from(orders).where(byKey(p)).for('update'),
+);
+const updateOrder = compiled<
+  Key &
+    Pick<OrderRow, 'status' | 'state' | 'split' | 'version' | 'updatedAt'> & {
+      expected: number;
+    },
+  { id: string }[]
+>((db, p) =>
+  db
+    .update(orders)
+    .set(
+      placeholderSet<OrderRow>({
+        status: p.status,
+        state: p.state,
+        split: p.split,
+        version: p.version,
+        updatedAt: p.updatedAt,
+      }),
+    )
+    .where(and(byKey(p), eq(orders.version, p.expected)))
+    .returning({ id: orders.id }),
+);
+const nextOrderNumber = compiled<
+  { tenantId: string; storeId: string; businessDate: string },
+  { number: number }[]
+>((db, p) =>
+  db
+    .insert(orderNumbers)
+    .values({
+      tenantId: p.tenantId,
+      storeId: p.storeId,
+      businessDate: p.businessDate,
+      lastNumber: 1,
+    })
+    .onConflictDoUpdate({
+      target: [orderNumbers.tenantId, orderNumbers.storeId, orderNumbers.businessDate],
+      set: { lastNumber: sql`${orderNumbers.lastNumber} + 1` },
+    })
+    .returning({ number: orderNumbers.lastNumber }),
+);
+
 export function orderRepository(tx: Tx, tenantId: string): OrderRepository {
   return {
     async insertOrder(o) {
-      const rows = await tx
-        .insert(orders)
-        .values({
-          id: o.id,
-          tenantId,
-          storeId: o.storeId,
-          registerId: o.registerId,
-          number: o.number,
-          status: o.status,
-          state: o.state,
-          notes: o.notes,
-          request: o.request,
-          split: o.split,
-          version: o.version,
-          createdAt: o.createdAt,
-          updatedAt: o.updatedAt,
-        })
-        .onConflictDoNothing()
-        .returning({ id: orders.id });
+      const rows = await insertOrder(tx, { ...o, tenantId, split: o.split ?? null });
       return rows.length === 1;
     },
     async findOrder(id, lock = false) {
-      const query = tx
-        .select()
-        .from(orders)
-        .where(and(eq(orders.tenantId, tenantId), eq(orders.id, id)));
-      const [row] = lock ? await query.for('update') : await query;
+      const [row] = await (lock ? findOrderForUpdate : findOrder)(tx, { tenantId, id });
       return row && toOrder(row);
     },
     async updateOrder(o, expectedVersion) {
       // On PostgreSQL a concurrent writer's UPDATE waits for ours and then
       // re-checks the version on the committed row: exactly one of them wins.
-      const rows = await tx
-        .update(orders)
-        .set({
-          status: o.status,
-          state: o.state,
-          split: o.split,
-          version: o.version,
-          updatedAt: o.updatedAt,
-        })
-        .where(
-          and(
-            eq(orders.tenantId, tenantId),
-            eq(orders.id, o.id),
-            eq(orders.version, expectedVersion),
-          ),
-        )
-        .returning({ id: orders.id });
+      const rows = await updateOrder(tx, {
+        tenantId,
+        id: o.id,
+        status: o.status,
+        state: o.state,
+        split: o.split ?? null,
+        version: o.version,
+        updatedAt: o.updatedAt,
+        expected: expectedVersion,
+      });
       return rows.length === 1;
     },
     async saveSplit(orderId, split, version) {
@@ -125,14 +167,7 @@ export function orderRepository(tx: Tx, tenantId: string): OrderRepository {
     async nextOrderNumber(storeId, businessDate) {
       // The counter row's lock serialises the store's creations of the day
       // until commit; a rolled-back creation gives its number back.
-      const [row] = await tx
-        .insert(orderNumbers)
-        .values({ tenantId, storeId, businessDate, lastNumber: 1 })
-        .onConflictDoUpdate({
-          target: [orderNumbers.tenantId, orderNumbers.storeId, orderNumbers.businessDate],
-          set: { lastNumber: sql`${orderNumbers.lastNumber} + 1` },
-        })
-        .returning({ number: orderNumbers.lastNumber });
+      const [row] = await nextOrderNumber(tx, { tenantId, storeId, businessDate });
       if (!row) throw new Error('order number not allocated');
       return row.number;
     },

@@ -1,5 +1,12 @@
-import { and, asc, desc, eq, inArray, sql } from 'drizzle-orm';
-import { isUniqueViolation, together, type Tx } from '@stratum/platform';
+import { and, asc, desc, eq, inArray, sql, type Placeholder } from 'drizzle-orm';
+import {
+  compiled,
+  isUniqueViolation,
+  placeholderSet,
+  together,
+  type Placeholders,
+  type Tx,
+} from '@stratum/platform';
 import { raise } from '../../contract.ts';
 import type { PaymentEvent } from '../../domain/payment.ts';
 import type { PaymentView as Projection } from '../../domain/projection.ts';
@@ -35,6 +42,58 @@ function columns(view: Projection) {
     version: view.version,
   };
 }
+
+type Columns = ReturnType<typeof columns>;
+const columnNames = [
+  'orderId',
+  'storeId',
+  'status',
+  'tender',
+  'currency',
+  'amount',
+  'tip',
+  'authorized',
+  'captured',
+  'refunded',
+  'refundCount',
+  'cashGiven',
+  'changeDue',
+  'processorRef',
+  'last4',
+  'declineCode',
+  'note',
+  'reference',
+  'version',
+] as const satisfies readonly (keyof Columns)[];
+const columnPlaceholders = (p: Placeholders<Columns>) =>
+  Object.fromEntries(columnNames.map((name) => [name, p[name]])) as Record<
+    keyof Columns,
+    Placeholder
+  >;
+
+// The projection's writes, compiled once (ADR 0016).
+const insertRow = compiled<
+  Columns & { id: string; tenantId: string; createdAt: Date; updatedAt: Date },
+  unknown
+>((db, p) =>
+  db.insert(paymentRows).values({
+    id: p.id,
+    tenantId: p.tenantId,
+    createdAt: p.createdAt,
+    updatedAt: p.updatedAt,
+    ...columnPlaceholders(p),
+  }),
+);
+const updateRow = compiled<
+  Columns & { id: string; updatedAt: Date; expected: number },
+  { id: string }[]
+>((db, p) =>
+  db
+    .update(paymentRows)
+    .set(placeholderSet<Row>({ ...columnPlaceholders(p), updatedAt: p.updatedAt }))
+    .where(and(eq(paymentRows.id, p.id), eq(paymentRows.version, p.expected)))
+    .returning({ id: paymentRows.id }),
+);
 
 function toRecord(r: Row): PaymentRecord {
   return {
@@ -108,18 +167,22 @@ export function paymentRepository(
             throw error;
           }),
         expectedVersion === 0
-          ? tx
-              .insert(paymentRows)
-              .values({ id: paymentId, tenantId, ...columns(view), createdAt: at, updatedAt: at })
-          : tx
-              .update(paymentRows)
-              .set({ ...columns(view), updatedAt: at })
-              .where(and(eq(paymentRows.id, paymentId), eq(paymentRows.version, expectedVersion)))
-              .returning({ id: paymentRows.id })
-              .then((updated) => {
-                // The events insert would have failed first; this guards a projection edited by hand.
-                if (updated.length !== 1) conflict();
-              }),
+          ? insertRow(tx, {
+              id: paymentId,
+              tenantId,
+              ...columns(view),
+              createdAt: at,
+              updatedAt: at,
+            })
+          : updateRow(tx, {
+              id: paymentId,
+              ...columns(view),
+              updatedAt: at,
+              expected: expectedVersion,
+            }).then((updated) => {
+              // The events insert would have failed first; this guards a projection edited by hand.
+              if (updated.length !== 1) conflict();
+            }),
       ]);
     },
     async findPayment(paymentId) {

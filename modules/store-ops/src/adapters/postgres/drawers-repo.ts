@@ -1,12 +1,13 @@
-import { and, eq, inArray, sql } from 'drizzle-orm';
-import type { Tx } from '@stratum/platform';
+import { and, eq, inArray, sql, type SQLWrapper } from 'drizzle-orm';
+import { compiled, type Tx } from '@stratum/platform';
 import {
   raise,
   type DrawerMovementView,
   type DrawerSessionView,
+  type MovementKind,
   type ZReport,
 } from '../../contract.ts';
-import type { StoreOpsRepository } from '../../application/ports.ts';
+import type { NewMovement, StoreOpsRepository } from '../../application/ports.ts';
 import { drawerMovements, drawerSessions, zReports } from './schema.ts';
 import { isUniqueViolation } from '@stratum/platform';
 import { iso, keyset } from './paging.ts';
@@ -81,6 +82,48 @@ type DrawersPart = Pick<
   | 'findZReport'
 >;
 
+// The statements every sale's drawer posting runs, compiled once (ADR 0016).
+const openSession = (p: { registerId: SQLWrapper }) =>
+  and(eq(drawerSessions.registerId, p.registerId), eq(drawerSessions.status, 'open'));
+const findOpenSession = compiled<{ registerId: string }, SessionRow[]>((db, p) =>
+  db.select().from(drawerSessions).where(openSession(p)),
+);
+const lockOpenSession = compiled<{ registerId: string }, SessionRow[]>((db, p) =>
+  db.select().from(drawerSessions).where(openSession(p)).for('update'),
+);
+const insertMovement = compiled<NewMovement & { tenantId: string }, MovementRow[]>((db, p) =>
+  db
+    .insert(drawerMovements)
+    .values({
+      id: p.id,
+      tenantId: p.tenantId,
+      sessionId: p.sessionId,
+      registerId: p.registerId,
+      kind: p.kind,
+      tender: p.tender,
+      amountMinor: p.amountMinor,
+      reason: p.reason,
+      reference: p.reference,
+      actorId: p.actorId,
+    })
+    .returning(),
+);
+const movementByReference = compiled<
+  { registerId: string; kind: MovementKind; reference: string },
+  MovementRow[]
+>((db, p) =>
+  db
+    .select()
+    .from(drawerMovements)
+    .where(
+      and(
+        eq(drawerMovements.registerId, p.registerId),
+        eq(drawerMovements.kind, p.kind),
+        eq(drawerMovements.reference, p.reference),
+      ),
+    ),
+);
+
 export function drawersRepository(tx: Tx, tenantId: string): DrawersPart {
   return {
     async insertSession(session) {
@@ -104,11 +147,7 @@ export function drawersRepository(tx: Tx, tenantId: string): DrawersPart {
       return row && toSessionView(row);
     },
     async findOpenSession(registerId, options = {}) {
-      const query = tx
-        .select()
-        .from(drawerSessions)
-        .where(and(eq(drawerSessions.registerId, registerId), eq(drawerSessions.status, 'open')));
-      const [row] = await (options.lock ? query.for('update') : query);
+      const [row] = await (options.lock ? lockOpenSession : findOpenSession)(tx, { registerId });
       return row && toSessionView(row);
     },
     async listSessions(query, stores) {
@@ -145,23 +184,11 @@ export function drawersRepository(tx: Tx, tenantId: string): DrawersPart {
     },
 
     async insertMovement(movement, currency) {
-      const [row] = await tx
-        .insert(drawerMovements)
-        .values({ ...movement, tenantId })
-        .returning();
+      const [row] = await insertMovement(tx, { ...movement, tenantId });
       return toMovementView(currency)(row!);
     },
     async findMovementByReference(registerId, kind, reference, currency) {
-      const [row] = await tx
-        .select()
-        .from(drawerMovements)
-        .where(
-          and(
-            eq(drawerMovements.registerId, registerId),
-            eq(drawerMovements.kind, kind),
-            eq(drawerMovements.reference, reference),
-          ),
-        );
+      const [row] = await movementByReference(tx, { registerId, kind, reference });
       return row && toMovementView(currency)(row);
     },
     async movementTotals(sessionId) {

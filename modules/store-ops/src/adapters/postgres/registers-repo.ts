@@ -1,5 +1,5 @@
 import { and, eq, inArray, sql } from 'drizzle-orm';
-import type { Tx } from '@stratum/platform';
+import { compiled, type Tx } from '@stratum/platform';
 import { raise, type RegisterView } from '../../contract.ts';
 import type { StoreOpsRepository } from '../../application/ports.ts';
 import { receiptSequences, registers } from './schema.ts';
@@ -37,6 +37,11 @@ type RegistersPart = Pick<
   'insertRegister' | 'findRegister' | 'listRegisters' | 'updateRegister'
 >;
 
+/** A register by id, the read of every sale's receipt and drawer posting: compiled once (ADR 0016). */
+const findRegister = compiled<{ id: string }, RegisterRow[]>((db, p) =>
+  db.select().from(registers).where(eq(registers.id, p.id)),
+);
+
 export function registersRepository(tx: Tx, tenantId: string): RegistersPart {
   return {
     insertRegister: (register) =>
@@ -49,8 +54,9 @@ export function registersRepository(tx: Tx, tenantId: string): RegistersPart {
         return toRegisterView(row!);
       }),
     async findRegister(id, options = {}) {
-      const query = tx.select().from(registers).where(eq(registers.id, id));
-      const [row] = await (options.lock ? query.for(options.lock) : query);
+      const [row] = await (options.lock
+        ? tx.select().from(registers).where(eq(registers.id, id)).for(options.lock)
+        : findRegister(tx, { id }));
       return row && toRegisterView(row);
     },
     async listRegisters(query, stores) {

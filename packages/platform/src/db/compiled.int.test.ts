@@ -1,0 +1,127 @@
+import { and, eq, sql } from 'drizzle-orm';
+import { pgSchema } from 'drizzle-orm/pg-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestServer, testEngines, type TestServer } from '@stratum/testing';
+import { compiled } from './compiled.ts';
+import { messagingTables } from './tables.ts';
+
+const { outbox } = messagingTables(pgSchema('identity'));
+
+/** One shape each: an insert with a JSON column, and a select with a lock. */
+const insertEvent = compiled<
+  { id: string; tenantId: string; type: string; envelope: Record<string, unknown> },
+  unknown
+>((db, p) =>
+  db.insert(outbox).values({
+    id: p.id,
+    tenantId: p.tenantId,
+    type: p.type,
+    version: 1,
+    envelope: p.envelope,
+  }),
+);
+const eventsOfType = compiled<{ type: string }, (typeof outbox.$inferSelect)[]>((db, p) =>
+  db.select().from(outbox).where(eq(outbox.type, p.type)).for('update'),
+);
+const countOfType = compiled<{ type: string; tenantId: string }, { n: number }[]>((db, p) =>
+  db
+    .select({ n: sql<number>`count(*)::int` })
+    .from(outbox)
+    .where(and(eq(outbox.type, p.type), eq(outbox.tenantId, p.tenantId))),
+);
+
+describe.each(testEngines())('compiled statements on %s', (engine) => {
+  let t: TestServer;
+  let tenantA: string;
+  let tenantB: string;
+
+  beforeAll(async () => {
+    t = await startTestServer(engine);
+    const signUp = async (name: string) => {
+      const res = await t.server.app.inject({
+        method: 'POST',
+        url: '/api/v1/identity/signup',
+        payload: {
+          businessName: name,
+          ownerEmail: `${name}-${engine}@compiled.test`,
+          password: 'long enough password',
+        },
+      });
+      expect(res.statusCode).toBe(201);
+      return res.json<{ tenant: { id: string } }>().tenant.id;
+    };
+    tenantA = await signUp('alpha');
+    tenantB = await signUp('bravo');
+  });
+  afterAll(() => t?.close());
+
+  it('fills the placeholders, encodes JSON and maps the rows back', async () => {
+    const { database } = t.server;
+    const type = `test.compiled-${engine}-1`;
+    const id = crypto.randomUUID();
+    const rows = await database.transaction(
+      async (tx) => {
+        await insertEvent(tx, { id, tenantId: tenantA, type, envelope: { what: 'first' } });
+        return eventsOfType(tx, { type });
+      },
+      { tenantId: tenantA },
+    );
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatchObject({ id, tenantId: tenantA, type, envelope: { what: 'first' } });
+    expect(rows[0]!.createdAt).toBeInstanceOf(Date);
+  });
+
+  it('runs each call on its own transaction: its tenant scope, its rollback', async () => {
+    const { database } = t.server;
+    const type = `test.compiled-${engine}-2`;
+    const write = (tenantId: string, what: string) =>
+      database.transaction(
+        (tx) => insertEvent(tx, { id: crypto.randomUUID(), tenantId, type, envelope: { what } }),
+        { tenantId },
+      );
+    await write(tenantA, 'kept');
+    await write(tenantB, 'kept');
+    await expect(
+      database.transaction(
+        async (tx) => {
+          await insertEvent(tx, {
+            id: crypto.randomUUID(),
+            tenantId: tenantA,
+            type,
+            envelope: { what: 'rolled back' },
+          });
+          throw new Error('changed my mind');
+        },
+        { tenantId: tenantA },
+      ),
+    ).rejects.toThrow('changed my mind');
+    const seen = (tenantId: string) =>
+      database.transaction((tx) => eventsOfType(tx, { type }), { tenantId });
+    // The same compiled statement, in three transactions of two tenants.
+    expect((await seen(tenantA)).map((r) => [r.tenantId, r.envelope])).toEqual([
+      [tenantA, { what: 'kept' }],
+    ]);
+    expect((await seen(tenantB)).map((r) => [r.tenantId, r.envelope])).toEqual([
+      [tenantB, { what: 'kept' }],
+    ]);
+  });
+
+  it('runs on the database outside a transaction, under its own scope', async () => {
+    const { database } = t.server;
+    const type = `test.compiled-${engine}-3`;
+    await database.transaction(
+      (tx) =>
+        insertEvent(tx, {
+          id: crypto.randomUUID(),
+          tenantId: tenantA,
+          type,
+          envelope: { what: 'x' },
+        }),
+      { tenantId: tenantA },
+    );
+    // The relay's system scope sees every tenant's messages.
+    expect(await database.system((db) => countOfType(db, { type, tenantId: tenantA }))).toEqual([
+      { n: 1 },
+    ]);
+  });
+});
