@@ -2,14 +2,20 @@ import { and, eq, sql } from 'drizzle-orm';
 import { pgSchema } from 'drizzle-orm/pg-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, testEngines, type TestServer } from '@stratum/testing';
-import { compiled } from './compiled.ts';
+import { compiled, compiledRows } from './compiled.ts';
 import { messagingTables } from './tables.ts';
 
 const { outbox } = messagingTables(pgSchema('identity'));
 
 /** One shape each: an insert with a JSON column, and a select with a lock. */
 const insertEvent = compiled<
-  { id: string; tenantId: string; type: string; envelope: Record<string, unknown> },
+  {
+    id: string;
+    tenantId: string;
+    type: string;
+    envelope: Record<string, unknown>;
+    publishedAt?: Date | null;
+  },
   unknown
 >((db, p) =>
   db.insert(outbox).values({
@@ -18,6 +24,7 @@ const insertEvent = compiled<
     type: p.type,
     version: 1,
     envelope: p.envelope,
+    publishedAt: p.publishedAt,
   }),
 );
 const eventsOfType = compiled<{ type: string }, (typeof outbox.$inferSelect)[]>((db, p) =>
@@ -28,6 +35,27 @@ const countOfType = compiled<{ type: string; tenantId: string }, { n: number }[]
     .select({ n: sql<number>`count(*)::int` })
     .from(outbox)
     .where(and(eq(outbox.type, p.type), eq(outbox.tenantId, p.tenantId))),
+);
+
+/** Compiled for lists of one and two rows; longer lists are built for their one call. */
+const insertEvents = compiledRows<
+  { id: string; tenantId: string; type: string; envelope: Record<string, unknown> },
+  { id: string }[]
+>(
+  (db, rows) =>
+    db
+      .insert(outbox)
+      .values(
+        rows.map((p) => ({
+          id: p.id,
+          tenantId: p.tenantId,
+          type: p.type,
+          version: 1,
+          envelope: p.envelope,
+        })),
+      )
+      .returning({ id: outbox.id }),
+  2,
 );
 
 describe.each(testEngines())('compiled statements on %s', (engine) => {
@@ -61,14 +89,31 @@ describe.each(testEngines())('compiled statements on %s', (engine) => {
     const id = crypto.randomUUID();
     const rows = await database.transaction(
       async (tx) => {
-        await insertEvent(tx, { id, tenantId: tenantA, type, envelope: { what: 'first' } });
+        await insertEvent(tx, {
+          id,
+          tenantId: tenantA,
+          type,
+          envelope: { what: 'first' },
+          publishedAt: new Date('2026-01-02T03:04:05.678Z'),
+        });
+        // A null goes in as SQL NULL, as the builder sends it (not through the column's encoder).
+        await insertEvent(tx, {
+          id: crypto.randomUUID(),
+          tenantId: tenantA,
+          type,
+          envelope: { what: 'second' },
+          publishedAt: null,
+        });
         return eventsOfType(tx, { type });
       },
       { tenantId: tenantA },
     );
-    expect(rows).toHaveLength(1);
-    expect(rows[0]).toMatchObject({ id, tenantId: tenantA, type, envelope: { what: 'first' } });
-    expect(rows[0]!.createdAt).toBeInstanceOf(Date);
+    expect(rows).toHaveLength(2);
+    const first = rows.find((r) => r.id === id);
+    expect(first).toMatchObject({ tenantId: tenantA, type, envelope: { what: 'first' } });
+    expect(first!.createdAt).toBeInstanceOf(Date);
+    expect(first!.publishedAt?.toISOString()).toBe('2026-01-02T03:04:05.678Z');
+    expect(rows.find((r) => r.id !== id)).toMatchObject({ publishedAt: null });
   });
 
   it('runs each call on its own transaction: its tenant scope, its rollback', async () => {
@@ -76,7 +121,14 @@ describe.each(testEngines())('compiled statements on %s', (engine) => {
     const type = `test.compiled-${engine}-2`;
     const write = (tenantId: string, what: string) =>
       database.transaction(
-        (tx) => insertEvent(tx, { id: crypto.randomUUID(), tenantId, type, envelope: { what } }),
+        (tx) =>
+          insertEvent(tx, {
+            id: crypto.randomUUID(),
+            tenantId,
+            type,
+            envelope: { what },
+            publishedAt: null,
+          }),
         { tenantId },
       );
     await write(tenantA, 'kept');
@@ -89,6 +141,7 @@ describe.each(testEngines())('compiled statements on %s', (engine) => {
             tenantId: tenantA,
             type,
             envelope: { what: 'rolled back' },
+            publishedAt: null,
           });
           throw new Error('changed my mind');
         },
@@ -116,12 +169,49 @@ describe.each(testEngines())('compiled statements on %s', (engine) => {
           tenantId: tenantA,
           type,
           envelope: { what: 'x' },
+          publishedAt: null,
         }),
       { tenantId: tenantA },
     );
     // The relay's system scope sees every tenant's messages.
     expect(await database.system((db) => countOfType(db, { type, tenantId: tenantA }))).toEqual([
       { n: 1 },
+    ]);
+  });
+
+  it('inserts lists of rows of any length, each row with its own values', async () => {
+    const { database } = t.server;
+    const type = `test.compiled-${engine}-4`;
+    const write = (whats: string[]) =>
+      database.transaction(
+        (tx) =>
+          insertEvents(
+            tx,
+            whats.map((what) => ({
+              id: crypto.randomUUID(),
+              tenantId: tenantA,
+              type,
+              envelope: { what },
+            })),
+          ),
+        { tenantId: tenantA },
+      );
+    expect(await write(['a', 'b'])).toHaveLength(2);
+    expect(await write(['c'])).toHaveLength(1);
+    expect(await write(['d', 'e', 'f'])).toHaveLength(3);
+    expect(await write(['g', 'h'])).toHaveLength(2);
+    const rows = await database.transaction((tx) => eventsOfType(tx, { type }), {
+      tenantId: tenantA,
+    });
+    expect(rows.map((r) => (r.envelope as { what: string }).what).sort()).toEqual([
+      'a',
+      'b',
+      'c',
+      'd',
+      'e',
+      'f',
+      'g',
+      'h',
     ]);
   });
 });

@@ -1,4 +1,4 @@
-import { sql, type Placeholder, type SQL } from 'drizzle-orm';
+import { Param, Placeholder, sql, type SQL } from 'drizzle-orm';
 import type { Db, Tx } from './types.ts';
 
 /** What drizzle's query builders give `compiled`: a statement it can prepare. */
@@ -8,6 +8,33 @@ interface Preparable<R> {
 
 interface PreparedStatement<R> {
   execute(values?: Record<string, unknown>): Promise<R>;
+}
+
+/** What drizzle's prepared statements keep of a call: its connection and its parameters. */
+interface Bindable {
+  client: object;
+  params: unknown[];
+}
+
+/**
+ * The parameters of one call, as drizzle's builder would have sent them: a
+ * column's value through the column's encoder, but a null as SQL NULL (the
+ * JSON encoder would turn it into the JSON value `null`, the timestamp one
+ * would throw).
+ */
+function fill(params: readonly unknown[], values: Record<string, unknown>): unknown[] {
+  const valueOf = (name: string) => {
+    if (!(name in values)) throw new Error(`No value for placeholder "${name}".`);
+    return values[name];
+  };
+  return params.map((param) => {
+    if (param instanceof Placeholder) return valueOf((param as Placeholder).name);
+    if (param instanceof Param && param.value instanceof Placeholder) {
+      const value = valueOf((param.value as Placeholder).name);
+      return value === null ? null : (param.encoder.mapToDriverValue(value) as unknown);
+    }
+    return param;
+  });
 }
 
 /** The named placeholders a compiled statement's values fill. */
@@ -49,10 +76,48 @@ export function compiled<V extends object, R>(
       template = build(db, placeholders as Placeholders<V>).prepare(undefined as unknown as string);
       byEngine.set(engine, template);
     }
-    // The prepared statement as built, bound to this call's connection.
-    const bound = Object.create(template) as PreparedStatement<R> & { client: object };
+    // The prepared statement as built, bound to this call's connection and values.
+    const bound = Object.create(template) as PreparedStatement<R> & Bindable;
     bound.client = client;
-    return bound.execute(values as Record<string, unknown>);
+    bound.params = fill((template as unknown as Bindable).params, values as Record<string, unknown>);
+    return bound.execute();
+  };
+}
+
+/** The placeholders of row `index` of a list: `0:id`, `0:name`, `1:id`… */
+const rowPlaceholders = (index: number) =>
+  new Proxy({} as Record<string, Placeholder>, {
+    get: (_, name) => sql.placeholder(`${index}:${String(name)}`),
+  });
+
+/**
+ * `compiled` for a statement over a list of rows (a multi-row insert): its
+ * text depends on how many rows there are, so it is compiled once per length,
+ * up to `maxRows`; a longer list is built for its one call.
+ */
+export function compiledRows<Row extends object, R>(
+  build: (db: Db | Tx, rows: Placeholders<Row>[]) => Preparable<R>,
+  maxRows = 16,
+): (db: Db | Tx, rows: readonly Row[]) => Promise<R> {
+  const byLength = new Map<number, (db: Db | Tx, values: object) => Promise<R>>();
+  const statementFor = (length: number) =>
+    compiled<object, R>((db) =>
+      build(
+        db,
+        Array.from({ length }, (_, i) => rowPlaceholders(i) as Placeholders<Row>),
+      ),
+    );
+  return (db, rows) => {
+    let statement = byLength.get(rows.length);
+    if (!statement) {
+      statement = statementFor(rows.length);
+      if (rows.length <= maxRows) byLength.set(rows.length, statement);
+    }
+    const values: Record<string, unknown> = {};
+    rows.forEach((row, i) => {
+      for (const [name, value] of Object.entries(row)) values[`${i}:${name}`] = value;
+    });
+    return statement(db, values);
   };
 }
 

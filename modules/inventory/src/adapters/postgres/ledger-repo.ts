@@ -1,5 +1,5 @@
 import { and, asc, count, desc, eq, gt, gte, inArray, lt, lte, sql } from 'drizzle-orm';
-import { rowsOf, type Tx } from '@stratum/platform';
+import { compiledRows, rowsOf, type Tx } from '@stratum/platform';
 import type { LedgerRepository, MovementRecord } from '../../application/ports.ts';
 import { counts, levels, movements } from './schema.ts';
 
@@ -35,14 +35,52 @@ const fields = [
   ['inTransit', 'p_in_transit', 'e_in_transit'],
 ] as const;
 
+type NewMovement = Omit<typeof movements.$inferInsert, 'occurredAt'>;
+
+/** A batch's movements, compiled once per batch size (ADR 0016). */
+const insertMovements = compiledRows<NewMovement, (typeof movements.$inferSelect)[]>((db, rows) =>
+  db
+    .insert(movements)
+    .values(
+      rows.map((p) => ({
+        id: p.id,
+        tenantId: p.tenantId,
+        batchId: p.batchId,
+        storeId: p.storeId,
+        stockItemId: p.stockItemId,
+        kind: p.kind,
+        quantity: p.quantity,
+        onHandAfter: p.onHandAfter,
+        reason: p.reason,
+        referenceType: p.referenceType,
+        referenceId: p.referenceId,
+        actorId: p.actorId,
+      })),
+    )
+    .returning(),
+);
+
 export function ledgerRepository(tx: Tx, tenantId: string): LedgerRepository {
   return {
     async insertMovements(records) {
       if (records.length === 0) return [];
-      const rows = await tx
-        .insert(movements)
-        .values(records.map((m) => ({ ...m, tenantId })))
-        .returning();
+      const rows = await insertMovements(
+        tx,
+        records.map((m) => ({
+          id: m.id,
+          tenantId,
+          batchId: m.batchId,
+          storeId: m.storeId,
+          stockItemId: m.stockItemId,
+          kind: m.kind,
+          quantity: m.quantity,
+          onHandAfter: m.onHandAfter,
+          reason: m.reason,
+          referenceType: m.referenceType,
+          referenceId: m.referenceId,
+          actorId: m.actorId,
+        })),
+      );
       return rows.map(toMovement);
     },
     async listMovements(query, after, stores) {

@@ -1,5 +1,5 @@
-import { and, asc, desc, eq, gt, inArray, lt, sql } from 'drizzle-orm';
-import type { Tx } from '@stratum/platform';
+import { and, asc, desc, eq, gt, lt, sql } from 'drizzle-orm';
+import { compiled, type Tx } from '@stratum/platform';
 import type { RegistryRepository, StockItemRecord } from '../../application/ports.ts';
 import { items, stockItems } from './schema.ts';
 
@@ -14,6 +14,14 @@ export const toStockItem = (r: typeof stockItems.$inferSelect): StockItemRecord 
   archived: r.archived,
   createdAt: r.createdAt,
 });
+
+/** Stock items by id, one statement for any number of them: compiled once (ADR 0016). */
+const stockItemsById = compiled<{ ids: string[] }, (typeof stockItems.$inferSelect)[]>((db, p) =>
+  db
+    .select()
+    .from(stockItems)
+    .where(sql`${stockItems.id} = any(${p.ids}::uuid[])`),
+);
 
 export function registryRepository(tx: Tx, tenantId: string): RegistryRepository {
   return {
@@ -67,10 +75,7 @@ export function registryRepository(tx: Tx, tenantId: string): RegistryRepository
     },
     async findStockItems(ids) {
       if (ids.length === 0) return new Map();
-      const rows = await tx
-        .select()
-        .from(stockItems)
-        .where(inArray(stockItems.id, [...ids]));
+      const rows = await stockItemsById(tx, { ids: [...ids] });
       return new Map(rows.map((r) => [r.id, toStockItem(r)]));
     },
     async listStockItems(query, after) {

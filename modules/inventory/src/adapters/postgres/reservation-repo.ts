@@ -1,5 +1,5 @@
 import { and, asc, eq, gt, inArray, lte, sql } from 'drizzle-orm';
-import { compiled, placeholderSet, together, type Tx } from '@stratum/platform';
+import { compiled, compiledRows, placeholderSet, together, type Tx } from '@stratum/platform';
 import { raise } from '../../contract.ts';
 import type { ReservationRecord, ReservationRepository } from '../../application/ports.ts';
 import { recipes, reservationHolds, reservations } from './schema.ts';
@@ -29,6 +29,24 @@ const holdsById = compiled<{ id: string }, HoldRow[]>((db, p) =>
     .from(reservationHolds)
     .where(eq(reservationHolds.reservationId, p.id))
     .orderBy(asc(reservationHolds.position)),
+);
+const recipesOf = compiled<{ ids: string[] }, (typeof recipes.$inferSelect)[]>((db, p) =>
+  db
+    .select()
+    .from(recipes)
+    .where(sql`${recipes.variantId} = any(${p.ids}::uuid[])`),
+);
+const insertHolds = compiledRows<HoldRow, unknown>((db, rows) =>
+  db.insert(reservationHolds).values(
+    rows.map((p) => ({
+      tenantId: p.tenantId,
+      reservationId: p.reservationId,
+      storeId: p.storeId,
+      stockItemId: p.stockItemId,
+      position: p.position,
+      quantity: p.quantity,
+    })),
+  ),
 );
 const settle = compiled<
   Pick<ReservationRow, 'id' | 'status' | 'settledAt' | 'saleBatchId'>,
@@ -101,7 +119,8 @@ export function reservationRepository(tx: Tx, tenantId: string): ReservationRepo
             throw err;
           }),
         holds.length > 0 &&
-          tx.insert(reservationHolds).values(
+          insertHolds(
+            tx,
             holds.map((h, position) => ({
               tenantId,
               reservationId: r.id,
@@ -151,10 +170,7 @@ export function reservationRepository(tx: Tx, tenantId: string): ReservationRepo
 
     async findRecipes(variantIds) {
       if (variantIds.length === 0) return new Map();
-      const rows = await tx
-        .select()
-        .from(recipes)
-        .where(inArray(recipes.variantId, [...variantIds]));
+      const rows = await recipesOf(tx, { ids: [...variantIds] });
       return new Map(rows.map((r) => [r.variantId, r.components]));
     },
     async findRecipe(variantId) {

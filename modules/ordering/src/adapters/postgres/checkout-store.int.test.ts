@@ -59,6 +59,17 @@ describe.each(testEngines())('the checkout store on %s', (engine) => {
     expect(await stepsOf(tenant, first.id)).toEqual(['place']);
     expect(await stepsOf(tenant, second.id)).toEqual([]);
     expect((await store.byKey(tenant, 'key-1'))?.id).toBe(first.id);
+    // No failure is SQL NULL, not the JSON value null.
+    const [row] = await h.database.transaction(
+      async (tx) =>
+        rowsOf<{ none: boolean }>(
+          await tx.execute(
+            sql`select failure is null as none from ordering.checkouts where id = ${first.id}`,
+          ),
+        ),
+      { tenantId: tenant },
+    );
+    expect(row).toEqual({ none: true });
   });
 
   it('announces a completed saga with the receipt number its pivot recorded', async () => {

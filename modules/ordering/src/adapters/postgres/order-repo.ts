@@ -1,5 +1,5 @@
 import { and, asc, desc, eq, inArray, sql, type SQLWrapper } from 'drizzle-orm';
-import { compiled, placeholderSet, type Tx } from '@stratum/platform';
+import { compiled, compiledRows, placeholderSet, type Tx } from '@stratum/platform';
 import type { OrderRecord, OrderRepository } from '../../application/ports.ts';
 import { orderEvents, orderNumbers, orders } from './schema.ts';
 
@@ -42,6 +42,19 @@ const insertOrder = compiled<OrderRow, { id: string }[]>((db, p) =>
     })
     .onConflictDoNothing()
     .returning({ id: orders.id }),
+);
+const insertEvents = compiledRows<typeof orderEvents.$inferInsert, unknown>((db, rows) =>
+  db.insert(orderEvents).values(
+    rows.map((p) => ({
+      tenantId: p.tenantId,
+      orderId: p.orderId,
+      version: p.version,
+      type: p.type,
+      event: p.event,
+      actorId: p.actorId,
+      at: p.at,
+    })),
+  ),
 );
 const byKey = (p: { tenantId: SQLWrapper; id: SQLWrapper }) =>
   and(eq(orders.tenantId, p.tenantId), eq(orders.id, p.id));
@@ -126,7 +139,8 @@ export function orderRepository(tx: Tx, tenantId: string): OrderRepository {
     },
     async appendEvents(orderId, afterVersion, events, actorId) {
       if (events.length === 0) return;
-      await tx.insert(orderEvents).values(
+      await insertEvents(
+        tx,
         events.map((event, i) => ({
           tenantId,
           orderId,

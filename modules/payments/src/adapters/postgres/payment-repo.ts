@@ -1,6 +1,7 @@
 import { and, asc, desc, eq, inArray, sql, type Placeholder } from 'drizzle-orm';
 import {
   compiled,
+  compiledRows,
   isUniqueViolation,
   placeholderSet,
   together,
@@ -71,7 +72,20 @@ const columnPlaceholders = (p: Placeholders<Columns>) =>
     Placeholder
   >;
 
-// The projection's writes, compiled once (ADR 0016).
+// The stream's and the projection's writes, compiled once (ADR 0016).
+const insertEvents = compiledRows<typeof paymentEvents.$inferInsert, unknown>((db, rows) =>
+  db.insert(paymentEvents).values(
+    rows.map((p) => ({
+      tenantId: p.tenantId,
+      streamId: p.streamId,
+      version: p.version,
+      type: p.type,
+      data: p.data,
+      occurredAt: p.occurredAt,
+      actorId: p.actorId,
+    })),
+  ),
+);
 const insertRow = compiled<
   Columns & { id: string; tenantId: string; createdAt: Date; updatedAt: Date },
   unknown
@@ -148,24 +162,22 @@ export function paymentRepository(
     async append(paymentId, expectedVersion, events, view, { at, actorId }) {
       // The events and the projection are sent together; the events' conflict is the one reported.
       await together([
-        tx
-          .insert(paymentEvents)
-          .values(
-            events.map(({ type, version, ...data }) => ({
-              tenantId,
-              streamId: paymentId,
-              version,
-              type,
-              data,
-              occurredAt: at,
-              actorId,
-            })),
-          )
-          .catch((error: unknown) => {
-            // Another writer took one of these versions first (or, invisibly, another tenant the id).
-            if (isUniqueViolation(error, 'payment_events_stream_version_pk')) conflict();
-            throw error;
-          }),
+        insertEvents(
+          tx,
+          events.map(({ type, version, ...data }) => ({
+            tenantId,
+            streamId: paymentId,
+            version,
+            type,
+            data,
+            occurredAt: at,
+            actorId,
+          })),
+        ).catch((error: unknown) => {
+          // Another writer took one of these versions first (or, invisibly, another tenant the id).
+          if (isUniqueViolation(error, 'payment_events_stream_version_pk')) conflict();
+          throw error;
+        }),
         expectedVersion === 0
           ? insertRow(tx, {
               id: paymentId,
