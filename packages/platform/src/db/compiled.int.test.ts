@@ -1,8 +1,8 @@
 import { and, eq, sql } from 'drizzle-orm';
 import { pgSchema } from 'drizzle-orm/pg-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, testEngines, type TestServer } from '@stratum/testing';
-import { compiled, compiledRows } from './compiled.ts';
+import { signUpTenant, startTestServer, testEngines, type TestServer } from '@stratum/testing';
+import { compiled, compiledRows, placeholdersOf } from './compiled.ts';
 import { messagingTables } from './tables.ts';
 
 const { outbox } = messagingTables(pgSchema('identity'));
@@ -47,11 +47,8 @@ const insertEvents = compiledRows<
       .insert(outbox)
       .values(
         rows.map((p) => ({
-          id: p.id,
-          tenantId: p.tenantId,
-          type: p.type,
+          ...placeholdersOf(p, ['id', 'tenantId', 'type', 'envelope']),
           version: 1,
-          envelope: p.envelope,
         })),
       )
       .returning({ id: outbox.id }),
@@ -65,21 +62,8 @@ describe.each(testEngines())('compiled statements on %s', (engine) => {
 
   beforeAll(async () => {
     t = await startTestServer(engine);
-    const signUp = async (name: string) => {
-      const res = await t.server.app.inject({
-        method: 'POST',
-        url: '/api/v1/identity/signup',
-        payload: {
-          businessName: name,
-          ownerEmail: `${name}-${engine}@compiled.test`,
-          password: 'long enough password',
-        },
-      });
-      expect(res.statusCode).toBe(201);
-      return res.json<{ tenant: { id: string } }>().tenant.id;
-    };
-    tenantA = await signUp('alpha');
-    tenantB = await signUp('bravo');
+    tenantA = (await signUpTenant(t.server, 'Alpha')).tenantId;
+    tenantB = (await signUpTenant(t.server, 'Bravo')).tenantId;
   });
   afterAll(() => t?.close());
 

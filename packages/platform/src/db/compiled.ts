@@ -79,9 +79,23 @@ export function compiled<V extends object, R>(
     // The prepared statement as built, bound to this call's connection and values.
     const bound = Object.create(template) as PreparedStatement<R> & Bindable;
     bound.client = client;
-    bound.params = fill((template as unknown as Bindable).params, values as Record<string, unknown>);
+    bound.params = fill(
+      (template as unknown as Bindable).params,
+      values as Record<string, unknown>,
+    );
     return bound.execute();
   };
+}
+
+/**
+ * The placeholders of `names`, as an insert's or update's columns: a column
+ * takes the value of the same name.
+ */
+export function placeholdersOf<V, const K extends keyof V & string>(
+  p: Placeholders<V>,
+  names: readonly K[],
+): { [N in K]: Placeholder<N> } {
+  return Object.fromEntries(names.map((name) => [name, p[name]])) as { [N in K]: Placeholder<N> };
 }
 
 /** The placeholders of row `index` of a list: `0:id`, `0:name`, `1:id`… */

@@ -1,5 +1,5 @@
 import { and, asc, count, desc, eq, gt, gte, inArray, lt, lte, sql } from 'drizzle-orm';
-import { compiledRows, rowsOf, type Tx } from '@stratum/platform';
+import { compiledRows, placeholdersOf, rowsOf, type Tx } from '@stratum/platform';
 import type { LedgerRepository, MovementRecord } from '../../application/ports.ts';
 import { counts, levels, movements } from './schema.ts';
 
@@ -42,20 +42,22 @@ const insertMovements = compiledRows<NewMovement, (typeof movements.$inferSelect
   db
     .insert(movements)
     .values(
-      rows.map((p) => ({
-        id: p.id,
-        tenantId: p.tenantId,
-        batchId: p.batchId,
-        storeId: p.storeId,
-        stockItemId: p.stockItemId,
-        kind: p.kind,
-        quantity: p.quantity,
-        onHandAfter: p.onHandAfter,
-        reason: p.reason,
-        referenceType: p.referenceType,
-        referenceId: p.referenceId,
-        actorId: p.actorId,
-      })),
+      rows.map((p) =>
+        placeholdersOf(p, [
+          'id',
+          'tenantId',
+          'batchId',
+          'storeId',
+          'stockItemId',
+          'kind',
+          'quantity',
+          'onHandAfter',
+          'reason',
+          'referenceType',
+          'referenceId',
+          'actorId',
+        ]),
+      ),
     )
     .returning(),
 );

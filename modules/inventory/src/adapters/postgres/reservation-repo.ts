@@ -1,5 +1,12 @@
 import { and, asc, eq, gt, inArray, lte, sql } from 'drizzle-orm';
-import { compiled, compiledRows, placeholderSet, together, type Tx } from '@stratum/platform';
+import {
+  compiled,
+  compiledRows,
+  placeholderSet,
+  placeholdersOf,
+  together,
+  type Tx,
+} from '@stratum/platform';
 import { raise } from '../../contract.ts';
 import type { ReservationRecord, ReservationRepository } from '../../application/ports.ts';
 import { recipes, reservationHolds, reservations } from './schema.ts';
@@ -37,16 +44,20 @@ const recipesOf = compiled<{ ids: string[] }, (typeof recipes.$inferSelect)[]>((
     .where(sql`${recipes.variantId} = any(${p.ids}::uuid[])`),
 );
 const insertHolds = compiledRows<HoldRow, unknown>((db, rows) =>
-  db.insert(reservationHolds).values(
-    rows.map((p) => ({
-      tenantId: p.tenantId,
-      reservationId: p.reservationId,
-      storeId: p.storeId,
-      stockItemId: p.stockItemId,
-      position: p.position,
-      quantity: p.quantity,
-    })),
-  ),
+  db
+    .insert(reservationHolds)
+    .values(
+      rows.map((p) =>
+        placeholdersOf(p, [
+          'tenantId',
+          'reservationId',
+          'storeId',
+          'stockItemId',
+          'position',
+          'quantity',
+        ]),
+      ),
+    ),
 );
 const settle = compiled<
   Pick<ReservationRow, 'id' | 'status' | 'settledAt' | 'saleBatchId'>,

@@ -1,5 +1,5 @@
 import { and, asc, desc, eq } from 'drizzle-orm';
-import { compiled, compiledRows, type Tx } from '@stratum/platform';
+import { compiled, compiledRows, placeholdersOf, type Tx } from '@stratum/platform';
 import type {
   KitchenRepository,
   ReceiptRepository,
@@ -21,22 +21,26 @@ export const toTicket = (r: typeof kitchenTickets.$inferSelect): TicketRecord =>
 
 /** Firing's insert, compiled once per number of stations (ADR 0016). */
 const insertTickets = compiledRows<typeof kitchenTickets.$inferInsert, unknown>((db, rows) =>
-  db.insert(kitchenTickets).values(
-    rows.map((p) => ({
-      id: p.id,
-      tenantId: p.tenantId,
-      storeId: p.storeId,
-      orderId: p.orderId,
-      station: p.station,
-      course: p.course,
-      status: p.status,
-      ticket: p.ticket,
-      orderNotes: p.orderNotes,
-      firedAt: p.firedAt,
-      bumpedAt: p.bumpedAt,
-      bumpedBy: p.bumpedBy,
-    })),
-  ),
+  db
+    .insert(kitchenTickets)
+    .values(
+      rows.map((p) =>
+        placeholdersOf(p, [
+          'id',
+          'tenantId',
+          'storeId',
+          'orderId',
+          'station',
+          'course',
+          'status',
+          'ticket',
+          'orderNotes',
+          'firedAt',
+          'bumpedAt',
+          'bumpedBy',
+        ]),
+      ),
+    ),
 );
 
 export function kitchenRepository(tx: Tx, tenantId: string): KitchenRepository {

@@ -1,5 +1,5 @@
 import { and, asc, desc, eq, inArray, sql, type SQLWrapper } from 'drizzle-orm';
-import { compiled, compiledRows, placeholderSet, type Tx } from '@stratum/platform';
+import { compiled, compiledRows, placeholderSet, placeholdersOf, type Tx } from '@stratum/platform';
 import type { OrderRecord, OrderRepository } from '../../application/ports.ts';
 import { orderEvents, orderNumbers, orders } from './schema.ts';
 
@@ -44,17 +44,13 @@ const insertOrder = compiled<OrderRow, { id: string }[]>((db, p) =>
     .returning({ id: orders.id }),
 );
 const insertEvents = compiledRows<typeof orderEvents.$inferInsert, unknown>((db, rows) =>
-  db.insert(orderEvents).values(
-    rows.map((p) => ({
-      tenantId: p.tenantId,
-      orderId: p.orderId,
-      version: p.version,
-      type: p.type,
-      event: p.event,
-      actorId: p.actorId,
-      at: p.at,
-    })),
-  ),
+  db
+    .insert(orderEvents)
+    .values(
+      rows.map((p) =>
+        placeholdersOf(p, ['tenantId', 'orderId', 'version', 'type', 'event', 'actorId', 'at']),
+      ),
+    ),
 );
 const byKey = (p: { tenantId: SQLWrapper; id: SQLWrapper }) =>
   and(eq(orders.tenantId, p.tenantId), eq(orders.id, p.id));

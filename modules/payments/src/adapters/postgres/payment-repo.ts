@@ -1,11 +1,11 @@
-import { and, asc, desc, eq, inArray, sql, type Placeholder } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, sql } from 'drizzle-orm';
 import {
   compiled,
   compiledRows,
   isUniqueViolation,
   placeholderSet,
+  placeholdersOf,
   together,
-  type Placeholders,
   type Tx,
 } from '@stratum/platform';
 import { raise } from '../../contract.ts';
@@ -66,25 +66,23 @@ const columnNames = [
   'reference',
   'version',
 ] as const satisfies readonly (keyof Columns)[];
-const columnPlaceholders = (p: Placeholders<Columns>) =>
-  Object.fromEntries(columnNames.map((name) => [name, p[name]])) as Record<
-    keyof Columns,
-    Placeholder
-  >;
-
 // The stream's and the projection's writes, compiled once (ADR 0016).
 const insertEvents = compiledRows<typeof paymentEvents.$inferInsert, unknown>((db, rows) =>
-  db.insert(paymentEvents).values(
-    rows.map((p) => ({
-      tenantId: p.tenantId,
-      streamId: p.streamId,
-      version: p.version,
-      type: p.type,
-      data: p.data,
-      occurredAt: p.occurredAt,
-      actorId: p.actorId,
-    })),
-  ),
+  db
+    .insert(paymentEvents)
+    .values(
+      rows.map((p) =>
+        placeholdersOf(p, [
+          'tenantId',
+          'streamId',
+          'version',
+          'type',
+          'data',
+          'occurredAt',
+          'actorId',
+        ]),
+      ),
+    ),
 );
 const insertRow = compiled<
   Columns & { id: string; tenantId: string; createdAt: Date; updatedAt: Date },
@@ -95,7 +93,7 @@ const insertRow = compiled<
     tenantId: p.tenantId,
     createdAt: p.createdAt,
     updatedAt: p.updatedAt,
-    ...columnPlaceholders(p),
+    ...placeholdersOf(p, columnNames),
   }),
 );
 const updateRow = compiled<
@@ -104,7 +102,7 @@ const updateRow = compiled<
 >((db, p) =>
   db
     .update(paymentRows)
-    .set(placeholderSet<Row>({ ...columnPlaceholders(p), updatedAt: p.updatedAt }))
+    .set(placeholderSet<Row>({ ...placeholdersOf(p, columnNames), updatedAt: p.updatedAt }))
     .where(and(eq(paymentRows.id, p.id), eq(paymentRows.version, p.expected)))
     .returning({ id: paymentRows.id }),
 );
