@@ -70,20 +70,21 @@ export async function postToDrawer(
     return skip('invalid-amount', 'drawer posting skipped: not a positive amount');
   }
   // The session is locked as every movement and the Z close lock it: the
-  // posting lands before the close or not at all.
-  const [register, session] = await together([
+  // posting lands before the close or not at all. The look-up of the same
+  // posting runs behind the lock, so it sees what the lock's holder committed.
+  const [register, session, existing] = await together([
     repo.findRegister(posting.registerId),
     repo.findOpenSession(posting.registerId, { lock: true }),
+    repo.findMovementByReference(
+      posting.registerId,
+      posting.kind,
+      posting.reference,
+      posting.currency,
+    ),
   ]);
   if (!register || register.storeId !== posting.storeId) {
     return skip('unknown-register', 'drawer posting skipped: no such register in the store');
   }
-  const existing = await repo.findMovementByReference(
-    posting.registerId,
-    posting.kind,
-    posting.reference,
-    session?.currency ?? posting.currency,
-  );
   if (existing) {
     if (existing.tender === posting.tender && existing.amountMinor === posting.amountMinor) {
       return 'already-posted';
