@@ -202,7 +202,7 @@ function pooledClient(prepared: boolean): typeof pg.Client {
 
     constructor(config?: string | pg.ClientConfig) {
       const settings = typeof config === 'string' ? { connectionString: config } : config;
-      super({ ...settings, pipeline: true } as pg.ClientConfig);
+      super({ ...settings, pipeline: true });
     }
 
     override query(...[config, values, callback]: QueryArgs): never {
