@@ -61,8 +61,9 @@ function sessionOf(db: Db | Tx): { engine: object; client: object } {
  * call on each engine and reused. Each call runs on the connection of the
  * transaction (or database) it is given, exactly as the builder would have.
  *
- * Only for statements of one shape: a list of variable length (an `IN` list,
- * a multi-row insert) changes the text and stays a plain builder.
+ * Only for statements of one shape. A list of variable length changes the
+ * text: a multi-row insert takes `compiledRows`, a list of ids one array
+ * parameter (`= any($1::uuid[])`) instead of an `IN` list.
  */
 export function compiled<V extends object, R>(
   build: (db: Db | Tx, p: Placeholders<V>) => Preparable<R>,
