@@ -80,8 +80,9 @@ const keepsSplit = new Set<OrderCommand['type']>(['fire-course', 'pay', 'close',
 /**
  * Decides a command against the order inside the caller's transaction and
  * stores the outcome: the new state under the version it was decided on,
- * the domain events numbered after it, and the effects, all sent together. `commandFor` sees
- * the order as read in this transaction; null means there is nothing to do.
+ * the domain events numbered after it, and the effects, all sent together.
+ * `commandFor` sees the order as read in this transaction; null means there
+ * is nothing to do.
  */
 export async function applyCommand<T = undefined>(
   repo: OrderingRepository,

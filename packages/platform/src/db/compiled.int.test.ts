@@ -19,12 +19,8 @@ const insertEvent = compiled<
   unknown
 >((db, p) =>
   db.insert(outbox).values({
-    id: p.id,
-    tenantId: p.tenantId,
-    type: p.type,
+    ...placeholdersOf(p, ['id', 'tenantId', 'type', 'envelope', 'publishedAt']),
     version: 1,
-    envelope: p.envelope,
-    publishedAt: p.publishedAt,
   }),
 );
 const eventsOfType = compiled<{ type: string }, (typeof outbox.$inferSelect)[]>((db, p) =>

@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { compiled } from '../db/compiled.ts';
+import { compiled, placeholdersOf } from '../db/compiled.ts';
 import type { Database } from '../db/database.ts';
 import type { Tx } from '../db/types.ts';
 import type { InboxTable } from '../db/tables.ts';
@@ -29,7 +29,7 @@ export function inboxSubscription<S extends z.ZodType>(options: {
   >((db, p) =>
     db
       .insert(inbox)
-      .values({ messageId: p.messageId, handler: p.handler, tenantId: p.tenantId })
+      .values(placeholdersOf(p, ['messageId', 'handler', 'tenantId']))
       .onConflictDoNothing()
       .returning({ id: inbox.messageId }),
   );

@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { compiled } from '../db/compiled.ts';
+import { compiled, placeholdersOf } from '../db/compiled.ts';
 import { afterCommit } from '../db/database.ts';
 import type { Tx } from '../db/types.ts';
 import type { OutboxTable } from '../db/tables.ts';
@@ -45,13 +45,7 @@ function insertInto(table: OutboxTable) {
   let insert = inserts.get(table);
   if (!insert) {
     insert = compiled<OutboxRow, unknown>((db, p) =>
-      db.insert(table).values({
-        id: p.id,
-        tenantId: p.tenantId,
-        type: p.type,
-        version: p.version,
-        envelope: p.envelope,
-      }),
+      db.insert(table).values(placeholdersOf(p, ['id', 'tenantId', 'type', 'version', 'envelope'])),
     );
     inserts.set(table, insert);
   }

@@ -66,8 +66,12 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
     busDown = true;
   }
 
-  /** Each outbox's claim and mark, compiled once (ADR 0016). */
-  const statements = new Map(options.outboxes.map(({ table }) => [table, statementsOf(table)]));
+  /** Each outbox with its claim and its mark, compiled once (ADR 0016). */
+  const outboxes = options.outboxes.map(({ module, table }) => ({
+    module,
+    table,
+    ...statementsOf(table),
+  }));
   function statementsOf(table: OutboxTable) {
     // One statement: the lease is taken atomically without a transaction around it.
     const claim = compiled<
@@ -100,14 +104,10 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
     );
     return { claim, markPublished };
   }
-  const statementsFor = (table: OutboxTable) => statements.get(table) ?? statementsOf(table);
 
-  function claim(table: OutboxTable) {
-    return database.system((db) => statementsFor(table).claim(db, {}));
-  }
-
-  async function publishBatch(module: string, table: OutboxTable): Promise<number> {
-    const claimed = await claim(table);
+  async function publishBatch(outbox: (typeof outboxes)[number]): Promise<number> {
+    const { module, table } = outbox;
+    const claimed = await database.system((db) => outbox.claim(db, {}));
     if (claimed.length === 0) return 0;
     claimed.sort((a, b) => (a.id < b.id ? -1 : 1));
     const published: string[] = [];
@@ -135,7 +135,7 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
       }
     }
     if (published.length > 0) {
-      await database.system((db) => statementsFor(table).markPublished(db, { ids: published }));
+      await database.system((db) => outbox.markPublished(db, { ids: published }));
     }
     return published.length;
   }
@@ -154,8 +154,8 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
     }
     busDown = false;
     let total = 0;
-    for (const { module, table } of options.outboxes) {
-      if (which === 'all' || which.has(module)) total += await publishBatch(module, table);
+    for (const outbox of outboxes) {
+      if (which === 'all' || which.has(outbox.module)) total += await publishBatch(outbox);
     }
     return total;
   }

@@ -68,20 +68,7 @@ export function ledgerRepository(tx: Tx, tenantId: string): LedgerRepository {
       if (records.length === 0) return [];
       const rows = await insertMovements(
         tx,
-        records.map((m) => ({
-          id: m.id,
-          tenantId,
-          batchId: m.batchId,
-          storeId: m.storeId,
-          stockItemId: m.stockItemId,
-          kind: m.kind,
-          quantity: m.quantity,
-          onHandAfter: m.onHandAfter,
-          reason: m.reason,
-          referenceType: m.referenceType,
-          referenceId: m.referenceId,
-          actorId: m.actorId,
-        })),
+        records.map((m) => ({ ...m, tenantId })),
       );
       return rows.map(toMovement);
     },

@@ -2,6 +2,7 @@ import { and, eq, isNull, lt, or, sql } from 'drizzle-orm';
 import {
   compiled,
   createOutbox,
+  placeholdersOf,
   rowsOf,
   together,
   transactionAs,
@@ -57,29 +58,27 @@ const insertCheckout = compiled<
   db
     .insert(checkouts)
     .values({
-      id: p.id,
-      tenantId: p.tenantId,
-      orderId: p.orderId,
-      storeId: p.storeId,
-      registerId: p.registerId,
-      idempotencyKey: p.idempotencyKey,
-      status: p.status,
-      step: p.step,
-      plan: p.plan,
-      failure: p.failure,
+      ...placeholdersOf(p, [
+        'id',
+        'tenantId',
+        'orderId',
+        'storeId',
+        'registerId',
+        'idempotencyKey',
+        'status',
+        'step',
+        'plan',
+        'failure',
+      ]),
       leaseUntil: sql`now() + ${p.lease}::interval`,
     })
     .onConflictDoNothing()
     .returning(),
 );
 const insertStep = compiled<typeof checkoutSteps.$inferInsert, unknown>((db, p) =>
-  db.insert(checkoutSteps).values({
-    tenantId: p.tenantId,
-    checkoutId: p.checkoutId,
-    step: p.step,
-    direction: p.direction,
-    result: p.result,
-  }),
+  db
+    .insert(checkoutSteps)
+    .values(placeholdersOf(p, ['tenantId', 'checkoutId', 'step', 'direction', 'result'])),
 );
 
 /**

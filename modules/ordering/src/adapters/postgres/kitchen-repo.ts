@@ -111,16 +111,18 @@ type ReceiptRow = typeof receipts.$inferSelect;
 const insertReceipt = compiled<ReceiptRow, { orderId: string }[]>((db, p) =>
   db
     .insert(receipts)
-    .values({
-      orderId: p.orderId,
-      tenantId: p.tenantId,
-      storeId: p.storeId,
-      registerId: p.registerId,
-      receiptNumber: p.receiptNumber,
-      document: p.document,
-      text: p.text,
-      createdAt: p.createdAt,
-    })
+    .values(
+      placeholdersOf(p, [
+        'orderId',
+        'tenantId',
+        'storeId',
+        'registerId',
+        'receiptNumber',
+        'document',
+        'text',
+        'createdAt',
+      ]),
+    )
     .onConflictDoNothing({
       target: [receipts.tenantId, receipts.registerId, receipts.receiptNumber],
     })

@@ -25,21 +25,23 @@ type Key = { tenantId: string; id: string };
 const insertOrder = compiled<OrderRow, { id: string }[]>((db, p) =>
   db
     .insert(orders)
-    .values({
-      id: p.id,
-      tenantId: p.tenantId,
-      storeId: p.storeId,
-      registerId: p.registerId,
-      number: p.number,
-      status: p.status,
-      state: p.state,
-      notes: p.notes,
-      request: p.request,
-      split: p.split,
-      version: p.version,
-      createdAt: p.createdAt,
-      updatedAt: p.updatedAt,
-    })
+    .values(
+      placeholdersOf(p, [
+        'id',
+        'tenantId',
+        'storeId',
+        'registerId',
+        'number',
+        'status',
+        'state',
+        'notes',
+        'request',
+        'split',
+        'version',
+        'createdAt',
+        'updatedAt',
+      ]),
+    )
     .onConflictDoNothing()
     .returning({ id: orders.id }),
 );

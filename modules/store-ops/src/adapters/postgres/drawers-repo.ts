@@ -1,5 +1,5 @@
 import { and, eq, inArray, sql, type SQLWrapper } from 'drizzle-orm';
-import { compiled, type Tx } from '@stratum/platform';
+import { compiled, placeholdersOf, type Tx } from '@stratum/platform';
 import {
   raise,
   type DrawerMovementView,
@@ -94,18 +94,20 @@ const lockOpenSession = compiled<{ registerId: string }, SessionRow[]>((db, p) =
 const insertMovement = compiled<NewMovement & { tenantId: string }, MovementRow[]>((db, p) =>
   db
     .insert(drawerMovements)
-    .values({
-      id: p.id,
-      tenantId: p.tenantId,
-      sessionId: p.sessionId,
-      registerId: p.registerId,
-      kind: p.kind,
-      tender: p.tender,
-      amountMinor: p.amountMinor,
-      reason: p.reason,
-      reference: p.reference,
-      actorId: p.actorId,
-    })
+    .values(
+      placeholdersOf(p, [
+        'id',
+        'tenantId',
+        'sessionId',
+        'registerId',
+        'kind',
+        'tender',
+        'amountMinor',
+        'reason',
+        'reference',
+        'actorId',
+      ]),
+    )
     .returning(),
 );
 const movementByReference = compiled<
