@@ -40,16 +40,30 @@ function medianRound(results: LoadResult[]): LoadResult {
 }
 
 /**
+ * Each round's rate of a phase divided by the mean of the hello-world rounds
+ * measured just before and just after it, so a swing in the machine's speed
+ * between rounds cancels out of the ratio.
+ */
+function pairedRatios(phase: LoadResult[], hello: LoadResult[]): number[] {
+  return phase.map(
+    (result, round) => result.rps / ((hello[round]!.rps + hello[round + 1]!.rps) / 2),
+  );
+}
+
+const rounded = (x: number) => Math.round(x * 1000) / 1000;
+
+/**
  * Many terminals fetching the seeded store's menu, with and without
  * If-None-Match, against a bare Fastify route measured in the same run. Both
- * servers stay up and the phases take turns, round after round, so a change
- * in the machine's load hits every phase alike; each figure is the median
- * round.
+ * servers stay up and the phases take turns in short rounds, with a last
+ * hello-world round at the end, so every menu round lies between two
+ * hello-world rounds. A ratio is the median of the rounds' paired ratios
+ * (`pairedRatios`); each request rate is the median round.
  */
 export async function menuScenario(options: BenchOptions): Promise<Record<string, unknown>> {
   const { connections, durationSeconds, log } = options;
-  const rounds = 3;
-  const roundSeconds = Math.max(1, Math.round(durationSeconds / 2));
+  const rounds = 5;
+  const roundSeconds = Math.max(1, Math.round(durationSeconds / 5));
   const run = async (
     label: string,
     url: string,
@@ -123,11 +137,17 @@ export async function menuScenario(options: BenchOptions): Promise<Record<string
         results.get(label)!.push(await run(label, phase.url, phase.extra));
       }
     }
-    const helloResult = medianRound(results.get('hello')!);
+    log('closing hello-world round');
+    results.get('hello')!.push(await run('hello', helloUrl));
+    const helloRounds = results.get('hello')!;
+    const ratios = (label: string) => pairedRatios(results.get(label)!, helloRounds).map(rounded);
+    const helloResult = medianRound(helloRounds);
     const menu = medianRound(results.get('menu')!);
     const compressed = medianRound(results.get('menu br')!);
     const notModified = medianRound(results.get('menu 304')!);
-    const ratio = (x: number) => Math.round((x / helloResult.rps) * 1000) / 1000;
+    const menuRatios = ratios('menu');
+    const compressedRatios = ratios('menu br');
+    const notModifiedRatios = ratios('menu 304');
     return {
       load_tool: loadTool,
       connections,
@@ -144,9 +164,12 @@ export async function menuScenario(options: BenchOptions): Promise<Record<string
       menu_br_p99_ms: compressed.p99_ms,
       menu_304_rps: notModified.rps,
       menu_304_p99_ms: notModified.p99_ms,
-      menu_vs_hello: ratio(menu.rps),
-      menu_br_vs_hello: ratio(compressed.rps),
-      menu_304_vs_hello: ratio(notModified.rps),
+      menu_vs_hello: median(menuRatios),
+      menu_br_vs_hello: median(compressedRatios),
+      menu_304_vs_hello: median(notModifiedRatios),
+      menu_vs_hello_rounds: menuRatios,
+      menu_br_vs_hello_rounds: compressedRatios,
+      menu_304_vs_hello_rounds: notModifiedRatios,
     };
   } finally {
     await Promise.all([server.stop(), hello.stop()]);

@@ -24,12 +24,9 @@ export function etagMatches(header: string | undefined, etag: string): boolean {
   });
 }
 
-/**
- * The precompressed body to send: brotli, else gzip, when the client accepts
- * it (a `q=0` refuses a coding; `*` stands for any not named); else none.
- */
-export function pickEncoding(header: string | undefined): 'br' | 'gzip' | undefined {
-  if (!header) return undefined;
+type Coding = 'br' | 'gzip';
+
+function parseEncoding(header: string): Coding | undefined {
   const accepted = new Map<string, boolean>();
   for (const part of header.toLowerCase().split(',')) {
     const [name = '', ...params] = part.split(';').map((p) => p.trim());
@@ -40,36 +37,84 @@ export function pickEncoding(header: string | undefined): 'br' | 'gzip' | undefi
   return ok('br') ? 'br' : ok('gzip') ? 'gzip' : undefined;
 }
 
+// Terminals send one of a handful of Accept-Encoding values, so each is parsed
+// once; the bound keeps arbitrary values from growing the map.
+const knownEncodings = new Map<string, Coding | null>();
+const maxKnownEncodings = 64;
+
+/**
+ * The precompressed body to send: brotli, else gzip, when the client accepts
+ * it (a `q=0` refuses a coding; `*` stands for any not named); else none.
+ */
+export function pickEncoding(header: string | undefined): Coding | undefined {
+  if (!header) return undefined;
+  const known = knownEncodings.get(header);
+  if (known !== undefined) return known ?? undefined;
+  const coding = parseEncoding(header);
+  if (knownEncodings.size < maxKnownEncodings) knownEncodings.set(header, coding ?? null);
+  return coding;
+}
+
 /** A fresh menu this process already holds, synchronously, or `undefined`. */
 export type CachedMenu = (ctx: CallContext, storeId: string) => SerializedMenu | undefined;
 
-/**
- * The answer to a menu request, from the cached entry alone: the tag and the
- * bytes were made when it was built. A matching If-None-Match gets a 304
- * without a body; a client that accepts br or gzip gets the precompressed
- * bytes under the weak form of the tag.
- */
-export function menuAnswer(
-  headers: IncomingHttpHeaders,
-  menu: SerializedMenu,
-): FastAnswer & { body?: Buffer } {
-  const coding = pickEncoding(headers['accept-encoding']);
-  const common = {
-    etag: coding ? `W/${menu.etag}` : menu.etag,
+type MenuAnswer = FastAnswer & { body?: Buffer };
+
+/** Every answer one cached menu can give, made once per menu (see `menuAnswer`). */
+interface MenuAnswers {
+  readonly plain: MenuAnswer;
+  readonly br: MenuAnswer;
+  readonly gzip: MenuAnswer;
+  readonly notModified: MenuAnswer;
+  readonly notModifiedWeak: MenuAnswer;
+}
+
+function answersOf(menu: SerializedMenu): MenuAnswers {
+  const common = (etag: string) => ({
+    etag,
     'cache-control': 'private, no-cache',
     vary: 'accept-encoding',
-  };
-  if (etagMatches(headers['if-none-match'], menu.etag)) return { status: 304, headers: common };
-  return {
+  });
+  const ok = (body: Buffer, coding?: Coding): MenuAnswer => ({
     status: 200,
     headers: {
-      ...common,
+      ...common(coding ? `W/${menu.etag}` : menu.etag),
       'content-type': 'application/json; charset=utf-8',
       ...(coding && { 'content-encoding': coding }),
     },
     // A Buffer, unlike the string, is not re-encoded or re-measured per response.
-    body: coding ? menu[coding] : menu.body,
+    body,
+  });
+  return {
+    plain: ok(menu.body),
+    br: ok(menu.br, 'br'),
+    gzip: ok(menu.gzip, 'gzip'),
+    notModified: { status: 304, headers: common(menu.etag) },
+    notModifiedWeak: { status: 304, headers: common(`W/${menu.etag}`) },
   };
+}
+
+// Keyed by the cached menu itself: its answers go when it does.
+const answersByMenu = new WeakMap<SerializedMenu, MenuAnswers>();
+
+/**
+ * The answer to a menu request, from the cached entry alone: the tag and the
+ * bytes were made when it was built, and the answers themselves when it was
+ * first served, so a request allocates nothing here. A matching If-None-Match
+ * gets a 304 without a body; a client that accepts br or gzip gets the
+ * precompressed bytes under the weak form of the tag.
+ */
+export function menuAnswer(headers: IncomingHttpHeaders, menu: SerializedMenu): MenuAnswer {
+  let answers = answersByMenu.get(menu);
+  if (!answers) {
+    answers = answersOf(menu);
+    answersByMenu.set(menu, answers);
+  }
+  const coding = pickEncoding(headers['accept-encoding']);
+  if (etagMatches(headers['if-none-match'], menu.etag)) {
+    return coding ? answers.notModifiedWeak : answers.notModified;
+  }
+  return coding ? answers[coding] : answers.plain;
 }
 
 function sendMenu(request: FastifyRequest, reply: FastifyReply, menu: SerializedMenu): void {
