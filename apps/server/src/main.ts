@@ -1,4 +1,6 @@
 // Start-up time is measured from process start (performance.now()), module loading included.
+// The heap's growth factor is set before the rest is loaded.
+import './heap.ts';
 import { performance } from 'node:perf_hooks';
 import { ConfigError, createLogger, telemetryFromSettings } from '@stratum/platform';
 import { loadServerConfig, serviceNameOf } from './config.ts';
