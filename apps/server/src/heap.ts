@@ -9,7 +9,7 @@ import { setFlagsFromString } from 'node:v8';
  * live set (ADR 0016). Imported first by `main.ts`, before anything is
  * allocated; a `--heap-growing-percent` on the command line wins.
  */
-export const heapGrowingPercent = 40;
+const heapGrowingPercent = 40;
 
 if (!process.execArgv.some((arg) => arg.startsWith('--heap-growing-percent'))) {
   setFlagsFromString(`--heap-growing-percent=${heapGrowingPercent}`);
