@@ -12,7 +12,7 @@ import { seedDemo } from '../../apps/server/src/seed/seed.ts';
 import type { Cleanup } from './cleanup.ts';
 import { deleteNatsStreams, natsPrefix, natsUrl, redisUrl } from './engines.ts';
 import { createDatabase, type ScratchDatabase } from './postgres.ts';
-import { startProcess } from './process.ts';
+import { buildFolder, startProcess } from './process.ts';
 import type { DeploymentShape } from './shape-figures.ts';
 
 /** The login role the servers run as (APP_ROLE of @stratum/platform; migrations create it). */
@@ -102,7 +102,7 @@ async function startSingle(
   const { cleanup, log } = settings;
   const began = performance.now();
   const processor = await startProcess(
-    'apps/card-processor/src/main.ts',
+    { built: 'card-processor' },
     [],
     { PROCESSOR_PORT: '0', PROCESSOR_HOST: '127.0.0.1', PROCESSOR_LATENCY_MS: '0' },
     /^card processor listening on (http:\/\/\S+)\n/m,
@@ -142,7 +142,7 @@ async function startSingle(
   }
   log(`starting Stratum (${shape}) with the demo data`);
   const server = await startProcess(
-    'apps/server/src/main.ts',
+    { built: 'server' },
     ['--seed'],
     env,
     /API\s+(http:\/\/\S+)\/api\/v1/,
@@ -180,7 +180,9 @@ async function startServices(settings: DeploymentSettings): Promise<Deployment> 
   log(
     `starting ${topology.services.map((s) => `${s.name} [${s.modules.join(', ')}]`).join(', ')} and the gateway`,
   );
+  const build = await buildFolder();
   const launched = await launchServices({
+    ...(build && { build }),
     topology,
     databaseUrl: Object.values(databases)[0]!.url,
     databases: Object.fromEntries(Object.entries(databases).map(([name, db]) => [name, db.url])),

@@ -1,5 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { buildAll } from '../../deploy/build.ts';
+import { builtCommand, entryPoints, type BuiltProcess } from '../../deploy/built.ts';
 
 export const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -12,12 +14,28 @@ export interface Started {
   stop(killAfterMs?: number): Promise<void>;
 }
 
+let build: Promise<string> | undefined;
+
 /**
- * Starts a TypeScript entry point as its own process and resolves once its
- * output matches `ready`; fails if it exits first or takes longer than `timeoutMs`.
+ * The folder of the compiled build (`dist/`, ADR 0023), made once per bench
+ * run, so the processes are measured as they run in production; `undefined`
+ * with `BENCH_FROM_SOURCE=1`, which runs them from the sources under tsx (as
+ * the tests do) to compare the two.
  */
-export function startProcess(
-  script: string,
+export function buildFolder(): Promise<string | undefined> {
+  if (process.env.BENCH_FROM_SOURCE === '1') return Promise.resolve(undefined);
+  build ??= buildAll().then((result) => result.outdir);
+  return build;
+}
+
+/**
+ * Starts a process and resolves once its output matches `ready`; fails if it
+ * exits first or takes longer than `timeoutMs`. `script` is a TypeScript entry
+ * point (run under tsx), or `{ built }`: one of Stratum's processes, compiled
+ * (see `buildFolder`).
+ */
+export async function startProcess(
+  script: string | { built: BuiltProcess },
   args: string[],
   env: Record<string, string>,
   ready: RegExp,
@@ -27,7 +45,15 @@ export function startProcess(
   const profile = process.env.BENCH_PROFILE_DIR
     ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE_DIR}`]
     : [];
-  const child = spawn(process.execPath, [...profile, '--import', 'tsx', script, ...args], {
+  const folder = typeof script === 'string' ? undefined : await buildFolder();
+  const entry =
+    typeof script === 'string'
+      ? ['--import', 'tsx', script]
+      : folder
+        ? builtCommand(script.built, folder)
+        : ['--import', 'tsx', entryPoints[script.built]];
+  const name = typeof script === 'string' ? script : entry.at(-1)!;
+  const child = spawn(process.execPath, [...profile, ...entry, ...args], {
     cwd: repoRoot,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -43,7 +69,7 @@ export function startProcess(
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
       void stop();
-      reject(new Error(`${script} not ready within ${timeoutMs} ms:\n${output}`));
+      reject(new Error(`${name} not ready within ${timeoutMs} ms:\n${output}`));
     }, timeoutMs);
     let isReady = false;
     const onData = (chunk: Buffer) => {
@@ -59,7 +85,7 @@ export function startProcess(
     child.stderr?.on('data', onData);
     child.once('exit', (code) => {
       clearTimeout(timer);
-      reject(new Error(`${script} exited (${code}) before it was ready:\n${output}`));
+      reject(new Error(`${name} exited (${code}) before it was ready:\n${output}`));
     });
   });
 }

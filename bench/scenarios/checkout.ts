@@ -134,7 +134,7 @@ export async function checkoutScenario(options: BenchOptions): Promise<Record<st
     // 2. The system: the card processor, then Stratum with the demo café.
     log('starting the sandbox card processor (no added latency)');
     const processor = await startProcess(
-      'apps/card-processor/src/main.ts',
+      { built: 'card-processor' },
       [],
       { PROCESSOR_PORT: '0', PROCESSOR_HOST: '127.0.0.1', PROCESSOR_LATENCY_MS: '0' },
       /^card processor listening on (http:\/\/\S+)\n/m,
@@ -174,7 +174,7 @@ export async function checkoutScenario(options: BenchOptions): Promise<Record<st
     log(`starting Stratum (${shape}) with the demo data`);
     const startedAt = performance.now();
     const server: Started = await startProcess(
-      'apps/server/src/main.ts',
+      { built: 'server' },
       ['--seed'],
       env,
       /API\s+(http:\/\/\S+)\/api\/v1/,

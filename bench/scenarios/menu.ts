@@ -82,7 +82,7 @@ export async function menuScenario(options: BenchOptions): Promise<Record<string
   const dataDir = mkdtempSync(join(tmpdir(), 'stratum-bench-'));
   log('starting Stratum (embedded) with the demo data');
   const server = await startProcess(
-    'apps/server/src/main.ts',
+    { built: 'server' },
     ['--seed'],
     { PORT: '0', STRATUM_DATA_DIR: dataDir, LOG_LEVEL: 'warn', NODE_ENV: 'production' },
     /API\s+(http:\/\/\S+)\/api\/v1/,

@@ -1,10 +1,12 @@
+import { builtCommand } from '../built.ts';
+
 /** How every Stratum process is started inside the image (see deploy/Dockerfile). */
 export const commands = {
-  // `node --import tsx`, not `npm start` or the tsx CLI: one process, which receives
-  // SIGTERM itself instead of through npm or a tsx parent.
-  server: ['node', '--import', 'tsx', 'apps/server/src/main.ts'],
-  gateway: ['node', '--import', 'tsx', 'apps/gateway/src/main.ts'],
-  processor: ['node', '--import', 'tsx', 'apps/card-processor/src/main.ts'],
+  // The compiled build (ADR 0023) run by `node` itself, not `npm start`: one process,
+  // which receives SIGTERM itself instead of through npm.
+  server: ['node', ...builtCommand('server', 'dist')],
+  gateway: ['node', ...builtCommand('gateway', 'dist')],
+  processor: ['node', ...builtCommand('card-processor', 'dist')],
 } as const;
 
 /** Health routes: the platform's pair on servers and the gateway; the sandbox processor has one. */

@@ -65,7 +65,7 @@ function container(w: Workload) {
       readOnlyRootFilesystem: true,
       capabilities: { drop: ['ALL'] },
     },
-    // tsx keeps its transpile cache in the temporary directory.
+    // The root file system is read-only; the temporary directory stays writable.
     volumeMounts: [{ name: 'tmp', mountPath: '/tmp' }],
   };
 }

@@ -18,7 +18,15 @@ export function runScript(
   env: Record<string, string | undefined>,
   args: readonly string[] = [],
 ): Running {
-  const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], {
+  return runNode(['--import', 'tsx', script, ...args], env);
+}
+
+/** Runs Node with `nodeArgs` (an entry point and its arguments) in the repository. */
+export function runNode(
+  nodeArgs: readonly string[],
+  env: Record<string, string | undefined>,
+): Running {
+  const child = spawn(process.execPath, nodeArgs, {
     cwd: repoRoot,
     env: { ...process.env, NODE_ENV: 'test', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

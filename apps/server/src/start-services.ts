@@ -1,6 +1,7 @@
 // `npm run start:services`: the services shape on this machine, one Node process per service.
 import { parseArgs } from 'node:util';
 import pg from 'pg';
+import { buildAll } from '../../../deploy/build.ts';
 import { launchServices, type LaunchedServices } from './services/launcher.ts';
 import { readTopology } from './services/topology.ts';
 
@@ -8,7 +9,8 @@ const usage = `Usage: npm run start:services -- [options]
 
 Starts the services shape locally: the sandbox card processor, one Stratum
 process per service of the topology, and the API gateway, against local
-PostgreSQL, Redis and NATS (JetStream). Stop everything with Ctrl-C.
+PostgreSQL, Redis and NATS (JetStream), each from the compiled build (dist/,
+made first). Stop everything with Ctrl-C.
 
 Options:
   --topology <file>         services and ports (default deploy/topology.json)
@@ -106,7 +108,10 @@ process.stdout.write(
 const started = Date.now();
 let services: LaunchedServices;
 try {
+  // The processes run compiled, as in production (ADR 0023).
+  const { outdir } = await buildAll();
   services = await launchServices({
+    build: outdir,
     topology,
     databaseUrl,
     ...(databases && { databases }),

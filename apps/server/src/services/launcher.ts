@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
+import { builtCommand, type BuiltProcess } from '../../../../deploy/built.ts';
 import { envName, moduleNames, type ModuleName } from '../config.ts';
 import { readTopology, remoteModules, topologyProblems, type Topology } from './topology.ts';
 
@@ -39,6 +40,11 @@ export interface LaunchOptions {
   output?: (name: string, line: string, stream: 'stdout' | 'stderr') => void;
   /** How long to wait for every process to be ready (ms). */
   readyTimeoutMs?: number;
+  /**
+   * A folder holding the compiled build (`npm run build`, ADR 0023): the
+   * processes run from it. Without it they run from the sources under tsx.
+   */
+  build?: string;
 }
 
 export interface LaunchedProcess {
@@ -65,6 +71,7 @@ export interface LaunchedServices {
 
 interface Spec {
   name: string;
+  process: BuiltProcess;
   script: string;
   port: number;
   modules: ModuleName[];
@@ -130,6 +137,7 @@ export async function launchServices(options: LaunchOptions): Promise<LaunchedSe
   const specs: Spec[] = [
     {
       name: 'processor',
+      process: 'card-processor',
       script: 'apps/card-processor/src/main.ts',
       port: processorPort,
       modules: [],
@@ -141,6 +149,7 @@ export async function launchServices(options: LaunchOptions): Promise<LaunchedSe
       );
       return {
         name: s.name,
+        process: 'server',
         script: 'apps/server/src/main.ts',
         port: s.port,
         modules: s.modules,
@@ -161,6 +170,7 @@ export async function launchServices(options: LaunchOptions): Promise<LaunchedSe
     }),
     {
       name: 'gateway',
+      process: 'gateway',
       script: 'apps/gateway/src/main.ts',
       port: gatewayPort,
       modules: [],
@@ -176,7 +186,10 @@ export async function launchServices(options: LaunchOptions): Promise<LaunchedSe
 
   const running = new Map<string, LaunchedProcess>();
   const start = (spec: Spec): LaunchedProcess => {
-    const child = spawn(process.execPath, ['--import', 'tsx', spec.script], {
+    const command = options.build
+      ? builtCommand(spec.process, options.build)
+      : ['--import', 'tsx', spec.script];
+    const child = spawn(process.execPath, command, {
       cwd: repoRoot,
       env: { ...process.env, ...spec.env },
       stdio: ['ignore', 'pipe', 'pipe'],
