@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { SignJWT, createLocalJWKSet, createRemoteJWKSet, importJWK } from 'jose';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { DomainError } from '../errors.ts';
 import type { Principal } from '../http/access.ts';
 import { describeSessionRevocationsContract } from './revocations.contract.ts';
@@ -306,6 +306,35 @@ describe('jwtAuthenticator', () => {
     const error = await rejectionOf(authenticator.authenticate(token));
 
     expect(error).toMatchObject({ code: 'token-keys-unavailable', kind: 'unavailable' });
+  });
+
+  it('says a principal it returned still stands until its session is revoked or its token expires', async () => {
+    const key = await generateSigningKey('k1');
+    const revocations = inMemorySessionRevocations();
+    const authenticator = authenticatorFor([key], revocations);
+    // Issued 14 minutes ago: one of its 15 minutes left.
+    const nearlyDone = new Date(Date.now() - 14 * 60 * 1000);
+    const ending = await signAccessToken(key, claims({ sid: 'session-2' }), settings, nearlyDone);
+    const revoking = await signAccessToken(key, claims({ sid: 'session-1' }), settings);
+
+    const soon = await authenticator.authenticate(ending.token);
+    const later = await authenticator.authenticate(revoking.token);
+    expect(authenticator.stillValid?.(soon)).toBe(true);
+    expect(authenticator.stillValid?.(later)).toBe(true);
+    // Only principals it handed out: an equal copy is not one.
+    expect(authenticator.stillValid?.({ ...later })).toBe(false);
+
+    await revocations.revoke('session-1', Date.now() + 60_000);
+    expect(authenticator.stillValid?.(later)).toBe(false);
+    expect(authenticator.stillValid?.(soon)).toBe(true);
+
+    vi.useFakeTimers({ toFake: ['Date'] });
+    try {
+      vi.setSystemTime(ending.expiresAt);
+      expect(authenticator.stillValid?.(soon)).toBe(false);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('rejects a token whose session was revoked with session-revoked, and accepts other sessions', async () => {

@@ -126,6 +126,8 @@ export function jwtAuthenticator(options: {
           max: options.cacheSize ?? 10_000,
         });
   const signatureOf = (bearer: string) => bearer.slice(bearer.lastIndexOf('.') + 1);
+  // What `stillValid` checks again of each principal handed out.
+  const handedOut = new WeakMap<Principal, { sessionId: string; expiresAt: number }>();
   const sessionEnded = () => invalidToken('The session has ended.', 'session-revoked');
   const verify = async (bearer: string): Promise<Principal> => {
     let payload: unknown;
@@ -170,12 +172,19 @@ export function jwtAuthenticator(options: {
     };
     const exp = (payload as { exp?: unknown }).exp;
     const ttl = typeof exp === 'number' ? exp * 1000 - Date.now() : 0;
+    if (ttl > 0) handedOut.set(principal, { sessionId: c.sid, expiresAt: Date.now() + ttl });
     if (verified && ttl > 0) {
       verified.set(signatureOf(bearer), { bearer, principal, sessionId: c.sid }, { ttl });
     }
     return principal;
   };
   return {
+    stillValid(principal) {
+      const known = handedOut.get(principal);
+      if (!known || known.expiresAt <= Date.now()) return false;
+      const revoked = options.revocations?.isRevoked(known.sessionId) ?? false;
+      return typeof revoked === 'boolean' ? !revoked : revoked.then((isRevoked) => !isRevoked);
+    },
     authenticate(bearer) {
       const hit = verified?.get(signatureOf(bearer));
       if (hit?.bearer !== bearer) return verify(bearer);

@@ -30,6 +30,14 @@ export interface Principal {
  */
 export interface Authenticator {
   authenticate(bearer: string): Principal | Promise<Principal>;
+  /**
+   * Whether a principal this authenticator returned still stands now: its
+   * token has not expired and its session is not revoked (`false` for one it
+   * does not know). A caller that remembers which credential gave which
+   * principal (the fast lane, per connection) asks this instead of looking the
+   * credential up again. A promise when the revocation list is remote.
+   */
+  stillValid?(principal: Principal): boolean | Promise<boolean>;
 }
 
 export const authErrors = {

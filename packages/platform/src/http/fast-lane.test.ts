@@ -1,3 +1,4 @@
+import { Agent, get as httpGet } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
 import { captureLogs } from '@stratum/testing';
 import { currentContext } from '../context.ts';
@@ -11,12 +12,24 @@ const principal = (permissions: string[]): Principal => ({
   actor: { kind: 'user', id: 'u1', roles: ['cashier'], permissions, stores: ['*'] },
 });
 
+/** The authenticator's calls, and whether the sessions have ended (then nothing stands). */
+const seen = { authenticate: 0, stillValid: 0 };
+let sessionsEnded = false;
+
 /**
  * 'reader' and 'stranger' were verified before (answered synchronously);
  * 'fresh' is valid but not seen yet (a promise); anything else is refused.
  */
 const authenticator: Authenticator = {
+  stillValid() {
+    seen.stillValid += 1;
+    return !sessionsEnded;
+  },
   authenticate(bearer) {
+    seen.authenticate += 1;
+    if (sessionsEnded) {
+      return Promise.reject(new DomainError('session-revoked', 'Ended.', 'unauthenticated'));
+    }
     if (bearer === 'reader') return principal(['things:read']);
     if (bearer === 'stranger') return principal([]);
     if (bearer === 'fresh') return Promise.resolve(principal(['things:read']));
@@ -67,13 +80,29 @@ async function start(level = 'warn') {
     fetch(`${url}${path}`, {
       headers: { ...headers, ...(token && { authorization: `Bearer ${token}` }) },
     });
-  return { get, fullPipeline, logs };
+  return { get, fullPipeline, logs, url };
 }
 
 afterEach(async () => {
   await app?.close();
   app = undefined;
+  Object.assign(seen, { authenticate: 0, stillValid: 0 });
+  sessionsEnded = false;
 });
+
+/** GETs over one kept-alive connection (an agent with a single socket), as a terminal does. */
+function connection(url: string) {
+  const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+  const get = (path: string, token: string) =>
+    new Promise<{ status: number; body: string }>((resolve, reject) => {
+      httpGet(`${url}${path}`, { agent, headers: { authorization: `Bearer ${token}` } }, (res) => {
+        let body = '';
+        res.on('data', (chunk: Buffer) => (body += chunk.toString()));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+      }).on('error', reject);
+    });
+  return { get, close: () => agent.destroy() };
+}
 
 describe('the fast lane', () => {
   it('answers from memory with the request id, the security headers and the answer headers', async () => {
@@ -136,6 +165,32 @@ describe('the fast lane', () => {
     expect(denied.headers.get('content-type')).toMatch(/^application\/problem\+json/);
     expect(await denied.json()).toMatchObject({ code: 'permission-denied' });
     expect(fullPipeline).toEqual([]);
+  });
+
+  it('authenticates a connection’s token once, then only asks whether it still stands', async () => {
+    const { url, fullPipeline } = await start();
+    const till = connection(url);
+
+    for (let i = 0; i < 3; i += 1)
+      expect((await till.get('/api/v1/things/a', 'reader')).status).toBe(200);
+    expect(seen).toEqual({ authenticate: 1, stillValid: 2 });
+
+    // Another connection with the same token is authenticated on its own.
+    const other = connection(url);
+    expect((await other.get('/api/v1/things/a', 'reader')).status).toBe(200);
+    expect(seen.authenticate).toBe(2);
+
+    // Another token on the first connection is authenticated, and judged, afresh.
+    expect((await till.get('/api/v1/things/a', 'stranger')).status).toBe(403);
+
+    // A session that no longer stands is refused by the full pipeline, with its problem.
+    sessionsEnded = true;
+    const ended = await till.get('/api/v1/things/a', 'reader');
+    expect(ended.status).toBe(401);
+    expect(JSON.parse(ended.body)).toMatchObject({ code: 'session-revoked' });
+    expect(fullPipeline).toEqual([]);
+    till.close();
+    other.close();
   });
 
   it('turns an answer that throws into the full pipeline’s problem', async () => {

@@ -60,20 +60,39 @@ export function fastLane(options: FastLaneOptions) {
   const { routes, authenticator, logger } = options;
   const logCompleted = logger.isLevelEnabled('info');
 
-  function principalFor(route: FastRoute, request: IncomingMessage): Principal | false | undefined {
-    if (route.access === 'public') return undefined;
-    const bearer = bearerOf(request.headers.authorization);
-    if (!bearer || !authenticator) return false;
+  // A terminal sends the same Authorization header on every request of its
+  // connection. The principal it gave is kept with the connection and reused
+  // while the header stays the same and the authenticator says it still stands
+  // (not expired, not revoked): no token parsing or look-up per request (ADR 0010).
+  const byConnection = new WeakMap<object, { header: string; principal: Principal }>();
+
+  function authenticated(request: IncomingMessage): Principal | false {
+    const header = request.headers.authorization;
+    if (!header || !authenticator) return false;
+    const known = byConnection.get(request.socket);
+    if (known?.header === header && authenticator.stillValid?.(known.principal) === true) {
+      return known.principal;
+    }
+    const bearer = bearerOf(header);
+    if (!bearer) return false;
     const result = authenticator.authenticate(bearer);
     if (result instanceof Promise) {
       // Not verified before: the full pipeline verifies it (and reports any failure).
       result.catch(() => undefined);
       return false;
     }
+    byConnection.set(request.socket, { header, principal: result });
+    return result;
+  }
+
+  function principalFor(route: FastRoute, request: IncomingMessage): Principal | false | undefined {
+    if (route.access === 'public') return undefined;
+    const principal = authenticated(request);
+    if (principal === false) return false;
     const { access } = route;
-    return typeof access === 'object' && !hasPermission(result.actor, access.permission)
+    return typeof access === 'object' && !hasPermission(principal.actor, access.permission)
       ? false
-      : result;
+      : principal;
   }
 
   return function tryFastLane(request: IncomingMessage, response: ServerResponse): boolean {
