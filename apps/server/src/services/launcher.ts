@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
-import { builtCommand, type BuiltProcess } from '../../../../deploy/built.ts';
+import { builtCommand, entryPoints, type BuiltProcess } from '../../../../deploy/built.ts';
 import { envName, moduleNames, type ModuleName } from '../config.ts';
 import { readTopology, remoteModules, topologyProblems, type Topology } from './topology.ts';
 
@@ -72,7 +72,6 @@ export interface LaunchedServices {
 interface Spec {
   name: string;
   process: BuiltProcess;
-  script: string;
   port: number;
   modules: ModuleName[];
   env: Record<string, string>;
@@ -138,7 +137,6 @@ export async function launchServices(options: LaunchOptions): Promise<LaunchedSe
     {
       name: 'processor',
       process: 'card-processor',
-      script: 'apps/card-processor/src/main.ts',
       port: processorPort,
       modules: [],
       env: { ...otel, PROCESSOR_PORT: String(processorPort), PROCESSOR_API_KEY: processorKey },
@@ -150,7 +148,6 @@ export async function launchServices(options: LaunchOptions): Promise<LaunchedSe
       return {
         name: s.name,
         process: 'server',
-        script: 'apps/server/src/main.ts',
         port: s.port,
         modules: s.modules,
         env: {
@@ -171,7 +168,6 @@ export async function launchServices(options: LaunchOptions): Promise<LaunchedSe
     {
       name: 'gateway',
       process: 'gateway',
-      script: 'apps/gateway/src/main.ts',
       port: gatewayPort,
       modules: [],
       env: {
@@ -188,7 +184,7 @@ export async function launchServices(options: LaunchOptions): Promise<LaunchedSe
   const start = (spec: Spec): LaunchedProcess => {
     const command = options.build
       ? builtCommand(spec.process, options.build)
-      : ['--import', 'tsx', spec.script];
+      : ['--import', 'tsx', entryPoints[spec.process]];
     const child = spawn(process.execPath, command, {
       cwd: repoRoot,
       env: { ...process.env, ...spec.env },

@@ -171,10 +171,11 @@ export function jwtAuthenticator(options: {
       },
     };
     const exp = (payload as { exp?: unknown }).exp;
-    const ttl = typeof exp === 'number' ? exp * 1000 - Date.now() : 0;
-    if (ttl > 0) handedOut.set(principal, { sessionId: c.sid, expiresAt: Date.now() + ttl });
-    if (verified && ttl > 0) {
-      verified.set(signatureOf(bearer), { bearer, principal, sessionId: c.sid }, { ttl });
+    const expiresAt = typeof exp === 'number' ? exp * 1000 : 0;
+    const ttl = expiresAt - Date.now();
+    if (ttl > 0) {
+      handedOut.set(principal, { sessionId: c.sid, expiresAt });
+      verified?.set(signatureOf(bearer), { bearer, principal, sessionId: c.sid }, { ttl });
     }
     return principal;
   };
