@@ -197,6 +197,225 @@ describe.each(testEngines())('outbox and inbox on %s', (engine) => {
     }
   });
 
+  it('hands what commits while the relay runs to it: leased on insert, published without a claim', async () => {
+    const quiet = await startTestServer(engine, { startRelay: false });
+    try {
+      const { database } = quiet.server;
+      const { tenantId } = await signUpTenant(quiet.server);
+      const rowsNamed = (name: string) =>
+        database.transaction(
+          async (tx) =>
+            (await tx.select().from(outbox).where(eq(outbox.tenantId, tenantId))).filter(
+              (r) => (r.envelope as EventEnvelope<{ name: string }>).payload.name === name,
+            ),
+          { tenantId },
+        );
+      const seen: string[] = [];
+      const holding = deferred<void>();
+      const release = deferred<void>();
+      const bus = inProcessEventBus();
+      bus.subscribe({
+        name: 'test.hand-off',
+        types: ['identity.tenant-registered'],
+        handle: async (e) => {
+          const { name } = e.payload as { name: string };
+          if (name === 'held') {
+            holding.resolve();
+            await release.promise;
+          }
+          seen.push(name);
+        },
+      });
+      const eventually = <T>(fn: () => T) => expect.poll(fn, { timeout: 10_000 });
+      const relay = createOutboxRelay({
+        database,
+        bus,
+        pollIntervalMs: 60_000,
+        outboxes: [{ module: 'identity', table: outbox }],
+      });
+      const handOff = relay.handOff('identity');
+      const write = (...names: string[]) =>
+        database.transaction(
+          async (tx) => {
+            for (const name of names) {
+              await createOutbox(outbox, handOff).add(
+                tx,
+                identityEvents.tenantRegistered,
+                { tenantId, name, ownerUserId: tenantId },
+                tenantId,
+              );
+            }
+          },
+          { tenantId },
+        );
+
+      // Not running: written due, and the first pass claims it.
+      expect(handOff.lease()).toBeUndefined();
+      await write('before start');
+      expect(await rowsNamed('before start')).toMatchObject([{ attempts: 0 }]);
+      relay.start();
+      await eventually(() => seen).toContain('before start');
+      expect(handOff.lease()).toBe(5_000);
+
+      // Running: leased to the relay on insert, handed over in the order written.
+      await write('first', 'second');
+      await eventually(() => seen).toContain('second');
+      expect(seen.slice(-2)).toEqual(['first', 'second']);
+      const [first] = await rowsNamed('first');
+      expect(first!.attempts).toBe(1); // a claim would have counted a second attempt
+      expect(first!.availableAt.getTime()).toBeGreaterThan(first!.createdAt.getTime() + 4_000);
+      await eventually(async () => (await rowsNamed('second'))[0]?.publishedAt).not.toBeNull();
+
+      // A poll while a handed-over message is still being published leaves it alone.
+      await write('held');
+      await holding.promise;
+      expect(await relay.runOnce()).toBe(0);
+      release.resolve();
+      await eventually(async () => (await rowsNamed('held'))[0]?.publishedAt).not.toBeNull();
+      expect(seen.filter((n) => n === 'held')).toEqual(['held']);
+      await relay.drain();
+    } finally {
+      await quiet.close();
+    }
+  });
+
+  it('marks what several commits published with one statement', async () => {
+    const quiet = await startTestServer(engine, { startRelay: false });
+    try {
+      const { database } = quiet.server;
+      const { tenantId } = await signUpTenant(quiet.server);
+      const seen: string[] = [];
+      const bus = inProcessEventBus();
+      bus.subscribe({
+        name: 'test.marks',
+        types: ['identity.tenant-registered'],
+        handle: async (e) => {
+          seen.push((e.payload as { name: string }).name);
+        },
+      });
+      let systemStatements = 0;
+      const relay = createOutboxRelay({
+        database: {
+          ...database,
+          system: (fn) => {
+            systemStatements += 1;
+            return database.system(fn);
+          },
+        },
+        bus,
+        pollIntervalMs: 60_000,
+        markDelayMs: 60_000,
+        outboxes: [{ module: 'identity', table: outbox }],
+      });
+      relay.start();
+      await expect.poll(() => seen.length, { timeout: 10_000 }).toBe(1); // the sign-up's event
+      const handOff = relay.handOff('identity');
+      const names = ['one', 'two', 'three'];
+      for (const name of names) {
+        await database.transaction(
+          (tx) =>
+            createOutbox(outbox, handOff).add(
+              tx,
+              identityEvents.tenantRegistered,
+              { tenantId, name, ownerUserId: tenantId },
+              tenantId,
+            ),
+          { tenantId },
+        );
+      }
+      await expect.poll(() => seen.slice(1), { timeout: 10_000 }).toEqual(names);
+      const unpublished = () =>
+        database.transaction(
+          async (tx) =>
+            (await tx.select().from(outbox).where(eq(outbox.tenantId, tenantId))).filter(
+              (r) => r.publishedAt === null,
+            ).length,
+          { tenantId },
+        );
+      expect(await unpublished()).toBe(4); // published, and not marked yet
+      const before = systemStatements;
+      await relay.drain(); // marks what is waiting: one statement for the four
+      expect(systemStatements - before).toBe(2); // the drain's claim, then the mark
+      expect(await unpublished()).toBe(0);
+    } finally {
+      await quiet.close();
+    }
+  });
+
+  it('leaves a hand-off the bus could not take to the poll once its lease runs out', async () => {
+    const quiet = await startTestServer(engine, { startRelay: false });
+    try {
+      const { database } = quiet.server;
+      const { tenantId } = await signUpTenant(quiet.server);
+      const inner = inProcessEventBus();
+      const seen: string[] = [];
+      inner.subscribe({
+        name: 'test.hand-off-lapsed',
+        types: ['identity.tenant-registered'],
+        handle: async (e) => {
+          seen.push((e.payload as { name: string }).name);
+        },
+      });
+      let connected = true;
+      const bus = {
+        ...inner,
+        get connected() {
+          return connected;
+        },
+      };
+      const relay = createOutboxRelay({
+        database,
+        bus,
+        pollIntervalMs: 60_000,
+        handOffLeaseMs: 1_500,
+        outboxes: [{ module: 'identity', table: outbox }],
+      });
+      relay.start();
+      await expect.poll(() => seen.length, { timeout: 10_000 }).toBe(1); // the sign-up's event
+      connected = false;
+      const handOff = relay.handOff('identity');
+      await database.transaction(
+        (tx) =>
+          createOutbox(outbox, handOff).add(
+            tx,
+            identityEvents.tenantRegistered,
+            { tenantId, name: 'while down', ownerUserId: tenantId },
+            tenantId,
+          ),
+        { tenantId },
+      );
+      const row = async () =>
+        (
+          await database.transaction(
+            (tx) => tx.select().from(outbox).where(eq(outbox.tenantId, tenantId)),
+            { tenantId },
+          )
+        ).find(
+          (r) => (r.envelope as EventEnvelope<{ name: string }>).payload.name === 'while down',
+        );
+      // The bus is down: the pass keeps nothing, and the row stays leased.
+      const leasedUntil = (await row())!.availableAt.getTime();
+      connected = true;
+      expect(await relay.runOnce()).toBe(0);
+      expect(seen).not.toContain('while down');
+      // Once the lease has run out, a poll claims it: its second attempt.
+      await expect
+        .poll(
+          () => {
+            relay.wake();
+            return seen.filter((name) => name === 'while down');
+          },
+          { timeout: 10_000 },
+        )
+        .toEqual(['while down']);
+      expect((await row())!).toMatchObject({ attempts: 2, publishedAt: expect.any(Date) });
+      expect(Date.now()).toBeGreaterThanOrEqual(leasedUntil);
+      await relay.drain();
+    } finally {
+      await quiet.close();
+    }
+  });
+
   it('retries a failed publish later and sets a message aside after the last attempt', async () => {
     // A server whose own relay is not running, so only this test's relay claims rows.
     const quiet = await startTestServer(engine, { startRelay: false });

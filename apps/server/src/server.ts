@@ -20,6 +20,7 @@ import {
   type ModuleInstance,
   type ModuleManifest,
   type OutboxRelay,
+  type RelayHandOff,
   type RemoteContract,
   type ServiceTokens,
   type Telemetry,
@@ -135,6 +136,20 @@ async function openDatabases(
   return groups;
 }
 
+/**
+ * How `module`'s outbox reaches the relay of its database, which is built
+ * after the modules: what commits while the relay runs is handed to it.
+ */
+function relayLinkOf(group: DatabaseGroup, module: string): RelayHandOff {
+  let handOff: RelayHandOff | undefined;
+  const relay = () => (group.relay ? (handOff ??= group.relay.handOff(module)) : undefined);
+  return {
+    lease: () => relay()?.lease(),
+    handOver: (messages) => relay()?.handOver(messages),
+    wake: () => group.relay?.wake(module),
+  };
+}
+
 /** Fails loudly when a test or a tool asks for a module this process does not host. */
 function hostedOnly<T>(module: T | undefined, name: string): T {
   if (!module) throw new Error(`This process does not host the ${name} module`);
@@ -163,7 +178,7 @@ export async function buildServer(config: ServerConfig, options: BuildOptions = 
       database: group.database,
       bus,
       logger: logger.child({ module }),
-      wakeRelay: () => group.relay?.wake(module),
+      wakeRelay: relayLinkOf(group, module),
     };
   };
 

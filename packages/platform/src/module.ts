@@ -5,6 +5,7 @@ import type { MigrationSet } from './db/types.ts';
 import type { StratumApp } from './http/app.ts';
 import type { Logger } from './logger.ts';
 import type { EventBus, Subscription } from './messaging/bus.ts';
+import type { RelayLink } from './messaging/outbox.ts';
 
 /**
  * Who is calling a module's API: the tenant and the acting user (or service).
@@ -28,8 +29,8 @@ export interface ModuleDeps {
   database: Database;
   bus: EventBus;
   logger: Logger;
-  /** Tells the outbox relay that a transaction committed new events. */
-  wakeRelay: () => void;
+  /** How the module's outbox tells the relay that a transaction committed new events. */
+  wakeRelay: RelayLink;
 }
 
 /** A running module: its HTTP routes, its event subscriptions, its outbox. */

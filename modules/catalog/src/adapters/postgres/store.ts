@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { createOutbox, type Database, type Tx } from '@stratum/platform';
+import { createOutbox, type Database, type Tx, type RelayLink } from '@stratum/platform';
 import { catalogEvents } from '../../contract.ts';
 import type { CatalogRepository, CatalogStore } from '../../application/ports.ts';
 import { itemsRepository } from './repo-items.ts';
@@ -7,7 +7,7 @@ import { modifiersRepository } from './repo-modifiers.ts';
 import { storesRepository } from './repo-stores.ts';
 import { outbox, versions } from './schema.ts';
 
-function repository(tx: Tx, tenantId: string, wakeRelay: () => void): CatalogRepository {
+function repository(tx: Tx, tenantId: string, wakeRelay: RelayLink): CatalogRepository {
   const events = createOutbox(outbox, wakeRelay);
   return {
     ...itemsRepository(tx, tenantId),
@@ -32,7 +32,7 @@ async function bumpVersion(tx: Tx, tenantId: string): Promise<number> {
   return row!.version;
 }
 
-export function pgCatalogStore(database: Database, wakeRelay: () => void): CatalogStore {
+export function pgCatalogStore(database: Database, wakeRelay: RelayLink): CatalogStore {
   return {
     read: (tenantId, fn) =>
       database.transaction((tx) => fn(repository(tx, tenantId, wakeRelay)), { tenantId }),

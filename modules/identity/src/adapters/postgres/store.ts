@@ -1,5 +1,12 @@
 import { and, arrayContains, asc, desc, eq, gt, isNull, lt, sql } from 'drizzle-orm';
-import { createOutbox, isUniqueViolation, rowsOf, type Database, type Tx } from '@stratum/platform';
+import {
+  createOutbox,
+  isUniqueViolation,
+  rowsOf,
+  type Database,
+  type Tx,
+  type RelayLink,
+} from '@stratum/platform';
 import { raise, type Role } from '../../contract.ts';
 import type {
   DeviceRecord,
@@ -24,7 +31,7 @@ const toDevice = (r: DeviceRow): DeviceRecord => ({
   lastSeenAt: r.lastSeenAt,
 });
 
-function repository(tx: Tx, tenantId: string, wakeRelay: () => void): IdentityRepository {
+function repository(tx: Tx, tenantId: string, wakeRelay: RelayLink): IdentityRepository {
   const events = createOutbox(outbox, wakeRelay);
   return {
     async insertTenant(t) {
@@ -177,7 +184,7 @@ async function lookup(database: Database, fn: string, key: string): Promise<stri
   return row?.tenant_id ?? undefined;
 }
 
-export function pgIdentityStore(database: Database, wakeRelay: () => void): IdentityStore {
+export function pgIdentityStore(database: Database, wakeRelay: RelayLink): IdentityStore {
   return {
     inTenant: (tenantId, fn) =>
       database.transaction((tx) => fn(repository(tx, tenantId, wakeRelay)), { tenantId }),

@@ -1,4 +1,10 @@
-import { inboxSubscription, type Database, type Subscription, type Tx } from '@stratum/platform';
+import {
+  inboxSubscription,
+  type Database,
+  type Subscription,
+  type Tx,
+  type RelayLink,
+} from '@stratum/platform';
 import { catalogEvents } from '@stratum/catalog/contract';
 import type { InventoryRepository } from '../../application/ports.ts';
 import {
@@ -16,7 +22,7 @@ import { inventoryRepository } from '../postgres/store.ts';
  * redelivered message changes nothing: new items and variants become stock
  * items; renames and archiving follow.
  */
-export function catalogSubscriptions(database: Database, wakeRelay: () => void): Subscription[] {
+export function catalogSubscriptions(database: Database, wakeRelay: RelayLink): Subscription[] {
   const repo = (tx: Tx, tenantId: string): InventoryRepository =>
     inventoryRepository(tx, tenantId, wakeRelay);
   const common = { module: 'inventory', database, inbox };

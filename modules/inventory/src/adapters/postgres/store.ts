@@ -6,6 +6,7 @@ import {
   transactionAs,
   type Database,
   type Tx,
+  type RelayLink,
 } from '@stratum/platform';
 import type { InventoryRepository, InventoryStore } from '../../application/ports.ts';
 import { auditLog, outbox } from './schema.ts';
@@ -19,7 +20,7 @@ import { transferRepository } from './transfer-repo.ts';
 export function inventoryRepository(
   tx: Tx,
   tenantId: string,
-  wakeRelay: () => void,
+  wakeRelay: RelayLink,
 ): InventoryRepository {
   const events = createOutbox(outbox, wakeRelay);
   return {
@@ -37,7 +38,7 @@ export function inventoryRepository(
   };
 }
 
-export function pgInventoryStore(database: Database, wakeRelay: () => void): InventoryStore {
+export function pgInventoryStore(database: Database, wakeRelay: RelayLink): InventoryStore {
   return {
     inTenant: (ctx, fn) =>
       transactionAs(database, ctx, (tx) => fn(inventoryRepository(tx, ctx.tenantId, wakeRelay))),

@@ -9,6 +9,7 @@ import {
   type Database,
   type OutboxTable,
   type Tx,
+  type RelayLink,
 } from '@stratum/platform';
 import { checkoutEvents, type CheckoutStatus } from '../../contract/checkout.ts';
 import type {
@@ -89,7 +90,7 @@ const insertStep = compiled<typeof checkoutSteps.$inferInsert, unknown>((db, p) 
 export function pgCheckoutStore(
   database: Database,
   outbox: OutboxTable,
-  wakeRelay: () => void,
+  wakeRelay: RelayLink,
 ): CheckoutStore<OrderingRepository> {
   const events = createOutbox(outbox, wakeRelay);
   const inTenant = <T>(tenantId: string, fn: (tx: Tx) => Promise<T>) =>

@@ -4,6 +4,7 @@ import {
   transactionAs,
   type Database,
   type Tx,
+  type RelayLink,
 } from '@stratum/platform';
 import type { OrderingRepository, OrderingStore } from '../../application/ports.ts';
 import { kitchenRepository, receiptRepository } from './kitchen-repo.ts';
@@ -15,7 +16,7 @@ import { auditLog, outbox } from './schema.ts';
 export function orderingRepository(
   tx: Tx,
   tenantId: string,
-  wakeRelay: () => void,
+  wakeRelay: RelayLink,
 ): OrderingRepository {
   const events = createOutbox(outbox, wakeRelay);
   return {
@@ -32,7 +33,7 @@ export function orderingRepository(
   };
 }
 
-export function pgOrderingStore(database: Database, wakeRelay: () => void): OrderingStore {
+export function pgOrderingStore(database: Database, wakeRelay: RelayLink): OrderingStore {
   return {
     inTenant: (ctx, fn) =>
       transactionAs(database, ctx, (tx) => fn(orderingRepository(tx, ctx.tenantId, wakeRelay))),

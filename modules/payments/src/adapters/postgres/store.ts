@@ -4,6 +4,7 @@ import {
   transactionAs,
   type Database,
   type Tx,
+  type RelayLink,
 } from '@stratum/platform';
 import type { PaymentRepository, PaymentStore } from '../../application/ports.ts';
 import { auditLog, outbox } from './schema.ts';
@@ -13,7 +14,7 @@ import { paymentRepository } from './payment-repo.ts';
 export function paymentsRepository(
   tx: Tx,
   tenantId: string,
-  wakeRelay: () => void,
+  wakeRelay: RelayLink,
 ): PaymentRepository {
   const events = createOutbox(outbox, wakeRelay);
   return {
@@ -27,7 +28,7 @@ export function paymentsRepository(
   };
 }
 
-export function pgPaymentStore(database: Database, wakeRelay: () => void): PaymentStore {
+export function pgPaymentStore(database: Database, wakeRelay: RelayLink): PaymentStore {
   return {
     inTenant: (ctx, fn) =>
       transactionAs(database, ctx, (tx) => fn(paymentsRepository(tx, ctx.tenantId, wakeRelay))),

@@ -4,6 +4,7 @@ import {
   type Logger,
   type Subscription,
   type Tx,
+  type RelayLink,
 } from '@stratum/platform';
 import { checkoutEvents, orderingEvents } from '@stratum/ordering/contract';
 import { postToDrawer } from '../../application/drawer-postings.ts';
@@ -20,7 +21,7 @@ import { storeOpsRepository } from '../postgres/store.ts';
  */
 export function orderingSubscriptions(
   database: Database,
-  wakeRelay: () => void,
+  wakeRelay: RelayLink,
   logger: Logger,
 ): Subscription[] {
   const repo = (tx: Tx, tenantId: string): StoreOpsRepository =>

@@ -1,4 +1,11 @@
-import { afterCommit, createOutbox, recordAudit, type Database, type Tx } from '@stratum/platform';
+import {
+  afterCommit,
+  createOutbox,
+  recordAudit,
+  type Database,
+  type Tx,
+  type RelayLink,
+} from '@stratum/platform';
 import type { StoreOpsRepository, StoreOpsStore } from '../../application/ports.ts';
 import { auditLog, outbox } from './schema.ts';
 import { storesRepository } from './stores-repo.ts';
@@ -11,7 +18,7 @@ import { receiptsRepository } from './receipts-repo.ts';
 export function storeOpsRepository(
   tx: Tx,
   tenantId: string,
-  wakeRelay: () => void,
+  wakeRelay: RelayLink,
 ): StoreOpsRepository {
   const events = createOutbox(outbox, wakeRelay);
   return {
@@ -33,7 +40,7 @@ export function storeOpsRepository(
 }
 
 /** Store-ops' storage: one tenant-scoped transaction per unit of work. */
-export function pgStoreOpsStore(database: Database, wakeRelay: () => void): StoreOpsStore {
+export function pgStoreOpsStore(database: Database, wakeRelay: RelayLink): StoreOpsStore {
   return {
     inTenant: (tenantId, fn) =>
       database.transaction((tx) => fn(storeOpsRepository(tx, tenantId, wakeRelay)), { tenantId }),
