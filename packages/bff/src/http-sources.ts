@@ -1,10 +1,11 @@
 import {
   DomainError,
   createCallPolicy,
-  tracedFetch,
+  tracedRequest,
   type CallPolicy,
   type CallPolicyOptions,
   type ErrorKind,
+  type HttpAnswer,
 } from '@stratum/platform';
 import type { DrawerSessionView, RegisterView, StoreView } from '@stratum/store-ops/contract';
 import type { MenuDocument } from '@stratum/catalog/contract';
@@ -40,8 +41,13 @@ const kindOfStatus: Record<number, ErrorKind> = {
  * the same codes as in process. A 5xx without a problem is the module's
  * failure, of kind 'unavailable' (the breaker counts those).
  */
-async function problemOf(module: BffModule, res: Response): Promise<DomainError> {
-  const body = (await res.json().catch(() => ({}))) as { code?: unknown; detail?: unknown };
+function problemOf(module: BffModule, res: HttpAnswer): DomainError {
+  let body: { code?: unknown; detail?: unknown } = {};
+  try {
+    body = res.json();
+  } catch {
+    // Not JSON: the status says what there is to say.
+  }
   const code = typeof body.code === 'string' ? body.code : `${module}-error`;
   const detail =
     typeof body.detail === 'string' ? body.detail : `${module} answered ${res.status}.`;
@@ -92,13 +98,13 @@ export function httpBffSources(options: HttpBffSourcesOptions): BffSources & {
     const url = new URL(path, options.baseUrls[module]);
     return policies[module].execute(
       async (signal) => {
-        const res = await tracedFetch(
+        const res = await tracedRequest(
           url,
           { headers: headersOf(call), signal },
           { route: `/api/v1/${module}/… (BFF)` },
         );
-        if (!res.ok) throw await problemOf(module, res);
-        return (await res.json()) as T;
+        if (!res.ok) throw problemOf(module, res);
+        return res.json<T>();
       },
       { idempotent: true, signal: call.signal },
     );

@@ -17,7 +17,7 @@ import {
   type RemoteContract,
 } from './contract.ts';
 import type { ServiceTokens } from './service-tokens.ts';
-import { tracedFetch } from '../telemetry/http-client.ts';
+import { tracedRequest } from '../telemetry/http-client.ts';
 
 const problemMediaType = 'application/problem+json';
 
@@ -104,7 +104,7 @@ export function remoteClient<Api, K extends keyof Api & string>(
       ctx?.deadline === undefined
         ? attemptBudget
         : Math.min(attemptBudget, ctx.deadline - Date.now());
-    const response = await tracedFetch(
+    const response = await tracedRequest(
       url,
       {
         method: 'POST',
@@ -120,10 +120,10 @@ export function remoteClient<Api, K extends keyof Api & string>(
       },
       { route: url.pathname },
     );
-    const text = await response.text();
+    const { text } = response;
     if (response.ok) return { ok: true, value: text === '' ? undefined : JSON.parse(text) };
-    const isProblem = (response.headers.get('content-type') ?? '').startsWith(problemMediaType);
-    const problem = isProblem ? (JSON.parse(text) as Record<string, unknown>) : undefined;
+    const isProblem = (response.header('content-type') ?? '').startsWith(problemMediaType);
+    const problem = isProblem ? response.json<Record<string, unknown>>() : undefined;
     if (response.status === 401 && retryRefused) {
       // The token expired or the keys rotated: one fresh token, then the module's word stands.
       options.tokens.invalidate();

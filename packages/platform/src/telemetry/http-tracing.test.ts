@@ -6,7 +6,7 @@ import { captureLogs } from '@stratum/testing';
 import { currentContext } from '../context.ts';
 import { DomainError } from '../errors.ts';
 import { createHttpApp, type HttpAppOptions, type StratumApp } from '../http/app.ts';
-import { tracedFetch, withClientSpan } from './http-client.ts';
+import { tracedRequest, withClientSpan } from './http-client.ts';
 import { currentTraceparent } from './messaging.ts';
 import { initTelemetry, type Telemetry } from './telemetry.ts';
 
@@ -143,7 +143,7 @@ describe('outgoing calls', () => {
     const calleeUrl = await callee.listen({ host: '127.0.0.1', port: 0 });
     const { app: caller } = await buildApp();
     caller.get('/api/v1/relayed', { config: { access: 'public' } }, async () => {
-      const answer = await tracedFetch(
+      const answer = await tracedRequest(
         `${calleeUrl}/api/v1/things/7?verbose=1`,
         {},
         { route: '/api/v1/things/{id}' },
@@ -174,7 +174,7 @@ describe('outgoing calls', () => {
   it('mark the client span failed when the callee answers an error or cannot be reached', async () => {
     const { app: callee } = await buildApp();
     const calleeUrl = await callee.listen({ host: '127.0.0.1', port: 0 });
-    const answer = await tracedFetch(`${calleeUrl}/api/v1/things/broken`);
+    const answer = await tracedRequest(`${calleeUrl}/api/v1/things/broken`);
     expect(answer.status).toBe(500);
     await callee.close();
     await expect(

@@ -7,9 +7,11 @@ export {
 export { observeGauge, type GaugeReading } from './gauges.ts';
 export {
   injectTraceHeaders,
-  tracedFetch,
+  tracedRequest,
   withClientSpan,
-  type TracedFetchOptions,
+  type HttpAnswer,
+  type HttpCall,
+  type TracedRequestOptions,
 } from './http-client.ts';
 export { traceFastify } from './http-server.ts';
 export {

@@ -3,7 +3,7 @@ import {
   DomainError,
   createCallPolicy,
   isTransientFailure,
-  tracedFetch,
+  tracedRequest,
   type CallPolicy,
   type CallPolicyOptions,
 } from '@stratum/platform';
@@ -129,23 +129,25 @@ export function httpCardProcessor(
   ): Promise<T> =>
     policy.execute(
       async (signal) => {
-        const init: RequestInit = {
-          method,
-          signal,
-          headers: {
-            accept: 'application/json',
-            authorization: `Bearer ${options.apiKey}`,
-            ...(request.body && { 'content-type': 'application/json' }),
-            ...(request.idempotencyKey && { 'idempotency-key': request.idempotencyKey }),
-          },
-          ...(request.body && { body: JSON.stringify(request.body) }),
-        };
         const url = new URL(path, options.baseUrl);
-        const response = await tracedFetch(url, init, { route, attributes: peer });
-        const text = await response.text();
+        const response = await tracedRequest(
+          url,
+          {
+            method,
+            signal,
+            headers: {
+              accept: 'application/json',
+              authorization: `Bearer ${options.apiKey}`,
+              ...(request.body && { 'content-type': 'application/json' }),
+              ...(request.idempotencyKey && { 'idempotency-key': request.idempotencyKey }),
+            },
+            ...(request.body && { body: JSON.stringify(request.body) }),
+          },
+          { route, attributes: peer },
+        );
         let body: unknown;
         try {
-          body = text ? JSON.parse(text) : undefined;
+          body = response.text ? response.json() : undefined;
         } catch {
           throw new ProcessorUnavailableError(response.status, undefined);
         }
