@@ -1,3 +1,4 @@
+import { Agent, get as httpGet } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, testEngines, type TestServer } from '@stratum/testing';
 import { catalogClient, smallCatalog, type CatalogClient } from '../support/catalog.ts';
@@ -72,6 +73,53 @@ describe.each(testEngines())('the POS menu over a real socket on %s', (engine) =
       .poll(async () => (await get(token, stores[0]!.id, { 'if-none-match': etag })).status)
       .toBe(200);
     expect(await (await get(token, stores[0]!.id)).text()).toContain('990');
+  });
+
+  it('answers a terminal polling on one connection with the new menu as soon as the price changes', async () => {
+    const { token, stores } = await c.tenantWithStores(['Europe/Paris']);
+    const { burger } = await smallCatalog(c, token);
+    const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+    const poll = (etag?: string) =>
+      new Promise<{ status: number; etag: string; body: string }>((resolve, reject) => {
+        httpGet(
+          `${base}/api/v1/catalog/stores/${stores[0]!.id}/menu`,
+          {
+            agent,
+            headers: { authorization: `Bearer ${token}`, ...(etag && { 'if-none-match': etag }) },
+          },
+          (res) => {
+            let body = '';
+            res.on('data', (chunk: Buffer) => (body += chunk.toString()));
+            res.on('end', () =>
+              resolve({ status: res.statusCode ?? 0, etag: String(res.headers.etag), body }),
+            );
+          },
+        ).on('error', reject);
+      });
+    try {
+      const first = await poll();
+      for (let i = 0; i < 3; i += 1) expect((await poll(first.etag)).status).toBe(304);
+
+      await c.ok(
+        200,
+        'PUT',
+        `/items/${burger.id}/variants/${burger.variants[0]!.id}/price`,
+        token,
+        {
+          priceMinor: 990,
+          reason: 'new supplier',
+        },
+      );
+
+      // The write dropped this process's cached version: the very next poll sees it.
+      const changed = await poll(first.etag);
+      expect(changed.status).toBe(200);
+      expect(changed.etag).not.toBe(first.etag);
+      expect(changed.body).toContain('990');
+      expect((await poll(changed.etag)).status).toBe(304);
+    } finally {
+      agent.destroy();
+    }
   });
 
   it('still refuses staff scoped to another store and unknown tokens with problems', async () => {

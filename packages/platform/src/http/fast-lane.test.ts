@@ -38,6 +38,8 @@ const authenticator: Authenticator = {
 };
 
 const cached = new Map<string, string>([['a', '{"thing":"a"}']]);
+/** How often the route was asked for an answer. */
+let asked = 0;
 let app: StratumApp | undefined;
 
 async function start(level = 'warn') {
@@ -47,14 +49,22 @@ async function start(level = 'warn') {
   app.fastRoute({
     pattern: /^\/api\/v1\/things\/([a-z]+)$/,
     access: { permission: 'things:read' },
+    varies: ['if-none-match'],
     answer(request, match, who): FastAnswer | undefined {
+      asked += 1;
       if (match[1] === 'boom') throw new DomainError('thing-broken', 'Broken.', 'conflict');
       const body = cached.get(match[1]!);
       if (!body) return undefined;
+      const stillCurrent = () => cached.get(match[1]!) === body;
       if (request.headers['if-none-match'] === `"${match[1]}"`) {
-        return { status: 304, headers: { etag: `"${match[1]}"`, 'cache-control': 'no-cache' } };
+        return {
+          status: 304,
+          headers: { etag: `"${match[1]}"`, 'cache-control': 'no-cache' },
+          stillCurrent,
+        };
       }
       return {
+        stillCurrent,
         status: 200,
         headers: {
           'content-type': 'application/json; charset=utf-8',
@@ -88,18 +98,26 @@ afterEach(async () => {
   app = undefined;
   Object.assign(seen, { authenticate: 0, stillValid: 0 });
   sessionsEnded = false;
+  asked = 0;
+  cached.set('a', '{"thing":"a"}');
 });
 
 /** GETs over one kept-alive connection (an agent with a single socket), as a terminal does. */
 function connection(url: string) {
   const agent = new Agent({ keepAlive: true, maxSockets: 1 });
-  const get = (path: string, token: string) =>
-    new Promise<{ status: number; body: string }>((resolve, reject) => {
-      httpGet(`${url}${path}`, { agent, headers: { authorization: `Bearer ${token}` } }, (res) => {
-        let body = '';
-        res.on('data', (chunk: Buffer) => (body += chunk.toString()));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
-      }).on('error', reject);
+  const get = (path: string, token: string, headers: Record<string, string> = {}) =>
+    new Promise<{ status: number; body: string; requestId: unknown }>((resolve, reject) => {
+      httpGet(
+        `${url}${path}`,
+        { agent, headers: { ...headers, authorization: `Bearer ${token}` } },
+        (res) => {
+          let body = '';
+          res.on('data', (chunk: Buffer) => (body += chunk.toString()));
+          res.on('end', () =>
+            resolve({ status: res.statusCode ?? 0, body, requestId: res.headers['x-request-id'] }),
+          );
+        },
+      ).on('error', reject);
     });
   return { get, close: () => agent.destroy() };
 }
@@ -189,6 +207,49 @@ describe('the fast lane', () => {
     expect(ended.status).toBe(401);
     expect(JSON.parse(ended.body)).toMatchObject({ code: 'session-revoked' });
     expect(fullPipeline).toEqual([]);
+    till.close();
+    other.close();
+  });
+
+  it('gives a connection the answer it gave last for the same request, while that answer stands', async () => {
+    const { url, fullPipeline } = await start();
+    const till = connection(url);
+
+    const first = await till.get('/api/v1/things/a', 'reader');
+    const again = await till.get('/api/v1/things/a', 'reader');
+    expect([first.status, again.status, again.body]).toEqual([200, 200, '{"thing":"a"}']);
+    expect(asked).toBe(1);
+    expect(again.requestId).toEqual(expect.any(String));
+    expect(again.requestId).not.toBe(first.requestId);
+
+    // A header the answer varies on, another path: the route is asked.
+    expect((await till.get('/api/v1/things/a', 'reader', { 'if-none-match': '"a"' })).status).toBe(
+      304,
+    );
+    expect((await till.get('/api/v1/things/a', 'reader', { 'if-none-match': '"a"' })).status).toBe(
+      304,
+    );
+    expect(asked).toBe(2);
+    expect((await till.get('/api/v1/things/b', 'reader')).body).toContain('"via":"full"');
+    expect(asked).toBe(3);
+
+    // The answer no longer stands: asked again, and the new answer is given.
+    await till.get('/api/v1/things/a', 'reader');
+    cached.set('a', '{"thing":"a, changed"}');
+    expect((await till.get('/api/v1/things/a', 'reader')).body).toBe('{"thing":"a, changed"}');
+    expect(asked).toBe(5);
+
+    // Another connection is answered on its own.
+    const other = connection(url);
+    await other.get('/api/v1/things/a', 'reader');
+    expect(asked).toBe(6);
+
+    // A session that ended is refused by the full pipeline, not answered from memory.
+    sessionsEnded = true;
+    const ended = await till.get('/api/v1/things/a', 'reader');
+    expect(ended.status).toBe(401);
+    expect(JSON.parse(ended.body)).toMatchObject({ code: 'session-revoked' });
+    expect(fullPipeline).toEqual(['/api/v1/things/b']);
     till.close();
     other.close();
   });

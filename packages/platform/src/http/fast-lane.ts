@@ -8,6 +8,14 @@ export interface FastAnswer {
   readonly status: number;
   readonly headers: Readonly<Record<string, string>>;
   readonly body?: Buffer;
+  /**
+   * Whether this answer still stands. Given (on a route that names its
+   * `varies` headers), the next request on the same connection with the same
+   * path, Authorization and `varies` headers gets this answer again without
+   * the route being asked, while this says `true` and the principal still
+   * stands (ADR 0010). Synchronous and cheap: it runs on every such request.
+   */
+  readonly stillCurrent?: () => boolean;
 }
 
 /**
@@ -22,6 +30,12 @@ export interface FastRoute {
   /** Matched against the path; a query string always takes the full pipeline. */
   readonly pattern: RegExp;
   readonly access: Access;
+  /**
+   * The request headers (lower-case) that the answer depends on besides the
+   * path and Authorization. Only a route that names them has its answers
+   * reused (see `FastAnswer.stillCurrent`).
+   */
+  readonly varies?: readonly string[];
   answer(
     request: IncomingMessage,
     match: RegExpExecArray,
@@ -66,6 +80,103 @@ export function fastLane(options: FastLaneOptions) {
   // (not expired, not revoked): no token parsing or look-up per request (ADR 0010).
   const byConnection = new WeakMap<object, { header: string; principal: Principal }>();
 
+  // The last answer given on a connection, with what it was the answer to: a
+  // terminal asks the same question again and again (ADR 0010).
+  const lastAnswer = new WeakMap<object, Remembered>();
+  interface Remembered {
+    readonly url: string;
+    readonly authorization: string | undefined;
+    readonly varies: readonly string[];
+    readonly values: readonly (string | string[] | undefined)[];
+    readonly principal: Principal | undefined;
+    readonly answer: FastAnswer & { stillCurrent: () => boolean };
+  }
+
+  /** The connection's last answer, if this request asks the same and it still stands. */
+  function remembered(request: IncomingMessage, url: string): Remembered | undefined {
+    const last = lastAnswer.get(request.socket);
+    if (!last || last.url !== url) return undefined;
+    const { headers } = request;
+    if (headers.authorization !== last.authorization) return undefined;
+    for (let i = 0; i < last.varies.length; i += 1) {
+      if (headers[last.varies[i]!] !== last.values[i]) return undefined;
+    }
+    if (last.principal && authenticator?.stillValid?.(last.principal) !== true) return undefined;
+    try {
+      return last.answer.stillCurrent() ? last : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
+  function remember(
+    request: IncomingMessage,
+    url: string,
+    route: FastRoute,
+    principal: Principal | undefined,
+    answer: FastAnswer,
+  ) {
+    const { varies } = route;
+    const { stillCurrent } = answer;
+    if (!varies || !stillCurrent) {
+      lastAnswer.delete(request.socket);
+      return;
+    }
+    const { headers } = request;
+    lastAnswer.set(request.socket, {
+      url,
+      authorization: headers.authorization,
+      varies,
+      values: varies.map((name) => headers[name]),
+      principal,
+      answer: answer as Remembered['answer'],
+    });
+  }
+
+  /** Writes `answer` with the request's id, and the request-completed line when info is on. */
+  function respond(
+    response: ServerResponse,
+    url: string,
+    started: number,
+    answer: FastAnswer,
+    requestId: string,
+    context: () => RequestContext,
+  ) {
+    // One object handed to writeHead: Node validates and writes each header once.
+    const out: Record<string, string | number> = { 'x-request-id': requestId };
+    // A 304 carries the validators and cache fields only (RFC 9110 §15.4.5): the
+    // client's stored 200 keeps the security headers it came with, so they are
+    // not sent again on the hottest answer (ADR 0010).
+    if (answer.status !== 304) for (const [name, value] of options.headers) out[name] = value;
+    for (const name in answer.headers) out[name] = answer.headers[name]!;
+    if (answer.body) out['content-length'] = answer.body.length;
+    response.writeHead(answer.status, out);
+    response.end(answer.body);
+    if (logCompleted) {
+      runWithContext(context(), () =>
+        logger.info(
+          {
+            method: 'GET',
+            url,
+            statusCode: answer.status,
+            ms: Math.round((performance.now() - started) * 100) / 100,
+            fastLane: true,
+          },
+          'request completed',
+        ),
+      );
+    }
+  }
+
+  const contextOf = (
+    ids: { requestId: string; traceId: string },
+    principal: Principal | undefined,
+  ): RequestContext => ({
+    requestId: ids.requestId,
+    traceId: ids.traceId,
+    ...(principal && { tenantId: principal.tenantId, actor: principal.actor }),
+  });
+
   function authenticated(request: IncomingMessage): Principal | false {
     const header = request.headers.authorization;
     if (!header || !authenticator) return false;
@@ -104,17 +215,21 @@ export function fastLane(options: FastLaneOptions) {
     if (headers['content-length'] !== undefined || headers['transfer-encoding'] !== undefined) {
       return false;
     }
+    const again = remembered(request, url);
+    if (again) {
+      // The route is not asked, so no context is entered: one is made for the log line only.
+      const ids = options.ids(request);
+      respond(response, url, started, again.answer, ids.requestId, () =>
+        contextOf(ids, again.principal),
+      );
+      return true;
+    }
     for (const route of routes) {
       const match = route.pattern.exec(url);
       if (!match) continue;
       const principal = principalFor(route, request);
       if (principal === false) return false;
-      const { requestId, traceId } = options.ids(request);
-      const ctx: RequestContext = {
-        requestId,
-        traceId,
-        ...(principal && { tenantId: principal.tenantId, actor: principal.actor }),
-      };
+      const ctx = contextOf(options.ids(request), principal);
       let answer: FastAnswer | undefined;
       try {
         answer = runWithContext(ctx, () => route.answer(request, match, principal));
@@ -123,30 +238,8 @@ export function fastLane(options: FastLaneOptions) {
         return false;
       }
       if (!answer) return false;
-      // One object handed to writeHead: Node validates and writes each header once.
-      const out: Record<string, string | number> = { 'x-request-id': requestId };
-      // A 304 carries the validators and cache fields only (RFC 9110 §15.4.5): the
-      // client's stored 200 keeps the security headers it came with, so they are
-      // not sent again on the hottest answer (ADR 0010).
-      if (answer.status !== 304) for (const [name, value] of options.headers) out[name] = value;
-      for (const name in answer.headers) out[name] = answer.headers[name]!;
-      if (answer.body) out['content-length'] = answer.body.length;
-      response.writeHead(answer.status, out);
-      response.end(answer.body);
-      if (logCompleted) {
-        runWithContext(ctx, () =>
-          logger.info(
-            {
-              method: 'GET',
-              url,
-              statusCode: answer.status,
-              ms: Math.round((performance.now() - started) * 100) / 100,
-              fastLane: true,
-            },
-            'request completed',
-          ),
-        );
-      }
+      remember(request, url, route, principal, answer);
+      respond(response, url, started, answer, ctx.requestId, () => ctx);
       return true;
     }
     return false;

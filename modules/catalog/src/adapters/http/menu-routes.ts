@@ -139,11 +139,19 @@ export function menuRoutes(api: CatalogApi, cached: CachedMenu) {
     app.fastRoute({
       pattern: menuPath,
       access: { permission: 'catalog:read' },
+      // What menuAnswer reads: a terminal asking again on its connection with the
+      // same tag gets the same answer while the process still holds that menu.
+      varies: ['if-none-match', 'accept-encoding'],
       answer(request, match, principal) {
         if (!principal) return undefined;
-        const { tenantId, actor } = principal;
-        const menu = cached({ tenantId, actor }, match[1]!);
-        return menu && menuAnswer(request.headers, menu);
+        const who = { tenantId: principal.tenantId, actor: principal.actor };
+        const storeId = match[1]!;
+        const menu = cached(who, storeId);
+        if (!menu) return undefined;
+        return {
+          ...menuAnswer(request.headers, menu),
+          stillCurrent: () => cached(who, storeId) === menu,
+        };
       },
     });
     app.get(
