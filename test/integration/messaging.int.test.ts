@@ -12,6 +12,7 @@ import {
   inProcessEventBus,
   rowsOf,
   type EventEnvelope,
+  type RelayLink,
 } from '@stratum/platform';
 import { identityEvents } from '@stratum/identity/contract';
 import { buildServer, loadServerConfig, type StratumServer } from '@stratum/server';
@@ -30,6 +31,74 @@ function deferred<T>() {
   let resolve!: (value: T) => void;
   const promise = new Promise<T>((r) => (resolve = r));
   return { promise, resolve };
+}
+
+type Database = StratumServer['database'];
+
+/** Commits one transaction that writes a tenant-registered event to `table` per name. */
+function writeEvents(
+  database: Database,
+  tenantId: string,
+  names: readonly string[],
+  relay?: RelayLink,
+  table = outbox,
+) {
+  return database.transaction(
+    async (tx) => {
+      for (const name of names) {
+        await createOutbox(table, relay).add(
+          tx,
+          identityEvents.tenantRegistered,
+          { tenantId, name, ownerUserId: tenantId },
+          tenantId,
+        );
+      }
+    },
+    { tenantId },
+  );
+}
+
+/** The tenant's identity outbox rows, or those whose event carries `name`. */
+async function rowsNamed(database: Database, tenantId: string, name?: string) {
+  const rows = await database.transaction(
+    (tx) => tx.select().from(outbox).where(eq(outbox.tenantId, tenantId)),
+    { tenantId },
+  );
+  return name === undefined
+    ? rows
+    : rows.filter((r) => (r.envelope as EventEnvelope<{ name: string }>).payload.name === name);
+}
+
+/** An in-process bus that records the names in the tenant-registered events it carries. */
+function recordingBus(subscription: string, first?: (name: string) => Promise<void>) {
+  const seen: string[] = [];
+  const bus = inProcessEventBus();
+  bus.subscribe({
+    name: subscription,
+    types: ['identity.tenant-registered'],
+    handle: async (e) => {
+      const { name } = e.payload as { name: string };
+      await first?.(name);
+      seen.push(name);
+    },
+  });
+  return { bus, seen };
+}
+
+const eventually = <T>(fn: () => T) => expect.poll(fn, { timeout: 10_000 });
+
+/** Runs `test` with a tenant on a server whose own relay is not running: only the test's relay claims rows. */
+async function withQuietTenant(
+  engine: Parameters<typeof startTestServer>[0],
+  test: (env: { database: Database; tenantId: string }) => Promise<void>,
+) {
+  const quiet = await startTestServer(engine, { startRelay: false });
+  try {
+    const { tenantId } = await signUpTenant(quiet.server);
+    await test({ database: quiet.server.database, tenantId });
+  } finally {
+    await quiet.close();
+  }
 }
 
 describe.each(testEngines())('outbox and inbox on %s', (engine) => {
@@ -146,20 +215,9 @@ describe.each(testEngines())('outbox and inbox on %s', (engine) => {
   });
 
   it('polls only the outbox a commit woke, and every outbox on the poll tick', async () => {
-    const quiet = await startTestServer(engine, { startRelay: false });
-    try {
-      const { database } = quiet.server;
-      const { tenantId } = await signUpTenant(quiet.server);
-      const seen: string[] = [];
+    await withQuietTenant(engine, async ({ database, tenantId }) => {
+      const { bus, seen } = recordingBus('test.wake');
       const arrived = (name: string) => expect.poll(() => seen).toContain(name);
-      const bus = inProcessEventBus();
-      bus.subscribe({
-        name: 'test.wake',
-        types: ['identity.tenant-registered'],
-        handle: async (e) => {
-          seen.push((e.payload as { name: string }).name);
-        },
-      });
       const relay = createOutboxRelay({
         database,
         bus,
@@ -170,16 +228,7 @@ describe.each(testEngines())('outbox and inbox on %s', (engine) => {
         ],
       });
       const write = (table: typeof outbox, name: string, wake?: () => void) =>
-        database.transaction(
-          (tx) =>
-            createOutbox(table, wake).add(
-              tx,
-              identityEvents.tenantRegistered,
-              { tenantId, name, ownerUserId: tenantId },
-              tenantId,
-            ),
-          { tenantId },
-        );
+        writeEvents(database, tenantId, [name], wake, table);
       await write(storeOpsOutbox, 'before start');
       relay.start();
       await arrived('before start'); // the first pass polls every outbox
@@ -192,41 +241,18 @@ describe.each(testEngines())('outbox and inbox on %s', (engine) => {
       relay.wake(); // what a poll tick does: every outbox
       await arrived('not woken');
       await relay.drain();
-    } finally {
-      await quiet.close();
-    }
+    });
   });
 
   it('hands what commits while the relay runs to it: leased on insert, published without a claim', async () => {
-    const quiet = await startTestServer(engine, { startRelay: false });
-    try {
-      const { database } = quiet.server;
-      const { tenantId } = await signUpTenant(quiet.server);
-      const rowsNamed = (name: string) =>
-        database.transaction(
-          async (tx) =>
-            (await tx.select().from(outbox).where(eq(outbox.tenantId, tenantId))).filter(
-              (r) => (r.envelope as EventEnvelope<{ name: string }>).payload.name === name,
-            ),
-          { tenantId },
-        );
-      const seen: string[] = [];
+    await withQuietTenant(engine, async ({ database, tenantId }) => {
       const holding = deferred<void>();
       const release = deferred<void>();
-      const bus = inProcessEventBus();
-      bus.subscribe({
-        name: 'test.hand-off',
-        types: ['identity.tenant-registered'],
-        handle: async (e) => {
-          const { name } = e.payload as { name: string };
-          if (name === 'held') {
-            holding.resolve();
-            await release.promise;
-          }
-          seen.push(name);
-        },
+      const { bus, seen } = recordingBus('test.hand-off', async (name) => {
+        if (name !== 'held') return;
+        holding.resolve();
+        await release.promise;
       });
-      const eventually = <T>(fn: () => T) => expect.poll(fn, { timeout: 10_000 });
       const relay = createOutboxRelay({
         database,
         bus,
@@ -234,65 +260,39 @@ describe.each(testEngines())('outbox and inbox on %s', (engine) => {
         outboxes: [{ module: 'identity', table: outbox }],
       });
       const handOff = relay.handOff('identity');
-      const write = (...names: string[]) =>
-        database.transaction(
-          async (tx) => {
-            for (const name of names) {
-              await createOutbox(outbox, handOff).add(
-                tx,
-                identityEvents.tenantRegistered,
-                { tenantId, name, ownerUserId: tenantId },
-                tenantId,
-              );
-            }
-          },
-          { tenantId },
-        );
+      const rows = (name: string) => rowsNamed(database, tenantId, name);
 
       // Not running: written due, and the first pass claims it.
       expect(handOff.lease()).toBeUndefined();
-      await write('before start');
-      expect(await rowsNamed('before start')).toMatchObject([{ attempts: 0 }]);
+      await writeEvents(database, tenantId, ['before start'], handOff);
+      expect(await rows('before start')).toMatchObject([{ attempts: 0 }]);
       relay.start();
       await eventually(() => seen).toContain('before start');
       expect(handOff.lease()).toBe(5_000);
 
       // Running: leased to the relay on insert, handed over in the order written.
-      await write('first', 'second');
+      await writeEvents(database, tenantId, ['first', 'second'], handOff);
       await eventually(() => seen).toContain('second');
       expect(seen.slice(-2)).toEqual(['first', 'second']);
-      const [first] = await rowsNamed('first');
+      const [first] = await rows('first');
       expect(first!.attempts).toBe(1); // a claim would have counted a second attempt
       expect(first!.availableAt.getTime()).toBeGreaterThan(first!.createdAt.getTime() + 4_000);
-      await eventually(async () => (await rowsNamed('second'))[0]?.publishedAt).not.toBeNull();
+      await eventually(async () => (await rows('second'))[0]?.publishedAt).not.toBeNull();
 
       // A poll while a handed-over message is still being published leaves it alone.
-      await write('held');
+      await writeEvents(database, tenantId, ['held'], handOff);
       await holding.promise;
       expect(await relay.runOnce()).toBe(0);
       release.resolve();
-      await eventually(async () => (await rowsNamed('held'))[0]?.publishedAt).not.toBeNull();
+      await eventually(async () => (await rows('held'))[0]?.publishedAt).not.toBeNull();
       expect(seen.filter((n) => n === 'held')).toEqual(['held']);
       await relay.drain();
-    } finally {
-      await quiet.close();
-    }
+    });
   });
 
   it('marks what several commits published with one statement', async () => {
-    const quiet = await startTestServer(engine, { startRelay: false });
-    try {
-      const { database } = quiet.server;
-      const { tenantId } = await signUpTenant(quiet.server);
-      const seen: string[] = [];
-      const bus = inProcessEventBus();
-      bus.subscribe({
-        name: 'test.marks',
-        types: ['identity.tenant-registered'],
-        handle: async (e) => {
-          seen.push((e.payload as { name: string }).name);
-        },
-      });
+    await withQuietTenant(engine, async ({ database, tenantId }) => {
+      const { bus, seen } = recordingBus('test.marks');
       let systemStatements = 0;
       const relay = createOutboxRelay({
         database: {
@@ -308,57 +308,27 @@ describe.each(testEngines())('outbox and inbox on %s', (engine) => {
         outboxes: [{ module: 'identity', table: outbox }],
       });
       relay.start();
-      await expect.poll(() => seen.length, { timeout: 10_000 }).toBe(1); // the sign-up's event
+      await eventually(() => seen.length).toBe(1); // the sign-up's event
       const handOff = relay.handOff('identity');
       const names = ['one', 'two', 'three'];
-      for (const name of names) {
-        await database.transaction(
-          (tx) =>
-            createOutbox(outbox, handOff).add(
-              tx,
-              identityEvents.tenantRegistered,
-              { tenantId, name, ownerUserId: tenantId },
-              tenantId,
-            ),
-          { tenantId },
-        );
-      }
-      await expect.poll(() => seen.slice(1), { timeout: 10_000 }).toEqual(names);
-      const unpublished = () =>
-        database.transaction(
-          async (tx) =>
-            (await tx.select().from(outbox).where(eq(outbox.tenantId, tenantId))).filter(
-              (r) => r.publishedAt === null,
-            ).length,
-          { tenantId },
-        );
+      for (const name of names) await writeEvents(database, tenantId, [name], handOff);
+      await eventually(() => seen.slice(1)).toEqual(names);
+      const unpublished = async () =>
+        (await rowsNamed(database, tenantId)).filter((r) => r.publishedAt === null).length;
       expect(await unpublished()).toBe(4); // published, and not marked yet
       const before = systemStatements;
       await relay.drain(); // marks what is waiting: one statement for the four
       expect(systemStatements - before).toBe(2); // the drain's claim, then the mark
       expect(await unpublished()).toBe(0);
-    } finally {
-      await quiet.close();
-    }
+    });
   });
 
   it('leaves a hand-off the bus could not take to the poll once its lease runs out', async () => {
-    const quiet = await startTestServer(engine, { startRelay: false });
-    try {
-      const { database } = quiet.server;
-      const { tenantId } = await signUpTenant(quiet.server);
-      const inner = inProcessEventBus();
-      const seen: string[] = [];
-      inner.subscribe({
-        name: 'test.hand-off-lapsed',
-        types: ['identity.tenant-registered'],
-        handle: async (e) => {
-          seen.push((e.payload as { name: string }).name);
-        },
-      });
+    await withQuietTenant(engine, async ({ database, tenantId }) => {
+      const recorded = recordingBus('test.hand-off-lapsed');
       let connected = true;
       const bus = {
-        ...inner,
+        ...recorded.bus,
         get connected() {
           return connected;
         },
@@ -371,49 +341,24 @@ describe.each(testEngines())('outbox and inbox on %s', (engine) => {
         outboxes: [{ module: 'identity', table: outbox }],
       });
       relay.start();
-      await expect.poll(() => seen.length, { timeout: 10_000 }).toBe(1); // the sign-up's event
+      await eventually(() => recorded.seen.length).toBe(1); // the sign-up's event
       connected = false;
-      const handOff = relay.handOff('identity');
-      await database.transaction(
-        (tx) =>
-          createOutbox(outbox, handOff).add(
-            tx,
-            identityEvents.tenantRegistered,
-            { tenantId, name: 'while down', ownerUserId: tenantId },
-            tenantId,
-          ),
-        { tenantId },
-      );
-      const row = async () =>
-        (
-          await database.transaction(
-            (tx) => tx.select().from(outbox).where(eq(outbox.tenantId, tenantId)),
-            { tenantId },
-          )
-        ).find(
-          (r) => (r.envelope as EventEnvelope<{ name: string }>).payload.name === 'while down',
-        );
+      await writeEvents(database, tenantId, ['while down'], relay.handOff('identity'));
+      const row = async () => (await rowsNamed(database, tenantId, 'while down'))[0]!;
       // The bus is down: the pass keeps nothing, and the row stays leased.
-      const leasedUntil = (await row())!.availableAt.getTime();
+      const leasedUntil = (await row()).availableAt.getTime();
       connected = true;
       expect(await relay.runOnce()).toBe(0);
-      expect(seen).not.toContain('while down');
+      expect(recorded.seen).not.toContain('while down');
       // Once the lease has run out, a poll claims it: its second attempt.
-      await expect
-        .poll(
-          () => {
-            relay.wake();
-            return seen.filter((name) => name === 'while down');
-          },
-          { timeout: 10_000 },
-        )
-        .toEqual(['while down']);
-      expect((await row())!).toMatchObject({ attempts: 2, publishedAt: expect.any(Date) });
+      await eventually(() => {
+        relay.wake();
+        return recorded.seen.filter((name) => name === 'while down');
+      }).toEqual(['while down']);
+      expect(await row()).toMatchObject({ attempts: 2, publishedAt: expect.any(Date) });
       expect(Date.now()).toBeGreaterThanOrEqual(leasedUntil);
       await relay.drain();
-    } finally {
-      await quiet.close();
-    }
+    });
   });
 
   it('retries a failed publish later and sets a message aside after the last attempt', async () => {
