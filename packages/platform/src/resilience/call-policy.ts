@@ -79,7 +79,7 @@ export interface CallPolicyCounts {
 export interface CallPolicy {
   readonly name: string;
   /**
-   * Runs `fn` under the policy. `fn` must honour `signal` (pass it to fetch):
+   * Runs `fn` under the policy. `fn` must honour `signal` (pass it to the request):
    * it is aborted when the attempt times out or the deadline passes. Only an
    * `idempotent` call is retried, and only on transient failures. Rejects with
    * the DomainErrors `dependency-circuit-open`, `dependency-busy`,

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { createServer, type AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { DomainError, type CallPolicyOptions } from '@stratum/platform';
 import { startCardProcessor, type RunningCardProcessor } from '@stratum/testing';
@@ -167,6 +168,25 @@ describe('httpCardProcessor against the sandbox processor', () => {
     expect(result.outcome).toBe('approved');
     expect((await processor.stats()).payments).toBe(1);
     expect(await postsOf()).toBeGreaterThan(1);
+  });
+
+  it('retries a processor it cannot reach, then reports it unavailable', async () => {
+    // A port that was just listening and is closed now: every connection is refused.
+    const closed = createServer();
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+    const { port } = closed.address() as AddressInfo;
+    await new Promise((resolve) => closed.close(resolve));
+    const cards = httpCardProcessor({
+      baseUrl: `http://127.0.0.1:${port}`,
+      apiKey: processor.apiKey,
+      policy: quick,
+    });
+
+    const error = await rejectionOf(cards.authorize(sale()));
+
+    expect(error).toMatchObject({ code: 'dependency-unavailable', kind: 'unavailable' });
+    expect(error.cause).toMatchObject({ code: 'ECONNREFUSED' });
+    expect(cards.policy.counts().retries).toBe(2);
   });
 
   it('fails with dependency-timeout within the deadline when the processor never answers', async () => {
