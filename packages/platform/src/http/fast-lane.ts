@@ -85,7 +85,6 @@ export function fastLane(options: FastLaneOptions) {
   const lastAnswer = new WeakMap<object, Remembered>();
   interface Remembered {
     readonly url: string;
-    readonly authorization: string | undefined;
     readonly varies: readonly string[];
     readonly values: readonly (string | string[] | undefined)[];
     readonly principal: Principal | undefined;
@@ -97,11 +96,11 @@ export function fastLane(options: FastLaneOptions) {
     const last = lastAnswer.get(request.socket);
     if (!last || last.url !== url) return undefined;
     const { headers } = request;
-    if (headers.authorization !== last.authorization) return undefined;
     for (let i = 0; i < last.varies.length; i += 1) {
       if (headers[last.varies[i]!] !== last.values[i]) return undefined;
     }
-    if (last.principal && authenticator?.stillValid?.(last.principal) !== true) return undefined;
+    // The connection's principal, by the same rule as any request: it must be the one answered.
+    if (last.principal && authenticated(request) !== last.principal) return undefined;
     try {
       return last.answer.stillCurrent() ? last : undefined;
     } catch {
@@ -125,7 +124,6 @@ export function fastLane(options: FastLaneOptions) {
     const { headers } = request;
     lastAnswer.set(request.socket, {
       url,
-      authorization: headers.authorization,
       varies,
       values: varies.map((name) => headers[name]),
       principal,

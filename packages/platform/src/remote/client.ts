@@ -120,8 +120,7 @@ export function remoteClient<Api, K extends keyof Api & string>(
       },
       { route: url.pathname },
     );
-    const { text } = response;
-    if (response.ok) return { ok: true, value: text === '' ? undefined : JSON.parse(text) };
+    if (response.ok) return { ok: true, value: response.text === '' ? undefined : response.json() };
     const isProblem = (response.header('content-type') ?? '').startsWith(problemMediaType);
     const problem = isProblem ? response.json<Record<string, unknown>>() : undefined;
     if (response.status === 401 && retryRefused) {

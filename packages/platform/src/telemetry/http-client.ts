@@ -113,7 +113,7 @@ export function tracedRequest(
   options: TracedRequestOptions = {},
 ): Promise<HttpAnswer> {
   const url = typeof input === 'string' ? new URL(input) : input;
-  if (!activeTracer()) return send(url, call, { ...call.headers });
+  if (!activeTracer()) return send(url, call, call.headers ?? {});
   const method = call.method ?? 'GET';
   const defaultPort = url.protocol === 'https:' ? 443 : 80;
   const attributes: Attributes = {
