@@ -188,6 +188,26 @@ describe('trace ids', () => {
     expect(malformed.traceId).toMatch(traceIdPattern);
     expect(malformed.traceId).not.toBe(missing.traceId);
   });
+
+  it("takes a new request id's digits as the trace id, and a fresh one beside a caller's id", async () => {
+    const { app } = await buildApp((a) =>
+      a.get('/trace', () => ({ traceId: currentContext()?.traceId })),
+    );
+
+    const fresh = await app.inject({ url: '/trace' });
+    const ids = await Promise.all(
+      ['till-1', 'till-1'].map((id) =>
+        app.inject({ url: '/trace', headers: { 'x-request-id': id } }),
+      ),
+    );
+
+    const requestId = fresh.headers['x-request-id'] as string;
+    expect(fresh.json<{ traceId: string }>().traceId).toBe(requestId.replaceAll('-', ''));
+    const [first, second] = ids.map((res) => res.json<{ traceId: string }>().traceId);
+    expect(first).toMatch(traceIdPattern);
+    expect(second).toMatch(traceIdPattern);
+    expect(first).not.toBe(second);
+  });
 });
 
 describe('validation', () => {

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import Fastify, {
   LogController,
@@ -19,6 +18,7 @@ import {
 import { context } from '@opentelemetry/api';
 import type { Logger } from '../logger.ts';
 import { currentContext, runWithContext, type RequestContext } from '../context.ts';
+import { randomUuid } from '../ids.ts';
 import { makeProblem, problemSchema, sendProblem, toProblem } from './problem.ts';
 import { fastLane, type FastRoute } from './fast-lane.ts';
 import { activeMeter, activeTracer } from '../telemetry/state.ts';
@@ -96,9 +96,10 @@ function hooksOf<T>(hooks: T | T[] | undefined): T[] {
   return hooks === undefined ? [] : Array.isArray(hooks) ? hooks : [hooks];
 }
 
-function incomingRequestId(request: { headers: Record<string, unknown> }): string {
+/** The caller's request id (a valid `X-Request-Id`), else a new one. */
+function requestIdOf(request: { headers: Record<string, unknown> }): string {
   const header = request.headers['x-request-id'];
-  return typeof header === 'string' && requestIdPattern.test(header) ? header : randomUUID();
+  return typeof header === 'string' && requestIdPattern.test(header) ? header : randomUuid();
 }
 
 /** The trace id of an incoming W3C `traceparent`, if there is a valid one. */
@@ -111,21 +112,16 @@ function parentTraceId(request: { headers: Record<string, unknown> }): string | 
 const hexOf = (uuid: string) =>
   uuid.slice(0, 8) + uuid.slice(9, 13) + uuid.slice(14, 18) + uuid.slice(19, 23) + uuid.slice(24);
 
-function traceIdOf(request: { headers: Record<string, unknown> }): string {
-  return parentTraceId(request) ?? hexOf(randomUUID());
-}
-
 /**
- * Request and trace id in one go: when both are new, the trace id is the
- * request id's 32 hex digits (one random UUID instead of two).
+ * The request's trace id: the caller's (`traceparent`), else a new one. A
+ * request id made here lends its 32 hex digits (one random UUID instead of
+ * two); the caller's own request id need not be hex, so it gets a fresh one.
  */
-function idsOf(request: { headers: Record<string, unknown> }) {
-  const header = request.headers['x-request-id'];
-  if (typeof header === 'string' && requestIdPattern.test(header)) {
-    return { requestId: header, traceId: traceIdOf(request) };
-  }
-  const requestId = randomUUID();
-  return { requestId, traceId: parentTraceId(request) ?? hexOf(requestId) };
+function traceIdOf(request: { headers: Record<string, unknown> }, requestId: string): string {
+  return (
+    parentTraceId(request) ??
+    hexOf(requestId === request.headers['x-request-id'] ? randomUuid() : requestId)
+  );
 }
 
 /**
@@ -161,7 +157,7 @@ export async function createHttpApp(options: HttpAppOptions) {
     }),
     // The logger's mixin already adds the request id, tenant and trace from the context.
     childLoggerFactory: (logger) => logger,
-    genReqId: incomingRequestId,
+    genReqId: requestIdOf,
     return503OnClosing: true,
     forceCloseConnections: 'idle',
     trustProxy: options.trustProxy ?? false,
@@ -233,7 +229,7 @@ export async function createHttpApp(options: HttpAppOptions) {
         : undefined;
     const ctx: RequestContext = {
       requestId: request.id,
-      traceId: server ? server.traceId : traceIdOf(request),
+      traceId: server ? server.traceId : traceIdOf(request, request.id),
       ...(module && { module }),
     };
     request.ctx = ctx;
@@ -261,7 +257,8 @@ export async function createHttpApp(options: HttpAppOptions) {
     ...(options.authenticator && { authenticator: options.authenticator }),
     logger: options.logger,
     headers: apiHeaders,
-    ids: idsOf,
+    requestId: requestIdOf,
+    traceId: traceIdOf,
     closing: () => closing,
   });
   app.addHook('onSend', (_request, reply, payload, done) => {

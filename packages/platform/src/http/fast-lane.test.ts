@@ -38,6 +38,11 @@ const authenticator: Authenticator = {
 };
 
 const cached = new Map<string, string>([['a', '{"thing":"a"}']]);
+/** Bodies that are not text: every byte value, in a small body and a large one. */
+const binary = {
+  bytes: Buffer.from([...Array(512).keys()].map((i) => (i * 7) % 256)),
+  manybytes: Buffer.from([...Array(40_000).keys()].map((i) => (i * 13) % 256)),
+} as Record<string, Buffer>;
 /** How often the route was asked for an answer. */
 let asked = 0;
 let app: StratumApp | undefined;
@@ -53,6 +58,15 @@ async function start(level = 'warn') {
     answer(request, match, who): FastAnswer | undefined {
       asked += 1;
       if (match[1] === 'boom') throw new DomainError('thing-broken', 'Broken.', 'conflict');
+      const bytes = binary[match[1]!];
+      if (bytes) {
+        return {
+          status: 200,
+          headers: { 'content-type': 'application/octet-stream' },
+          body: bytes,
+          stillCurrent: () => true,
+        };
+      }
       const body = cached.get(match[1]!);
       if (!body) return undefined;
       const stillCurrent = () => cached.get(match[1]!) === body;
@@ -106,23 +120,42 @@ afterEach(async () => {
 function connection(url: string) {
   const agent = new Agent({ keepAlive: true, maxSockets: 1 });
   const get = (path: string, token: string, headers: Record<string, string> = {}) =>
-    new Promise<{ status: number; body: string; requestId: unknown }>((resolve, reject) => {
-      httpGet(
-        `${url}${path}`,
-        { agent, headers: { ...headers, authorization: `Bearer ${token}` } },
-        (res) => {
-          let body = '';
-          res.on('data', (chunk: Buffer) => (body += chunk.toString()));
-          res.on('end', () =>
-            resolve({ status: res.statusCode ?? 0, body, requestId: res.headers['x-request-id'] }),
-          );
-        },
-      ).on('error', reject);
-    });
+    new Promise<{ status: number; body: string; bytes: Buffer; requestId: unknown }>(
+      (resolve, reject) => {
+        httpGet(
+          `${url}${path}`,
+          { agent, headers: { ...headers, authorization: `Bearer ${token}` } },
+          (res) => {
+            const chunks: Buffer[] = [];
+            res.on('data', (chunk: Buffer) => chunks.push(chunk));
+            res.on('end', () => {
+              const bytes = Buffer.concat(chunks);
+              const requestId = res.headers['x-request-id'];
+              resolve({ status: res.statusCode ?? 0, body: bytes.toString(), bytes, requestId });
+            });
+          },
+        ).on('error', reject);
+      },
+    );
   return { get, close: () => agent.destroy() };
 }
 
 describe('the fast lane', () => {
+  it('sends binary bodies byte for byte, small and large, the first time and when given again', async () => {
+    const { url } = await start();
+    const till = connection(url);
+
+    for (const name of ['bytes', 'manybytes', 'bytes', 'manybytes']) {
+      const res = await till.get(`/api/v1/things/${name}`, 'reader');
+      expect(res.status).toBe(200);
+      expect(res.bytes.equals(binary[name]!)).toBe(true);
+    }
+    const again = await till.get('/api/v1/things/manybytes', 'reader');
+    expect(again.bytes.equals(binary['manybytes']!)).toBe(true);
+    expect(asked).toBe(4);
+    till.close();
+  });
+
   it('answers from memory with the request id, the security headers and the answer headers', async () => {
     const { get, fullPipeline } = await start();
 
