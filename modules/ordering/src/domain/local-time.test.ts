@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
 import { businessDate, localIso } from './local-time.ts';
 
 describe('the store’s local time', () => {
@@ -28,6 +29,69 @@ describe('the store’s local time', () => {
   it('names midnight 00, not 24', () => {
     expect(localIso(new Date('2026-11-22T23:00:00Z'), 'Europe/Berlin')).toBe(
       '2026-11-23T00:00:00+01:00',
+    );
+  });
+});
+
+/** What Intl itself says the wall clock reads, field by field: the reference. */
+function intlReads(instant: Date, timeZone: string): string {
+  const parts = new Intl.DateTimeFormat('en-US', {
+    timeZone,
+    hourCycle: 'h23',
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    second: '2-digit',
+  }).formatToParts(instant);
+  const get = (type: string) => parts.find((p) => p.type === type)!.value;
+  return `${get('year')}-${get('month')}-${get('day')}T${get('hour')}:${get('minute')}:${get('second')}`;
+}
+
+const zones = [
+  'UTC',
+  'Europe/Berlin',
+  'Europe/London',
+  'America/New_York',
+  'America/St_Johns',
+  'Asia/Kathmandu',
+  'Australia/Lord_Howe',
+  'Pacific/Chatham',
+];
+
+describe('the store’s local time, against Intl', () => {
+  it('reads what Intl reads at any instant since 1970, in zones with odd and changing offsets', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 0, max: Date.UTC(2100, 0, 1) }),
+        fc.constantFrom(...zones),
+        (ms, zone) => {
+          const instant = new Date(ms);
+          expect(localIso(instant, zone).slice(0, 19)).toBe(intlReads(instant, zone));
+          expect(businessDate(instant, zone)).toBe(intlReads(instant, zone).slice(0, 10));
+        },
+      ),
+      { numRuns: 2_000 },
+    );
+  });
+
+  it('follows a change of offset to the second, reading the instants in order as a till does', () => {
+    // Europe/Berlin goes to summer time at 01:00 UTC, Lord Howe by half an hour at 15:00 UTC.
+    for (const [zone, change] of [
+      ['Europe/Berlin', Date.UTC(2026, 2, 29, 1)],
+      ['Australia/Lord_Howe', Date.UTC(2026, 9, 3, 15, 30)],
+    ] as const) {
+      for (let ms = change - 90_000; ms <= change + 90_000; ms += 500) {
+        const instant = new Date(ms);
+        expect(localIso(instant, zone).slice(0, 19)).toBe(intlReads(instant, zone));
+      }
+    }
+    expect(localIso(new Date(Date.UTC(2026, 2, 29, 0, 59, 59)), 'Europe/Berlin')).toBe(
+      '2026-03-29T01:59:59+01:00',
+    );
+    expect(localIso(new Date(Date.UTC(2026, 2, 29, 1)), 'Europe/Berlin')).toBe(
+      '2026-03-29T03:00:00+02:00',
     );
   });
 });

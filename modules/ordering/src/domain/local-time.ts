@@ -23,17 +23,47 @@ function formatFor(timeZone: string): Intl.DateTimeFormat {
   return format;
 }
 
-function wallClock(instant: Date, timeZone: string) {
+/** The zone's offset from UTC as last read, with the UTC minute it was read for. */
+const offsets = new Map<string, { minute: number; offsetMs: number }>();
+
+/**
+ * The zone's offset from UTC at `instant`, in ms. Asking Intl takes a few
+ * microseconds and a checkout asks several times, so the offset is kept for
+ * the UTC minute it was read in: since 1970 the tz database changes a zone's
+ * offset only on whole minutes, so it holds for the whole minute.
+ */
+function offsetAt(instant: Date, timeZone: string): number {
+  const ms = instant.getTime();
+  const minute = Math.floor(ms / 60_000);
+  const known = offsets.get(timeZone);
+  if (known?.minute === minute) return known.offsetMs;
   const parts = formatFor(timeZone).formatToParts(instant);
   const get = (type: Intl.DateTimeFormatPartTypes) =>
     Number(parts.find((p) => p.type === type)?.value ?? 0);
+  const asUtc = Date.UTC(
+    get('year'),
+    get('month') - 1,
+    get('day'),
+    get('hour'),
+    get('minute'),
+    get('second'),
+  );
+  const offsetMs = asUtc - Math.floor(ms / 1000) * 1000;
+  offsets.set(timeZone, { minute, offsetMs });
+  return offsetMs;
+}
+
+function wallClock(instant: Date, timeZone: string) {
+  const offsetMs = offsetAt(instant, timeZone);
+  const local = new Date(instant.getTime() + offsetMs);
   return {
-    year: get('year'),
-    month: get('month'),
-    day: get('day'),
-    hour: get('hour'),
-    minute: get('minute'),
-    second: get('second'),
+    year: local.getUTCFullYear(),
+    month: local.getUTCMonth() + 1,
+    day: local.getUTCDate(),
+    hour: local.getUTCHours(),
+    minute: local.getUTCMinutes(),
+    second: local.getUTCSeconds(),
+    offsetMs,
   };
 }
 
@@ -51,12 +81,11 @@ export function businessDate(instant: Date, timeZone: string): string {
  */
 export function localIso(instant: Date, timeZone: string): string {
   const w = wallClock(instant, timeZone);
-  const asUtc = Date.UTC(w.year, w.month - 1, w.day, w.hour, w.minute, w.second);
-  const wholeSeconds = Math.floor(instant.getTime() / 1000) * 1000;
-  const offsetMinutes = Math.round((asUtc - wholeSeconds) / 60_000);
+  const offsetMinutes = Math.round(w.offsetMs / 60_000);
   const sign = offsetMinutes < 0 ? '-' : '+';
   const offset = `${sign}${pad(Math.trunc(offsetMinutes / 60))}:${pad(offsetMinutes % 60)}`;
   return (
-    `${businessDate(instant, timeZone)}T${pad(w.hour)}:${pad(w.minute)}:${pad(w.second)}` + offset
+    `${pad(w.year, 4)}-${pad(w.month)}-${pad(w.day)}` +
+    `T${pad(w.hour)}:${pad(w.minute)}:${pad(w.second)}${offset}`
   );
 }
