@@ -43,6 +43,28 @@ const recipesOf = compiled<{ ids: string[] }, (typeof recipes.$inferSelect)[]>((
     .from(recipes)
     .where(sql`${recipes.variantId} = any(${p.ids}::uuid[])`),
 );
+const insertReservationRow = compiled<
+  Omit<ReservationRecord, 'holds'> & { tenantId: string },
+  unknown
+>((db, p) =>
+  db
+    .insert(reservations)
+    .values(
+      placeholdersOf(p, [
+        'id',
+        'tenantId',
+        'storeId',
+        'status',
+        'policy',
+        'lines',
+        'reference',
+        'expiresAt',
+        'createdAt',
+        'settledAt',
+        'saleBatchId',
+      ]),
+    ),
+);
 const insertHolds = compiledRows<HoldRow, unknown>((db, rows) =>
   db
     .insert(reservationHolds)
@@ -119,16 +141,13 @@ export function reservationRepository(tx: Tx, tenantId: string): ReservationRepo
     async insertReservation(r) {
       const { holds, ...row } = r;
       await together([
-        tx
-          .insert(reservations)
-          .values({ ...row, tenantId })
-          .catch((err: unknown) => {
-            // The id is the caller's: taken by a concurrent retry or, invisibly, by another tenant.
-            if (isUniqueViolation(err)) {
-              raise('reservation-conflict', 'This reservation id is taken.');
-            }
-            throw err;
-          }),
+        insertReservationRow(tx, { ...row, tenantId }).catch((err: unknown) => {
+          // The id is the caller's: taken by a concurrent retry or, invisibly, by another tenant.
+          if (isUniqueViolation(err)) {
+            raise('reservation-conflict', 'This reservation id is taken.');
+          }
+          throw err;
+        }),
         holds.length > 0 &&
           insertHolds(
             tx,
