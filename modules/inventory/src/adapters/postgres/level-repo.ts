@@ -1,8 +1,9 @@
 import { and, asc, desc, eq, inArray, isNotNull, isNull, or, sql, type SQL } from 'drizzle-orm';
-import { compiled, rowsOf, type Tx } from '@stratum/platform';
+import { rowsOf, type Tx } from '@stratum/platform';
 import type { ListLevelsQuery } from '../../contract.ts';
 import {
   levelKey,
+  type LevelKey,
   type LevelRecord,
   type LevelRepository,
 } from '../../application/ports.ts';
@@ -43,27 +44,11 @@ const fromRaw = (r: RawLevel): LevelRecord => ({
   updatedAt: r.updated_at === null ? null : new Date(r.updated_at),
 });
 
-/**
- * The levels of some (store, stock item) pairs, locked in one order by every
- * writer (ADR 0013). The pairs are two array parameters, so the statement is
- * the same for any number of them and is compiled once (ADR 0016).
- */
-const lockPairs = compiled<
-  { tenantId: string; storeIds: string[]; stockItemIds: string[] },
-  (typeof levels.$inferSelect)[]
->((db, p) =>
-  db
-    .select()
-    .from(levels)
-    .where(
-      and(
-        eq(levels.tenantId, p.tenantId),
-        sql`(${levels.storeId}, ${levels.stockItemId}) in (select * from unnest(${p.storeIds}::uuid[], ${p.stockItemIds}::uuid[]))`,
-      ),
-    )
-    .orderBy(asc(levels.storeId), asc(levels.stockItemId))
-    .for('update'),
-);
+const pairs = (keys: readonly LevelKey[]) =>
+  sql`(${levels.storeId}, ${levels.stockItemId}) in (${sql.join(
+    keys.map((k) => sql`(${k.storeId}::uuid, ${k.stockItemId}::uuid)`),
+    sql`, `,
+  )})`;
 
 /** Keyset condition and order for each sort of the level list. */
 function ordering(query: ListLevelsQuery, after: readonly (string | number)[] | undefined) {
@@ -93,14 +78,16 @@ export function levelRepository(tx: Tx, tenantId: string): LevelRepository {
       // Every writer takes the rows in the same order. Rows are created on first
       // use: only then does locking take a second and third statement, so the
       // common case holds nothing before its one round trip (ADR 0013).
-      const storeIds = unique.map((k) => k.storeId);
-      const stockItemIds = unique.map((k) => k.stockItemId);
       const lock = async () =>
         new Map(
-          (await lockPairs(tx, { tenantId, storeIds, stockItemIds })).map((r) => [
-            levelKey(r),
-            toLevel(r),
-          ]),
+          (
+            await tx
+              .select()
+              .from(levels)
+              .where(and(eq(levels.tenantId, tenantId), pairs(unique)))
+              .orderBy(asc(levels.storeId), asc(levels.stockItemId))
+              .for('update')
+          ).map((r) => [levelKey(r), toLevel(r)]),
         );
       const locked = await lock();
       const missing = unique.filter((k) => !locked.has(levelKey(k)));
@@ -113,23 +100,20 @@ export function levelRepository(tx: Tx, tenantId: string): LevelRepository {
     },
     async saveLevels(records) {
       if (records.length === 0) return [];
-      // One statement for every level the batch touched (their rows are locked),
-      // its values as one array parameter per column: the same text for any count.
-      const column = <T>(of: (l: (typeof records)[number]) => T) => records.map(of);
+      // One statement for every level the batch touched (their rows are locked).
+      const values = sql.join(
+        records.map(
+          (l) =>
+            sql`(${l.storeId}::uuid, ${l.stockItemId}::uuid, ${l.onHand}::bigint, ${l.reserved}::bigint, ${l.inTransit}::bigint, ${l.threshold}::bigint, ${l.lowStockAlerted}::boolean)`,
+        ),
+        sql`, `,
+      );
       const rows = rowsOf<RawLevel>(
         await tx.execute(sql`
           update ${levels} as l set
             on_hand = v.on_hand, reserved = v.reserved, in_transit = v.in_transit,
             low_stock_threshold = v.threshold, low_stock_alerted = v.alerted, updated_at = now()
-          from unnest(
-            ${sql.param(column((l) => l.storeId))}::uuid[],
-            ${sql.param(column((l) => l.stockItemId))}::uuid[],
-            ${sql.param(column((l) => l.onHand))}::bigint[],
-            ${sql.param(column((l) => l.reserved))}::bigint[],
-            ${sql.param(column((l) => l.inTransit))}::bigint[],
-            ${sql.param(column((l) => l.threshold))}::bigint[],
-            ${sql.param(column((l) => l.lowStockAlerted))}::boolean[]
-          ) as v(store_id, stock_item_id, on_hand, reserved, in_transit, threshold, alerted)
+          from (values ${values}) as v(store_id, stock_item_id, on_hand, reserved, in_transit, threshold, alerted)
           where l.tenant_id = ${tenantId}::uuid and l.store_id = v.store_id and l.stock_item_id = v.stock_item_id
           returning l.store_id, l.stock_item_id, l.on_hand, l.reserved, l.in_transit,
             l.low_stock_threshold, l.low_stock_alerted, l.updated_at`),
