@@ -37,17 +37,12 @@ function offsetAt(instant: Date, timeZone: string): number {
   const minute = Math.floor(ms / 60_000);
   const known = offsets.get(timeZone);
   if (known?.minute === minute) return known.offsetMs;
-  const parts = formatFor(timeZone).formatToParts(instant);
-  const get = (type: Intl.DateTimeFormatPartTypes) =>
-    Number(parts.find((p) => p.type === type)?.value ?? 0);
-  const asUtc = Date.UTC(
-    get('year'),
-    get('month') - 1,
-    get('day'),
-    get('hour'),
-    get('minute'),
-    get('second'),
-  );
+  const read: Partial<Record<Intl.DateTimeFormatPartTypes, number>> = {};
+  for (const part of formatFor(timeZone).formatToParts(instant)) {
+    if (part.type !== 'literal') read[part.type] = Number(part.value);
+  }
+  const { year = 0, month = 1, day = 1, hour = 0, minute: minutes = 0, second = 0 } = read;
+  const asUtc = Date.UTC(year, month - 1, day, hour, minutes, second);
   const offsetMs = asUtc - Math.floor(ms / 1000) * 1000;
   offsets.set(timeZone, { minute, offsetMs });
   return offsetMs;
