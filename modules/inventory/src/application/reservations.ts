@@ -89,6 +89,7 @@ export function reserve(deps: InventoryDeps): InventoryApi['reserve'] {
           change: { reserved: h.quantity },
         })),
         { batchId: id, reason: null, referenceType: 'reservation', referenceId: id, actorId: null },
+        { last: true },
       );
       return { reservation: toReservationView(reservation), warnings };
     });
@@ -163,6 +164,7 @@ export function confirmReservation(deps: InventoryDeps): InventoryApi['confirmRe
           referenceId: r.id,
           actorId: ctx.actor.id,
         },
+        { last: true },
       );
       return {
         reservation: toReservationView(settled),

@@ -73,6 +73,9 @@ export interface BatchMeta {
  * Applies planned changes to locked levels: writes one ledger movement per
  * change of on-hand, saves the projection in the same transaction, and raises
  * `inventory.low-stock` for each level that just crossed below its threshold.
+ * With `last`, these are the unit's last statements and the commit leaves with
+ * them (`lastly`): the levels, which every sale of the store queues for, are
+ * held one round trip less.
  */
 export async function writeChanges(
   repo: InventoryRepository,
@@ -80,6 +83,7 @@ export async function writeChanges(
   items: ReadonlyMap<string, StockItemRecord>,
   changes: readonly PlannedChange[],
   meta: BatchMeta,
+  { last = false }: { last?: boolean } = {},
 ): Promise<MovementRecord[]> {
   const movements: Omit<MovementRecord, 'occurredAt'>[] = [];
   const touched = new Set<string>();
@@ -108,15 +112,18 @@ export async function writeChanges(
       onHandAfter: updated.onHand,
     });
   }
-  const [, written] = await together([
-    repo.saveLevels([...touched].map((k) => levels.get(k)!)),
-    repo.insertMovements(movements),
-    ...alerts.map((level) => {
-      const item = items.get(level.stockItemId);
-      if (!item || level.threshold === null) return undefined;
-      return repo.emit(inventoryEvents.lowStock, lowStockPayload(level, item, level.threshold));
-    }),
-  ]);
+  const run = <T>(w: () => Promise<T>) => (last ? repo.lastly(w) : w());
+  const [, written] = await run(() =>
+    together([
+      repo.saveLevels([...touched].map((k) => levels.get(k)!)),
+      repo.insertMovements(movements),
+      ...alerts.map((level) => {
+        const item = items.get(level.stockItemId);
+        if (!item || level.threshold === null) return undefined;
+        return repo.emit(inventoryEvents.lowStock, lowStockPayload(level, item, level.threshold));
+      }),
+    ]),
+  );
   return written;
 }
 

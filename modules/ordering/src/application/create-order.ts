@@ -123,18 +123,18 @@ export function createOrder(deps: OrderingDeps): OrderingApi['createOrder'] {
           createdAt: now,
           updatedAt: now,
         };
-        await together([
-          repo.insertOrder(record).then((inserted) => {
-            // The id is taken: the next attempt, in a transaction of its own that also
-            // gives back the order number this one took, replays a concurrent creation
-            // of ours or refuses another business's id.
-            if (!inserted) {
-              raise('order-concurrency-conflict', 'The order was created meanwhile.', { orderId });
-            }
-          }),
-          repo.appendEvents(orderId, 0, events, ctx.actor.id),
-          repo.emit(orderingEvents.orderPlaced, placedPayload(record)),
-        ]);
+        // The last statements: the commit leaves with them, so the store's order-number
+        // row, which every sale of the day queues for, is held one round trip less.
+        // An id found taken fails the insert (order-concurrency-conflict) and so the
+        // transaction, giving back the number; the next attempt replays a concurrent
+        // creation of ours or refuses another business's id.
+        await repo.lastly(() =>
+          together([
+            repo.insertOrder(record),
+            repo.appendEvents(orderId, 0, events, ctx.actor.id),
+            repo.emit(orderingEvents.orderPlaced, placedPayload(record)),
+          ]),
+        );
         return toOrderView(record);
       }),
     );

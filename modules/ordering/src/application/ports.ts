@@ -59,8 +59,12 @@ export interface ReceiptRecord {
 export type OrderCursor = readonly [createdAt: string, id: string];
 
 export interface OrderRepository {
-  /** False when an order with this id already exists (in any state). */
-  insertOrder(order: OrderRecord): Promise<boolean>;
+  /**
+   * Fails with `order-concurrency-conflict` when an order with this id already
+   * exists (in any state, of any tenant): a failing statement, so the
+   * transaction cannot commit past it.
+   */
+  insertOrder(order: OrderRecord): Promise<void>;
   /** The order; `lock` holds its row (`FOR UPDATE`) until the transaction ends. */
   findOrder(id: string, lock?: boolean): Promise<OrderRecord | undefined>;
   /**
@@ -119,6 +123,11 @@ export interface ReceiptRepository {
 /** Ordering's data inside one tenant-scoped transaction. */
 export interface OrderingRepository
   extends OrderRepository, KitchenRepository, TicketChangeRepository, ReceiptRepository {
+  /**
+   * Runs the unit's last statements, started together; the commit leaves with
+   * them where the engine allows (the platform's `lastly`, whose rules apply).
+   */
+  lastly<T>(writes: () => Promise<T>): Promise<T>;
   /** Records an integration event in the outbox, in this transaction. */
   emit<S extends z.ZodType>(event: EventDefinition<string, S>, payload: z.input<S>): Promise<void>;
   /** Appends to the audit log, in this transaction. */

@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import {
   createOutbox,
+  lastly,
   recordAudit,
   rowsOf,
   transactionAs,
@@ -29,6 +30,7 @@ export function inventoryRepository(
     ...ledgerRepository(tx, tenantId),
     ...reservationRepository(tx, tenantId),
     ...transferRepository(tx, tenantId),
+    lastly: (writes) => lastly(tx, writes),
     async emit(event, payload) {
       await events.add(tx, event, payload, tenantId);
     },

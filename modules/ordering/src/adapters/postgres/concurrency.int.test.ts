@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { rowsOf } from '@stratum/platform';
+import { newId, rowsOf } from '@stratum/platform';
 import { createTestDatabase, postgresUrl, testEngines, type TestDatabase } from '@stratum/testing';
 import { orderingHarness, type Harness, type Shop } from '../../test-harness.ts';
 
@@ -47,6 +47,49 @@ describe.each(testEngines())('ordering’s tables on %s', (engine) => {
       { tenantId: s.tenant },
     );
     expect(versions).toEqual(Array.from({ length: 11 }, (_, i) => i + 1));
+  });
+
+  it('creates an order once under concurrent creations with one id, and gives back the numbers of the losers', async () => {
+    const s = h.shop();
+    const orderId = newId();
+    const request = {
+      orderId,
+      storeId: s.storeId,
+      registerId: s.registerId,
+      fulfilment: { type: 'retail' as const },
+      lines: [{ variantId: s.menu.fries.variantId, quantity: 1 }],
+    };
+    const answers = await Promise.all(
+      Array.from({ length: 8 }, () => h.api.createOrder(s.cashier.ctx, request)),
+    );
+    expect(new Set(answers.map((a) => a.orderId))).toEqual(new Set([orderId]));
+    expect(new Set(answers.map((a) => a.orderNumber)).size).toBe(1);
+    expect(await h.events(s.tenant, 'ordering.order-placed')).toHaveLength(1);
+    // The numbers the losing attempts drew were rolled back with them: no gap.
+    const next = await h.api.createOrder(s.cashier.ctx, { ...request, orderId: undefined });
+    expect(Number(next.orderNumber)).toBe(Number(answers[0]!.orderNumber) + 1);
+  });
+
+  it('refuses an order id that another business holds, and leaves nothing behind', async () => {
+    const theirs = h.shop();
+    const ours = h.shop();
+    const orderId = newId();
+    const request = (s: Shop) => ({
+      orderId,
+      storeId: s.storeId,
+      registerId: s.registerId,
+      fulfilment: { type: 'retail' as const },
+    });
+    await h.api.createOrder(theirs.cashier.ctx, request(theirs));
+    await expect(h.api.createOrder(ours.cashier.ctx, request(ours))).rejects.toMatchObject({
+      code: 'order-already-exists',
+    });
+    expect(await h.events(ours.tenant, 'ordering.order-placed')).toHaveLength(0);
+    const first = await h.api.createOrder(ours.cashier.ctx, {
+      ...request(ours),
+      orderId: undefined,
+    });
+    expect(first.orderNumber).toBe('1');
   });
 
   it('keeps the order’s events append-only for the application role', async () => {

@@ -1,5 +1,13 @@
 import { and, asc, desc, eq, inArray, sql, type SQLWrapper } from 'drizzle-orm';
-import { compiled, compiledRows, placeholderSet, placeholdersOf, type Tx } from '@stratum/platform';
+import {
+  compiled,
+  compiledRows,
+  isUniqueViolation,
+  placeholderSet,
+  placeholdersOf,
+  type Tx,
+} from '@stratum/platform';
+import { raise } from '../../contract.ts';
 import type { OrderRecord, OrderRepository } from '../../application/ports.ts';
 import { orderEvents, orderNumbers, orders } from './schema.ts';
 
@@ -42,7 +50,6 @@ const insertOrder = compiled<OrderRow, { id: string }[]>((db, p) =>
         'updatedAt',
       ]),
     )
-    .onConflictDoNothing()
     .returning({ id: orders.id }),
 );
 const insertEvents = compiledRows<typeof orderEvents.$inferInsert, unknown>((db, rows) =>
@@ -103,8 +110,16 @@ const nextOrderNumber = compiled<
 export function orderRepository(tx: Tx, tenantId: string): OrderRepository {
   return {
     async insertOrder(o) {
-      const rows = await insertOrder(tx, { ...o, tenantId, split: o.split ?? null });
-      return rows.length === 1;
+      try {
+        await insertOrder(tx, { ...o, tenantId, split: o.split ?? null });
+      } catch (err) {
+        if (isUniqueViolation(err, 'orders_pkey')) {
+          raise('order-concurrency-conflict', 'The order was created meanwhile.', {
+            orderId: o.id,
+          });
+        }
+        throw err;
+      }
     },
     async findOrder(id, lock = false) {
       const [row] = await (lock ? findOrderForUpdate : findOrder)(tx, { tenantId, id });

@@ -1,5 +1,6 @@
 import {
   createOutbox,
+  lastly,
   recordAudit,
   transactionAs,
   type Database,
@@ -24,6 +25,7 @@ export function orderingRepository(
     ...kitchenRepository(tx, tenantId),
     ...ticketChangesRepository(tx, tenantId),
     ...receiptRepository(tx, tenantId),
+    lastly: (writes) => lastly(tx, writes),
     async emit(event, payload) {
       await events.add(tx, event, payload, tenantId);
     },
