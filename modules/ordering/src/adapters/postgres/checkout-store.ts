@@ -3,6 +3,7 @@ import {
   compiled,
   createOutbox,
   placeholderSet,
+  lastly,
   placeholdersOf,
   rowsOf,
   together,
@@ -307,8 +308,11 @@ export function pgCheckoutStore(
         return row && recordOf(row);
       }),
 
+    // The move names its row by id and decides nothing from the answer: the commit leaves with it.
     advance: (record, done, next, leaseMs, extra = {}) =>
-      inTenant(record.tenantId, (tx) => move(tx, record, done, next, leaseMs, extra)),
+      inTenant(record.tenantId, (tx) =>
+        lastly(tx, () => move(tx, record, done, next, leaseMs, extra)),
+      ),
 
     advanceWith: (ctx, record, done, next, leaseMs, extra, work) =>
       transactionAs(database, ctx, async (tx) => {
