@@ -392,8 +392,9 @@ export async function checkoutScenario(options: BenchOptions): Promise<Record<st
       menu_200: inWindow.filter((s) => s.menuStatus === 200).length,
       http_requests_per_s: round(checkoutsPerSecond * httpPerCheckout, 0),
       server_write_syscalls_per_checkout: round(serverWrites / inWindow.length, 1),
-      // One write per statement (node-postgres), per HTTP response and per processor request.
-      sql_statements_per_checkout_est: database
+      // The server's writes less one per HTTP response and per processor request: its writes
+      // to PostgreSQL, each carrying every statement issued together (and, with `lastly`, a COMMIT).
+      db_writes_per_checkout: database
         ? round(
             (serverWrites - httpPerCheckout * inWindow.length - processorCalls) / inWindow.length,
             1,
