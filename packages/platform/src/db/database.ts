@@ -188,7 +188,8 @@ const pooledTransaction =
             if (!hasSqlState(commitErr)) broken = commitErr;
           });
         } else {
-          connection.endTransaction();
+          // Failed before the commit left (while starting the last statements): roll back.
+          connection.cancelCommit();
           await client.query('rollback').catch((rollbackErr: Error) => (broken = rollbackErr));
         }
         throw err;
@@ -226,21 +227,12 @@ function statementName(text: string): string {
 
 type QueryArgs = [config: unknown, values?: unknown, callback?: unknown];
 
-/**
- * The pool's node-postgres client (ADR 0016). It is pipelined: a statement is
- * written at once, not after the previous one's answer, and every statement
- * issued before the event loop moves on (a transaction's prelude and its first
- * statement, statements awaited together) leaves in one write — on this kind of
- * machine a round trip costs the server about twenty times what one more
- * statement in it does. With `prepared`, every parameterised statement is also
- * named after its text: node-postgres parses a named statement once per
- * connection and then only binds and executes it, so PostgreSQL stops parsing
- * and planning the same few dozen statements on every call.
- */
 /** What a pooled transaction asks of its pipelined connection. */
 interface PipelinedConnection {
   /** Sends COMMIT after the statements being started now, in the same write (`lastly`). */
   commitAfterWrites(): void;
+  /** Takes back a COMMIT asked for that has not left yet (the unit failed first). */
+  cancelCommit(): void;
   /** The answer to a COMMIT sent that way, once it has left. */
   sentCommit(): Promise<pg.QueryResult> | undefined;
   /** The transaction is over: the connection takes statements again. */
@@ -253,6 +245,17 @@ const startedAfterCommit = () =>
     'statement-after-commit: a statement was started after its transaction’s COMMIT had been sent with the last statements',
   );
 
+/**
+ * The pool's node-postgres client (ADR 0016). It is pipelined: a statement is
+ * written at once, not after the previous one's answer, and every statement
+ * issued before the event loop moves on (a transaction's prelude and its first
+ * statement, statements awaited together) leaves in one write — on this kind of
+ * machine a round trip costs the server about twenty times what one more
+ * statement in it does. With `prepared`, every parameterised statement is also
+ * named after its text: node-postgres parses a named statement once per
+ * connection and then only binds and executes it, so PostgreSQL stops parsing
+ * and planning the same few dozen statements on every call.
+ */
 function pooledClient(prepared: boolean): typeof pg.Client {
   return class PipelinedClient extends pg.Client implements PipelinedConnection {
     #flushQueued = false;
@@ -268,6 +271,10 @@ function pooledClient(prepared: boolean): typeof pg.Client {
       if (this.#commit || this.#commitQueued) return;
       // Without a corked socket the statements leave one by one: the commit follows their answers.
       this.#commitQueued = this.#gatherWrites();
+    }
+
+    cancelCommit() {
+      this.#commitQueued = false;
     }
 
     sentCommit() {

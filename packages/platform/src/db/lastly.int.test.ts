@@ -113,6 +113,24 @@ describe.each(testEngines())('a unit’s last statements on %s', (engine) => {
     expect(await kept(type)).toEqual([]);
   });
 
+  it('rolls back what the unit started when it fails while starting its last statements', async () => {
+    const type = `test.lastly-${engine}-6`;
+    await expect(
+      t.server.database.transaction(
+        (tx) =>
+          lastly(tx, () => {
+            insert(tx, event(type, 'started')).then(
+              () => {},
+              () => {},
+            );
+            throw new Error('failed while starting');
+          }),
+        { tenantId: tenant },
+      ),
+    ).rejects.toThrow('failed while starting');
+    expect(await kept(type)).toEqual([]);
+  });
+
   if (engine === 'postgres') {
     const port = () => Number(new URL(t.databaseUrl!).port || 5432);
 
