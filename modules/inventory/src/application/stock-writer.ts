@@ -112,8 +112,7 @@ export async function writeChanges(
       onHandAfter: updated.onHand,
     });
   }
-  const run = <T>(w: () => Promise<T>) => (last ? repo.lastly(w) : w());
-  const [, written] = await run(() =>
+  const writes = () =>
     together([
       repo.saveLevels([...touched].map((k) => levels.get(k)!)),
       repo.insertMovements(movements),
@@ -122,8 +121,8 @@ export async function writeChanges(
         if (!item || level.threshold === null) return undefined;
         return repo.emit(inventoryEvents.lowStock, lowStockPayload(level, item, level.threshold));
       }),
-    ]),
-  );
+    ]);
+  const [, written] = await (last ? repo.lastly(writes) : writes());
   return written;
 }
 

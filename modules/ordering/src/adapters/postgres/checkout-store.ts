@@ -2,8 +2,8 @@ import { and, eq, isNull, lt, or, sql } from 'drizzle-orm';
 import {
   compiled,
   createOutbox,
-  placeholderSet,
   lastly,
+  placeholderSet,
   placeholdersOf,
   rowsOf,
   together,
