@@ -188,8 +188,9 @@ const pooledTransaction =
             if (!hasSqlState(commitErr)) broken = commitErr;
           });
         } else {
-          // Failed before the commit left (while starting the last statements): roll back.
-          connection.cancelCommit();
+          // No commit has left: forget one asked for (the unit failed while starting its
+          // last statements) and roll back.
+          connection.endTransaction();
           await client.query('rollback').catch((rollbackErr: Error) => (broken = rollbackErr));
         }
         throw err;
@@ -231,11 +232,9 @@ type QueryArgs = [config: unknown, values?: unknown, callback?: unknown];
 interface PipelinedConnection {
   /** Sends COMMIT after the statements being started now, in the same write (`lastly`). */
   commitAfterWrites(): void;
-  /** Takes back a COMMIT asked for that has not left yet (the unit failed first). */
-  cancelCommit(): void;
   /** The answer to a COMMIT sent that way, once it has left. */
   sentCommit(): Promise<pg.QueryResult> | undefined;
-  /** The transaction is over: the connection takes statements again. */
+  /** Forgets a COMMIT asked for or sent: the connection takes statements again. */
   endTransaction(): void;
 }
 
@@ -271,10 +270,6 @@ function pooledClient(prepared: boolean): typeof pg.Client {
       if (this.#commit || this.#commitQueued) return;
       // Without a corked socket the statements leave one by one: the commit follows their answers.
       this.#commitQueued = this.#gatherWrites();
-    }
-
-    cancelCommit() {
-      this.#commitQueued = false;
     }
 
     sentCommit() {
