@@ -8,6 +8,7 @@ export default defineConfig({
       'packages/**/*.test.ts',
       'test/**/*.test.ts',
       'deploy/**/*.test.ts',
+      'bench/**/*.test.ts',
     ],
     exclude: ['**/node_modules/**', 'test/fixtures/**'],
     globalSetup: ['packages/testing/src/global-setup.ts'],

@@ -6,7 +6,9 @@ import { performance } from 'node:perf_hooks';
 import pg from 'pg';
 import { Cleanup } from '../lib/cleanup.ts';
 import { load, loadTool } from '../lib/load.ts';
+import { sampleBackends, type BackendStates } from '../lib/backend-states.ts';
 import {
+  adminUrl,
   createDatabase,
   postgresUnreachable,
   twoInsertCalibration,
@@ -219,7 +221,17 @@ export async function checkoutScenario(options: BenchOptions): Promise<Record<st
       const res = await fetch(`${processorUrl}/admin/stats`);
       return ((await res.json()) as { byRoute: Record<string, number> }).byRoute;
     };
+    // What the database's backends do during the measured window (started by its first snapshot).
+    let backendSampler: Awaited<ReturnType<typeof sampleBackends>> | undefined;
+    let backendStates: BackendStates | undefined;
+    cleanup.add('backend sampler', async () => {
+      await backendSampler?.stop().catch(() => undefined);
+    });
     const snapshot = async (previous?: Snapshot): Promise<Snapshot> => {
+      if (database) {
+        if (!previous) backendSampler = await sampleBackends(adminUrl, database.name);
+        else backendStates = await backendSampler?.stop();
+      }
       const db = monitor && (await dbSnapshot(monitor));
       const requests = await processorRequests();
       const pids = db?.backendPids ?? [];
@@ -301,6 +313,17 @@ export async function checkoutScenario(options: BenchOptions): Promise<Record<st
         : machineBusy >= 0.85
           ? `the machine's ${cores} cores (${Math.round(machineBusy * 100)} % busy); most CPU: ${busiest[0]}`
           : `not CPU (machine ${Math.round(machineBusy * 100)} % busy): waiting, locks or latency`;
+    // A queue on hot rows: the backends that wait for a lock, and those holding
+    // transactions open while the server works out their next statement.
+    const lockQueue = (() => {
+      if (!backendStates || backendStates.waitingForLock < 0.5) return '';
+      const [top] = Object.keys(backendStates.lockWaitsByStatement);
+      return (
+        `; row locks: on average ${backendStates.waitingForLock} transactions wait for one` +
+        `${top ? ` (most at ${top})` : ''}, while ${backendStates.idleInTransaction} are open` +
+        ` waiting for the server's next statement`
+      );
+    })();
 
     const db =
       first.db && last.db
@@ -423,7 +446,15 @@ export async function checkoutScenario(options: BenchOptions): Promise<Record<st
       cpu_ms_per_checkout_postgres: database ? perCheckoutMs(benchBackends) : null,
       cpu_ms_per_checkout_processor: perCheckoutMs(cpu.processor),
       cpu_ms_per_checkout_bench: perCheckoutMs(cpu.bench),
-      limiter,
+      limiter: limiter + lockQueue,
+      ...(backendStates && {
+        pg_backend_samples: backendStates.samples,
+        pg_backends_running: backendStates.running,
+        pg_backends_waiting_for_lock: backendStates.waitingForLock,
+        pg_backends_idle_in_transaction: backendStates.idleInTransaction,
+        pg_backends_waiting_for_io: backendStates.waitingForIo,
+        pg_lock_waits_by_statement: backendStates.lockWaitsByStatement,
+      }),
       ...db,
       server_startup_s: round(startupSeconds, 1),
       server_warn_log_lines: logLines(40),
