@@ -126,6 +126,17 @@ export interface LevelRepository {
   lockLevels(keys: readonly LevelKey[]): Promise<Map<string, LevelRecord>>;
   /** Saves levels and returns them as stored. */
   saveLevels(levels: readonly LevelRecord[]): Promise<LevelRecord[]>;
+  /**
+   * Adds to the reserved quantity of each item's level in one store, in one
+   * statement that creates missing rows, and returns the levels as it left
+   * them. It reads nothing first and decides nothing: for holds whose outcome
+   * does not depend on the levels (ADR 0013), so the rows are held only for
+   * the statement and the commit.
+   */
+  addReserved(
+    storeId: string,
+    takes: readonly { stockItemId: string; quantity: number }[],
+  ): Promise<Map<string, LevelRecord>>;
   findLevel(key: LevelKey): Promise<LevelRecord | undefined>;
   listLevels(
     query: ListLevelsQuery,

@@ -1,10 +1,12 @@
 import { newId, together } from '@stratum/platform';
 import { raise, reserveInput, type InventoryApi } from '../contract.ts';
+import { shortfallsOnlyWarn } from '../domain/oversell.ts';
 import { confirmStep, explodeLines, sameRequest } from '../domain/reservation.ts';
 import {
   levelKey,
   type InventoryDeps,
   type InventoryRepository,
+  type LevelRecord,
   type ReservationRecord,
 } from './ports.ts';
 import {
@@ -60,6 +62,37 @@ export function reserve(deps: InventoryDeps): InventoryApi['reserve'] {
         settledAt: null,
         saleBatchId: null,
       };
+      const takes = holds.map((h) => ({
+        storeId,
+        stockItemId: h.stockItemId,
+        requested: h.quantity,
+      }));
+      const policy = {
+        storeId,
+        policy: store.policy,
+        enforceable: true,
+        source: 'reservation' as const,
+        referenceId: id,
+      };
+      if (shortfallsOnlyWarn(store.policy)) {
+        // Nothing here depends on the levels: a hold moves no on-hand (no
+        // low-stock crossing) and the policy refuses and raises nothing. One
+        // statement adds the holds and the commit leaves with it, so the rows
+        // every sale of the store queues for are held for that statement only;
+        // the warnings come from what it returned (ADR 0013).
+        const [, after] = await repo.lastly(() =>
+          together([
+            repo.insertReservation(reservation),
+            repo.addReserved(
+              storeId,
+              holds.map((h) => ({ stockItemId: h.stockItemId, quantity: h.quantity })),
+            ),
+          ]),
+        );
+        const before = beforeHolds(after, storeId, holds);
+        const warnings = await enforcePolicy(repo, demandsFor(before, takes), policy);
+        return { reservation: toReservationView(reservation), warnings };
+      }
       // Written ahead of the levels' lock, in the same round trip: the rows every
       // sale of the store queues for stay locked for as few round trips as
       // possible (ADR 0013). A refusal below rolls it back with the rest.
@@ -67,18 +100,7 @@ export function reserve(deps: InventoryDeps): InventoryApi['reserve'] {
         repo.insertReservation(reservation),
         repo.lockLevels(holdKeys({ storeId, holds })),
       ]);
-      const takes = holds.map((h) => ({
-        storeId,
-        stockItemId: h.stockItemId,
-        requested: h.quantity,
-      }));
-      const warnings = await enforcePolicy(repo, demandsFor(levels, takes), {
-        storeId,
-        policy: store.policy,
-        enforceable: true,
-        source: 'reservation',
-        referenceId: id,
-      });
+      const warnings = await enforcePolicy(repo, demandsFor(levels, takes), policy);
       await writeChanges(
         repo,
         levels,
@@ -94,6 +116,22 @@ export function reserve(deps: InventoryDeps): InventoryApi['reserve'] {
       return { reservation: toReservationView(reservation), warnings };
     });
   };
+}
+
+/** The levels as they were before `holds` were added to them (`addReserved` returns them after). */
+function beforeHolds(
+  after: ReadonlyMap<string, LevelRecord>,
+  storeId: string,
+  holds: ReservationRecord['holds'],
+): Map<string, LevelRecord> {
+  const before = new Map(after);
+  for (const h of holds) {
+    const key = levelKey({ storeId, stockItemId: h.stockItemId });
+    const level = before.get(key);
+    if (!level) throw new Error(`level ${key} was not written`);
+    before.set(key, { ...level, reserved: level.reserved - h.quantity });
+  }
+  return before;
 }
 
 export async function lockedReservation(repo: InventoryRepository, id: string) {

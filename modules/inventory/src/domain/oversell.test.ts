@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { decideOversell, shortfalls, toWarnings, type Demand } from './oversell.ts';
+import {
+  decideOversell,
+  shortfallsOnlyWarn,
+  shortfalls,
+  toWarnings,
+  type Demand,
+} from './oversell.ts';
 
 const store = '01900000-0000-7000-8000-0000000000a1';
 const item = '01900000-0000-7000-8000-000000000001';
@@ -26,6 +32,20 @@ describe('the oversell policy', () => {
 
   it('alerts under block when the operation can no longer be refused', () => {
     expect(decideOversell('block', [short], false)).toBe('alert');
+  });
+
+  it('says a policy only warns exactly when no shortfall can refuse or alert', () => {
+    for (const policy of ['block', 'warn', 'allow-with-alert'] as const) {
+      const outcomes = new Set(
+        [true, false].flatMap((enforceable) => [
+          decideOversell(policy, [short], enforceable),
+          decideOversell(policy, [enough], enforceable),
+        ]),
+      );
+      const onlyWarns = [...outcomes].every((o) => o === 'proceed' || o === 'warn');
+      expect(shortfallsOnlyWarn(policy)).toBe(onlyWarns);
+    }
+    expect(shortfallsOnlyWarn('warn')).toBe(true);
   });
 
   it('describes each shortfall as a warning', () => {

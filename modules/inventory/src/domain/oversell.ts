@@ -30,6 +30,13 @@ export function decideOversell(
   return policy === 'warn' ? 'warn' : 'alert';
 }
 
+/**
+ * Whether an operation's outcome under `policy` is the same whatever it
+ * finds short: under `warn` shortfalls only become warnings (nothing is
+ * refused, nothing is raised), so they can be worked out after the write.
+ */
+export const shortfallsOnlyWarn = (policy: OversellPolicy): boolean => policy === 'warn';
+
 export const toWarnings = (short: readonly Demand[]): StockWarning[] =>
   short.map((d) => ({
     code: 'insufficient-stock',

@@ -14,10 +14,10 @@ describe.runIf(postgresUrl())('concurrent stock writers on PostgreSQL', () => {
   });
   afterAll(() => h?.close());
 
-  async function storeWith(onHand: number) {
+  async function storeWith(onHand: number, policy: 'block' | 'warn' = 'block') {
     const tenant = newId();
     const store = newId();
-    h.stores.set(store, 'block');
+    h.stores.set(store, policy);
     const item = await h.item(tenant, 'retail');
     const ctx = h.ctx(tenant);
     if (onHand > 0) {
@@ -51,6 +51,28 @@ describe.runIf(postgresUrl())('concurrent stock writers on PostgreSQL', () => {
     });
     expect(await h.api.checkConsistency(ctx, { storeId: store })).toMatchObject({
       consistent: true,
+    });
+  });
+
+  it('holds all 50 concurrent reservations under warn, warning each one past the stock once', async () => {
+    const { store, item, ctx } = await storeWith(10, 'warn');
+    const results = await Promise.all(
+      Array.from({ length: 50 }, () =>
+        h.api.reserve(ctx, { storeId: store, lines: [{ variantId: item, quantity: 1 }] }),
+      ),
+    );
+    // Each hold saw the level the holds before it left: 10 found stock, and the
+    // other 40 found 0, -1, … -39 available — no two the same, none lost.
+    const warned = results.flatMap((r) => r.warnings);
+    expect(warned).toHaveLength(40);
+    expect(warned.map((w) => w.available).sort((a, b) => b - a)).toEqual([
+      0,
+      ...Array.from({ length: 39 }, (_, i) => -(i + 1)),
+    ]);
+    expect(await h.api.getLevel(ctx, store, item)).toMatchObject({
+      onHand: 10,
+      reserved: 50,
+      available: -40,
     });
   });
 

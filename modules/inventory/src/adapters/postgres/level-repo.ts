@@ -125,6 +125,37 @@ export function levelRepository(tx: Tx, tenantId: string): LevelRepository {
         return row;
       });
     },
+    async addReserved(storeId, takes) {
+      const byItem = new Map<string, number>();
+      for (const t of takes)
+        byItem.set(t.stockItemId, (byItem.get(t.stockItemId) ?? 0) + t.quantity);
+      if (byItem.size === 0) return new Map();
+      // Rows in the writers' global order (see lockLevels): uuid order is the
+      // order of their lower-case text.
+      const items = [...byItem].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+      const values = sql.join(
+        items.map(
+          ([stockItemId, quantity]) =>
+            sql`(${tenantId}::uuid, ${storeId}::uuid, ${stockItemId}::uuid, ${quantity}::bigint, now())`,
+        ),
+        sql`, `,
+      );
+      const rows = rowsOf<RawLevel>(
+        await tx.execute(sql`
+          insert into ${levels} as l (tenant_id, store_id, stock_item_id, reserved, updated_at)
+          values ${values}
+          on conflict (tenant_id, store_id, stock_item_id)
+            do update set reserved = l.reserved + excluded.reserved, updated_at = now()
+          returning l.store_id, l.stock_item_id, l.on_hand, l.reserved, l.in_transit,
+            l.low_stock_threshold, l.low_stock_alerted, l.updated_at`),
+      );
+      return new Map(
+        rows.map((r) => {
+          const level = fromRaw(r);
+          return [levelKey(level), level];
+        }),
+      );
+    },
     async findLevel(key) {
       const [row] = await tx
         .select()
