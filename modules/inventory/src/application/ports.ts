@@ -133,10 +133,7 @@ export interface LevelRepository {
    * does not depend on the levels (ADR 0013), so the rows are held only for
    * the statement and the commit.
    */
-  addReserved(
-    storeId: string,
-    takes: readonly { stockItemId: string; quantity: number }[],
-  ): Promise<Map<string, LevelRecord>>;
+  addReserved(storeId: string, holds: readonly Hold[]): Promise<Map<string, LevelRecord>>;
   findLevel(key: LevelKey): Promise<LevelRecord | undefined>;
   listLevels(
     query: ListLevelsQuery,

@@ -81,13 +81,7 @@ export function reserve(deps: InventoryDeps): InventoryApi['reserve'] {
         // every sale of the store queues for are held for that statement only;
         // the warnings come from what it returned (ADR 0013).
         const [, after] = await repo.lastly(() =>
-          together([
-            repo.insertReservation(reservation),
-            repo.addReserved(
-              storeId,
-              holds.map((h) => ({ stockItemId: h.stockItemId, quantity: h.quantity })),
-            ),
-          ]),
+          together([repo.insertReservation(reservation), repo.addReserved(storeId, holds)]),
         );
         const before = beforeHolds(after, storeId, holds);
         const warnings = await enforcePolicy(repo, demandsFor(before, takes), policy);

@@ -125,10 +125,10 @@ export function levelRepository(tx: Tx, tenantId: string): LevelRepository {
         return row;
       });
     },
-    async addReserved(storeId, takes) {
+    async addReserved(storeId, holds) {
       const byItem = new Map<string, number>();
-      for (const t of takes)
-        byItem.set(t.stockItemId, (byItem.get(t.stockItemId) ?? 0) + t.quantity);
+      for (const h of holds)
+        byItem.set(h.stockItemId, (byItem.get(h.stockItemId) ?? 0) + h.quantity);
       if (byItem.size === 0) return new Map();
       // Rows in the writers' global order (see lockLevels): uuid order is the
       // order of their lower-case text.

@@ -30,7 +30,7 @@ type OrderRow = typeof orders.$inferSelect;
 type Key = { tenantId: string; id: string };
 
 // The statements every sale runs, compiled once (ADR 0016).
-const insertOrder = compiled<OrderRow, { id: string }[]>((db, p) =>
+const insertOrder = compiled<OrderRow, unknown>((db, p) =>
   db
     .insert(orders)
     .values(
@@ -49,8 +49,7 @@ const insertOrder = compiled<OrderRow, { id: string }[]>((db, p) =>
         'createdAt',
         'updatedAt',
       ]),
-    )
-    .returning({ id: orders.id }),
+    ),
 );
 const insertEvents = compiledRows<typeof orderEvents.$inferInsert, unknown>((db, rows) =>
   db
