@@ -14,24 +14,24 @@ export function memoryCheckoutStore(clock: { now(): Date }): CheckoutStore & {
   const save = (r: CheckoutRecord) => (rows.set(r.id, r), r);
   return {
     steps: (id) => log.get(id) ?? [],
-    create(record, leaseMs) {
+    async create(_ctx, plan, leaseMs) {
+      // No transaction here: the fakes' unit of work is nothing.
+      const record = await plan(undefined);
       const taken = [...rows.values()].some(
         (r) =>
           r.tenantId === record.tenantId &&
           (r.idempotencyKey === record.idempotencyKey || (r.orderId === record.orderId && live(r))),
       );
-      if (taken) return Promise.resolve(undefined);
+      if (taken) return undefined;
       log.set(record.id, ['forward:place']);
-      return Promise.resolve(
-        save({
-          ...record,
-          attempts: 0,
-          leaseUntil: lease(leaseMs),
-          receiptNumber: null,
-          createdAt: clock.now(),
-          finishedAt: null,
-        }),
-      );
+      return save({
+        ...record,
+        attempts: 0,
+        leaseUntil: lease(leaseMs),
+        receiptNumber: null,
+        createdAt: clock.now(),
+        finishedAt: null,
+      });
     },
     get: (tenantId, id) => {
       const r = rows.get(id);

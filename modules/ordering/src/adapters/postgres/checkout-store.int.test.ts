@@ -2,7 +2,7 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newId, rowsOf } from '@stratum/platform';
 import { createTestDatabase, postgresUrl, testEngines } from '@stratum/testing';
-import type { CheckoutRecord } from '../../application/checkout/ports.ts';
+import type { CheckoutRecord, NewCheckout } from '../../application/checkout/ports.ts';
 import { orderingHarness, type Harness } from '../../test-harness.ts';
 import { pgCheckoutStore } from './checkout-store.ts';
 import { outbox } from './schema.ts';
@@ -49,13 +49,18 @@ describe.each(testEngines())('the checkout store on %s', (engine) => {
       { tenantId },
     );
 
+  const planned = (saga: NewCheckout) => () => Promise.resolve(saga);
+
   it('creates a saga with place logged, and keeps nothing of a second one under its key', async () => {
     const store = pgCheckoutStore(h.database, outbox, () => {});
-    const { tenant } = h.shop();
+    const { tenant, cashier } = h.shop();
     const first = newSaga(tenant, 'key-1');
-    expect(await store.create(first, 30_000)).toMatchObject({ id: first.id, attempts: 0 });
+    expect(await store.create(cashier.ctx, planned(first), 30_000)).toMatchObject({
+      id: first.id,
+      attempts: 0,
+    });
     const second = newSaga(tenant, 'key-1');
-    expect(await store.create(second, 30_000)).toBeUndefined();
+    expect(await store.create(cashier.ctx, planned(second), 30_000)).toBeUndefined();
     expect(await stepsOf(tenant, first.id)).toEqual(['place']);
     expect(await stepsOf(tenant, second.id)).toEqual([]);
     expect((await store.byKey(tenant, 'key-1'))?.id).toBe(first.id);
@@ -72,10 +77,44 @@ describe.each(testEngines())('the checkout store on %s', (engine) => {
     expect(row).toEqual({ none: true });
   });
 
+  it('plans the saga from the order as its own transaction reads it, and keeps nothing it refuses', async () => {
+    const store = pgCheckoutStore(h.database, outbox, () => {});
+    const shop = h.shop();
+    const order = await h.api.createOrder(shop.cashier.ctx, {
+      storeId: shop.storeId,
+      registerId: shop.registerId,
+      fulfilment: { type: 'takeaway' },
+    });
+    const saga = newSaga(shop.tenant, 'key-4');
+    const created = await store.create(
+      shop.cashier.ctx,
+      async (unit) => {
+        const read = await unit.findOrder(order.orderId, false);
+        return { ...saga, orderId: read!.id, storeId: read!.storeId };
+      },
+      30_000,
+    );
+    expect(created).toMatchObject({ id: saga.id, orderId: order.orderId, storeId: shop.storeId });
+
+    const refused = newSaga(shop.tenant, 'key-5');
+    await expect(
+      store.create(
+        shop.cashier.ctx,
+        async (unit) => {
+          await unit.findOrder(order.orderId, false);
+          throw new Error('not payable');
+        },
+        30_000,
+      ),
+    ).rejects.toThrow('not payable');
+    expect(await store.byKey(shop.tenant, 'key-5')).toBeUndefined();
+    expect(await stepsOf(shop.tenant, refused.id)).toEqual([]);
+  });
+
   it('announces a completed saga with the receipt number its pivot recorded', async () => {
     const store = pgCheckoutStore(h.database, outbox, () => {});
     const { tenant, cashier } = h.shop();
-    const created = (await store.create(newSaga(tenant, 'key-2'), 30_000))!;
+    const created = (await store.create(cashier.ctx, planned(newSaga(tenant, 'key-2')), 30_000))!;
     let ran = false;
     const paid = await store.advanceWith(
       cashier.ctx,
@@ -113,7 +152,7 @@ describe.each(testEngines())('the checkout store on %s', (engine) => {
   it('rolls the pivot back with its work when the work is refused', async () => {
     const store = pgCheckoutStore(h.database, outbox, () => {});
     const { tenant, cashier } = h.shop();
-    const created = (await store.create(newSaga(tenant, 'key-3'), 30_000))!;
+    const created = (await store.create(cashier.ctx, planned(newSaga(tenant, 'key-3')), 30_000))!;
     await expect(
       store.advanceWith(
         cashier.ctx,

@@ -18,6 +18,7 @@ import type {
   CheckoutPlan,
   CheckoutRecord,
   CheckoutStore,
+  NewCheckout,
   StepDone,
 } from '../../application/checkout/ports.ts';
 import type { OrderingRepository } from '../../application/ports.ts';
@@ -50,8 +51,6 @@ function recordOf(row: Row): CheckoutRecord {
 class KeyTaken extends Error {}
 
 const leaseEnd = (leaseMs: number) => sql`now() + ${`${leaseMs} milliseconds`}::interval`;
-
-type NewCheckout = Parameters<CheckoutStore['create']>[0];
 
 // A saga's creation, compiled once (ADR 0016).
 const insertCheckout = compiled<
@@ -246,8 +245,9 @@ export function pgCheckoutStore(
   }
 
   return {
-    create: (record, leaseMs) =>
-      inTenant(record.tenantId, async (tx) => {
+    create: (ctx, plan, leaseMs) =>
+      transactionAs(database, ctx, async (tx) => {
+        const record = await plan(orderingRepository(tx, ctx.tenantId, wakeRelay));
         const [created] = await together([
           insertCheckout(tx, {
             ...record,

@@ -152,8 +152,9 @@ export function checkoutUseCases<U>(deps: CheckoutDeps<U>) {
   }
 
   /**
-   * Starts the saga with `place` done: the order it was planned from is the
-   * one it places (`confirm-order` refuses it if it changes afterwards). A key
+   * Starts the saga with `place` done: the order it was planned from, read in
+   * the transaction that creates it, is the one it places (`confirm-order`
+   * refuses it if it changes afterwards). A key
    * seen before is looked up only when the order can no longer be checked out
    * or the key is taken, so a first request pays for no look-up.
    */
@@ -171,50 +172,53 @@ export function checkoutUseCases<U>(deps: CheckoutDeps<U>) {
       .update(canonical({ orderId, ...request }))
       .digest('hex');
     const previous = () => store.byKey(ctx.tenantId, idempotencyKey);
-    let order: OrderSnapshot;
-    let tenders: PlannedTender[];
+    let created: CheckoutRecord | undefined;
     try {
-      order = await deps.orders.snapshot(ctx, orderId);
-      if (order.status !== 'open' && order.status !== 'sent') {
-        raise(
-          'invalid-order-transition',
-          `An order that is ${order.status} cannot be checked out.`,
-        );
-      }
-      if (order.lines.length === 0) raise('order-empty', 'There is nothing to pay for.');
-      tenders = planTenders(order, request);
+      // The order is read, and the saga planned from it and inserted, in one transaction.
+      created = await store.create(
+        ctx,
+        async (unit) => {
+          const order = await deps.orders.snapshotIn(unit, ctx, orderId);
+          if (order.status !== 'open' && order.status !== 'sent') {
+            raise(
+              'invalid-order-transition',
+              `An order that is ${order.status} cannot be checked out.`,
+            );
+          }
+          if (order.lines.length === 0) raise('order-empty', 'There is nothing to pay for.');
+          const tenders = planTenders(order, request);
+          const plan: CheckoutPlan = {
+            fingerprint,
+            reservationId: newId(),
+            currency: order.currency,
+            total: order.total,
+            orderVersion: order.version,
+            tenders,
+            lines: order.lines,
+            cashierId: ctx.actor.id,
+            ...(ctx.actor.name !== undefined && { cashierName: ctx.actor.name }),
+          };
+          return {
+            id: newId(),
+            tenantId: ctx.tenantId,
+            orderId,
+            storeId: order.storeId,
+            registerId: request.registerId,
+            idempotencyKey,
+            status: 'running',
+            step: nextForward('place', tenders) ?? 'done',
+            plan,
+            failure: null,
+          };
+        },
+        settings.leaseMs,
+      );
     } catch (err) {
       // A retry of a checkout that already paid the order is answered, not refused.
       const existing = err instanceof DomainError ? await previous() : undefined;
       if (!existing) throw err;
       return replay(ctx, existing, fingerprint);
     }
-    const plan: CheckoutPlan = {
-      fingerprint,
-      reservationId: newId(),
-      currency: order.currency,
-      total: order.total,
-      orderVersion: order.version,
-      tenders,
-      lines: order.lines,
-      cashierId: ctx.actor.id,
-      ...(ctx.actor.name !== undefined && { cashierName: ctx.actor.name }),
-    };
-    const created = await store.create(
-      {
-        id: newId(),
-        tenantId: ctx.tenantId,
-        orderId,
-        storeId: order.storeId,
-        registerId: request.registerId,
-        idempotencyKey,
-        status: 'running',
-        step: nextForward('place', tenders) ?? 'done',
-        plan,
-        failure: null,
-      },
-      settings.leaseMs,
-    );
     if (!created) {
       const existing = await previous();
       if (existing) return replay(ctx, existing, fingerprint);

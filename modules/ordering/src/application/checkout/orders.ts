@@ -1,11 +1,12 @@
 import type { CallContext } from '@stratum/platform';
 import { raiseCheckout } from '../../contract/checkout.ts';
-import type { OrderingApi } from '../../contract.ts';
+import type { OrderView, OrderingApi } from '../../contract.ts';
 import type { OrderRecord, OrderingDeps, OrderingRepository } from '../ports.ts';
 import { storeTickets } from '../kitchen.ts';
 import { applyCommand, loadOrder, withRetry } from '../order-writer.ts';
 import { cancelForCheckout, recordPaymentIn } from '../settlement.ts';
-import type { CheckoutOrders, OrderPayment } from './ports.ts';
+import { toOrderView } from '../views.ts';
+import type { CheckoutOrders, OrderPayment, OrderSnapshot } from './ports.ts';
 
 /** Units of each variant on the live lines: what is held is what is sold. */
 function unitsOf(lines: readonly { variantId: string; quantity: number; voided: unknown }[]) {
@@ -15,6 +16,19 @@ function unitsOf(lines: readonly { variantId: string; quantity: number; voided: 
     units.set(line.variantId, (units.get(line.variantId) ?? 0) + line.quantity);
   }
   return [...units].map(([variantId, quantity]) => ({ variantId, quantity }));
+}
+
+function snapshotOf(order: OrderView): OrderSnapshot {
+  return {
+    orderId: order.orderId,
+    storeId: order.storeId,
+    status: order.status,
+    currency: order.currency,
+    total: order.totals.total,
+    version: order.version,
+    lines: unitsOf(order.lines),
+    parts: order.split?.parts.map((p) => ({ partId: p.partId, total: p.total })) ?? [],
+  };
 }
 
 /**
@@ -48,19 +62,10 @@ export function checkoutOrders(
 ): CheckoutOrders<OrderingRepository> {
   const cancel = cancelForCheckout(d);
   return {
-    async snapshot(ctx, orderId) {
-      const order = await api.getOrder(ctx, orderId);
-      return {
-        orderId,
-        storeId: order.storeId,
-        status: order.status,
-        currency: order.currency,
-        total: order.totals.total,
-        version: order.version,
-        lines: unitsOf(order.lines),
-        parts: order.split?.parts.map((p) => ({ partId: p.partId, total: p.total })) ?? [],
-      };
-    },
+    snapshot: async (ctx, orderId) => snapshotOf(await api.getOrder(ctx, orderId)),
+
+    snapshotIn: async (repo, ctx, orderId) =>
+      snapshotOf(toOrderView(await loadOrder(repo, ctx, orderId))),
 
     async prepareMarkPaid(ctx, orderId, payment) {
       const store = await d.stores.get(ctx, payment.storeId);

@@ -10,6 +10,8 @@ import type { CompensationStep, ForwardStep, PlannedTender } from '../../domain/
 export interface CheckoutOrders<U = unknown> {
   /** The order as it stands, priced; `order-not-found` if there is none. */
   snapshot(ctx: CallContext, orderId: string): Promise<OrderSnapshot>;
+  /** `snapshot`, read in the caller's unit of work (the saga's creation). */
+  snapshotIn(unit: U, ctx: CallContext, orderId: string): Promise<OrderSnapshot>;
   /**
    * Records the payments and the receipt, in the unit of work the returned
    * function is given: the order is paid. Idempotent per checkout;
@@ -135,6 +137,12 @@ export interface CheckoutRecord {
   readonly finishedAt: Date | null;
 }
 
+/** A saga as it is created, before the store adds its lease and times. */
+export type NewCheckout = Omit<
+  CheckoutRecord,
+  'attempts' | 'leaseUntil' | 'receiptNumber' | 'createdAt' | 'finishedAt'
+>;
+
 /** A step done, for the step log. */
 export interface StepDone {
   readonly step: ForwardStep | CompensationStep;
@@ -144,14 +152,14 @@ export interface StepDone {
 /** Where sagas live: the row, its lease and its step log. */
 export interface CheckoutStore<U = unknown> {
   /**
-   * Inserts a new saga holding the lease, with `place` logged as done;
-   * `undefined` if its key is taken or another live checkout holds the order.
+   * Plans a new saga in a unit of work of ordering's (`plan` reads the order
+   * there) and inserts it, holding the lease, with `place` logged as done, in
+   * the same transaction; `undefined` if its key is taken or another live
+   * checkout holds the order. What `plan` throws is thrown, and nothing is kept.
    */
   create(
-    record: Omit<
-      CheckoutRecord,
-      'attempts' | 'leaseUntil' | 'receiptNumber' | 'createdAt' | 'finishedAt'
-    >,
+    ctx: CallContext,
+    plan: (unit: U) => Promise<NewCheckout>,
     leaseMs: number,
   ): Promise<CheckoutRecord | undefined>;
   get(tenantId: string, id: string): Promise<CheckoutRecord | undefined>;

@@ -51,6 +51,7 @@ function world() {
     settings: { leaseMs: 30_000, retryWindowMs: 20_000, requestWaitMs: 0 },
     orders: {
       snapshot: () => Promise.resolve({ ...order }),
+      snapshotIn: () => Promise.resolve({ ...order }),
       prepareMarkPaid: (_c, _id, p) =>
         Promise.resolve(() => {
           maybeFail('markPaid');
