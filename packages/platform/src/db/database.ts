@@ -446,11 +446,13 @@ export async function openDatabase(
     ...(asAppRole.length > 0 && { options: asAppRole.join(' ') }),
   });
   // The relay's own connection: system-scoped for its whole session, which the
-  // RLS policies honour on the messaging tables only.
+  // RLS policies honour on the messaging tables only. Its commits (claims,
+  // marks, failures) do not wait for the WAL's flush: one lost in a database
+  // crash only sends a message again, and the inboxes take each message once.
   const systemPool = new pg.Pool({
     connectionString: settings.appUrl ?? settings.url,
     max: 1,
-    options: [...asAppRole, '-c app.system=on'].join(' '),
+    options: [...asAppRole, '-c app.system=on', '-c synchronous_commit=off'].join(' '),
   });
   for (const p of [pool, systemPool]) {
     p.on('error', (err) => settings.logger?.warn({ err }, 'idle database connection failed'));

@@ -115,6 +115,25 @@ describe.each(testEngines())('tenancy on %s', (engine) => {
     expect(scopes.filter((s) => s?.system === 'on')).toEqual([]);
   });
 
+  // PGlite has one session: the relay's work runs in system-scoped transactions on it.
+  if (engine === 'postgres') {
+    it('gives the relay a system session whose commits do not wait for the WAL, and no other', async () => {
+      const { database } = t.server;
+      const settings = sql`select current_setting('app.system', true) as system,
+        current_setting('synchronous_commit') as sync`;
+      type Settings = { system: string | null; sync: string };
+      const relay = await database.system(async (db) =>
+        rowsOf<Settings>(await db.execute(settings)),
+      );
+      expect(relay).toEqual([{ system: 'on', sync: 'off' }]);
+      const tenant = await database.transaction(
+        async (tx) => rowsOf<Settings>(await tx.execute(settings)),
+        { tenantId: tenantA },
+      );
+      expect(tenant).toEqual([{ system: null, sync: 'on' }]);
+    });
+  }
+
   it('does not hand a connection lost mid-transaction to the next caller', async () => {
     const { database } = t.server;
     const lost = database.transaction(
