@@ -173,6 +173,21 @@ describe.each(testEngines())('reservations on %s', (engine) => {
     ).rejects.toMatchObject({ code: 'reservation-conflict' });
   });
 
+  it('answers concurrent requests under one reservation id with one reservation, held once', async () => {
+    const { store, soda, ctx, level } = await setUp('block');
+    const input = {
+      reservationId: newId(),
+      storeId: store,
+      lines: [{ variantId: soda, quantity: 2 }],
+    };
+    const answers = await Promise.all(Array.from({ length: 5 }, () => h.api.reserve(ctx, input)));
+    expect(new Set(answers.map((a) => a.reservation.id))).toEqual(new Set([input.reservationId]));
+    expect(answers.map((a) => a.reservation.holds)).toEqual(
+      Array.from({ length: 5 }, () => answers[0]!.reservation.holds),
+    );
+    expect(await level()).toMatchObject({ reserved: 2 });
+  });
+
   it('holds nothing for a menu item without a recipe, and refuses unknown variants and stores', async () => {
     const { tenant, store, ctx } = await setUp('block', 0);
     const coffee = await h.item(tenant, 'menu');

@@ -1,5 +1,5 @@
-import { newId, together } from '@stratum/platform';
-import { raise, reserveInput, type InventoryApi } from '../contract.ts';
+import { DomainError, newId, together, type CallContext } from '@stratum/platform';
+import { raise, reserveInput, type InventoryApi, type ReserveResult } from '../contract.ts';
 import { shortfallsOnlyWarn } from '../domain/oversell.ts';
 import { confirmStep, explodeLines, sameRequest } from '../domain/reservation.ts';
 import {
@@ -8,6 +8,7 @@ import {
   type InventoryRepository,
   type LevelRecord,
   type ReservationRecord,
+  type StoreInfo,
 } from './ports.ts';
 import {
   assertStoreAccess,
@@ -32,84 +33,108 @@ export function reserve(deps: InventoryDeps): InventoryApi['reserve'] {
     const { storeId } = input;
     const store = await storeFor(deps, ctx, storeId);
     if (!store.active) raise('store-archived', 'The store is archived.');
-    return deps.store.inTenant(ctx, async (repo) => {
-      const id = input.reservationId ?? newId();
-      // Read at once: the recipes of every variant asked for (only menu items have any).
-      const variantIds = [...new Set(input.lines.map((l) => l.variantId))];
-      const [existing, items, recipes] = await together([
-        input.reservationId ? repo.findReservation(id) : undefined,
-        repo.findStockItems(variantIds),
-        repo.findRecipes(variantIds),
-      ]);
-      if (existing) {
-        if (!sameRequest(existing, input)) {
-          raise('reservation-conflict', 'This reservation id was used for a different request.');
-        }
-        return { reservation: toReservationView(existing), warnings: [] };
+    const id = input.reservationId ?? newId();
+    try {
+      return await holdStock(deps, ctx, input, store, id);
+    } catch (err) {
+      // A caller's id already taken: by this very request before (a retry,
+      // answered as the first time, with nothing held twice) or by another.
+      const taken =
+        input.reservationId !== undefined &&
+        err instanceof DomainError &&
+        err.code === 'reservation-conflict';
+      if (!taken) throw err;
+      const existing = await deps.store.inTenant(ctx, (repo) => repo.findReservation(id));
+      if (!existing || !sameRequest(existing, input)) {
+        raise('reservation-conflict', 'This reservation id was used for a different request.');
       }
-      const holds = explodeLines(input.lines, items, recipes);
-      const now = deps.clock.now();
-      const reservation: ReservationRecord = {
-        id,
-        storeId,
-        status: 'active',
-        policy: store.policy,
-        lines: input.lines,
-        holds,
-        reference: input.reference ?? null,
-        expiresAt: new Date(now.getTime() + input.ttlSeconds * 1000),
-        createdAt: now,
-        settledAt: null,
-        saleBatchId: null,
-      };
-      const takes = holds.map((h) => ({
+      return { reservation: toReservationView(existing), warnings: [] };
+    }
+  };
+}
+
+/**
+ * Writes a new reservation `id` and its holds, in a transaction of its own. An
+ * id already taken fails its insert (`reservation-conflict`), which rolls
+ * everything back: a first reservation pays for no look-up.
+ */
+function holdStock(
+  deps: InventoryDeps,
+  ctx: CallContext,
+  input: ReturnType<typeof reserveInput.parse>,
+  store: StoreInfo,
+  id: string,
+): Promise<ReserveResult> {
+  const { storeId } = input;
+  return deps.store.inTenant(ctx, async (repo) => {
+    // Read at once: the recipes of every variant asked for (only menu items have any).
+    const variantIds = [...new Set(input.lines.map((l) => l.variantId))];
+    const [items, recipes] = await together([
+      repo.findStockItems(variantIds),
+      repo.findRecipes(variantIds),
+    ]);
+    const holds = explodeLines(input.lines, items, recipes);
+    const now = deps.clock.now();
+    const reservation: ReservationRecord = {
+      id,
+      storeId,
+      status: 'active',
+      policy: store.policy,
+      lines: input.lines,
+      holds,
+      reference: input.reference ?? null,
+      expiresAt: new Date(now.getTime() + input.ttlSeconds * 1000),
+      createdAt: now,
+      settledAt: null,
+      saleBatchId: null,
+    };
+    const takes = holds.map((h) => ({
+      storeId,
+      stockItemId: h.stockItemId,
+      requested: h.quantity,
+    }));
+    const policy = {
+      storeId,
+      policy: store.policy,
+      enforceable: true,
+      source: 'reservation' as const,
+      referenceId: id,
+    };
+    if (shortfallsOnlyWarn(store.policy)) {
+      // Nothing here depends on the levels: a hold moves no on-hand (no
+      // low-stock crossing) and the policy refuses and raises nothing. One
+      // statement adds the holds and the commit leaves with it, so the rows
+      // every sale of the store queues for are held for that statement only;
+      // the warnings come from what it returned (ADR 0013).
+      const [, after] = await repo.lastly(() =>
+        together([repo.insertReservation(reservation), repo.addReserved(storeId, holds)]),
+      );
+      const before = beforeHolds(after, storeId, holds);
+      const warnings = await enforcePolicy(repo, demandsFor(before, takes), policy);
+      return { reservation: toReservationView(reservation), warnings };
+    }
+    // Written ahead of the levels' lock, in the same round trip: the rows every
+    // sale of the store queues for stay locked for as few round trips as
+    // possible (ADR 0013). A refusal below rolls it back with the rest.
+    const [, levels] = await together([
+      repo.insertReservation(reservation),
+      repo.lockLevels(holdKeys({ storeId, holds })),
+    ]);
+    const warnings = await enforcePolicy(repo, demandsFor(levels, takes), policy);
+    await writeChanges(
+      repo,
+      levels,
+      new Map(),
+      holds.map((h) => ({
         storeId,
         stockItemId: h.stockItemId,
-        requested: h.quantity,
-      }));
-      const policy = {
-        storeId,
-        policy: store.policy,
-        enforceable: true,
-        source: 'reservation' as const,
-        referenceId: id,
-      };
-      if (shortfallsOnlyWarn(store.policy)) {
-        // Nothing here depends on the levels: a hold moves no on-hand (no
-        // low-stock crossing) and the policy refuses and raises nothing. One
-        // statement adds the holds and the commit leaves with it, so the rows
-        // every sale of the store queues for are held for that statement only;
-        // the warnings come from what it returned (ADR 0013).
-        const [, after] = await repo.lastly(() =>
-          together([repo.insertReservation(reservation), repo.addReserved(storeId, holds)]),
-        );
-        const before = beforeHolds(after, storeId, holds);
-        const warnings = await enforcePolicy(repo, demandsFor(before, takes), policy);
-        return { reservation: toReservationView(reservation), warnings };
-      }
-      // Written ahead of the levels' lock, in the same round trip: the rows every
-      // sale of the store queues for stay locked for as few round trips as
-      // possible (ADR 0013). A refusal below rolls it back with the rest.
-      const [, levels] = await together([
-        repo.insertReservation(reservation),
-        repo.lockLevels(holdKeys({ storeId, holds })),
-      ]);
-      const warnings = await enforcePolicy(repo, demandsFor(levels, takes), policy);
-      await writeChanges(
-        repo,
-        levels,
-        new Map(),
-        holds.map((h) => ({
-          storeId,
-          stockItemId: h.stockItemId,
-          change: { reserved: h.quantity },
-        })),
-        { batchId: id, reason: null, referenceType: 'reservation', referenceId: id, actorId: null },
-        { last: true },
-      );
-      return { reservation: toReservationView(reservation), warnings };
-    });
-  };
+        change: { reserved: h.quantity },
+      })),
+      { batchId: id, reason: null, referenceType: 'reservation', referenceId: id, actorId: null },
+      { last: true },
+    );
+    return { reservation: toReservationView(reservation), warnings };
+  });
 }
 
 /** The levels as they were before `holds` were added to them (`addReserved` returns them after). */
