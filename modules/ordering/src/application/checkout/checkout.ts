@@ -10,7 +10,13 @@ import {
 } from '../../contract/checkout.ts';
 import { changeDue, nextForward, type PlannedTender } from '../../domain/checkout.ts';
 import { checkoutSaga } from './saga.ts';
-import type { CheckoutDeps, CheckoutPlan, CheckoutRecord, OrderSnapshot } from './ports.ts';
+import type {
+  CheckoutDeps,
+  CheckoutPlan,
+  CheckoutRecord,
+  NewCheckout,
+  OrderSnapshot,
+} from './ports.ts';
 
 /** Sorted keys, so the same request always hashes the same. */
 function canonical(value: unknown): string {
@@ -113,6 +119,43 @@ function planTenders(order: OrderSnapshot, input: ReturnType<typeof checkoutInpu
   return tenders;
 }
 
+/** The saga that pays `order` with the tenders asked for; refused if the order cannot be paid so. */
+function newCheckout(
+  ctx: CallContext,
+  order: OrderSnapshot,
+  request: ReturnType<typeof checkoutInput.parse>,
+  key: { fingerprint: string; idempotencyKey: string },
+): NewCheckout {
+  if (order.status !== 'open' && order.status !== 'sent') {
+    raise('invalid-order-transition', `An order that is ${order.status} cannot be checked out.`);
+  }
+  if (order.lines.length === 0) raise('order-empty', 'There is nothing to pay for.');
+  const tenders = planTenders(order, request);
+  const plan: CheckoutPlan = {
+    fingerprint: key.fingerprint,
+    reservationId: newId(),
+    currency: order.currency,
+    total: order.total,
+    orderVersion: order.version,
+    tenders,
+    lines: order.lines,
+    cashierId: ctx.actor.id,
+    ...(ctx.actor.name !== undefined && { cashierName: ctx.actor.name }),
+  };
+  return {
+    id: newId(),
+    tenantId: ctx.tenantId,
+    orderId: order.orderId,
+    storeId: order.storeId,
+    registerId: request.registerId,
+    idempotencyKey: key.idempotencyKey,
+    status: 'running',
+    step: nextForward('place', tenders) ?? 'done',
+    plan,
+    failure: null,
+  };
+}
+
 /**
  * Checkout use cases: start a saga for an order (or find the one a retried
  * request started), drive it while the request waits, and resume sagas that
@@ -154,9 +197,9 @@ export function checkoutUseCases<U>(deps: CheckoutDeps<U>) {
   /**
    * Starts the saga with `place` done: the order it was planned from, read in
    * the transaction that creates it, is the one it places (`confirm-order`
-   * refuses it if it changes afterwards). A key
-   * seen before is looked up only when the order can no longer be checked out
-   * or the key is taken, so a first request pays for no look-up.
+   * refuses it if it changes afterwards). A key seen before is looked up only
+   * when the order can no longer be checked out or the key is taken, so a
+   * first request pays for no look-up.
    */
   async function start(
     ctx: CallContext,
@@ -177,40 +220,11 @@ export function checkoutUseCases<U>(deps: CheckoutDeps<U>) {
       // The order is read, and the saga planned from it and inserted, in one transaction.
       created = await store.create(
         ctx,
-        async (unit) => {
-          const order = await deps.orders.snapshotIn(unit, ctx, orderId);
-          if (order.status !== 'open' && order.status !== 'sent') {
-            raise(
-              'invalid-order-transition',
-              `An order that is ${order.status} cannot be checked out.`,
-            );
-          }
-          if (order.lines.length === 0) raise('order-empty', 'There is nothing to pay for.');
-          const tenders = planTenders(order, request);
-          const plan: CheckoutPlan = {
+        async (unit) =>
+          newCheckout(ctx, await deps.orders.snapshotIn(unit, ctx, orderId), request, {
             fingerprint,
-            reservationId: newId(),
-            currency: order.currency,
-            total: order.total,
-            orderVersion: order.version,
-            tenders,
-            lines: order.lines,
-            cashierId: ctx.actor.id,
-            ...(ctx.actor.name !== undefined && { cashierName: ctx.actor.name }),
-          };
-          return {
-            id: newId(),
-            tenantId: ctx.tenantId,
-            orderId,
-            storeId: order.storeId,
-            registerId: request.registerId,
             idempotencyKey,
-            status: 'running',
-            step: nextForward('place', tenders) ?? 'done',
-            plan,
-            failure: null,
-          };
-        },
+          }),
         settings.leaseMs,
       );
     } catch (err) {
