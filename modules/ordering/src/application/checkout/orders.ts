@@ -18,6 +18,7 @@ function unitsOf(lines: readonly { variantId: string; quantity: number; voided: 
   return [...units].map(([variantId, quantity]) => ({ variantId, quantity }));
 }
 
+/** What the saga plans from: the order's status and totals, and the units its live lines hold. */
 function snapshotOf(order: OrderView): OrderSnapshot {
   return {
     orderId: order.orderId,
