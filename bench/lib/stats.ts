@@ -15,3 +15,13 @@ export function round(value: number, digits = 1): number | null {
 }
 
 export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Microseconds of CPU per request, from the CPU seconds a server used while it
+ * answered `requests`; NaN when there is nothing to divide (no requests, or a
+ * process that was gone before the second reading).
+ */
+export function cpuMicrosPerRequest(cpuSeconds: number, requests: number): number {
+  if (!(requests > 0) || !Number.isFinite(cpuSeconds) || cpuSeconds < 0) return Number.NaN;
+  return (cpuSeconds * 1e6) / requests;
+}

@@ -4,7 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { demoAccounts } from '../../apps/server/src/seed/demo-data.ts';
 import { load, loadTool, type LoadResult } from '../lib/load.ts';
+import { processCpuSeconds } from '../lib/procfs.ts';
 import { startProcess } from '../lib/process.ts';
+import { cpuMicrosPerRequest, round as toTenths } from '../lib/stats.ts';
 import type { BenchOptions } from '../run.ts';
 
 /**
@@ -29,6 +31,9 @@ async function json<T>(response: Response): Promise<T> {
   if (!response.ok) throw new Error(`${response.url}: ${response.status} ${await response.text()}`);
   return (await response.json()) as T;
 }
+
+/** A round of a phase, and the CPU it cost its server per request (µs). */
+type Round = LoadResult & { cpuUs: number };
 
 const median = (values: number[]) =>
   [...values].sort((x, y) => x - y)[Math.floor(values.length / 2)]!;
@@ -64,17 +69,23 @@ export async function menuScenario(options: BenchOptions): Promise<Record<string
   const { connections, durationSeconds, log } = options;
   const rounds = 5;
   const roundSeconds = Math.max(1, Math.round(durationSeconds / 5));
+  /** One round of a phase, with what it cost the process serving it per request (/proc). */
   const run = async (
     label: string,
     url: string,
+    serverPid: number | undefined,
     extra: Partial<Parameters<typeof load>[0]> = {},
-  ) => {
+  ): Promise<Round> => {
+    const cpuBefore = processCpuSeconds(serverPid);
     const result = await load({ url, connections, durationSeconds: roundSeconds, ...extra });
-    log(`${label}: ${result.rps} req/s, p99 ${result.p99_ms} ms`);
+    const cpuUs = cpuMicrosPerRequest(processCpuSeconds(serverPid) - cpuBefore, result.requests);
+    log(
+      `${label}: ${result.rps} req/s, p99 ${result.p99_ms} ms, ${toTenths(cpuUs)} µs of CPU each`,
+    );
     if (result.non_2xx + result.errors + result.timeouts > 0) {
       throw new Error(`${label}: ${result.non_2xx} unexpected statuses, ${result.errors} errors`);
     }
-    return result;
+    return { ...result, cpuUs };
   };
 
   log('starting the calibration server: bare Fastify hello-world');
@@ -116,17 +127,23 @@ export async function menuScenario(options: BenchOptions): Promise<Record<string
     }
     log(`menu of "${store.name}": ${first.bytes} bytes, ETag ${etag}`);
 
+    const stratumPid = server.child.pid;
     const phases = {
-      hello: { url: helloUrl, extra: {} },
-      menu: { url: menuUrl, extra: { headers: auth } },
+      hello: { url: helloUrl, pid: hello.child.pid, extra: {} },
+      menu: { url: menuUrl, pid: stratumPid, extra: { headers: auth } },
       // What a real terminal sends: it accepts compressed bodies (the server keeps them precompressed).
-      'menu br': { url: menuUrl, extra: { headers: { ...auth, 'accept-encoding': 'br, gzip' } } },
+      'menu br': {
+        url: menuUrl,
+        pid: stratumPid,
+        extra: { headers: { ...auth, 'accept-encoding': 'br, gzip' } },
+      },
       'menu 304': {
         url: menuUrl,
+        pid: stratumPid,
         extra: { headers: { ...auth, 'if-none-match': etag }, expectStatus: 304 },
       },
     } as const;
-    const results = new Map<string, LoadResult[]>();
+    const results = new Map<string, Round[]>();
     for (const [label, phase] of Object.entries(phases)) {
       await load({ url: phase.url, connections, durationSeconds: 2, ...phase.extra }); // warm-up
       results.set(label, []);
@@ -134,11 +151,11 @@ export async function menuScenario(options: BenchOptions): Promise<Record<string
     for (let round = 1; round <= rounds; round += 1) {
       log(`round ${round} of ${rounds} (${roundSeconds} s a phase)`);
       for (const [label, phase] of Object.entries(phases)) {
-        results.get(label)!.push(await run(label, phase.url, phase.extra));
+        results.get(label)!.push(await run(label, phase.url, phase.pid, phase.extra));
       }
     }
     log('closing hello-world round');
-    results.get('hello')!.push(await run('hello', helloUrl));
+    results.get('hello')!.push(await run('hello', helloUrl, phases.hello.pid));
     const helloRounds = results.get('hello')!;
     const ratios = (label: string) => pairedRatios(results.get(label)!, helloRounds).map(rounded);
     const helloResult = medianRound(helloRounds);
@@ -148,6 +165,7 @@ export async function menuScenario(options: BenchOptions): Promise<Record<string
     const menuRatios = ratios('menu');
     const compressedRatios = ratios('menu br');
     const notModifiedRatios = ratios('menu 304');
+    const cpuUs = (label: string) => toTenths(median(results.get(label)!.map((r) => r.cpuUs)));
     return {
       load_tool: loadTool,
       connections,
@@ -170,6 +188,10 @@ export async function menuScenario(options: BenchOptions): Promise<Record<string
       menu_vs_hello_rounds: menuRatios,
       menu_br_vs_hello_rounds: compressedRatios,
       menu_304_vs_hello_rounds: notModifiedRatios,
+      hello_server_cpu_us_per_request: cpuUs('hello'),
+      menu_server_cpu_us_per_request: cpuUs('menu'),
+      menu_br_server_cpu_us_per_request: cpuUs('menu br'),
+      menu_304_server_cpu_us_per_request: cpuUs('menu 304'),
     };
   } finally {
     await Promise.all([server.stop(), hello.stop()]);
