@@ -68,12 +68,18 @@ function ordering(query: ListLevelsQuery, after: readonly (string | number)[] | 
   return { cursor, orderBy: columns.map((c) => (descending ? desc(c) : asc(c))) };
 }
 
+/**
+ * The order every writer takes level rows in, so that two never wait for each
+ * other: by store, then item. A uuid's order is the order of its lower-case text.
+ */
+const inLockOrder = (a: LevelKey, b: LevelKey): number =>
+  compareText(a.storeId, b.storeId) || compareText(a.stockItemId, b.stockItemId);
+const compareText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
 export function levelRepository(tx: Tx, tenantId: string): LevelRepository {
   return {
     async lockLevels(keys) {
-      const unique = [...new Map(keys.map((k) => [levelKey(k), k])).values()].sort(
-        (a, b) => a.storeId.localeCompare(b.storeId) || a.stockItemId.localeCompare(b.stockItemId),
-      );
+      const unique = [...new Map(keys.map((k) => [levelKey(k), k])).values()].sort(inLockOrder);
       if (unique.length === 0) return new Map();
       // Every writer takes the rows in the same order. Rows are created on first
       // use: only then does locking take a second and third statement, so the
@@ -130,9 +136,8 @@ export function levelRepository(tx: Tx, tenantId: string): LevelRepository {
       for (const h of holds)
         byItem.set(h.stockItemId, (byItem.get(h.stockItemId) ?? 0) + h.quantity);
       if (byItem.size === 0) return new Map();
-      // Rows in the writers' global order (see lockLevels): uuid order is the
-      // order of their lower-case text.
-      const items = [...byItem].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+      // The upsert takes the rows in the order of its values: one store, so by item (`inLockOrder`).
+      const items = [...byItem].sort(([a], [b]) => compareText(a, b));
       const values = sql.join(
         items.map(
           ([stockItemId, quantity]) =>
