@@ -84,6 +84,8 @@ export const orderingErrors = defineErrors({
   'payment-amount-mismatch': 'unprocessable',
   /** Refunds never exceed what was paid minus what was already refunded. */
   'refund-exceeds-paid': 'unprocessable',
+  /** A line's units are refunded once at most. */
+  'refund-exceeds-line': 'unprocessable',
   'payment-not-on-order': 'unprocessable',
   /** A split by item must assign every unit of every line exactly once. */
   'split-quantity-mismatch': 'unprocessable',

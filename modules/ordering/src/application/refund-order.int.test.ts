@@ -186,6 +186,55 @@ describe.each(testEngines())('refunds of paid orders on %s', (engine) => {
     expect(total).toBeGreaterThan(700);
   });
 
+  it('gives each unit back once, however many refunds ask for it, before any money moves', async () => {
+    const s = h.shop();
+    const o = await paidOrder(s);
+    const one = (key: string) =>
+      o.refund(
+        s.cashier.ctx,
+        o.orderId,
+        {
+          lines: [{ lineId: o.fries.lineId, quantity: 1 }],
+          reason: 'cold',
+          approval: { token: s.manager.token },
+        },
+        key,
+      );
+    await one('first');
+    const both = await one('second');
+    expect(both.refundedAmount).toBe(700);
+    expect(both.lines.find((l) => l.lineId === o.fries.lineId)!.refundedQuantity).toBe(2);
+    await expect(one('third')).rejects.toMatchObject({
+      code: 'refund-exceeds-line',
+      details: { lineId: o.fries.lineId, refundable: 0 },
+    });
+    expect(o.pay.refunds.map((r) => r.amount)).toEqual([350, 350]);
+    expect((await h.api.getOrder(s.cashier.ctx, o.orderId)).refundedAmount).toBe(700);
+  });
+
+  it('refuses an Idempotency-Key used before for other units, and replays it for the same', async () => {
+    const s = h.shop();
+    const o = await paidOrder(s);
+    const burger = (await h.api.getOrder(s.cashier.ctx, o.orderId)).lines.find(
+      (l) => l.lineId !== o.fries.lineId,
+    )!;
+    const input = (lineId: string, quantity = 1) => ({
+      lines: [{ lineId, quantity }],
+      reason: 'cold',
+      approval: { token: s.manager.token },
+    });
+    await o.refund(s.cashier.ctx, o.orderId, input(o.fries.lineId), 'key');
+    await expect(
+      o.refund(s.cashier.ctx, o.orderId, input(burger.lineId), 'key'),
+    ).rejects.toMatchObject({ code: 'idempotency-key-reused' });
+    await expect(
+      o.refund(s.cashier.ctx, o.orderId, input(o.fries.lineId, 2), 'key'),
+    ).rejects.toMatchObject({ code: 'idempotency-key-reused' });
+    const replayed = await o.refund(s.cashier.ctx, o.orderId, input(o.fries.lineId), 'key');
+    expect(replayed.refundedAmount).toBe(350);
+    expect(o.pay.refunds).toHaveLength(1);
+  });
+
   it('refuses to refund through a payment that did not pay the order', async () => {
     const s = h.shop();
     const o = await paidOrder(s);

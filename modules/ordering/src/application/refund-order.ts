@@ -8,6 +8,8 @@ import {
   type RefundOrderInput,
 } from '../contract.ts';
 import { requireApproval } from '../domain/approval.ts';
+import { refundAmount } from '../domain/order.ts';
+import type { RefundLine, RefundRecord } from '../domain/order-types.ts';
 import { approvalFor, verifyApprover } from './approvals.ts';
 import { refundedPayload, type RefundRoute } from './integration-events.ts';
 import { changeOrder, readOrder, type Change } from './order-writer.ts';
@@ -34,19 +36,19 @@ export interface RefundPayments {
   ): Promise<void>;
 }
 
-/** The lines' share of their priced totals, for the units refunded. */
-function amountOf(order: OrderView, lines: { lineId: string; quantity: number }[]): number {
-  let amount = 0;
-  for (const { lineId, quantity } of lines) {
-    const line = order.lines.find((l) => l.lineId === lineId);
-    if (!line || !line.priced) raise('line-not-found', `No refundable line ${lineId}.`);
-    if (quantity > line.quantity) {
-      raise('invalid-quantity', `Line ${lineId} has ${line.quantity} units.`);
-    }
-    // Half-up share of the line's total: a whole line gives back exactly its total.
-    amount += Math.floor((line.priced.total * quantity * 2 + line.quantity) / (2 * line.quantity));
-  }
-  return amount;
+/** The units asked for, line by line (a line named twice counts once with both quantities). */
+function unitsOf(lines: readonly RefundLine[]): Map<string, number> {
+  const units = new Map<string, number>();
+  for (const { lineId, quantity } of lines) units.set(lineId, (units.get(lineId) ?? 0) + quantity);
+  return units;
+}
+
+/** Whether a recorded refund answers this request: the same units for the same reason. */
+function sameRequest(recorded: RefundRecord, input: { lines: RefundLine[]; reason: string }) {
+  if (recorded.reason !== input.reason) return false;
+  const before = unitsOf(recorded.lines);
+  const now = unitsOf(input.lines);
+  return before.size === now.size && [...now].every(([line, units]) => before.get(line) === units);
 }
 
 /** Announces the refund recorded by this change, with where its money went (for the drawer). */
@@ -78,7 +80,14 @@ export function refundOrder(deps: OrderingDeps, payments: RefundPayments) {
     const refundId = stableId(`ordering:refund:${ctx.tenantId}:${orderId}:${idempotencyKey}`);
     const record = await readOrder(deps, ctx, orderId);
     const order = toOrderView(record);
-    if (record.state.refunds.some((r) => r.refundId === refundId)) return order;
+    const recorded = record.state.refunds.find((r) => r.refundId === refundId);
+    if (recorded) {
+      // Recorded before lines were kept, a refund cannot be compared: it is replayed.
+      if (recorded.lines.length > 0 && !sameRequest(recorded, input)) {
+        raiseCheckout('idempotency-key-reused', 'This Idempotency-Key refunded something else.');
+      }
+      return order;
+    }
     const approver = await verifyApprover(deps, ctx, input.approval.token);
     const approval = approvalFor(approver, order.storeId);
     // Everything the order will check, checked before any money moves.
@@ -86,7 +95,7 @@ export function refundOrder(deps: OrderingDeps, payments: RefundPayments) {
     if (!['paid', 'closed', 'partially-refunded'].includes(order.status)) {
       raise('invalid-order-transition', `An order that is ${order.status} is not refunded.`);
     }
-    const amount = amountOf(order, input.lines);
+    const amount = refundAmount(record.state, input.lines);
     const left = order.paidAmount - order.refundedAmount;
     if (amount > left)
       raise('refund-exceeds-paid', 'More than is left to refund.', { refundable: left });
@@ -127,6 +136,7 @@ export function refundOrder(deps: OrderingDeps, payments: RefundPayments) {
         () => ({
           type: 'refund',
           refundId,
+          lines: input.lines,
           amount,
           reason: input.reason,
           ...(approval && { approval }),

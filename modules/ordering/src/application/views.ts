@@ -6,6 +6,7 @@ import type {
   OrderView,
   ReceiptView,
 } from '../contract.ts';
+import { refundedUnits } from '../domain/order.ts';
 import { liveLines, priceOf } from '../domain/order-pricing.ts';
 import type { Fulfilment } from '../domain/order-types.ts';
 import type { OrderRecord, ReceiptRecord, TicketRecord } from './ports.ts';
@@ -37,6 +38,7 @@ export function toOrderView(r: OrderRecord): OrderView {
   const order = r.state;
   const priced = priceOf(order);
   const byLine = new Map(priced.lines.map((l) => [l.lineId, l]));
+  const refunded = refundedUnits(order);
   const lines = order.lines.map((l): LineView => {
     const p = byLine.get(l.lineId);
     return {
@@ -54,6 +56,7 @@ export function toOrderView(r: OrderRecord): OrderView {
       taxRates: l.taxRates.map((t) => ({ ...t })),
       kitchenStation: l.kitchenStation,
       quantity: l.quantity,
+      refundedQuantity: refunded.get(l.lineId) ?? 0,
       course: l.course,
       notes: l.notes,
       discount: l.discount,

@@ -18,6 +18,8 @@ export const lineView = z.object({
   taxRates: z.array(z.object({ id: z.string(), name: z.string(), bps, inclusive: z.boolean() })),
   kitchenStation: z.string().nullable(),
   quantity: z.number().int(),
+  /** Units of this line given back by refunds so far; each unit is refunded once at most. */
+  refundedQuantity: z.number().int(),
   course: z.number().int(),
   notes: z.string().nullable(),
   discount: discount.nullable(),

@@ -6,6 +6,7 @@ import type {
   OrderLine,
   OrderStatus,
   PaymentRef,
+  RefundLine,
 } from './order-types.ts';
 
 /** Every event names its order and the instant it happened (an ISO string passed in). */
@@ -72,6 +73,8 @@ export type OrderVoided = Stamped<{
 export type OrderRefunded = Stamped<{
   readonly type: 'OrderRefunded';
   readonly refundId: string;
+  /** Absent on refunds recorded before units were kept per line. */
+  readonly lines?: readonly RefundLine[];
   readonly amount: number;
   readonly refundedTotal: number;
   readonly reason: string;

@@ -93,6 +93,7 @@ export function evolve(state: Order | null, event: OrderEvent): Order {
           {
             refundId: event.refundId,
             amount: event.amount,
+            lines: event.lines ?? [],
             reason: event.reason,
             approval: event.approval,
             at: event.at,

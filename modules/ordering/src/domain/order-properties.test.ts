@@ -2,11 +2,18 @@ import fc from 'fast-check';
 import { DomainError } from '@stratum/platform';
 import { describe, expect, it } from 'vitest';
 import { orderingErrors } from './errors.ts';
-import { decide, evolve } from './order.ts';
+import { decide, evolve, refundAmount, refundedUnits } from './order.ts';
 import type { OrderEvent } from './order-events.ts';
 import { cashier, manager, minute, newLine, placeOrder, vat7 } from './order-fixtures.ts';
-import { priceOf } from './order-pricing.ts';
-import { orderStatuses, type Order, type OrderCommand, type OrderStatus } from './order-types.ts';
+import { liveLines, priceOf } from './order-pricing.ts';
+import {
+  orderStatuses,
+  type Approval,
+  type Order,
+  type OrderCommand,
+  type OrderStatus,
+  type RefundLine,
+} from './order-types.ts';
 
 /** Every move the machine may make, staying put included. */
 const allowed: Record<OrderStatus, readonly OrderStatus[]> = {
@@ -34,7 +41,19 @@ const vat19 = { id: 'vat-19', name: 'VAT', bps: 1900, inclusive: false };
 
 /** Paying the current total and refunding the rest need the state, so the runner fills them in. */
 type Step =
-  OrderCommand | { type: 'pay-exact'; parts: number } | { type: 'refund-left'; half: boolean };
+  | OrderCommand
+  | { type: 'pay-exact'; parts: number }
+  | { type: 'refund-left'; half: boolean }
+  | {
+      type: 'refund-units';
+      refundId: string;
+      lineId: string;
+      quantity: number;
+      /** What the amount is off by from what the units come to. */
+      off: number;
+      reason: string;
+      approval: Approval | undefined;
+    };
 
 const step: fc.Arbitrary<Step> = fc.oneof(
   {
@@ -99,9 +118,11 @@ const step: fc.Arbitrary<Step> = fc.oneof(
   {
     weight: 2,
     arbitrary: fc.record({
-      type: fc.constant('refund' as const),
+      type: fc.constant('refund-units' as const),
       refundId: fc.constantFrom('r1', 'r2', 'r3'),
-      amount: fc.integer({ min: -1, max: 4000 }),
+      lineId,
+      quantity: fc.integer({ min: 0, max: 3 }),
+      off: fc.constantFrom(0, 0, 0, 1, -1),
       reason: fc.constantFrom('cold', ''),
       approval,
     }),
@@ -113,12 +134,34 @@ const step: fc.Arbitrary<Step> = fc.oneof(
   fc.constant(placeOrder()),
 );
 
+/** What the units come to, or `fallback` where the order refuses them (the command is then refused too). */
+function amountOr(state: Order, lines: RefundLine[], fallback: number): number {
+  try {
+    return refundAmount(state, lines);
+  } catch {
+    return fallback;
+  }
+}
+
 function toCommand(state: Order, s: Step): OrderCommand {
+  if (s.type === 'refund-units') {
+    const { refundId, lineId, quantity, off, reason, approval } = s;
+    const lines = [{ lineId, quantity }];
+    const amount = amountOr(state, lines, 1) + off;
+    return { type: 'refund', refundId, lines, amount, reason, ...(approval && { approval }) };
+  }
   if (s.type === 'refund-left') {
-    const left = state.paidAmount - state.refundedAmount;
-    const amount = s.half ? Math.max(1, Math.floor(left / 2)) : left;
+    // Every unit not yet given back, or the first half of each line's.
+    const done = refundedUnits(state);
+    const lines = liveLines(state)
+      .map((l) => {
+        const left = l.quantity - (done.get(l.lineId) ?? 0);
+        return { lineId: l.lineId, quantity: s.half ? Math.ceil(left / 2) : left };
+      })
+      .filter((l) => l.quantity > 0);
     const refundId = `left-${state.refunds.length}`;
-    return { type: 'refund', refundId, amount, reason: 'returned', approval: manager };
+    const amount = amountOr(state, lines, 0);
+    return { type: 'refund', refundId, lines, amount, reason: 'returned', approval: manager };
   }
   if (s.type !== 'pay-exact') return s;
   let total = 0;
@@ -163,6 +206,10 @@ describe('the order state machine, under any sequence of commands', () => {
             expect(state.paidAmount).toBe(priceOf(state).totals.total);
             expect(state.payments.reduce((sum, p) => sum + p.amount, 0)).toBe(state.paidAmount);
             expect(state.refundedAmount).toBeLessThanOrEqual(state.paidAmount);
+            for (const [lineId, units] of refundedUnits(state)) {
+              const line = liveLines(state).find((l) => l.lineId === lineId);
+              expect(units).toBeLessThanOrEqual(line?.quantity ?? 0);
+            }
           }
         });
         const placed = decide(null, placeOrder(), minute(0));

@@ -109,9 +109,17 @@ export interface PaymentRef {
   readonly amount: number;
 }
 
+/** Units of one line given back by a refund. */
+export interface RefundLine {
+  readonly lineId: string;
+  readonly quantity: number;
+}
+
 export interface RefundRecord {
   readonly refundId: string;
   readonly amount: number;
+  /** The units given back: a line's units are refunded once at most. */
+  readonly lines: readonly RefundLine[];
   readonly reason: string;
   readonly approval: Approval;
   readonly at: string;
@@ -201,6 +209,8 @@ export type OrderCommand =
   | {
       readonly type: 'refund';
       readonly refundId: string;
+      /** The units given back, and what they come to (`refundAmount`). */
+      readonly lines: readonly RefundLine[];
       readonly amount: number;
       readonly reason: string;
       readonly approval?: Approval;

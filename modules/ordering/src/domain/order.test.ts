@@ -1,8 +1,10 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { decide, evolve } from './order.ts';
+import { decide, evolve, refundAmount, refundedUnits } from './order.ts';
+import type { OrderEvent } from './order-events.ts';
 import { manager, minute, newLine, placeOrder, run, withLines } from './order-fixtures.ts';
 import { priceOf } from './order-pricing.ts';
-import type { Order, OrderCommand } from './order-types.ts';
+import type { Order, OrderCommand, RefundLine } from './order-types.ts';
 
 const code = (c: string) => expect.objectContaining({ code: c }) as Error;
 const pay = (amount: number): OrderCommand => ({
@@ -155,40 +157,118 @@ describe('voiding an order', () => {
 });
 
 describe('refunding an order', () => {
-  const refund = (refundId: string, amount: number, approval = manager): OrderCommand => ({
-    type: 'refund',
-    refundId,
-    amount,
-    reason: 'cold food',
-    approval,
-  });
+  const refund = (
+    refundId: string,
+    lines: RefundLine[],
+    amount: number,
+    approval = manager,
+  ): OrderCommand => ({ type: 'refund', refundId, lines, amount, reason: 'cold food', approval });
+  const burger = (quantity: number): RefundLine => ({ lineId: 'burger', quantity });
+  const soup: RefundLine = { lineId: 'soup', quantity: 1 };
   const closed = () => run([{ type: 'close' }], paid()).state;
 
-  it('is partial until everything paid was given back', () => {
-    const partly = decide(closed(), refund('r1', 1000), minute(9)).state;
-    expect(partly).toMatchObject({ status: 'partially-refunded', refundedAmount: 1000 });
-    const fully = decide(partly, refund('r2', 1350), minute(10)).state;
+  it('is partial until every unit paid for was given back', () => {
+    const partly = decide(closed(), refund('r1', [burger(1)], 900), minute(9)).state;
+    expect(partly).toMatchObject({ status: 'partially-refunded', refundedAmount: 900 });
+    expect(partly.refunds[0]).toMatchObject({ refundId: 'r1', lines: [burger(1)], amount: 900 });
+    const fully = decide(partly, refund('r2', [soup, burger(1)], 1450), minute(10)).state;
     expect(fully).toMatchObject({ status: 'refunded', refundedAmount: 2350 });
-    expect(() => decide(fully, refund('r3', 1), minute(11))).toThrow(
+    expect(() => decide(fully, refund('r3', [soup], 550), minute(11))).toThrow(
       code('invalid-order-transition'),
     );
   });
 
-  it('never exceeds what was paid minus what was refunded', () => {
-    const partly = decide(closed(), refund('r1', 2000), minute(9)).state;
-    expect(() => decide(partly, refund('r2', 351), minute(10))).toThrow(
+  it('gives each unit back once at most, over any number of refunds', () => {
+    expect(refundAmount(closed(), [burger(1), burger(1)])).toBe(1800);
+    expect(() => refundAmount(closed(), [burger(3)])).toThrow(
+      expect.objectContaining({
+        code: 'refund-exceeds-line',
+        details: { lineId: 'burger', refundable: 2 },
+      }),
+    );
+    const once = decide(closed(), refund('r1', [burger(2)], 1800), minute(9)).state;
+    expect(refundedUnits(once).get('burger')).toBe(2);
+    expect(() => decide(once, refund('r2', [burger(1)], 900), minute(10))).toThrow(
+      expect.objectContaining({
+        code: 'refund-exceeds-line',
+        details: { lineId: 'burger', refundable: 0 },
+      }),
+    );
+    expect(() => refundAmount(once, [{ lineId: 'salad', quantity: 1 }])).toThrow(
+      code('line-not-found'),
+    );
+    expect(() => refundAmount(once, [])).toThrow(code('invalid-quantity'));
+  });
+
+  it('gives back exactly a line’s total when its units are refunded one at a time', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 7 }),
+        fc.integer({ min: 50, max: 5000 }),
+        fc.integer({ min: 0, max: 9000 }),
+        (quantity, unitPrice, bps) => {
+          let state = run(
+            [
+              placeOrder(),
+              {
+                type: 'add-line',
+                line: newLine('tea', { quantity, unitPrice, discount: { kind: 'percent', bps } }),
+              },
+            ],
+            null,
+          ).state;
+          const total = priceOf(state).totals.total;
+          state = run([pay(total), { type: 'close' }], state).state;
+          const amounts: number[] = [];
+          for (let unit = 0; unit < quantity; unit += 1) {
+            const lines = [{ lineId: 'tea', quantity: 1 }];
+            const amount = refundAmount(state, lines);
+            amounts.push(amount);
+            state = decide(state, refund(`r${unit}`, lines, amount), minute(9 + unit)).state;
+          }
+          expect(amounts.reduce((sum, a) => sum + a, 0)).toBe(total);
+          expect(Math.max(...amounts) - Math.min(...amounts)).toBeLessThanOrEqual(1);
+          expect(state.status).toBe('refunded');
+        },
+      ),
+    );
+  });
+
+  it('records the amount its units come to, and nothing else', () => {
+    expect(() => decide(closed(), refund('r1', [burger(1)], 901), minute(9))).toThrow(
+      code('order-concurrency-conflict'),
+    );
+  });
+
+  it('never exceeds what was paid minus what was refunded, refunds kept without units included', () => {
+    // A refund recorded before units were kept per line names none of them.
+    const earlier: OrderEvent = {
+      type: 'OrderRefunded',
+      orderId: closed().orderId,
+      at: minute(9).toISOString(),
+      refundId: 'r0',
+      amount: 2000,
+      refundedTotal: 2000,
+      reason: 'cold food',
+      approval: { approvedBy: manager.approvedBy, role: manager.role },
+    };
+    const partly = evolve(closed(), earlier);
+    expect(partly.refunds[0]!.lines).toEqual([]);
+    expect(() => decide(partly, refund('r1', [burger(1)], 900), minute(10))).toThrow(
       expect.objectContaining({ code: 'refund-exceeds-paid', details: { refundable: 350 } }),
     );
   });
 
   it('needs a manager, a fresh refund id and a paid order', () => {
     const cashier = { approvedBy: 'user-cashier', role: 'cashier' };
-    expect(() => decide(closed(), refund('r1', 100, cashier), minute(9))).toThrow(
+    expect(() => decide(closed(), refund('r1', [soup], 550, cashier), minute(9))).toThrow(
       code('manager-approval-required'),
     );
-    const once = decide(closed(), refund('r1', 100), minute(9)).state;
-    expect(() => decide(once, refund('r1', 100), minute(10))).toThrow(code('duplicate-refund'));
-    expect(() => decide(withLines(), refund('r1', 100), minute(9))).toThrow(
+    const once = decide(closed(), refund('r1', [soup], 550), minute(9)).state;
+    expect(() => decide(once, refund('r1', [burger(1)], 900), minute(10))).toThrow(
+      code('duplicate-refund'),
+    );
+    expect(() => decide(withLines(), refund('r1', [soup], 550), minute(9))).toThrow(
       code('invalid-order-transition'),
     );
   });

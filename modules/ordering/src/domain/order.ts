@@ -13,7 +13,7 @@ import {
   setLineDiscount,
 } from './order-lines.ts';
 import { liveLines, priceOf } from './order-pricing.ts';
-import type { KitchenTicket, Order, OrderCommand, OrderStatus } from './order-types.ts';
+import type { KitchenTicket, Order, OrderCommand, OrderStatus, RefundLine } from './order-types.ts';
 import { assertDiscount, assertServiceCharge } from './pricing.ts';
 
 export { evolve } from './order-evolve.ts';
@@ -198,7 +198,62 @@ function voidOrder(order: Order, command: Extract<OrderCommand, { type: 'void' }
   return [event];
 }
 
-/** Refunds need a reason and a manager, and never exceed what was paid minus what was refunded. */
+/** Units of each line given back so far. */
+export function refundedUnits(order: Order): Map<string, number> {
+  const units = new Map<string, number>();
+  for (const refund of order.refunds) {
+    for (const { lineId, quantity } of refund.lines) {
+      units.set(lineId, (units.get(lineId) ?? 0) + quantity);
+    }
+  }
+  return units;
+}
+
+/** The first `units` of a line's `quantity` as a half-up share of its priced `total`. */
+const shareOf = (total: number, quantity: number, units: number) =>
+  Math.floor((total * units * 2 + quantity) / (2 * quantity));
+
+/**
+ * What refunding `lines` gives back: for each line, the share of its priced
+ * total that the units bring once the units refunded before them are counted,
+ * so a line refunded in parts gives back exactly its total. A line's units are
+ * refunded once at most (`refund-exceeds-line`); a line named twice counts once
+ * with both quantities.
+ */
+export function refundAmount(order: Order, lines: readonly RefundLine[]): number {
+  const asked = new Map<string, number>();
+  for (const { lineId, quantity } of lines) {
+    if (!Number.isSafeInteger(quantity) || quantity <= 0) {
+      raise('invalid-quantity', 'A refunded quantity is a positive whole number.', { lineId });
+    }
+    asked.set(lineId, (asked.get(lineId) ?? 0) + quantity);
+  }
+  if (asked.size === 0) raise('invalid-quantity', 'A refund gives back at least one unit.');
+  const priced = new Map(priceOf(order).lines.map((l) => [l.lineId, l]));
+  const done = refundedUnits(order);
+  let amount = 0;
+  for (const [lineId, quantity] of asked) {
+    const line = liveLines(order).find((l) => l.lineId === lineId);
+    const total = priced.get(lineId)?.total;
+    if (!line || total === undefined) raise('line-not-found', `No refundable line ${lineId}.`);
+    const before = done.get(lineId) ?? 0;
+    if (before + quantity > line.quantity) {
+      raise(
+        'refund-exceeds-line',
+        `Line ${lineId} has ${line.quantity - before} of its ${line.quantity} units left to refund.`,
+        { lineId, refundable: line.quantity - before },
+      );
+    }
+    amount +=
+      shareOf(total, line.quantity, before + quantity) - shareOf(total, line.quantity, before);
+  }
+  return amount;
+}
+
+/**
+ * Refunds need a reason and a manager, give back each unit once at most, and
+ * never exceed what was paid minus what was refunded.
+ */
 function refund(order: Order, command: Extract<OrderCommand, { type: 'refund' }>, at: string) {
   requireStatus(order, ['paid', 'closed', 'partially-refunded'], 'refunded');
   if (!command.refundId.trim()) raise('invalid-payment', 'A refund needs an id.');
@@ -207,6 +262,12 @@ function refund(order: Order, command: Extract<OrderCommand, { type: 'refund' }>
   }
   if (!Number.isSafeInteger(command.amount) || command.amount <= 0) {
     raise('invalid-amount', 'A refund is a positive amount.', { amount: command.amount });
+  }
+  if (refundAmount(order, command.lines) !== command.amount) {
+    // Another refund of the same lines came first since the amount was worked out.
+    raise('order-concurrency-conflict', 'The order changed while the refund was made.', {
+      amount: command.amount,
+    });
   }
   const approved = requireApproval(command.reason, command.approval);
   const left = order.paidAmount - order.refundedAmount;
@@ -220,6 +281,7 @@ function refund(order: Order, command: Extract<OrderCommand, { type: 'refund' }>
     orderId: order.orderId,
     at,
     refundId: command.refundId,
+    lines: command.lines.map(({ lineId, quantity }) => ({ lineId, quantity })),
     amount: command.amount,
     refundedTotal: order.refundedAmount + command.amount,
     ...approved,
