@@ -538,6 +538,76 @@ describe('errors as problem documents', () => {
     });
   });
 
+  it('refuses a NUL character anywhere in a JSON body with 400, naming where it is', async () => {
+    let handled = 0;
+    const { app } = await buildApp((a) =>
+      a.post('/api/v1/things/raw', { config: { access: 'public' } }, (request) => {
+        handled += 1;
+        return { received: request.body };
+      }),
+    );
+    const post = (payload: string) =>
+      app.inject({
+        method: 'POST',
+        url: '/api/v1/things/raw',
+        headers: { 'content-type': 'application/json' },
+        payload,
+      });
+
+    for (const [payload, field] of [
+      ['{"name":"a\\u0000b"}', 'body.name'],
+      ['{"lines":[{"note":"ok"},{"note":"\\u0000"}]}', 'body.lines.1.note'],
+      ['{"a\\u0000":1}', 'body.a\u0000'],
+      ['"\\u0000"', 'body'],
+    ] as const) {
+      const res = await post(payload);
+      expect(res.statusCode).toBe(400);
+      expect(res.headers['content-type']).toMatch(problemJson);
+      expect(res.json()).toMatchObject({ code: 'validation-failed', field });
+    }
+    expect(handled).toBe(0);
+    // An escaped backslash followed by "u0000" is six ordinary characters.
+    const text = await post('{"name":"a\\\\u0000b"}');
+    expect(text.statusCode).toBe(200);
+    expect(text.json()).toEqual({ received: { name: 'a\\u0000b' } });
+    // The rest of Fastify's JSON parsing stands: a prototype key is still refused.
+    expect((await post('{"__proto__":{"admin":true}}')).json()).toMatchObject({
+      code: 'malformed-json',
+    });
+  });
+
+  it('refuses a NUL character in the path or the query with 400', async () => {
+    let handled = 0;
+    const { app } = await buildApp((a) =>
+      a.get('/api/v1/things/:name', { config: { access: 'public' } }, () => {
+        handled += 1;
+        return { ok: true };
+      }),
+    );
+
+    for (const url of ['/api/v1/things/a%00b', '/api/v1/things/ok?q=a%00b']) {
+      const res = await app.inject({ url });
+      expect(res.statusCode).toBe(400);
+      expect(res.json()).toMatchObject({ code: 'validation-failed', field: 'url' });
+    }
+    expect(handled).toBe(0);
+    expect((await app.inject({ url: '/api/v1/things/ok?q=a%20b' })).statusCode).toBe(200);
+  });
+
+  it('takes no plain-text bodies: text/plain is an unsupported media type', async () => {
+    const { app } = await buildApp(registerItems);
+
+    const res = await app.inject({
+      method: 'POST',
+      url: '/api/v1/things/items',
+      headers: { 'content-type': 'text/plain' },
+      payload: '{"name":"Espresso"}',
+    });
+
+    expect(res.statusCode).toBe(415);
+    expect(res.json()).toMatchObject({ code: 'unsupported-media-type' });
+  });
+
   it('answers an unsupported content type with 415 unsupported-media-type', async () => {
     const { app } = await buildApp(registerItems);
 

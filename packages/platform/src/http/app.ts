@@ -20,6 +20,7 @@ import type { Logger } from '../logger.ts';
 import { currentContext, runWithContext, type RequestContext } from '../context.ts';
 import { randomUuid } from '../ids.ts';
 import { makeProblem, problemSchema, sendProblem, toProblem } from './problem.ts';
+import { nulError, nulPath } from './nul.ts';
 import { fastLane, type FastRoute } from './fast-lane.ts';
 import { activeMeter, activeTracer } from '../telemetry/state.ts';
 import type { MetricsSource } from '../telemetry/telemetry.ts';
@@ -166,6 +167,23 @@ export async function createHttpApp(options: HttpAppOptions) {
 
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
+
+  // JSON bodies as Fastify parses them, but a NUL character is refused here
+  // (PostgreSQL's text cannot hold it). In JSON text it can only be the
+  // escape \u0000, so a body without one is not walked.
+  const parseJson = app.getDefaultJsonParser('error', 'error');
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+    const text = body as string;
+    parseJson(request, text, (err, value) => {
+      if (err) return done(err, undefined);
+      const path = text.includes('\\u0000') ? nulPath(value) : undefined;
+      if (path === undefined) return done(null, value);
+      done(nulError(`body${path}`), undefined);
+    });
+  });
+  // Only JSON bodies are taken: any other media type is a 415, text/plain included.
+  app.removeContentTypeParser('text/plain');
   app.decorateRequest('ctx', undefined as unknown as RequestContext);
   app.decorateRequest('serverSpan', undefined);
   // Read once: with telemetry off, requests pay for one falsy check.
@@ -237,6 +255,8 @@ export async function createHttpApp(options: HttpAppOptions) {
     for (const [name, value] of url.startsWith('/docs') ? pageHeaders : apiHeaders) {
       void reply.header(name, value);
     }
+    // A NUL character, escaped in the path or the query (see nulError).
+    if (url.includes('%00')) return runWithContext(ctx, () => done(nulError('url')));
     if (!server) return runWithContext(ctx, done);
     request.serverSpan = server;
     context.with(server.context, () => runWithContext(ctx, done));
