@@ -1,8 +1,11 @@
 import { z } from 'zod';
 import { pageQuery } from '@stratum/platform';
 
-/** A non-negative amount in the currency's minor unit (no floats in money paths). */
-export const minor = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
+/**
+ * A non-negative amount in the currency's minor unit (no floats in money
+ * paths), up to 10^12: thousands of such amounts still add up safely.
+ */
+export const minor = z.number().int().min(0).max(1_000_000_000_000);
 const text = (max: number) => z.string().trim().min(1).max(max);
 const bps = z.number().int().min(0).max(10_000);
 

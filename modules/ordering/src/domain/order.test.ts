@@ -156,6 +156,27 @@ describe('voiding an order', () => {
   });
 });
 
+describe('changing what the order costs', () => {
+  it('refuses a change that leaves the order past the safe range of amounts, and stores nothing', () => {
+    const order = withLines();
+    expect(() =>
+      decide(order, { type: 'set-tip', amount: Number.MAX_SAFE_INTEGER }, minute(9)),
+    ).toThrow(code('invalid-amount'));
+    // Priced at nothing, the lines leave room for the tip; taking the discount off again does not.
+    const free = run(
+      [
+        { type: 'set-order-discount', discount: { kind: 'percent', bps: 10_000 } },
+        { type: 'set-tip', amount: Number.MAX_SAFE_INTEGER - 1 },
+      ],
+      order,
+    ).state;
+    expect(priceOf(free).totals.total).toBe(Number.MAX_SAFE_INTEGER - 1);
+    expect(() => decide(free, { type: 'set-order-discount', discount: null }, minute(10))).toThrow(
+      code('invalid-amount'),
+    );
+  });
+});
+
 describe('refunding an order', () => {
   const refund = (
     refundId: string,

@@ -34,8 +34,21 @@ export function decide(state: Order | null, command: OrderCommand, now: Date): D
   const events = state === null ? place(command, at) : handle(state, command, at);
   const next = events.reduce<Order | null>(evolve, state);
   if (!next) raise('order-not-found', 'No such order.');
+  // An order that can no longer be priced (amounts past the safe range) is refused, not stored.
+  if (repricing.has(command.type)) priceOf(next);
   return { state: next, events };
 }
+
+/** The commands that change what pricing reads. */
+const repricing: ReadonlySet<OrderCommand['type']> = new Set([
+  'add-line',
+  'change-quantity',
+  'remove-line',
+  'set-line-discount',
+  'set-order-discount',
+  'set-service-charge',
+  'set-tip',
+]);
 
 /** Fires one course and hands back its kitchen tickets, one per station. */
 export function fireCourse(
