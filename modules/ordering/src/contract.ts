@@ -99,6 +99,9 @@ export const orderingErrors = defineErrors({
   /** The chosen modifier options do not fit the item's modifier groups. */
   'invalid-selection': 'unprocessable',
   'store-not-found': 'not-found',
+  'register-not-found': 'not-found',
+  /** The register rings up another store's sales. */
+  'register-not-in-store': 'unprocessable',
   'store-archived': 'conflict',
   'store-not-allowed': 'forbidden',
   /** The approval is not a valid access token of this business for this store. */

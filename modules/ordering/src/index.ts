@@ -12,6 +12,7 @@ import type {
   OrderingDeps,
   OrderingRepository,
   OrderingStore,
+  Registers,
   Stores,
 } from './application/ports.ts';
 import { createOrder } from './application/create-order.ts';
@@ -31,6 +32,7 @@ import type { KitchenFeedOptions } from './adapters/http/kitchen-feed.ts';
 import { kitchenBroadcaster, type KitchenBroadcaster } from './adapters/bus/kitchen-broadcaster.ts';
 import { catalogQuotes } from './adapters/catalog/catalog.ts';
 import { storeOpsStores } from './adapters/store-ops/stores.ts';
+import { storeOpsRegisters } from './adapters/store-ops/registers.ts';
 import { checkoutUseCases, checkoutViewOf } from './application/checkout/checkout.ts';
 import { checkoutOrders } from './application/checkout/orders.ts';
 import {
@@ -46,7 +48,14 @@ import { paymentsForCheckout, paymentsForRefunds } from './adapters/payments/che
 import { refundOrder } from './application/refund-order.ts';
 import { storeOpsReceiptNumbers } from './adapters/store-ops/receipt-numbers.ts';
 
-export type { Approvals, Catalog, Clock, StoreInfo, Stores } from './application/ports.ts';
+export type {
+  Approvals,
+  Catalog,
+  Clock,
+  Registers,
+  StoreInfo,
+  Stores,
+} from './application/ports.ts';
 export type {
   CancelResult,
   PaymentRecorded,
@@ -110,8 +119,8 @@ export interface CheckoutModules {
 export interface OrderingModuleDeps extends ModuleDeps, OrderingOptions {
   /** The catalog's API (in process, or a remote client of the same contract). */
   catalog: Pick<CatalogApi, 'quoteLine'>;
-  /** Store-ops' directory: currency, tax mode, time zone, name and address. */
-  storeDirectory: StoreDirectory;
+  /** Store-ops' directory (currency, tax mode, time zone, name and address) and its registers. */
+  storeDirectory: StoreDirectory & Pick<StoreOpsApi, 'getRegister'>;
   /** Verifies a manager's access token (see `authenticatorApprovals`). */
   approvals: Approvals;
   /** Inventory, payments and store-ops for the checkout saga; without them there is no checkout. */
@@ -123,6 +132,7 @@ export function createOrderingModule(deps: OrderingModuleDeps): OrderingModule {
     ...deps,
     catalogPort: catalogQuotes(deps.catalog),
     stores: storeOpsStores(deps.storeDirectory),
+    registers: storeOpsRegisters(deps.storeDirectory),
   });
 }
 
@@ -132,6 +142,7 @@ export function buildOrderingModule(
     OrderingOptions & {
       catalogPort: Catalog;
       stores: Stores;
+      registers: Registers;
       approvals: Approvals;
       checkoutModules?: CheckoutModules;
     },
@@ -141,6 +152,7 @@ export function buildOrderingModule(
     store,
     catalog: deps.catalogPort,
     stores: deps.stores,
+    registers: deps.registers,
     approvals: deps.approvals,
     clock: deps.clock ?? { now: () => new Date() },
     attempts: deps.attempts ?? 3,
@@ -205,6 +217,7 @@ function checkoutOf(
     reservations: inventoryReservations(modules.inventory),
     payments: paymentsForCheckout(modules.payments),
     receipts: storeOpsReceiptNumbers(modules.storeOps),
+    registers: d.registers,
     clock: d.clock,
     settings: { ...defaultCheckoutSettings, ...timings },
     ...(onStep && { onStep }),

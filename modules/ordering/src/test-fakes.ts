@@ -10,7 +10,12 @@ import {
   type Principal,
 } from '@stratum/platform';
 import type { CatalogApi, QuoteView } from '@stratum/catalog/contract';
-import type { StoreDirectory, StoreView } from '@stratum/store-ops/contract';
+import type {
+  RegisterView,
+  StoreDirectory,
+  StoreOpsApi,
+  StoreView,
+} from '@stratum/store-ops/contract';
 import { orderingPermissions } from './contract.ts';
 import type { Approvals } from './application/ports.ts';
 
@@ -97,16 +102,29 @@ export function inMemoryCatalog() {
 }
 export type InMemoryCatalog = ReturnType<typeof inMemoryCatalog>;
 
-/** Store-ops' directory over stores the test adds. */
+/** Store-ops' directory over stores and registers the test adds. */
 export function inMemoryStoreDirectory() {
   const stores = new Map<string, StoreView>();
-  const directory: StoreDirectory = {
+  const registers = new Map<string, RegisterView>();
+  /** How often a register was asked for (to see what a caller keeps). */
+  const registerLookUps = { count: 0 };
+  const directory: StoreDirectory & Pick<StoreOpsApi, 'getRegister'> = {
     getStore(_ctx, storeId) {
       const store = stores.get(storeId);
       if (!store) {
         return Promise.reject(new DomainError('store-not-found', 'No such store.', 'not-found'));
       }
       return Promise.resolve(store);
+    },
+    getRegister(_ctx, registerId) {
+      registerLookUps.count += 1;
+      const register = registers.get(registerId);
+      if (!register) {
+        return Promise.reject(
+          new DomainError('register-not-found', 'No such register.', 'not-found'),
+        );
+      }
+      return Promise.resolve(register);
     },
   };
   return {
@@ -134,6 +152,19 @@ export function inMemoryStoreDirectory() {
       stores.set(store.id, store);
       return store;
     },
+    /** A register of `storeId` (a new id unless one is given). */
+    addRegister(storeId: string, id: string = newId()): string {
+      registers.set(id, {
+        id,
+        storeId,
+        name: `Till ${registers.size + 1}`,
+        deviceId: null,
+        status: 'active',
+        createdAt: new Date(0).toISOString(),
+      });
+      return id;
+    },
+    registerLookUps,
     /** What store-ops' update does to the store (settings read afresh on the next look-up). */
     update(storeId: string, patch: Partial<StoreView>): void {
       const store = stores.get(storeId);

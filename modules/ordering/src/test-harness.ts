@@ -137,7 +137,7 @@ export async function orderingHarness(options: HarnessOptions = {}): Promise<Har
         tenant,
         store,
         storeId: store.id,
-        registerId: newId(),
+        registerId: stores.addRegister(store.id),
         cashier: tokens.user(tenant, ['cashier']),
         manager: tokens.user(tenant, ['manager']),
         kitchen: tokens.user(tenant, ['kitchen']),

@@ -42,6 +42,7 @@ import type {
   ZReport,
 } from './contract/drawers.ts';
 import { allocateReceiptNumberInput, receiptNumberView } from './contract/drawers.ts';
+import { registerView } from './contract/registers.ts';
 
 export * from './contract/stores.ts';
 export * from './contract/registers.ts';
@@ -220,6 +221,7 @@ export interface StoreOpsApi extends StoreDirectory {
 /** What other modules call on store-ops across a process boundary. */
 export const storeOpsRemote = defineRemoteContract<StoreOpsApi>()('store-ops', {
   getStore: { args: z.tuple([z.uuid()]), result: storeView, idempotent: true },
+  getRegister: { args: z.tuple([z.uuid()]), result: registerView, idempotent: true },
   allocateReceiptNumber: {
     args: z.tuple([z.uuid(), allocateReceiptNumberInput.optional()]),
     result: receiptNumberView,

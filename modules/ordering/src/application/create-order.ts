@@ -38,6 +38,22 @@ export async function storeFor(
   return deps.stores.get(ctx, storeId);
 }
 
+/** Refuses a register of another store than `storeId` (`register-not-in-store`). */
+export async function assertRegisterOf(
+  deps: Pick<OrderingDeps, 'registers'>,
+  ctx: CallContext,
+  registerId: string,
+  storeId: string,
+): Promise<void> {
+  const registerStore = await deps.registers.storeOf(ctx, registerId);
+  if (registerStore !== storeId) {
+    raise('register-not-in-store', 'The register belongs to another store.', {
+      registerId,
+      storeId,
+    });
+  }
+}
+
 /**
  * Opens an order, empty or with the lines a till rang up (priced as adding
  * each would). The store's currency, tax mode and tax rounding come from
@@ -50,6 +66,7 @@ export function createOrder(deps: OrderingDeps): OrderingApi['createOrder'] {
   return async (ctx, raw) => {
     const input = createOrderInput.parse(raw);
     const store = await storeFor(deps, ctx, input.storeId);
+    await assertRegisterOf(deps, ctx, input.registerId, input.storeId);
     if (!store.active) raise('store-archived', 'The store is archived.');
     const orderId = input.orderId ?? newId();
     const request: CreateRequest = {

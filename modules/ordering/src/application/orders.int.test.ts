@@ -84,6 +84,28 @@ describe.each(testEngines())('orders on %s', (engine) => {
     ).rejects.toMatchObject({ code: 'store-not-allowed' });
   });
 
+  it('rings up at a register of the order’s own store only', async () => {
+    const s = h.shop();
+    const otherStore = h.stores.add().id;
+    const elsewhere = h.stores.addRegister(otherStore);
+    await expect(open(s, { registerId: elsewhere })).rejects.toMatchObject({
+      code: 'register-not-in-store',
+      details: { registerId: elsewhere, storeId: s.storeId },
+    });
+    const unknown = newId();
+    await expect(open(s, { registerId: unknown })).rejects.toMatchObject({
+      code: 'register-not-found',
+      details: { registerId: unknown },
+    });
+    const page = await h.api.listOrders(s.cashier.ctx, { storeId: s.storeId, limit: 10 });
+    expect(page.items).toEqual([]);
+    // A till's store is asked once: it never moves to another store.
+    const asked = h.stores.registerLookUps.count;
+    await open(s);
+    await open(s);
+    expect(h.stores.registerLookUps.count - asked).toBe(1);
+  });
+
   it('snapshots name, variant, price, modifiers, taxes and station; later prices do not reach it', async () => {
     const s = h.shop();
     const { orderId } = await open(s);

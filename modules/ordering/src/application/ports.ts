@@ -174,6 +174,14 @@ export interface Stores {
   get(ctx: CallContext, storeId: string): Promise<StoreInfo>;
 }
 
+export interface Registers {
+  /**
+   * The store a register belongs to, or a `register-not-found` error. A
+   * register never moves to another store, so the answer may be kept.
+   */
+  storeOf(ctx: CallContext, registerId: string): Promise<string>;
+}
+
 export interface Approvals {
   /**
    * Verifies a manager's access token handed over at the till and answers
@@ -191,6 +199,7 @@ export interface OrderingDeps {
   store: OrderingStore;
   catalog: Catalog;
   stores: Stores;
+  registers: Registers;
   approvals: Approvals;
   clock: Clock;
   /** How many times a command that lost a race is decided again before giving up. */

@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { newId, rowsOf } from '@stratum/platform';
+import { rowsOf } from '@stratum/platform';
 import { createTestDatabase, postgresUrl, testEngines } from '@stratum/testing';
 import { orderingHarness, type Harness, type Shop } from '../test-harness.ts';
 
@@ -23,7 +23,7 @@ describe.each(testEngines())('reading orders on %s', (engine) => {
 
   it('lists orders newest first by store, register and status, one page at a time', async () => {
     const s = h.shop();
-    const otherRegister = newId();
+    const otherRegister = h.stores.addRegister(s.storeId);
     const ids: string[] = [];
     for (let i = 0; i < 5; i += 1) {
       h.clock.advance(1000);

@@ -113,7 +113,7 @@ describe.each(testEngines())('refunds of paid orders on %s', (engine) => {
   it('names the register the money was given back at, and the tender of the payment asked for', async () => {
     const s = h.shop();
     const o = await paidOrder(s);
-    const counter = newId();
+    const counter = h.stores.addRegister(s.storeId);
     await o.refund(
       s.cashier.ctx,
       o.orderId,
@@ -233,6 +233,26 @@ describe.each(testEngines())('refunds of paid orders on %s', (engine) => {
     const replayed = await o.refund(s.cashier.ctx, o.orderId, input(o.fries.lineId), 'key');
     expect(replayed.refundedAmount).toBe(350);
     expect(o.pay.refunds).toHaveLength(1);
+  });
+
+  it('gives money back at a register of the order’s store only', async () => {
+    const s = h.shop();
+    const o = await paidOrder(s);
+    const elsewhere = h.stores.addRegister(h.stores.add().id);
+    await expect(
+      o.refund(
+        s.cashier.ctx,
+        o.orderId,
+        {
+          lines: [{ lineId: o.fries.lineId, quantity: 1 }],
+          reason: 'cold',
+          approval: { token: s.manager.token },
+          registerId: elsewhere,
+        },
+        'at-another-store',
+      ),
+    ).rejects.toMatchObject({ code: 'register-not-in-store' });
+    expect(o.pay.refunds).toEqual([]);
   });
 
   it('refuses to refund through a payment that did not pay the order', async () => {

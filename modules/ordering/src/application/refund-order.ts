@@ -11,6 +11,7 @@ import { requireApproval } from '../domain/approval.ts';
 import { refundAmount } from '../domain/order.ts';
 import type { RefundLine, RefundRecord } from '../domain/order-types.ts';
 import { approvalFor, verifyApprover } from './approvals.ts';
+import { assertRegisterOf } from './create-order.ts';
 import { refundedPayload, type RefundRoute } from './integration-events.ts';
 import { changeOrder, readOrder, type Change } from './order-writer.ts';
 import type { OrderingDeps, OrderingRepository } from './ports.ts';
@@ -100,6 +101,7 @@ export function refundOrder(deps: OrderingDeps, payments: RefundPayments) {
     if (amount > left)
       raise('refund-exceeds-paid', 'More than is left to refund.', { refundable: left });
 
+    if (input.registerId) await assertRegisterOf(deps, ctx, input.registerId, order.storeId);
     if (input.paymentId && !order.payments.some((p) => p.paymentId === input.paymentId)) {
       raise('payment-not-on-order', 'That payment did not pay this order.', {
         paymentId: input.paymentId,

@@ -24,7 +24,7 @@ describe.each(testEngines())('the sales summary of a store on %s', (engine) => {
     const ctx = s.cashier.ctx;
     const { orderId } = await h.api.createOrder(ctx, {
       storeId: options.storeId ?? s.storeId,
-      registerId: s.registerId,
+      registerId: options.storeId ? h.stores.addRegister(options.storeId) : s.registerId,
       fulfilment: { type: 'takeaway' },
     });
     for (const line of lines) await h.api.addLine(ctx, orderId, line);

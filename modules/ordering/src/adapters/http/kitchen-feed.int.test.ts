@@ -94,7 +94,7 @@ describe.each(testEngines())('the kitchen feed over a real socket on %s', (engin
   async function fire(s: Shop, storeId: string, variantId: string) {
     const { orderId } = await h.api.createOrder(s.cashier.ctx, {
       storeId,
-      registerId: s.registerId,
+      registerId: storeId === s.storeId ? s.registerId : h.stores.addRegister(storeId),
       fulfilment: { type: 'takeaway' },
     });
     await h.api.addLine(s.cashier.ctx, orderId, { variantId, quantity: 1 });
@@ -137,7 +137,7 @@ describe.each(testEngines())('the kitchen feed over a real socket on %s', (engin
     async function burgerAndSoup(storeId: string) {
       const { orderId } = await h.api.createOrder(s.cashier.ctx, {
         storeId,
-        registerId: s.registerId,
+        registerId: storeId === s.storeId ? s.registerId : h.stores.addRegister(storeId),
         fulfilment: { type: 'takeaway' },
       });
       const soup = { variantId: s.menu.soup.variantId, quantity: 1, course: 2 };

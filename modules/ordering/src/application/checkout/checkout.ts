@@ -125,9 +125,16 @@ function newCheckout(
   order: OrderSnapshot,
   request: ReturnType<typeof checkoutInput.parse>,
   key: { fingerprint: string; idempotencyKey: string },
+  registerStore: string,
 ): NewCheckout {
   if (order.status !== 'open' && order.status !== 'sent') {
     raise('invalid-order-transition', `An order that is ${order.status} cannot be checked out.`);
+  }
+  if (registerStore !== order.storeId) {
+    raise('register-not-in-store', 'The register belongs to another store.', {
+      registerId: request.registerId,
+      storeId: order.storeId,
+    });
   }
   if (order.lines.length === 0) raise('order-empty', 'There is nothing to pay for.');
   const tenders = planTenders(order, request);
@@ -215,16 +222,21 @@ export function checkoutUseCases<U>(deps: CheckoutDeps<U>) {
       .update(canonical({ orderId, ...request }))
       .digest('hex');
     const previous = () => store.byKey(ctx.tenantId, idempotencyKey);
+    // Asked before the transaction: another module's call never runs inside ours.
+    const registerStore = await deps.registers.storeOf(ctx, request.registerId);
     let created: CheckoutRecord | undefined;
     try {
       // The order is read, and the saga planned from it and inserted, in one transaction.
       created = await store.create(
         ctx,
         async (unit) =>
-          newCheckout(ctx, await deps.orders.snapshotIn(unit, ctx, orderId), request, {
-            fingerprint,
-            idempotencyKey,
-          }),
+          newCheckout(
+            ctx,
+            await deps.orders.snapshotIn(unit, ctx, orderId),
+            request,
+            { fingerprint, idempotencyKey },
+            registerStore,
+          ),
         settings.leaseMs,
       );
     } catch (err) {

@@ -1,6 +1,7 @@
 import type { CallContext } from '@stratum/platform';
 import type { CheckoutStatus } from '../../contract/checkout.ts';
 import type { CompensationStep, ForwardStep, PlannedTender } from '../../domain/checkout.ts';
+import type { Registers } from '../ports.ts';
 
 /**
  * What the saga needs of the order it checks out (implemented on ordering's
@@ -202,6 +203,8 @@ export interface CheckoutDeps<U = unknown> {
   readonly reservations: StockReservations;
   readonly payments: CheckoutPayments;
   readonly receipts: ReceiptNumbers;
+  /** Where a register belongs: a checkout pays at a till of the order's store. */
+  readonly registers: Registers;
   readonly clock: { now(): Date };
   readonly settings: CheckoutSettings;
   /** Fault injection for crash tests: called before and after every step. */

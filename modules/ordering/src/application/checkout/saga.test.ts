@@ -8,6 +8,9 @@ const tenantId = '01900000-0000-7000-8000-0000000000aa';
 const orderId = '01900000-0000-7000-8000-0000000000bb';
 const storeId = '01900000-0000-7000-8000-0000000000cc';
 const registerId = '01900000-0000-7000-8000-0000000000dd';
+/** Another store's till. */
+const otherRegisterId = '01900000-0000-7000-8000-0000000000ee';
+const otherStoreId = '01900000-0000-7000-8000-0000000000ff';
 const ctx: CallContext = {
   tenantId,
   actor: { kind: 'user', id: 'cashier-1', roles: ['cashier'], permissions: [], stores: ['*'] },
@@ -100,6 +103,9 @@ function world() {
       },
     },
     receipts: { allocate: () => Promise.resolve({ number: 41, registerName: 'Till 1' }) },
+    registers: {
+      storeOf: (_c, id) => Promise.resolve(id === registerId ? storeId : otherStoreId),
+    },
   };
   return { clock, order, did, taken, fail, store, deps, checkout: checkoutUseCases(deps) };
 }
@@ -276,7 +282,14 @@ describe('the checkout saga', () => {
     await expect(w.checkout.start(ctx, orderId, splitTender, undefined)).rejects.toMatchObject({
       code: 'idempotency-key-required',
     });
+    await expect(
+      w.checkout.start(ctx, orderId, { ...splitTender, registerId: otherRegisterId }, 'k'),
+    ).rejects.toMatchObject({
+      code: 'register-not-in-store',
+      details: { registerId: otherRegisterId, storeId },
+    });
     expect(w.did).toEqual([]);
+    expect(await w.store.byKey(ctx.tenantId, 'k')).toBeUndefined();
   });
 
   it('undoes the checkout when the order changed after it was requested', async () => {
