@@ -33,14 +33,14 @@ export const approverRoles = ['owner', 'manager'] as const;
 
 /**
  * Permissions payments checks at its HTTP edge, and the roles holding them.
- * A cashier takes payments and may ask for refunds (the refund rules then
- * decide whether a manager must approve); voids need `payments:refund` too,
+ * No route takes money: ordering's checkout does, under `ordering:checkout`.
+ * A cashier may ask for refunds (the refund rules then decide whether a
+ * manager must approve); voids need `payments:refund` too,
  * because they cancel a payment. Only managers and owners set the limits,
  * and only they reconcile a payment a crash left pending (it may conclude
  * that the processor never saw it, and record a decline).
  */
 export const paymentsPermissions = {
-  'payments:take': ['owner', 'manager', 'cashier'],
   'payments:refund': ['owner', 'manager', 'cashier'],
   'payments:read': ['owner', 'manager', 'cashier'],
   'payments:configure': ['owner', 'manager'],

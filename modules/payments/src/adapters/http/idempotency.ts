@@ -39,7 +39,8 @@ function send(reply: FastifyReply, response: StoredResponse): void {
 
 /**
  * Runs a POST under the Idempotency-Key rules (product rule: every
- * capture, refund and void takes a key; the first response is replayed):
+ * refund and void takes a key, as ordering's checkout does for a capture;
+ * the first response is replayed):
  *
  * - no key: 400 `idempotency-key-required`;
  * - the key is claimed in a short transaction of its own, then `run` runs;
@@ -49,22 +50,20 @@ function send(reply: FastifyReply, response: StoredResponse): void {
  * - the same request while the first still runs: 409 `idempotency-key-in-flight`;
  * - a 5xx, or a refusal that only means "not now", releases the key.
  *
- * The fingerprint is a hash of method, path and canonical body; `redact`
- * takes out what must not be fingerprinted (the card number).
+ * The fingerprint is a hash of method, path and canonical body.
  */
 export async function idempotently(
   keys: IdempotencyStore,
   request: FastifyRequest,
   reply: FastifyReply,
   run: () => Promise<StoredResponse>,
-  redact: (body: unknown) => unknown = (body) => body,
 ): Promise<void> {
   const key = keyOf(request);
   const ctx = callContextOf(request);
   const fingerprint = requestFingerprint({
     method: request.method,
     route: request.url.split('?')[0] ?? request.url,
-    body: redact(request.body ?? {}),
+    body: request.body ?? {},
   });
   const outcome = idempotencyOutcome(await keys.claim(ctx, scope, key, fingerprint), fingerprint);
   if (outcome.action === 'replay') {

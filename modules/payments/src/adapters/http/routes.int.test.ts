@@ -7,7 +7,7 @@ import {
   testEngines,
   type RunningCardProcessor,
 } from '@stratum/testing';
-import { cardSale, cards, paymentsHarness, type Harness } from '../../test-harness.ts';
+import { cardSale, paymentsHarness, type Harness } from '../../test-harness.ts';
 
 let processor: RunningCardProcessor;
 beforeAll(async () => {
@@ -15,7 +15,9 @@ beforeAll(async () => {
 });
 afterAll(() => processor?.stop());
 
-const authorizations = async () => (await processor.stats()).byRoute['POST /v1/payments'] ?? 0;
+/** Refunds the processor was asked for. */
+const processorRefunds = async () =>
+  (await processor.stats()).byRoute['POST /v1/payments/:id/refunds'] ?? 0;
 
 describe.each(testEngines())('payments over HTTP on %s', (engine) => {
   let h: Harness;
@@ -42,13 +44,30 @@ describe.each(testEngines())('payments over HTTP on %s', (engine) => {
   const staff = (role: 'owner' | 'manager' | 'cashier' | 'kitchen' = 'cashier', tenant = newId()) =>
     h.tokens.issue(tenant, role);
 
+  /** A card payment of `amount` captured in `tenant` (a checkout takes it, in process). */
+  async function captured(tenant: string, amount = 2_500) {
+    const sale = cardSale(newId(), amount);
+    await h.api.takePayment(h.ctx(tenant, 'cashier'), sale);
+    return sale;
+  }
+  const refunds = (paymentId: string) => `/api/v1/payments/${paymentId}/refunds`;
+  const refundOf = (amount: number) => ({ refundId: newId(), amount, reason: 'cold' });
+
+  it('takes no money outside a checkout: there is no route to charge a card directly', async () => {
+    const res = await post('/api/v1/payments', staff('owner'), cardSale(newId()), newId());
+
+    expect(res.statusCode).toBe(404);
+    expect(res.json()).toMatchObject({ code: 'route-not-found' });
+    expect((await processor.stats()).requests).toBe(0);
+  });
+
   it('requires an Idempotency-Key on every POST that moves money', async () => {
-    const token = staff();
-    const sale = cardSale(newId());
+    const tenant = newId();
+    const sale = await captured(tenant);
+    const token = staff('cashier', tenant);
     const routes = [
-      ['/api/v1/payments', sale],
       [`/api/v1/payments/${sale.paymentId}/void`, { reason: 'x' }],
-      [`/api/v1/payments/${sale.paymentId}/refunds`, { refundId: newId(), amount: 1, reason: 'x' }],
+      [refunds(sale.paymentId), refundOf(1)],
     ] as const;
     for (const [url, body] of routes) {
       const res = await post(url, token, body);
@@ -56,33 +75,37 @@ describe.each(testEngines())('payments over HTTP on %s', (engine) => {
       expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
       expect(res.json()).toMatchObject({ code: 'idempotency-key-required' });
     }
-    expect((await processor.stats()).requests).toBe(0);
+    expect(await processorRefunds()).toBe(0);
   });
 
   it('replays the first response to the same request under the same key, field order aside', async () => {
-    const token = staff();
-    const sale = cardSale(newId());
+    const tenant = newId();
+    const sale = await captured(tenant);
+    const token = staff('cashier', tenant);
+    const body = refundOf(500);
     const key = newId();
 
-    const first = await post('/api/v1/payments', token, sale, key);
-    const reordered = Object.fromEntries(Object.entries(sale).reverse());
-    const again = await post('/api/v1/payments', token, reordered, key);
+    const first = await post(refunds(sale.paymentId), token, body, key);
+    const reordered = Object.fromEntries(Object.entries(body).reverse());
+    const again = await post(refunds(sale.paymentId), token, reordered, key);
 
     expect(first.statusCode).toBe(201);
-    expect(first.json()).toMatchObject({ id: sale.paymentId, status: 'captured' });
+    expect(first.json()).toMatchObject({ id: sale.paymentId, refunded: 500 });
     expect(again.statusCode).toBe(201);
     expect(again.headers['idempotent-replayed']).toBe('true');
     expect(again.json()).toEqual(first.json());
-    expect(await authorizations()).toBe(1);
+    expect(await processorRefunds()).toBe(1);
   });
 
   it('refuses the same key for a different request with 422 idempotency-key-reused', async () => {
-    const token = staff();
+    const tenant = newId();
+    const sale = await captured(tenant);
+    const token = staff('cashier', tenant);
     const key = newId();
-    const sale = cardSale(newId());
-    expect((await post('/api/v1/payments', token, sale, key)).statusCode).toBe(201);
+    const body = refundOf(500);
+    expect((await post(refunds(sale.paymentId), token, body, key)).statusCode).toBe(201);
 
-    const other = await post('/api/v1/payments', token, { ...sale, amount: 2_600 }, key);
+    const other = await post(refunds(sale.paymentId), token, { ...body, amount: 600 }, key);
     const elsewhere = await post(
       `/api/v1/payments/${sale.paymentId}/void`,
       token,
@@ -94,88 +117,93 @@ describe.each(testEngines())('payments over HTTP on %s', (engine) => {
       expect(res.statusCode).toBe(422);
       expect(res.json()).toMatchObject({ code: 'idempotency-key-reused' });
     }
+    expect(await processorRefunds()).toBe(1);
   });
 
   it('answers 409 idempotency-key-in-flight to a repeat while the first is still running', async () => {
-    const token = staff();
-    const sale = cardSale(newId());
+    const tenant = newId();
+    const sale = await captured(tenant);
+    const token = staff('cashier', tenant);
+    const body = refundOf(500);
     const key = newId();
     await processor.setFaults({ latencyMs: 400 });
 
     const [a, b] = await Promise.all([
-      post('/api/v1/payments', token, sale, key),
-      post('/api/v1/payments', token, sale, key),
+      post(refunds(sale.paymentId), token, body, key),
+      post(refunds(sale.paymentId), token, body, key),
     ]);
 
     expect([a.statusCode, b.statusCode].sort()).toEqual([201, 409]);
     const refused = a.statusCode === 409 ? a : b;
     expect(refused.json()).toMatchObject({ code: 'idempotency-key-in-flight' });
-    const replay = await post('/api/v1/payments', token, sale, key);
+    const replay = await post(refunds(sale.paymentId), token, body, key);
     expect(replay.statusCode).toBe(201);
     expect(replay.headers['idempotent-replayed']).toBe('true');
-    expect((await processor.stats()).payments).toBe(1);
+    expect(await processorRefunds()).toBe(1);
   });
 
   it('releases the key after a 503, so that the retry is processed', async () => {
-    const token = staff();
-    const sale = cardSale(newId());
+    const tenant = newId();
+    const sale = await captured(tenant);
+    const token = staff('cashier', tenant);
+    const body = refundOf(500);
     const key = newId();
     await processor.setFaults({ errorRate: 1 });
 
-    const failed = await post('/api/v1/payments', token, sale, key);
+    const failed = await post(refunds(sale.paymentId), token, body, key);
     await processor.setFaults({ errorRate: 0 });
-    const retried = await post('/api/v1/payments', token, sale, key);
+    const retried = await post(refunds(sale.paymentId), token, body, key);
 
     expect(failed.statusCode).toBe(503);
     expect(failed.json()).toMatchObject({ code: 'dependency-unavailable' });
     expect(retried.statusCode).toBe(201);
     expect(retried.headers['idempotent-replayed']).toBeUndefined();
-    expect(retried.json()).toMatchObject({ status: 'captured' });
+    expect(retried.json()).toMatchObject({ refunded: 500 });
   });
 
-  it('stores a client error and replays it: a decline is not retried at the processor', async () => {
-    const token = staff();
-    const sale = cardSale(newId(), 900, {
-      tender: { kind: 'card', card: { number: cards.insufficientFunds } },
-    });
+  it('stores a client error and replays it: a refusal is not tried again', async () => {
+    const tenant = newId();
+    const sale = await captured(tenant, 900);
+    const token = staff('manager', tenant);
+    const body = refundOf(901);
     const key = newId();
 
-    const first = await post('/api/v1/payments', token, sale, key);
-    const again = await post('/api/v1/payments', token, sale, key);
+    const first = await post(refunds(sale.paymentId), token, body, key);
+    const again = await post(refunds(sale.paymentId), token, body, key);
 
     expect(first.statusCode).toBe(422);
-    expect(first.json()).toMatchObject({
-      code: 'card-declined',
-      declineCode: 'insufficient_funds',
-    });
+    expect(first.json()).toMatchObject({ code: 'refund-exceeds-captured' });
     expect(again.statusCode).toBe(422);
     expect(again.headers['idempotent-replayed']).toBe('true');
     expect(again.headers['content-type']).toMatch(/^application\/problem\+json/);
     expect(again.json()).toEqual(first.json());
-    expect(await authorizations()).toBe(1);
+    expect(await processorRefunds()).toBe(0);
   });
 
   it('keeps keys per tenant: another business may use the same key', async () => {
     const key = newId();
-    const a = await post('/api/v1/payments', staff(), cardSale(newId()), key);
-    const b = await post('/api/v1/payments', staff(), cardSale(newId()), key);
+    const [a, b] = await Promise.all(
+      [newId(), newId()].map(async (tenant) => {
+        const sale = await captured(tenant);
+        return post(refunds(sale.paymentId), staff('cashier', tenant), refundOf(500), key);
+      }),
+    );
 
-    expect([a.statusCode, b.statusCode]).toEqual([201, 201]);
-    expect(b.headers['idempotent-replayed']).toBeUndefined();
+    expect([a!.statusCode, b!.statusCode]).toEqual([201, 201]);
+    expect(a!.headers['idempotent-replayed']).toBeUndefined();
+    expect(b!.headers['idempotent-replayed']).toBeUndefined();
   });
 
   it('refunds with a manager’s approval, then reads the payment, its list and its stream', async () => {
     const tenant = newId();
     const cashier = staff('cashier', tenant);
     const manager = staff('manager', tenant);
-    const sale = cardSale(newId(), 9_000);
-    await post('/api/v1/payments', cashier, sale, newId());
-    const refunds = `/api/v1/payments/${sale.paymentId}/refunds`;
+    const sale = await captured(tenant, 9_000);
     const body = { refundId: newId(), amount: 6_000, reason: 'burnt' };
 
-    const refused = await post(refunds, cashier, body, newId());
+    const refused = await post(refunds(sale.paymentId), cashier, body, newId());
     const approved = await post(
-      refunds,
+      refunds(sale.paymentId),
       cashier,
       { ...body, approval: { token: manager } },
       newId(),
@@ -201,9 +229,10 @@ describe.each(testEngines())('payments over HTTP on %s', (engine) => {
     ]);
   });
 
-  it('checks permissions: only managers and owners set refund limits, the kitchen takes no money', async () => {
+  it('checks permissions: only managers and owners set refund limits, the kitchen gives no money back', async () => {
     const tenant = newId();
     const store = newId();
+    const sale = await captured(tenant);
     const url = `/api/v1/payments/stores/${store}/refund-limit`;
     const put = (token: string) =>
       app.inject({
@@ -216,9 +245,9 @@ describe.each(testEngines())('payments over HTTP on %s', (engine) => {
     const byCashier = await put(staff('cashier', tenant));
     const byManager = await put(staff('manager', tenant));
     const byKitchen = await post(
-      '/api/v1/payments',
+      refunds(sale.paymentId),
       staff('kitchen', tenant),
-      cardSale(store),
+      refundOf(100),
       newId(),
     );
 

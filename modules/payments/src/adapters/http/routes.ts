@@ -7,7 +7,6 @@ import {
   refundLimitView,
   refundPaymentInput,
   setRefundLimitInput,
-  takePaymentInput,
   voidPaymentInput,
   type PaymentsApi,
 } from '../../contract.ts';
@@ -25,54 +24,19 @@ const idempotencyHeaders = z.object({
     .describe('Required: 1 to 255 printable characters; send the same key when retrying'),
 });
 
-const take = { access: { permission: 'payments:take' } } as const;
 const refund = { access: { permission: 'payments:refund' } } as const;
 const read = { access: { permission: 'payments:read' } } as const;
 const configure = { access: { permission: 'payments:configure' } } as const;
 const reconcile = { access: { permission: 'payments:reconcile' } } as const;
 
-/** The card number never reaches the Idempotency-Key fingerprint: its last four digits do. */
-function withoutCardNumber(body: unknown): unknown {
-  const parsed = takePaymentInput.safeParse(body);
-  if (!parsed.success || parsed.data.tender.kind !== 'card') return body;
-  const number = parsed.data.tender.card.number;
-  return {
-    ...parsed.data,
-    tender: { kind: 'card', last4: number.slice(-4), length: number.length },
-  };
-}
-
-/** HTTP binding of the payments API under /api/v1/payments. */
+/**
+ * HTTP binding of the payments API under /api/v1/payments. Money is taken
+ * only by ordering's checkout, which ties every payment to an order it
+ * places and confirms (ADR 0015): there is no route that charges a card or
+ * takes cash on its own. Voids, refunds and reads are here.
+ */
 export function paymentsRoutes(api: PaymentsApi, keys: IdempotencyStore) {
   return (app: StratumApp) => {
-    app.post(
-      base,
-      {
-        config: take,
-        schema: {
-          tags,
-          summary: 'Take a payment (cash with change, or card: authorize and capture)',
-          description:
-            'Idempotent twice over: on the Idempotency-Key header, and on the caller-chosen ' +
-            'paymentId. A declined card answers 422 card-declined with its declineCode.',
-          headers: idempotencyHeaders,
-          body: takePaymentInput,
-          response: { 201: paymentView },
-        },
-      },
-      async (request, reply) => {
-        await idempotently(
-          keys,
-          request,
-          reply,
-          async () => ({
-            status: 201,
-            body: await api.takePayment(callContextOf(request), request.body),
-          }),
-          withoutCardNumber,
-        );
-      },
-    );
     app.post(
       `${base}/:paymentId/void`,
       {

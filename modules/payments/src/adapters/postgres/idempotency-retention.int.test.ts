@@ -162,61 +162,65 @@ describe.each(testEngines())('Idempotency-Key retention on %s', (engine) => {
   });
 
   describe('over HTTP', () => {
-    const post = (token: string, payload: object, key: string) =>
-      app.inject({
-        method: 'POST',
-        url: '/api/v1/payments',
-        payload,
-        headers: { authorization: `Bearer ${token}`, 'idempotency-key': key },
-      });
-    const authorizations = async () => (await processor.stats()).byRoute['POST /v1/payments'] ?? 0;
+    /** A refund of a card payment captured in `tenant` (a checkout takes it, in process). */
+    async function refundable(tenant: string) {
+      const sale = cardSale(newId(), 5_000);
+      await h.api.takePayment(h.ctx(tenant, 'cashier'), sale);
+      const token = h.tokens.issue(tenant, 'cashier');
+      const post = (payload: object, key: string) =>
+        app.inject({
+          method: 'POST',
+          url: `/api/v1/payments/${sale.paymentId}/refunds`,
+          payload,
+          headers: { authorization: `Bearer ${token}`, 'idempotency-key': key },
+        });
+      return { sale, post };
+    }
+    const body = (amount: number) => ({ refundId: newId(), amount, reason: 'cold' });
+    const processorRefunds = async () =>
+      (await processor.stats()).byRoute['POST /v1/payments/:id/refunds'] ?? 0;
 
     it('still replays the first response within the retention, after a sweep', async () => {
       const tenant = newId();
-      const token = h.tokens.issue(tenant, 'cashier');
-      const sale = cardSale(newId());
+      const { post } = await refundable(tenant);
+      const request = body(500);
       const key = newId();
-      const first = await post(token, sale, key);
+      const first = await post(request, key);
       await age(tenant, key, 23.5);
 
       await sweep();
-      const again = await post(token, sale, key);
+      const again = await post(request, key);
 
       expect(first.statusCode).toBe(201);
       expect(again.statusCode).toBe(201);
       expect(again.headers['idempotent-replayed']).toBe('true');
       expect(again.json()).toEqual(first.json());
-      expect(await authorizations()).toBe(1);
+      expect(await processorRefunds()).toBe(1);
     });
 
     it('treats a key as new once the sweep has removed it past the retention', async () => {
       const tenant = newId();
-      const token = h.tokens.issue(tenant, 'cashier');
-      const store = newId();
-      const first = cardSale(store);
-      const second = cardSale(store, 4_000);
+      const { sale, post } = await refundable(tenant);
+      const first = body(500);
+      const second = body(400);
       const key = newId();
-      expect((await post(token, first, key)).statusCode).toBe(201);
+      expect((await post(first, key)).statusCode).toBe(201);
       await age(tenant, key, 25);
       // Until the sweep runs, an expired key still holds its request.
-      expect((await post(token, second, key)).json()).toMatchObject({
+      expect((await post(second, key)).json()).toMatchObject({
         code: 'idempotency-key-reused',
       });
 
       await sweep();
-      const reused = await post(token, second, key);
-      const replayed = await post(token, second, key);
+      const reused = await post(second, key);
+      const replayed = await post(second, key);
 
       expect(reused.statusCode).toBe(201);
       expect(reused.headers['idempotent-replayed']).toBeUndefined();
-      expect(reused.json()).toMatchObject({
-        id: second.paymentId,
-        amount: 4_000,
-        status: 'captured',
-      });
+      expect(reused.json()).toMatchObject({ id: sale.paymentId, refunded: 900 });
       expect(replayed.headers['idempotent-replayed']).toBe('true');
       expect(replayed.json()).toEqual(reused.json());
-      expect(await authorizations()).toBe(2);
+      expect(await processorRefunds()).toBe(2);
     });
   });
 });
