@@ -139,6 +139,33 @@ describe.each(testEngines())('split bills, payment and receipts on %s', (engine)
     expect(await h.events(s.tenant, 'ordering.order-paid')).toHaveLength(1);
   });
 
+  it('records a tip given with a card on the order and its receipt, beside the order’s own', async () => {
+    const s = h.shop();
+    const { orderId } = await tab(s);
+    const { order, receipt } = await h.module.checkout.recordPayment(
+      s.cashier.ctx,
+      orderId,
+      payment({
+        payments: [
+          { paymentId: 'cash-1', amount: 1000, label: 'Cash' },
+          { paymentId: 'card-1', amount: 607, label: 'Card', tip: 120 },
+        ],
+      }),
+    );
+    expect(order).toMatchObject({
+      paidAmount: 1607,
+      tip: 100,
+      payments: [
+        { paymentId: 'cash-1', amount: 1000, tip: 0 },
+        { paymentId: 'card-1', amount: 607, tip: 120 },
+      ],
+    });
+    expect(receipt.document).toMatchObject({ tip: 220, total: 1727, change: 0 });
+    expect(receipt.text).toMatch(/^Tip +2\.20$/m);
+    expect(receipt.text).toMatch(/^Card +7\.27$/m);
+    expect(await h.api.getOrder(s.cashier.ctx, orderId)).toEqual(order);
+  });
+
   it('refuses payments that do not add up, and a receipt number the register already used', async () => {
     const s = h.shop();
     const first = await tab(s);

@@ -36,6 +36,8 @@ export interface SettledPayment {
   readonly label?: string;
   /** Cash handed over, when more than `amount`: the receipt shows the change. */
   readonly tendered?: number;
+  /** A tip given with a card, charged on top of `amount` (not part of the order's total). */
+  readonly tip?: number;
 }
 
 export interface RecordPaymentInput {
@@ -65,6 +67,9 @@ function assertPaymentInput(input: RecordPaymentInput): void {
   }
   if (Number.isNaN(input.paidAt.getTime())) raise('invalid-payment', 'paidAt is not an instant.');
   for (const p of input.payments) {
+    if (p.tip !== undefined && (!Number.isSafeInteger(p.tip) || p.tip < 0)) {
+      raise('invalid-payment', 'A tip is a non-negative whole amount.', { paymentId: p.paymentId });
+    }
     if (p.tendered !== undefined && (!Number.isSafeInteger(p.tendered) || p.tendered < p.amount)) {
       raise('invalid-payment', 'What was tendered is at least what the payment pays.', {
         paymentId: p.paymentId,
@@ -116,7 +121,11 @@ export async function recordPaymentIn(
     input.paidAt,
     () => ({
       type: 'pay',
-      payments: input.payments.map((p) => ({ paymentId: p.paymentId, amount: p.amount })),
+      payments: input.payments.map((p) => ({
+        paymentId: p.paymentId,
+        amount: p.amount,
+        ...(p.tip && { tip: p.tip }),
+      })),
     }),
     {
       loaded: current,
@@ -130,8 +139,9 @@ export async function recordPaymentIn(
           printedAt: localIso(input.paidAt, store.timezone),
           tenders: input.payments.map((p) => ({
             label: p.label ?? 'Payment',
-            amount: p.tendered ?? p.amount,
+            amount: (p.tendered ?? p.amount) + (p.tip ?? 0),
           })),
+          tips: input.payments.reduce((sum, p) => sum + (p.tip ?? 0), 0),
           ...(input.footer && { footer: input.footer }),
         });
         const receipt: ReceiptRecord = {

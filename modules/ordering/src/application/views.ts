@@ -99,7 +99,11 @@ export function toOrderView(r: OrderRecord): OrderView {
     serviceCharge: order.serviceCharge && { bps: order.serviceCharge.bps },
     tip: order.tip,
     totals: { ...priced.totals, taxes: priced.totals.taxes.map((t) => ({ ...t })) },
-    payments: order.payments.map((p) => ({ paymentId: p.paymentId, amount: p.amount })),
+    payments: order.payments.map((p) => ({
+      paymentId: p.paymentId,
+      amount: p.amount,
+      tip: p.tip ?? 0,
+    })),
     paidAmount: order.paidAmount,
     paidAt: order.paidAt,
     closedAt: order.closedAt,

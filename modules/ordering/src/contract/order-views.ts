@@ -102,7 +102,10 @@ export const orderView = z.object({
   serviceCharge: z.object({ bps }).nullable(),
   tip: z.number().int(),
   totals: totalsView,
-  payments: z.array(z.object({ paymentId: z.string(), amount: z.number().int() })),
+  /** `amount` pays the order's total; `tip` was given with the payment on top of it (a card's). */
+  payments: z.array(
+    z.object({ paymentId: z.string(), amount: z.number().int(), tip: z.number().int() }),
+  ),
   paidAmount: z.number().int(),
   paidAt: z.string().nullable(),
   closedAt: z.string().nullable(),

@@ -107,6 +107,8 @@ export interface KitchenTicket {
 export interface PaymentRef {
   readonly paymentId: string;
   readonly amount: number;
+  /** A tip given with the payment (a card's), on top of `amount`. */
+  readonly tip?: number;
 }
 
 /** Units of one line given back by a refund. */

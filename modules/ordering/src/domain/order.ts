@@ -159,10 +159,14 @@ function pay(
   if (liveLines(order).length === 0) raise('order-empty', 'An order without lines is not paid.');
   const ids = new Set(payments.map((p) => p.paymentId));
   const valid = payments.every(
-    (p) => p.paymentId.trim() && Number.isSafeInteger(p.amount) && p.amount >= 0,
+    (p) =>
+      p.paymentId.trim() &&
+      Number.isSafeInteger(p.amount) &&
+      p.amount >= 0 &&
+      (p.tip === undefined || (Number.isSafeInteger(p.tip) && p.tip >= 0)),
   );
   if (!valid || ids.size !== payments.length) {
-    raise('invalid-payment', 'Each payment has its own id and a non-negative amount.');
+    raise('invalid-payment', 'Each payment has its own id and non-negative amounts.');
   }
   const expected = priceOf(order).totals.total;
   const received = payments.reduce((sum, p) => sum + p.amount, 0);
@@ -176,7 +180,11 @@ function pay(
     type: 'OrderPaid',
     orderId: order.orderId,
     at,
-    payments: payments.map((p) => ({ paymentId: p.paymentId, amount: p.amount })),
+    payments: payments.map((p) => ({
+      paymentId: p.paymentId,
+      amount: p.amount,
+      ...(p.tip && { tip: p.tip }),
+    })),
     amount: expected,
   };
   return [event];

@@ -15,8 +15,10 @@ export interface ReceiptDetails {
   /** Local times with offset; `openedAt` defaults to the order's (UTC) opening instant. */
   readonly openedAt?: string;
   readonly printedAt: string;
-  /** What the customer handed over, cash before change. */
+  /** What the customer handed over, cash before change, card tips included. */
   readonly tenders: Receipt['tenders'];
+  /** Tips given with the tenders on top of the order's total (a tip on the card). */
+  readonly tips?: number;
   readonly orderLabel?: string;
   readonly footer?: readonly string[];
 }
@@ -35,19 +37,22 @@ const labelOf = (f: Fulfilment): string | undefined =>
 
 /**
  * The receipt of an order as priced: lines with their modifiers and item
- * discounts, then the order's discount, service charge, tax per rate, tip,
- * total, tenders and change. A sale whose tenders fall short of the total is
+ * discounts, then the order's discount, service charge, tax per rate, tip
+ * (the order's and any given with a card), total, tenders and change. A sale whose tenders fall short of the total is
  * refused: a receipt never shows money still owed.
  */
 export function receiptOf(order: Order, priced: PricedOrder, details: ReceiptDetails): Receipt {
   const byId = new Map(priced.lines.map((l) => [l.lineId, l]));
   const names = new Map(order.lines.flatMap((l) => l.taxRates.map((r) => [r.id, r.name])));
   const { totals } = priced;
+  const tips = details.tips ?? 0;
+  // What the customer paid: the order's total and the tips given with the tenders.
+  const total = totals.total + tips;
   const tendered = details.tenders.reduce((sum, t) => sum + t.amount, 0);
   const kind = details.kind ?? 'sale';
-  if (kind === 'sale' && tendered < totals.total) {
+  if (kind === 'sale' && tendered < total) {
     raise('payment-amount-mismatch', 'The tenders do not cover the total.', {
-      expected: totals.total,
+      expected: total,
       received: tendered,
     });
   }
@@ -100,10 +105,10 @@ export function receiptOf(order: Order, priced: PricedOrder, details: ReceiptDet
       inclusive: t.inclusive,
       amount: t.amount,
     })),
-    tip: totals.tip,
-    total: totals.total,
+    tip: totals.tip + tips,
+    total,
     tenders: details.tenders,
-    change: Math.max(0, tendered - totals.total),
+    change: Math.max(0, tendered - total),
     ...(details.footer && { footer: details.footer }),
   };
 }

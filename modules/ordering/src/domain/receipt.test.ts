@@ -103,6 +103,29 @@ describe('a printed receipt', () => {
     expect(r.change).toBe(2500 - r.total);
   });
 
+  it('adds a tip given with a card to the tip and the total it prints', () => {
+    const withCard = {
+      ...details,
+      tenders: [
+        { label: 'Cash', amount: 1500 },
+        { label: 'Card •••• 4242', amount: 837 + 150 },
+      ],
+      tips: 150,
+    };
+    const r = receiptOf(order, priceOf(order), withCard);
+    const plain = receiptOf(order, priceOf(order), details);
+    expect(r).toMatchObject({ tip: plain.tip + 150, total: plain.total + 150, change: 0 });
+    const text = renderReceiptText(r);
+    expect(text).toMatch(/^Tip +4\.50$/m);
+    expect(text).toMatch(/^TOTAL EUR +24\.87$/m);
+    expect(text).toMatch(/^Card •••• 4242 +9\.87$/m);
+    // The tip is charged too: tenders that leave it out do not cover the sale.
+    const short = { ...withCard, tenders: [{ label: 'Cash', amount: 2337 }] };
+    expect(() => receiptOf(order, priceOf(order), short)).toThrow(
+      expect.objectContaining({ code: 'payment-amount-mismatch' }),
+    );
+  });
+
   it('is refused for a sale the tenders do not cover', () => {
     const short = { ...details, tenders: [{ label: 'Cash', amount: 2000 }] };
     expect(() => receiptOf(order, priceOf(order), short)).toThrow(

@@ -76,6 +76,7 @@ export function checkoutOrders(
           amount: t.amount,
           label: t.kind === 'cash' ? 'Cash' : `Card •••• ${t.card?.number.slice(-4) ?? ''}`,
           ...(t.kind === 'cash' && t.given !== undefined && { tendered: t.given }),
+          ...(t.tip > 0 && { tip: t.tip }),
         })),
         receiptNumber: payment.receiptNumber,
         registerId: payment.registerId,
