@@ -74,6 +74,53 @@ describe.each(testEngines())('stock levels, thresholds and lists on %s', (engine
       await move('waste', 1, 'x');
       expect(await h.events(tenant, 'inventory.low-stock')).toHaveLength(1);
     });
+
+    it('do not fire again when only the threshold changes while on-hand stays below it', async () => {
+      const { tenant, store, item, ctx, move } = await setUp();
+      await move('receipt', 30);
+      for (const threshold of [50, 60, null, 50, 40]) {
+        await h.api.setThreshold(ctx, store, item, { threshold });
+      }
+      expect(await h.events(tenant, 'inventory.low-stock')).toHaveLength(1);
+      await h.api.setThreshold(ctx, store, item, { threshold: 30 }); // at on-hand: the dip is over
+      await move('waste', 1, 'x');
+      expect(await h.events(tenant, 'inventory.low-stock')).toHaveLength(2);
+    });
+  });
+
+  describe('thresholds', () => {
+    it('audit a change of threshold, not a threshold set to the value it already has', async () => {
+      const { tenant, store, item, ctx, move } = await setUp();
+      await move('receipt', 10);
+      await h.api.setThreshold(ctx, store, item, { threshold: 5 });
+      const again = await h.api.setThreshold(ctx, store, item, { threshold: 5 });
+      expect(again).toMatchObject({ onHand: 10, lowStockThreshold: 5, lowStock: false });
+      await h.api.setThreshold(ctx, store, item, { threshold: null });
+      await h.api.setThreshold(ctx, store, item, { threshold: null });
+      const audit = (await h.audit(tenant)).filter((e) => e.action === 'stock.threshold-set');
+      expect(audit.map((e) => [e.before, e.after])).toEqual([
+        [{ threshold: null }, { threshold: 5 }],
+        [{ threshold: 5 }, { threshold: null }],
+      ]);
+    });
+  });
+
+  describe('a single level', () => {
+    it('reads as zero for a known store and item that stock has not moved in yet', async () => {
+      const { level } = await setUp();
+      expect(await level()).toMatchObject({ onHand: 0, reserved: 0, lowStockThreshold: null });
+    });
+
+    it('is not found for a store that does not exist, as its threshold is not', async () => {
+      const { item, ctx } = await setUp();
+      const unknown = newId();
+      await expect(h.api.getLevel(ctx, unknown, item)).rejects.toMatchObject({
+        code: 'store-not-found',
+      });
+      await expect(h.api.setThreshold(ctx, unknown, item, { threshold: 1 })).rejects.toMatchObject({
+        code: 'store-not-found',
+      });
+    });
   });
 
   it('pages levels and movements with cursors, filters and sorts', async () => {
@@ -127,6 +174,41 @@ describe.each(testEngines())('stock levels, thresholds and lists on %s', (engine
     await expect(
       h.api.listLevels(ctx, { limit: 2, sort: 'onHand', cursor: 'bm90IGEgY3Vyc29y' }),
     ).rejects.toMatchObject({ code: 'invalid-cursor' });
+  });
+
+  it('refuses a cursor from another list, or from the same list sorted the other way', async () => {
+    const { tenant, store, ctx } = await setUp();
+    for (const stockItemId of [await h.item(tenant, 'retail'), await h.item(tenant, 'retail')]) {
+      await h.api.recordMovements(ctx, {
+        storeId: store,
+        kind: 'receipt',
+        lines: [{ stockItemId, quantity: 5 }],
+      });
+    }
+    const movements = await h.api.listMovements(ctx, { limit: 1, sort: '-occurredAt' });
+    const levels = await h.api.listLevels(ctx, { limit: 1, sort: 'onHand' });
+    const items = await h.api.listStockItems(ctx, { limit: 1, sort: 'createdAt' });
+    const cursor = {
+      movements: movements.nextCursor!,
+      levels: levels.nextCursor!,
+      items: items.nextCursor!,
+    };
+    const refused = [
+      () => h.api.listMovements(ctx, { limit: 1, sort: 'occurredAt', cursor: cursor.movements }),
+      () => h.api.listStockItems(ctx, { limit: 1, sort: 'createdAt', cursor: cursor.movements }),
+      () => h.api.listTransfers(ctx, { limit: 1, sort: '-dispatchedAt', cursor: cursor.movements }),
+      () => h.api.listRecipes(ctx, { limit: 1, cursor: cursor.items }),
+      () => h.api.listStockItems(ctx, { limit: 1, sort: '-createdAt', cursor: cursor.items }),
+      () => h.api.listLevels(ctx, { limit: 1, sort: '-onHand', cursor: cursor.levels }),
+    ];
+    for (const call of refused)
+      await expect(call()).rejects.toMatchObject({ code: 'invalid-cursor' });
+    const next = await h.api.listMovements(ctx, {
+      limit: 1,
+      sort: '-occurredAt',
+      cursor: cursor.movements,
+    });
+    expect(next.items).toHaveLength(1);
   });
 
   it('shows a caller limited to some stores only the levels of those stores', async () => {

@@ -1,4 +1,5 @@
-import { decodeCursor, invalidCursor, isUuid, newId, toPage } from '@stratum/platform';
+import { newId, toPage } from '@stratum/platform';
+import { cursorScope } from './cursors.ts';
 import { inventoryEvents, type InventoryApi } from '../contract.ts';
 import { manualChanges } from '../domain/movement.ts';
 import { visibleStores } from '../domain/stores.ts';
@@ -89,15 +90,20 @@ export function recordMovements(deps: InventoryDeps): InventoryApi['recordMoveme
 export function listMovements(deps: InventoryDeps): InventoryApi['listMovements'] {
   return async (ctx, query) => {
     if (query.storeId) assertStoreAccess(ctx, query.storeId);
-    const after = query.cursor ? String(decodeCursor(query.cursor, 1)[0]) : undefined;
-    if (after !== undefined && !isUuid(after)) throw invalidCursor();
+    const cursors = cursorScope('movements', query.sort);
+    const after = cursors.decodeId(query.cursor);
     return deps.store.inTenant(ctx, async (repo) => {
       const rows = await repo.listMovements(
         { ...query, limit: query.limit + 1 },
         after,
         visibleStores(ctx.actor.stores),
       );
-      return toPage(rows, query.limit, toMovementView, (m) => [m.id]);
+      return toPage(
+        rows,
+        query.limit,
+        toMovementView,
+        cursors.keyOf((m) => [m.id]),
+      );
     });
   };
 }

@@ -1,4 +1,5 @@
-import { decodeCursor, invalidCursor, isUuid, toPage } from '@stratum/platform';
+import { toPage } from '@stratum/platform';
+import { cursorScope } from './cursors.ts';
 import { raise, type InventoryApi } from '../contract.ts';
 import { validateRecipe } from '../domain/recipe.ts';
 import type { InventoryDeps } from './ports.ts';
@@ -6,11 +7,16 @@ import { toRecipeView } from './views.ts';
 
 export function listRecipes(deps: InventoryDeps): InventoryApi['listRecipes'] {
   return async (ctx, query) => {
-    const after = query.cursor ? String(decodeCursor(query.cursor, 1)[0]) : undefined;
-    if (after !== undefined && !isUuid(after)) throw invalidCursor();
+    const cursors = cursorScope('recipes');
+    const after = cursors.decodeId(query.cursor);
     return deps.store.inTenant(ctx, async (repo) => {
       const rows = await repo.listRecipes({ ...query, limit: query.limit + 1 }, after);
-      return toPage(rows, query.limit, toRecipeView, (r) => [r.variantId]);
+      return toPage(
+        rows,
+        query.limit,
+        toRecipeView,
+        cursors.keyOf((r) => [r.variantId]),
+      );
     });
   };
 }

@@ -1,4 +1,5 @@
-import { decodeCursor, invalidCursor, isUuid, toPage } from '@stratum/platform';
+import { toPage } from '@stratum/platform';
+import { cursorScope } from './cursors.ts';
 import { raise, type InventoryApi, type ItemKind, type StockUnit } from '../contract.ts';
 import type { InventoryDeps, InventoryRepository } from './ports.ts';
 import { toStockItemView } from './views.ts';
@@ -106,10 +107,15 @@ export async function onItemArchived(
 export function listStockItems(deps: InventoryDeps): InventoryApi['listStockItems'] {
   return (ctx, query) =>
     deps.store.inTenant(ctx, async (repo) => {
-      const after = query.cursor ? String(decodeCursor(query.cursor, 1)[0]) : undefined;
-      if (after !== undefined && !isUuid(after)) throw invalidCursor();
+      const cursors = cursorScope('stock-items', query.sort);
+      const after = cursors.decodeId(query.cursor);
       const rows = await repo.listStockItems({ ...query, limit: query.limit + 1 }, after);
-      return toPage(rows, query.limit, toStockItemView, (s) => [s.id]);
+      return toPage(
+        rows,
+        query.limit,
+        toStockItemView,
+        cursors.keyOf((s) => [s.id]),
+      );
     });
 }
 

@@ -1,4 +1,5 @@
-import { decodeCursor, invalidCursor, isUuid, newId, toPage } from '@stratum/platform';
+import { newId, toPage } from '@stratum/platform';
+import { cursorScope } from './cursors.ts';
 import { inventoryEvents, raise, type InventoryApi } from '../contract.ts';
 import { receiveStep, validateTransfer } from '../domain/transfer.ts';
 import { visibleStores } from '../domain/stores.ts';
@@ -155,15 +156,20 @@ export function getTransfer(deps: InventoryDeps): InventoryApi['getTransfer'] {
 
 export function listTransfers(deps: InventoryDeps): InventoryApi['listTransfers'] {
   return async (ctx, query) => {
-    const after = query.cursor ? String(decodeCursor(query.cursor, 1)[0]) : undefined;
-    if (after !== undefined && !isUuid(after)) throw invalidCursor();
+    const cursors = cursorScope('transfers', query.sort);
+    const after = cursors.decodeId(query.cursor);
     return deps.store.inTenant(ctx, async (repo) => {
       const rows = await repo.listTransfers(
         { ...query, limit: query.limit + 1 },
         after,
         visibleStores(ctx.actor.stores),
       );
-      return toPage(rows, query.limit, toTransferView, (t) => [t.id]);
+      return toPage(
+        rows,
+        query.limit,
+        toTransferView,
+        cursors.keyOf((t) => [t.id]),
+      );
     });
   };
 }

@@ -94,4 +94,55 @@ describe('low-stock alerts', () => {
     expect(withThreshold(at(30, null), 10).lowStock).toBe(false);
     expect(lowStockTransition(null, true, 0)).toEqual({ alerted: false, emit: false });
   });
+
+  it('do not fire again when the threshold is moved, cleared or put back while on-hand stays below it', () => {
+    // 30 on hand: 50, 60, cleared, 50, 40 — one dip, one alert.
+    let level = at(30, null);
+    const fired: boolean[] = [];
+    for (const threshold of [50, 60, null, 50, 40]) {
+      const next = withThreshold(level, threshold);
+      fired.push(next.lowStock);
+      level = next.level;
+    }
+    expect(fired).toEqual([true, false, false, false, false]);
+    expect(level.lowStockAlerted).toBe(true);
+  });
+
+  it('fire again once a threshold at or below on-hand has ended the dip', () => {
+    const alerted = withThreshold(at(30, null), 50).level;
+    const lowered = withThreshold(alerted, 30);
+    expect(lowered).toEqual({
+      level: { ...alerted, threshold: 30, lowStockAlerted: false },
+      lowStock: false,
+    });
+    expect(applyChange(lowered.level, { onHand: -1 }).lowStock).toBe(true);
+    expect(withThreshold(lowered.level, 50).lowStock).toBe(true);
+  });
+
+  it('fire when a threshold is put back after stock moved while none was set', () => {
+    const cleared = withThreshold(withThreshold(at(30, null), 50).level, null).level;
+    const moved = applyChange(cleared, { onHand: -1 });
+    expect(moved.lowStock).toBe(false);
+    expect(withThreshold(moved.level, 50).lowStock).toBe(true);
+  });
+
+  it('fire at most once for any run of thresholds above on-hand or cleared, with no stock moved', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 0, max: 100 }),
+        fc.boolean(),
+        fc.array(fc.option(fc.integer({ min: 1, max: 100 }), { nil: null }), { maxLength: 20 }),
+        (onHand, startAlerted, aboves) => {
+          let level: LevelState = { ...at(onHand, null), lowStockAlerted: startAlerted };
+          let alerts = 0;
+          for (const above of aboves) {
+            const next = withThreshold(level, above === null ? null : onHand + above);
+            if (next.lowStock) alerts += 1;
+            level = next.level;
+          }
+          expect(alerts).toBeLessThanOrEqual(startAlerted ? 0 : 1);
+        },
+      ),
+    );
+  });
 });

@@ -4,7 +4,10 @@ export interface LevelState {
   reserved: number;
   inTransit: number;
   threshold: number | null;
-  /** A low-stock alert has been raised for the current dip below the threshold. */
+  /**
+   * A low-stock alert has been raised for the current dip below the threshold
+   * (kept while the threshold is cleared, until stock next moves).
+   */
   lowStockAlerted: boolean;
 }
 
@@ -61,12 +64,24 @@ export function applyChange(
   };
 }
 
-/** Sets or clears the threshold; an on-hand already below a new threshold alerts now. */
+/**
+ * Sets or clears the threshold. Alerts stay once per crossing, and moving the
+ * threshold is not a new crossing while the level is still in a dip already
+ * alerted (ADR 0013):
+ * - a threshold above on-hand alerts at once when no alert is outstanding
+ *   (the shop is low now), and never again for the same dip, whatever value
+ *   it is moved to while on-hand stays below it;
+ * - a threshold at or below on-hand ends the dip: the next fall below alerts;
+ * - clearing raises nothing and keeps the flag, so putting a threshold back
+ *   before stock moves does not repeat the alert. Stock moving while no
+ *   threshold is set clears it (`lowStockTransition`): whether it recovered
+ *   meanwhile cannot be told, and a repeated alert beats a missed one.
+ */
 export function withThreshold(
   level: LevelState,
   threshold: number | null,
 ): { level: LevelState; lowStock: boolean } {
-  const alerted = threshold === level.threshold ? level.lowStockAlerted : false;
-  const low = lowStockTransition(threshold, alerted, level.onHand);
+  if (threshold === null) return { level: { ...level, threshold }, lowStock: false };
+  const low = lowStockTransition(threshold, level.lowStockAlerted, level.onHand);
   return { level: { ...level, threshold, lowStockAlerted: low.alerted }, lowStock: low.emit };
 }

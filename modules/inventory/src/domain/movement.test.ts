@@ -36,10 +36,13 @@ describe('stock moved by hand', () => {
   it('requires a reason for an adjustment and for waste, not for a receipt', () => {
     const lines = [{ stockItemId: item, quantity: 2 }];
     expect(() => manualChanges('adjustment', lines, undefined)).toThrow(
-      expect.objectContaining({ code: 'reason-required' }),
+      expect.objectContaining({
+        code: 'reason-required',
+        message: 'An adjustment needs a reason.',
+      }),
     );
     expect(() => manualChanges('waste', lines, '   ')).toThrow(
-      expect.objectContaining({ code: 'reason-required' }),
+      expect.objectContaining({ code: 'reason-required', message: 'Waste needs a reason.' }),
     );
     expect(manualChanges('receipt', lines, undefined)).toEqual(lines);
   });
@@ -56,7 +59,15 @@ describe('stock moved by hand', () => {
   it('refuses negative receipts, zero adjustments and the same item twice', () => {
     expect(() =>
       manualChanges('receipt', [{ stockItemId: item, quantity: -1 }], undefined),
-    ).toThrow(expect.objectContaining({ code: 'invalid-quantity' }));
+    ).toThrow(
+      expect.objectContaining({
+        code: 'invalid-quantity',
+        message: 'A receipt needs a positive quantity.',
+      }),
+    );
+    expect(() => manualChanges('waste', [{ stockItemId: item, quantity: -1 }], 'x')).toThrow(
+      expect.objectContaining({ message: 'Waste needs a positive quantity.' }),
+    );
     expect(() => manualChanges('adjustment', [{ stockItemId: item, quantity: 0 }], 'x')).toThrow(
       expect.objectContaining({ code: 'invalid-quantity' }),
     );

@@ -31,19 +31,26 @@ export interface ManualLine {
  * Receipts and waste are entered as positive amounts (waste is then taken
  * out); adjustments are signed and need a reason, as does waste.
  */
+/** How an error message names a manual movement: "waste" is uncountable, "adjustment" takes "an". */
+const manualNoun: Record<'receipt' | 'adjustment' | 'waste', string> = {
+  receipt: 'A receipt',
+  adjustment: 'An adjustment',
+  waste: 'Waste',
+};
+
 export function manualChanges(
   kind: 'receipt' | 'adjustment' | 'waste',
   lines: readonly ManualLine[],
   reason: string | undefined,
 ): ManualLine[] {
   if ((kind === 'adjustment' || kind === 'waste') && !reason?.trim()) {
-    raise('reason-required', `A ${kind} needs a reason.`);
+    raise('reason-required', `${manualNoun[kind]} needs a reason.`);
   }
   assertUnique(lines.map((l) => l.stockItemId));
   return lines.map((line) => {
     const { quantity } = line;
     if (kind !== 'adjustment' && quantity <= 0) {
-      raise('invalid-quantity', `A ${kind} quantity must be positive.`, { line });
+      raise('invalid-quantity', `${manualNoun[kind]} needs a positive quantity.`, { line });
     }
     if (quantity === 0) raise('invalid-quantity', 'An adjustment cannot be zero.', { line });
     return { stockItemId: line.stockItemId, quantity: kind === 'waste' ? -quantity : quantity };
