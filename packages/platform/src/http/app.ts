@@ -175,7 +175,8 @@ export async function createHttpApp(options: HttpAppOptions) {
   app.removeContentTypeParser('application/json');
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
     const text = body as string;
-    parseJson(request, text, (err, value) => {
+    // Fastify's parser answers through the callback, synchronously.
+    void parseJson(request, text, (err, value) => {
       if (err) return done(err, undefined);
       const path = text.includes('\\u0000') ? nulPath(value) : undefined;
       if (path === undefined) return done(null, value);
