@@ -114,6 +114,8 @@ export const catalogErrors = defineErrors({
   'invalid-until': 'unprocessable',
   'item-not-sellable': 'unprocessable',
   'invalid-selection': 'unprocessable',
+  /** The options would take the line's unit price below zero or past `maxPriceMinor`. */
+  'unit-price-out-of-range': 'unprocessable',
 });
 export type CatalogErrorCode = keyof typeof catalogErrors.codes;
 export const raise: Raise<CatalogErrorCode> = catalogErrors.raise;

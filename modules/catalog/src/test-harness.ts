@@ -5,17 +5,21 @@
 // Not used by production code.
 import { and, eq, isNull } from 'drizzle-orm';
 import {
+  createHttpApp,
   createLogger,
   DomainError,
   inProcessEventBus,
   lruCache,
   newId,
   openDatabase,
+  type Authenticator,
   type CallContext,
   type Database,
+  type Principal,
+  type StratumApp,
 } from '@stratum/platform';
 import type { StoreDirectory, StoreView } from '@stratum/store-ops/contract';
-import type { CatalogApi } from './contract.ts';
+import { catalogPermissions, type CatalogApi } from './contract.ts';
 import { catalogManifest, createCatalogModule, type CatalogModule } from './index.ts';
 import { defaultSettings } from './application/deps.ts';
 import { quoteFromCatalog } from './application/quote.ts';
@@ -37,6 +41,10 @@ export interface Harness {
   ctx(tenantId: string, stores?: string[]): CallContext;
   /** Catalog events of the tenant the relay has not published (here: all of them). */
   pendingEvents(tenantId: string): Promise<number>;
+  /** A bearer token for a manager of `tenantId`, holding the manager's catalog permissions. */
+  token(tenantId: string): string;
+  /** The HTTP app with the catalog's routes, authenticating the bearers of `token`. */
+  http(): Promise<StratumApp>;
   close(): Promise<void>;
 }
 
@@ -101,6 +109,20 @@ export async function catalogHarness(
     clock,
     settings: defaultSettings,
   });
+  const principals = new Map<string, Principal>();
+  const authenticator: Authenticator = {
+    authenticate(bearer) {
+      const principal = principals.get(bearer);
+      if (principal) return principal;
+      return Promise.reject(
+        new DomainError('unauthenticated', 'Unknown token.', 'unauthenticated'),
+      );
+    },
+  };
+  const managerPermissions = Object.entries(catalogPermissions)
+    .filter(([, roles]) => (roles as readonly string[]).includes('manager'))
+    .map(([permission]) => permission);
+  const apps = new Set<StratumApp>();
   return {
     api: module.api,
     databaseQuote,
@@ -143,7 +165,29 @@ export async function catalogHarness(
       );
       return rows.length;
     },
+    token(tenantId) {
+      const token = `token-${newId()}`;
+      principals.set(token, {
+        tenantId,
+        actor: {
+          kind: 'user',
+          id: `manager-of-${tenantId}`,
+          roles: ['manager'],
+          permissions: managerPermissions,
+          stores: ['*'],
+        },
+      });
+      return token;
+    },
+    async http() {
+      const app = await createHttpApp({ logger, authenticator });
+      await module.registerRoutes(app);
+      await app.ready();
+      apps.add(app);
+      return app;
+    },
     async close() {
+      for (const app of apps) await app.close();
       await database.close();
       await postgres?.drop();
     },

@@ -1,8 +1,8 @@
-import { raise, type CatalogApi } from '../contract.ts';
+import { maxPriceMinor, raise, type CatalogApi } from '../contract.ts';
 import { isUnavailableAt } from '../domain/availability.ts';
 import { checkSelection, type SelectionResult } from '../domain/modifiers.ts';
 import { effectivePrice } from '../domain/pricing.ts';
-import { lineQuote, quoteFromMenu } from '../domain/quote.ts';
+import { lineQuote, quoteFromMenu, type MenuQuote } from '../domain/quote.ts';
 import { assertStoreAccess, type CatalogDeps } from './deps.ts';
 import { cachedMenu, menuQuotes, readMenu } from './menu.ts';
 
@@ -14,6 +14,22 @@ function invalidSelection(selection: Extract<SelectionResult, { ok: false }>): n
     reason: selection.reason,
     ...(selection.groupId && { groupId: selection.groupId }),
   });
+}
+
+/** Why a line has no quote, as the catalog's error. */
+function refuse(refusal: Extract<MenuQuote, { ok: false }>): never {
+  switch (refusal.reason) {
+    case 'negative-unit-price':
+    case 'unit-price-too-large':
+      // Ordering refuses such a line anyway; saying so here names the cause.
+      return raise(
+        'unit-price-out-of-range',
+        `With these options the unit price is below zero or above ${maxPriceMinor}.`,
+        { reason: refusal.reason, maxPriceMinor },
+      );
+    default:
+      return invalidSelection(refusal);
+  }
 }
 
 /**
@@ -36,7 +52,7 @@ export function quoteLine(deps: CatalogDeps): CatalogApi['quoteLine'] {
     const entry = cached(ctx, storeId) ?? (await read(ctx, storeId));
     const quote = quoteFromMenu(menuQuotes(entry), input.variantId, input.optionIds);
     if (quote === undefined) return fromCatalog(ctx, storeId, input);
-    if (!quote.ok) invalidSelection(quote);
+    if (!quote.ok) refuse(quote);
     return quote.quote;
   };
 }
@@ -72,7 +88,7 @@ export function quoteFromCatalog(deps: CatalogDeps): CatalogApi['quoteLine'] {
       const unavailable = await repo.findUnavailable(storeId, item.id);
       const variantPriceMinor = effectivePrice(variant.priceMinor, override?.priceMinor);
       const now = deps.clock.now().getTime();
-      return lineQuote({
+      const quote = lineQuote({
         item,
         variant,
         priceMinor: variantPriceMinor,
@@ -83,6 +99,8 @@ export function quoteFromCatalog(deps: CatalogDeps): CatalogApi['quoteLine'] {
           isUnavailableAt({ itemId: item.id, until: unavailable.until?.getTime() ?? null }, now)
         ),
       });
+      if (!quote.ok) refuse(quote);
+      return quote.quote;
     });
   };
 }

@@ -1,10 +1,17 @@
 import { z } from 'zod';
 import { pageQuery } from '@stratum/platform';
 
+/**
+ * The largest price, option price delta or unit price the catalog takes or
+ * quotes, in minor units: the cap ordering puts on an amount. Far above any
+ * real price, and far enough below 2^53 that a variant price plus a hundred
+ * option deltas is still an exact integer.
+ */
+export const maxPriceMinor = 1_000_000_000_000;
 /** Integer count of the currency's minor unit (cents); never a float. */
-export const minorUnits = z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER);
+export const minorUnits = z.number().int().nonnegative().max(maxPriceMinor);
 /** A modifier's price difference: may be negative ("no cheese −20"). */
-export const deltaMinor = z.number().int().min(-1_000_000_000).max(1_000_000_000);
+export const deltaMinor = z.number().int().min(-maxPriceMinor).max(maxPriceMinor);
 /** A tax rate in basis points: 1 bp = 0.01 %, so 2000 = 20 %. */
 export const basisPoints = z.number().int().min(0).max(10_000);
 

@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { maxPriceMinor } from '../contract.ts';
 import { effectivePrice, unitPrice } from './pricing.ts';
 
 const minor = fc.integer({ min: 0, max: 10_000_000 });
@@ -31,13 +32,44 @@ describe('effective price', () => {
 
 describe('unit price', () => {
   it('adds the chosen options’ deltas, negative ones included, to the variant price', () => {
-    expect(unitPrice(900, [50, 50, -20])).toBe(980);
+    expect(unitPrice(900, [50, 50, -20])).toEqual({ ok: true, unitPriceMinor: 980 });
   });
 
   it('does not depend on the order the options were chosen in', () => {
     fc.assert(
       fc.property(minor, fc.array(fc.integer({ min: -1000, max: 1000 })), (price, deltas) => {
-        expect(unitPrice(price, [...deltas].reverse())).toBe(unitPrice(price, deltas));
+        expect(unitPrice(price, [...deltas].reverse())).toEqual(unitPrice(price, deltas));
+      }),
+    );
+  });
+
+  it('may come to zero (a free line) but never below it', () => {
+    expect(unitPrice(30, [-30])).toEqual({ ok: true, unitPriceMinor: 0 });
+    expect(unitPrice(30, [-50])).toEqual({ ok: false, reason: 'negative-unit-price' });
+  });
+
+  it('may reach the price cap but not pass it, nor the safe integer range', () => {
+    expect(unitPrice(maxPriceMinor - 50, [50])).toEqual({
+      ok: true,
+      unitPriceMinor: maxPriceMinor,
+    });
+    expect(unitPrice(maxPriceMinor, [1])).toEqual({ ok: false, reason: 'unit-price-too-large' });
+    // A base price stored before prices were capped.
+    expect(unitPrice(Number.MAX_SAFE_INTEGER, [30])).toEqual({
+      ok: false,
+      reason: 'unit-price-too-large',
+    });
+  });
+
+  it('is exact, whatever capped price and deltas it adds, or refused', () => {
+    const capped = fc.integer({ min: 0, max: maxPriceMinor });
+    const delta = fc.integer({ min: -maxPriceMinor, max: maxPriceMinor });
+    fc.assert(
+      fc.property(capped, fc.array(delta, { maxLength: 100 }), (price, deltas) => {
+        const exact = deltas.reduce((sum, d) => sum + BigInt(d), BigInt(price));
+        const unit = unitPrice(price, deltas);
+        if (exact < 0n || exact > BigInt(maxPriceMinor)) expect(unit.ok).toBe(false);
+        else expect(unit).toEqual({ ok: true, unitPriceMinor: Number(exact) });
       }),
     );
   });

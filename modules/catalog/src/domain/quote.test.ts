@@ -132,6 +132,46 @@ describe('quoting a line from a store’s menu', () => {
     });
   });
 
+  it('refuses a line whose options take the unit price below zero, rather than quoting it', () => {
+    const kids = indexMenu(
+      buildMenu(
+        {
+          ...snapshot,
+          variants: [...snapshot.variants, variant(23, 10, 'Kids', 10, 2)],
+        },
+        store,
+        now,
+      ).document,
+    );
+    expect(quoteFromMenu(kids, id(23), [id(40), id(44)])).toEqual({
+      ok: false,
+      reason: 'negative-unit-price',
+    });
+    expect(quoteFromMenu(kids, id(23), [id(40)])).toMatchObject({
+      ok: true,
+      quote: { unitPriceMinor: 10 },
+    });
+  });
+
+  it('refuses a line whose unit price passes the cap, as a price stored before the cap would', () => {
+    const huge = indexMenu(
+      buildMenu(
+        {
+          ...snapshot,
+          variants: [...snapshot.variants, variant(23, 10, 'Gold', Number.MAX_SAFE_INTEGER, 2)],
+        },
+        store,
+        now,
+      ).document,
+    );
+    for (const optionIds of [[id(41)], [id(40)]]) {
+      expect(quoteFromMenu(huge, id(23), optionIds)).toEqual({
+        ok: false,
+        reason: 'unit-price-too-large',
+      });
+    }
+  });
+
   it('hands out copies: changing a quote does not change the next one', () => {
     const first = quoteFromMenu(quotes, id(20), [id(40)]);
     if (!first?.ok) throw new Error('expected a quote');

@@ -1,6 +1,6 @@
 import type { MenuDocument, QuoteView } from '../contract.ts';
 import { checkSelection, type GroupForSelection, type SelectionResult } from './modifiers.ts';
-import { unitPrice } from './pricing.ts';
+import { unitPrice, type UnitPrice } from './pricing.ts';
 
 interface QuotableOption {
   readonly id: string;
@@ -62,7 +62,9 @@ export function indexMenu(menu: MenuDocument): MenuQuotes {
   return { variants, options };
 }
 
-export type MenuQuote = { ok: true; quote: QuoteView } | Extract<SelectionResult, { ok: false }>;
+/** A line's quote, or why the line cannot be priced. */
+export type LineQuote = { ok: true; quote: QuoteView } | Extract<UnitPrice, { ok: false }>;
+export type MenuQuote = LineQuote | Extract<SelectionResult, { ok: false }>;
 
 /**
  * Prices one line from a store's menu: the variant's store price plus the
@@ -83,23 +85,21 @@ export function quoteFromMenu(
   if (!selection.ok) return selection;
   // Every id passed the check, so each is an option of one of the item's groups.
   const chosen = optionIds.map((id) => menu.options.get(id)!);
-  return {
-    ok: true,
-    quote: lineQuote({
-      item,
-      variant,
-      priceMinor: variant.priceMinor,
-      chosen,
-      taxRates: item.taxRates,
-      available: item.available,
-    }),
-  };
+  return lineQuote({
+    item,
+    variant,
+    priceMinor: variant.priceMinor,
+    chosen,
+    taxRates: item.taxRates,
+    available: item.available,
+  });
 }
 
 /**
  * The quote of a line whose selection was checked: the store's price of the
  * variant plus the chosen options (in the order given), and copies of the
  * item's active tax rates (the caller keeps the quote; the menu is shared).
+ * A line whose unit price would be negative or too large is not quoted.
  */
 export function lineQuote(line: {
   item: { readonly id: string; readonly name: string; readonly kitchenStation: string | null };
@@ -108,9 +108,14 @@ export function lineQuote(line: {
   chosen: readonly QuotableOption[];
   taxRates: readonly QuoteView['taxRates'][number][];
   available: boolean;
-}): QuoteView {
+}): LineQuote {
   const { item, variant, priceMinor, chosen } = line;
-  return {
+  const unit = unitPrice(
+    priceMinor,
+    chosen.map((o) => o.priceDeltaMinor),
+  );
+  if (!unit.ok) return unit;
+  const quote: QuoteView = {
     itemId: item.id,
     itemName: item.name,
     variantId: variant.id,
@@ -122,10 +127,7 @@ export function lineQuote(line: {
       name: o.name,
       priceDeltaMinor: o.priceDeltaMinor,
     })),
-    unitPriceMinor: unitPrice(
-      priceMinor,
-      chosen.map((o) => o.priceDeltaMinor),
-    ),
+    unitPriceMinor: unit.unitPriceMinor,
     taxRates: line.taxRates.map((r) => ({
       id: r.id,
       name: r.name,
@@ -135,4 +137,5 @@ export function lineQuote(line: {
     kitchenStation: item.kitchenStation,
     available: line.available,
   };
+  return { ok: true, quote };
 }

@@ -73,11 +73,16 @@ export function categoryRoutes(api: CatalogApi) {
       `${base}/categories/:categoryId`,
       {
         config: write,
-        schema: { tags, summary: 'Delete a category no live item is in', params: categoryParams },
+        schema: {
+          tags,
+          summary: 'Delete a category no live item is in',
+          params: categoryParams,
+          response: { 204: z.null().describe('Deleted') },
+        },
       },
       async (r, reply) => {
         await api.deleteCategory(ctx(r), r.params.categoryId);
-        return reply.status(204).send();
+        return reply.status(204).send(null);
       },
     );
   };

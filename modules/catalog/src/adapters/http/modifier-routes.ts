@@ -182,11 +182,12 @@ export function modifierRoutes(api: CatalogApi) {
           tags,
           summary: 'Delete a tax rate that was never attached to an item',
           params: rateParams,
+          response: { 204: z.null().describe('Deleted') },
         },
       },
       async (r, reply) => {
         await api.deleteTaxRate(ctx(r), r.params.taxRateId);
-        return reply.status(204).send();
+        return reply.status(204).send(null);
       },
     );
   };

@@ -57,11 +57,12 @@ export function storeRoutes(api: CatalogApi) {
           summary: 'Go back to the base price in this store (audited)',
           params: priceParams,
           querystring: removeOverrideQuery,
+          response: { 204: z.null().describe('The store sells the variant at its base price') },
         },
       },
       async (r, reply) => {
         await api.removeStorePrice(ctx(r), r.params.storeId, r.params.variantId, r.query.reason);
-        return reply.status(204).send();
+        return reply.status(204).send(null);
       },
     );
     app.put(

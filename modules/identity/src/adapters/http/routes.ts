@@ -132,10 +132,17 @@ export function identityRoutes(
     );
     app.post(
       `${base}/auth/logout`,
-      { config: { access: 'authenticated' }, schema: { tags, summary: 'End the current session' } },
+      {
+        config: { access: 'authenticated' },
+        schema: {
+          tags,
+          summary: 'End the current session',
+          response: { 204: z.null().describe('The session has ended') },
+        },
+      },
       async (request, reply) => {
         await api.logout(callerOf(request));
-        return reply.status(204).send();
+        return reply.status(204).send(null);
       },
     );
     app.get(

@@ -130,11 +130,16 @@ export function salesRoutes(app: StratumApp, api: InventoryApi): void {
     `${base}/recipes/:variantId`,
     {
       config: write,
-      schema: { tags, summary: 'Delete the recipe of a menu variant', params: variantParams },
+      schema: {
+        tags,
+        summary: 'Delete the recipe of a menu variant',
+        params: variantParams,
+        response: { 204: z.null().describe('Deleted') },
+      },
     },
     async (request, reply) => {
       await api.deleteRecipe(callContextOf(request), request.params.variantId);
-      return reply.status(204).send();
+      return reply.status(204).send(null);
     },
   );
 }

@@ -161,11 +161,16 @@ export function registerRoutes(app: StratumApp, api: StoreOpsApi): void {
     `${base}/sections/:id`,
     {
       config: write,
-      schema: { tags, summary: 'Remove an empty section', params: idParams },
+      schema: {
+        tags,
+        summary: 'Remove an empty section',
+        params: idParams,
+        response: { 204: z.null().describe('Removed') },
+      },
     },
     async (request, reply) => {
       await api.removeSection(callContextOf(request), request.params.id);
-      return reply.status(204).send();
+      return reply.status(204).send(null);
     },
   );
   app.post(
