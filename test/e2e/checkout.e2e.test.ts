@@ -398,4 +398,29 @@ describe.each(testEngines())('checking out at the till on %s', (engine) => {
       (await ok<OrderView>(200, 'GET', `/api/v1/ordering/orders/${order.orderId}`, cashier)).status,
     ).toBe('open');
   });
+
+  it('refuses a mistyped card number before anything starts: the order stays open', async () => {
+    const order = await ringUp();
+    const res = await call(
+      'POST',
+      `/api/v1/ordering/orders/${order.orderId}/checkout`,
+      cashier,
+      {
+        registerId,
+        // The approved test card with its last digit mistyped.
+        tenders: [
+          { kind: 'card', amount: order.totals.total, card: { number: '4242424242424241' } },
+        ],
+      },
+      { 'idempotency-key': `typo-${order.orderId}` },
+    );
+    expect(res.statusCode).toBe(400);
+    expect(res.json()).toMatchObject({
+      code: 'validation-failed',
+      errors: [expect.objectContaining({ path: 'body.tenders.0.card.number' })],
+    });
+    expect(
+      (await ok<OrderView>(200, 'GET', `/api/v1/ordering/orders/${order.orderId}`, cashier)).status,
+    ).toBe('open');
+  });
 });

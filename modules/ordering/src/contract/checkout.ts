@@ -24,6 +24,20 @@ export type CheckoutErrorCode = keyof typeof checkoutErrors.codes;
 export const raiseCheckout: Raise<CheckoutErrorCode> = checkoutErrors.raise;
 
 const amount = z.number().int().positive().max(100_000_000);
+
+/** The Luhn check digit every payment card number carries: a mistyped number fails it. */
+export function passesLuhn(number: string): boolean {
+  let sum = 0;
+  for (let i = 0; i < number.length; i += 1) {
+    let digit = number.charCodeAt(number.length - 1 - i) - 48;
+    if (i % 2 === 1) {
+      digit *= 2;
+      if (digit > 9) digit -= 9;
+    }
+    sum += digit;
+  }
+  return sum % 10 === 0;
+}
 const partId = z.string().trim().min(1).max(64).optional();
 
 export const checkoutTender = z.discriminatedUnion('kind', [
@@ -39,7 +53,13 @@ export const checkoutTender = z.discriminatedUnion('kind', [
     amount,
     tip: z.number().int().min(0).max(100_000_000).default(0),
     /** The card as the terminal read it; in production a processor token, never a PAN. */
-    card: z.object({ number: z.string().regex(/^\d{12,19}$/) }),
+    card: z.object({
+      number: z
+        .string()
+        .regex(/^\d{12,19}$/, 'must be 12 to 19 digits')
+        // Refused before the checkout starts: a typo must not void the order.
+        .refine(passesLuhn, 'fails its check digit: the number was mistyped'),
+    }),
     partId,
   }),
 ]);
