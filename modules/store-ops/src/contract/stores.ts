@@ -51,22 +51,22 @@ export const knownCurrencyCode = currencyCode.refine((c) => knownCurrencies.has(
   message: 'is not an ISO 4217 currency code',
 });
 
-/** An IANA time zone name, checked against the runtime's tz database. */
+/**
+ * An IANA time zone name, checked against the runtime's tz database and kept
+ * in the database's own spelling: `asia/tokyo` is stored as `Asia/Tokyo`.
+ */
 export const timezoneName = z
   .string()
   .min(1)
   .max(64)
-  .refine(
-    (tz) => {
-      try {
-        new Intl.DateTimeFormat('en', { timeZone: tz });
-        return true;
-      } catch {
-        return false;
-      }
-    },
-    { message: 'is not an IANA time zone such as Europe/Paris' },
-  );
+  .transform((tz, ctx) => {
+    try {
+      return new Intl.DateTimeFormat('en', { timeZone: tz }).resolvedOptions().timeZone;
+    } catch {
+      ctx.addIssue({ code: 'custom', message: 'is not an IANA time zone such as Europe/Paris' });
+      return z.NEVER;
+    }
+  });
 
 const text = (max: number) => z.string().trim().min(1).max(max);
 
