@@ -59,6 +59,8 @@ export function getKitchenTickets(deps: OrderingDeps): OrderingApi['getKitchenTi
   return async (ctx, storeId, raw = {}) => {
     const query = kitchenTicketsQuery.parse(raw);
     assertStoreAccess(ctx, storeId);
+    // An unknown store is a 404, not a kitchen with nothing to cook (the live feed asks here too).
+    await deps.stores.get(ctx, storeId);
     return deps.store.inTenant(ctx, async (repo) =>
       (await repo.listTickets(storeId, query.status, query.limit)).map(toTicketView),
     );

@@ -203,7 +203,11 @@ function voidOrder(order: Order, command: Extract<OrderCommand, { type: 'void' }
   const reason = command.reason.trim();
   if (!reason) raise('reason-required', 'Say why the order is voided.');
   if (order.status === 'paid' && command.paymentsVoided !== true) {
-    raise('payment-not-voided', 'Void the payments before the paid order.');
+    raise(
+      'payment-not-voided',
+      'A paid order is voided only once its payments are; a captured payment is refunded ' +
+        'instead: refund the order’s items.',
+    );
   }
   const needsApproval = order.status === 'paid' || order.lines.some((l) => l.firedAt);
   const approval =

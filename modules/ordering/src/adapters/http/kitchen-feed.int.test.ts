@@ -206,7 +206,7 @@ describe.each(testEngines())('the kitchen feed over a real socket on %s', (engin
     feed.cancel();
   });
 
-  it('answers a caller without a token or outside the store with a problem, not a stream', async () => {
+  it('answers a caller without a token or outside the store, or an unknown store, with a problem, not a stream', async () => {
     const s = h.shop();
     const anonymous = await fetch(feedUrl(s.storeId));
     expect(anonymous.status).toBe(401);
@@ -218,6 +218,12 @@ describe.each(testEngines())('the kitchen feed over a real socket on %s', (engin
     });
     expect(refused.status).toBe(403);
     expect(await refused.json()).toMatchObject({ code: 'store-not-allowed' });
+    const nowhere = await fetch(feedUrl(newId()), {
+      headers: { authorization: `Bearer ${s.kitchen.token}` },
+    });
+    expect(nowhere.status).toBe(404);
+    expect(nowhere.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+    expect(await nowhere.json()).toMatchObject({ code: 'store-not-found' });
   });
 
   it('stops listening when the display hangs up', async () => {

@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import type { OutgoingHttpHeaders } from 'node:http';
 import { callContextOf, type StratumApp } from '@stratum/platform';
 import type { OrderingApi } from '../../contract.ts';
@@ -46,6 +47,14 @@ export function kitchenFeedRoute(
           'Live kitchen feed (text/event-stream): snapshot, ticket-fired, ticket-changed, ticket-bumped',
         params: storeParams,
         produces: ['text/event-stream'],
+        response: {
+          200: z
+            .string()
+            .describe(
+              'An endless event stream: `snapshot` ({ tickets }) first, then `ticket-fired`, ' +
+                '`ticket-changed` and `ticket-bumped` as they happen, and heartbeat comments',
+            ),
+        },
       },
     },
     async (request, reply) => {
