@@ -68,6 +68,10 @@ describe.each(testEngines())('checking out at the till on %s', (engine) => {
       cashier,
     );
     registerId = registers.items[0]!.id;
+    // Cash goes into an open drawer.
+    await ok(201, 'POST', `/api/v1/store-ops/registers/${registerId}/drawer`, cashier, {
+      openingFloatMinor: 0,
+    });
     menu = await ok<MenuDocument>(200, 'GET', `/api/v1/catalog/stores/${storeId}/menu`, cashier);
   }, 180_000);
   afterAll(() => t?.close());
@@ -282,6 +286,11 @@ describe.each(testEngines())('checking out at the till on %s', (engine) => {
       ).id;
     const bar = await newTill('Bar');
     const terrace = await newTill('Terrace');
+    for (const till of [bar, terrace]) {
+      await ok(201, 'POST', `/api/v1/store-ops/registers/${till}/drawer`, cashier, {
+        openingFloatMinor: 0,
+      });
+    }
     const payAt = async (order: OrderView, till: string, key: string) =>
       ok<CheckoutView>(
         201,

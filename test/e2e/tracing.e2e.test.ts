@@ -10,7 +10,6 @@ import {
   type ReceivedSpan,
 } from '@stratum/testing';
 import { seedDemo } from '../../apps/server/src/seed/seed.ts';
-import { demoAccounts } from '../../apps/server/src/seed/demo-data.ts';
 import {
   apiOf,
   checkoutPath,
@@ -116,12 +115,8 @@ describe.runIf(engines())('one checkout through the services shape', () => {
   });
 
   it('is one trace from the caller’s traceparent to the processor and the event handlers', async () => {
+    // The till's drawer is open (openTill opens it), so the sale has somewhere to be posted.
     const { token, till } = await openTill(api);
-    const manager = await api.login(demoAccounts.manager);
-    // A drawer open on the till, so the sale has somewhere to be posted.
-    await api.ok(201, 'POST', `/api/v1/store-ops/registers/${till.registerId}/drawer`, manager, {
-      openingFloatMinor: 10_000,
-    });
     const { orderId, total } = await ringUp(api, token, till);
 
     const sentAt = BigInt(Date.now()) * 1_000_000n;

@@ -202,7 +202,7 @@ function variantNamed(menu: MenuDocument, name: string): string {
   return variant.id;
 }
 
-/** Logs the demo cashier in and finds the till's store, register and items. */
+/** Logs the demo cashier in, finds the till's store, register and items, and opens its drawer. */
 export async function openTill(api: Api): Promise<{ token: string; till: Till }> {
   type List = { items: { id: string }[] };
   const token = await api.login(demoAccounts.cashier);
@@ -220,11 +220,19 @@ export async function openTill(api: Api): Promise<{ token: string; till: Till }>
     `/api/v1/catalog/stores/${storeId}/menu`,
     token,
   );
+  const registerId = registers.items[0]!.id;
+  // Cash goes into an open drawer: open it, unless an earlier test of this server did.
+  const drawer = await api.call('POST', `/api/v1/store-ops/registers/${registerId}/drawer`, token, {
+    openingFloatMinor: 0,
+  });
+  if (drawer.status !== 201 && drawer.status !== 409) {
+    throw new Error(`opening the till's drawer: ${drawer.status} ${JSON.stringify(drawer.body)}`);
+  }
   return {
     token,
     till: {
       storeId,
-      registerId: registers.items[0]!.id,
+      registerId,
       espresso: variantNamed(menu, 'Espresso'),
       water: variantNamed(menu, 'Sparkling water'),
     },

@@ -47,6 +47,7 @@ import { inventoryReservations } from './adapters/inventory/stock-reservations.t
 import { paymentsForCheckout, paymentsForRefunds } from './adapters/payments/checkout-payments.ts';
 import { refundOrder } from './application/refund-order.ts';
 import { storeOpsReceiptNumbers } from './adapters/store-ops/receipt-numbers.ts';
+import { storeOpsDrawers } from './adapters/store-ops/drawers.ts';
 
 export type {
   Approvals,
@@ -113,7 +114,7 @@ export interface CheckoutModules {
     PaymentsApi,
     'takePayment' | 'reversePayment' | 'getPayment' | 'refundPayment' | 'paymentEvents'
   >;
-  storeOps: Pick<StoreOpsApi, 'allocateReceiptNumber'>;
+  storeOps: Pick<StoreOpsApi, 'allocateReceiptNumber' | 'currentDrawer'>;
 }
 
 export interface OrderingModuleDeps extends ModuleDeps, OrderingOptions {
@@ -218,6 +219,7 @@ function checkoutOf(
     payments: paymentsForCheckout(modules.payments),
     receipts: storeOpsReceiptNumbers(modules.storeOps),
     registers: d.registers,
+    drawers: storeOpsDrawers(modules.storeOps),
     clock: d.clock,
     settings: { ...defaultCheckoutSettings, ...timings },
     ...(onStep && { onStep }),

@@ -41,7 +41,11 @@ import type {
   XReport,
   ZReport,
 } from './contract/drawers.ts';
-import { allocateReceiptNumberInput, receiptNumberView } from './contract/drawers.ts';
+import {
+  allocateReceiptNumberInput,
+  drawerSessionView,
+  receiptNumberView,
+} from './contract/drawers.ts';
 import { registerView } from './contract/registers.ts';
 
 export * from './contract/stores.ts';
@@ -222,6 +226,7 @@ export interface StoreOpsApi extends StoreDirectory {
 export const storeOpsRemote = defineRemoteContract<StoreOpsApi>()('store-ops', {
   getStore: { args: z.tuple([z.uuid()]), result: storeView, idempotent: true },
   getRegister: { args: z.tuple([z.uuid()]), result: registerView, idempotent: true },
+  currentDrawer: { args: z.tuple([z.uuid()]), result: drawerSessionView, idempotent: true },
   allocateReceiptNumber: {
     args: z.tuple([z.uuid(), allocateReceiptNumberInput.optional()]),
     result: receiptNumberView,

@@ -9,6 +9,8 @@ export const checkoutErrors = defineErrors({
   'cash-given-too-small': 'unprocessable',
   /** Split-bill tenders must pay each part exactly. */
   'tenders-do-not-cover-parts': 'unprocessable',
+  /** Cash goes into the register's open drawer: its drawer must be open first. */
+  'drawer-not-open': 'conflict',
   /** Another checkout of the order is still running; retry shortly. */
   'checkout-in-progress': 'conflict',
   'checkout-not-found': 'not-found',

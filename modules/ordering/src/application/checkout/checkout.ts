@@ -224,6 +224,19 @@ export function checkoutUseCases<U>(deps: CheckoutDeps<U>) {
     const previous = () => store.byKey(ctx.tenantId, idempotencyKey);
     // Asked before the transaction: another module's call never runs inside ours.
     const registerStore = await deps.registers.storeOf(ctx, request.registerId);
+    if (
+      request.tenders.some((t) => t.kind === 'cash') &&
+      !(await deps.drawers.isOpen(ctx, request.registerId))
+    ) {
+      // A retry of a checkout that took cash before its drawer was closed is answered.
+      const existing = await previous();
+      if (existing) return replay(ctx, existing, fingerprint);
+      raiseCheckout(
+        'drawer-not-open',
+        'Cash goes into the register’s drawer: open the drawer before taking cash.',
+        { registerId: request.registerId },
+      );
+    }
     let created: CheckoutRecord | undefined;
     try {
       // The order is read, and the saga planned from it and inserted, in one transaction.

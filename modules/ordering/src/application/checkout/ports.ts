@@ -205,6 +205,8 @@ export interface CheckoutDeps<U = unknown> {
   readonly receipts: ReceiptNumbers;
   /** Where a register belongs: a checkout pays at a till of the order's store. */
   readonly registers: Registers;
+  /** Whether a register's cash drawer is open: cash is taken into an open drawer only. */
+  readonly drawers: Drawers;
   readonly clock: { now(): Date };
   readonly settings: CheckoutSettings;
   /** Fault injection for crash tests: called before and after every step. */
@@ -214,6 +216,11 @@ export interface CheckoutDeps<U = unknown> {
     message: string,
     fields: Record<string, unknown>,
   ) => void;
+}
+
+export interface Drawers {
+  /** True while the register has an open drawer session (store-ops). */
+  isOpen(ctx: CallContext, registerId: string): Promise<boolean>;
 }
 
 export interface CheckoutSettings {

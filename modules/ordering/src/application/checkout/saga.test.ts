@@ -48,6 +48,8 @@ function world() {
     if (f) throw f();
   };
   const store = memoryCheckoutStore(clock);
+  /** The register's cash drawer. */
+  const drawer = { open: true };
   const deps: CheckoutDeps = {
     store,
     clock,
@@ -106,8 +108,9 @@ function world() {
     registers: {
       storeOf: (_c, id) => Promise.resolve(id === registerId ? storeId : otherStoreId),
     },
+    drawers: { isOpen: () => Promise.resolve(drawer.open) },
   };
-  return { clock, order, did, taken, fail, store, deps, checkout: checkoutUseCases(deps) };
+  return { clock, order, did, taken, fail, store, deps, drawer, checkout: checkoutUseCases(deps) };
 }
 
 describe('the checkout saga', () => {
@@ -290,6 +293,30 @@ describe('the checkout saga', () => {
     });
     expect(w.did).toEqual([]);
     expect(await w.store.byKey(ctx.tenantId, 'k')).toBeUndefined();
+  });
+
+  it('takes cash only into an open drawer, and still answers a retry once it is closed', async () => {
+    const w = world();
+    w.drawer.open = false;
+    await expect(w.checkout.start(ctx, orderId, splitTender, 'key-1')).rejects.toMatchObject({
+      code: 'drawer-not-open',
+      details: { registerId },
+    });
+    expect(w.did).toEqual([]);
+    expect(await w.store.byKey(ctx.tenantId, 'key-1')).toBeUndefined();
+    // A card alone needs no drawer.
+    const byCard = {
+      registerId,
+      tenders: [{ kind: 'card' as const, amount: 1850, card }],
+    };
+    expect((await w.checkout.start(ctx, orderId, byCard, 'key-2')).status).toBe('completed');
+
+    const v = world();
+    const done = await v.checkout.start(ctx, orderId, splitTender, 'key-1');
+    expect(done.status).toBe('completed');
+    v.drawer.open = false; // the Z report closed it
+    const again = await v.checkout.start(ctx, orderId, splitTender, 'key-1');
+    expect(again).toMatchObject({ id: done.id, status: 'completed' });
   });
 
   it('undoes the checkout when the order changed after it was requested', async () => {
