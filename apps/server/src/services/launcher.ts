@@ -9,15 +9,35 @@ import { readTopology, remoteModules, topologyProblems, type Topology } from './
 export const repoRoot = fileURLToPath(new URL('../../../..', import.meta.url));
 
 /** A free loopback port (the launcher's `freePorts` mode, for tests and side-by-side runs). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
+export async function freePort(): Promise<number> {
+  const [port] = await freePorts(1);
+  return port!;
+}
+
+/**
+ * `count` free loopback ports, all different: each is held until all are
+ * found. Asked one after another, the system may hand out a port it just
+ * took back, and two processes would then be given the same one.
+ */
+export async function freePorts(count: number): Promise<number[]> {
+  const servers = Array.from({ length: count }, () => createServer());
+  try {
+    return await Promise.all(
+      servers.map(
+        (server) =>
+          new Promise<number>((resolve, reject) => {
+            server.once('error', reject);
+            server.listen(0, '127.0.0.1', () =>
+              resolve((server.address() as { port: number }).port),
+            );
+          }),
+      ),
+    );
+  } finally {
+    await Promise.all(
+      servers.map((server) => new Promise<void>((resolve) => server.close(() => resolve()))),
+    );
+  }
 }
 
 export interface LaunchOptions {
@@ -112,12 +132,15 @@ export async function launchServices(options: LaunchOptions): Promise<LaunchedSe
   const topology = options.topology ?? readTopology();
   const problems = topologyProblems(topology);
   if (problems.length > 0) throw new Error(`Unusable topology: ${problems.join('; ')}`);
-  const pick = async (p: number) => (options.freePorts ? freePort() : p);
-  const processorPort = await pick(topology.processor.port);
-  const gatewayPort = await pick(topology.gateway.port);
-  const services = await Promise.all(
-    topology.services.map(async (s) => ({ ...s, port: await pick(s.port) })),
-  );
+  const fixed = [
+    topology.processor.port,
+    topology.gateway.port,
+    ...topology.services.map((s) => s.port),
+  ];
+  const ports = options.freePorts ? await freePorts(fixed.length) : fixed;
+  const processorPort = ports[0]!;
+  const gatewayPort = ports[1]!;
+  const services = topology.services.map((s, i) => ({ ...s, port: ports[2 + i]! }));
   const hostUrl = (m: ModuleName) => url(services.find((s) => s.modules.includes(m))!.port);
   const secret = randomBytes(24).toString('base64url');
   const common = {
