@@ -392,44 +392,40 @@ describe.each(testEngines())('checking out at the till on %s', (engine) => {
     expect(cancelled.status).toBe('voided');
   });
 
-  it('refuses tenders that do not add up to the total without touching anything', async () => {
-    const order = await ringUp();
-    const res = await call(
-      'POST',
-      `/api/v1/ordering/orders/${order.orderId}/checkout`,
-      cashier,
-      { registerId, tenders: [{ kind: 'cash', amount: 1, given: 1 }] },
-      { 'idempotency-key': `short-${order.orderId}` },
-    );
-    expect(res.statusCode).toBe(422);
-    expect(res.json()).toMatchObject({ code: 'tenders-do-not-cover-total' });
-    expect(
-      (await ok<OrderView>(200, 'GET', `/api/v1/ordering/orders/${order.orderId}`, cashier)).status,
-    ).toBe('open');
-  });
-
-  it('refuses a mistyped card number before anything starts: the order stays open', async () => {
-    const order = await ringUp();
-    const res = await call(
-      'POST',
-      `/api/v1/ordering/orders/${order.orderId}/checkout`,
-      cashier,
+  it.each([
+    [
+      'tenders that do not add up to the total',
+      () => [{ kind: 'cash', amount: 1, given: 1 }],
+      422,
+      { code: 'tenders-do-not-cover-total' },
+    ],
+    [
+      // The approved test card with its last digit mistyped.
+      'a mistyped card number',
+      (total: number) => [{ kind: 'card', amount: total, card: { number: '4242424242424241' } }],
+      400,
       {
-        registerId,
-        // The approved test card with its last digit mistyped.
-        tenders: [
-          { kind: 'card', amount: order.totals.total, card: { number: '4242424242424241' } },
-        ],
+        code: 'validation-failed',
+        errors: [expect.objectContaining({ path: 'body.tenders.0.card.number' }) as unknown],
       },
-      { 'idempotency-key': `typo-${order.orderId}` },
-    );
-    expect(res.statusCode).toBe(400);
-    expect(res.json()).toMatchObject({
-      code: 'validation-failed',
-      errors: [expect.objectContaining({ path: 'body.tenders.0.card.number' })],
-    });
-    expect(
-      (await ok<OrderView>(200, 'GET', `/api/v1/ordering/orders/${order.orderId}`, cashier)).status,
-    ).toBe('open');
-  });
+    ],
+  ] as const)(
+    'refuses %s before anything starts: the order stays open',
+    async (_what, tenders, status, problem) => {
+      const order = await ringUp();
+      const res = await call(
+        'POST',
+        `/api/v1/ordering/orders/${order.orderId}/checkout`,
+        cashier,
+        { registerId, tenders: tenders(order.totals.total) },
+        { 'idempotency-key': `refused-${order.orderId}` },
+      );
+      expect(res.statusCode).toBe(status);
+      expect(res.json()).toMatchObject(problem);
+      expect(
+        (await ok<OrderView>(200, 'GET', `/api/v1/ordering/orders/${order.orderId}`, cashier))
+          .status,
+      ).toBe('open');
+    },
+  );
 });

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DomainError, newId } from '@stratum/platform';
 import { createTestDatabase, postgresUrl, testEngines } from '@stratum/testing';
 import { orderingHarness, type Harness, type Shop } from '../test-harness.ts';
+import type { RefundOrderInput } from '../contract.ts';
 import { refundOrder, type RefundPayments } from './refund-order.ts';
 
 describe.each(testEngines())('refunds of paid orders on %s', (engine) => {
@@ -69,7 +70,21 @@ describe.each(testEngines())('refunds of paid orders on %s', (engine) => {
       [cash]: { tender: 'cash', refundable: 400 },
       [card]: { tender: 'card', refundable: total - 400 },
     });
-    return { orderId, cash, card, fries, pay, refund: refundOrder(h.module.deps, pay.port) };
+    const refund = refundOrder(h.module.deps, pay.port);
+    /** One portion of fries back, with the shop's manager approving; `extra` adds to the request. */
+    const oneFries = (key: string, extra: Partial<RefundOrderInput> = {}) =>
+      refund(
+        s.cashier.ctx,
+        orderId,
+        {
+          lines: [{ lineId: fries.lineId, quantity: 1 }],
+          reason: 'cold',
+          approval: { token: s.manager.token },
+          ...extra,
+        },
+        key,
+      );
+    return { orderId, cash, card, fries, pay, refund, oneFries };
   }
 
   const refunded = async (tenant: string) =>
@@ -189,22 +204,11 @@ describe.each(testEngines())('refunds of paid orders on %s', (engine) => {
   it('gives each unit back once, however many refunds ask for it, before any money moves', async () => {
     const s = h.shop();
     const o = await paidOrder(s);
-    const one = (key: string) =>
-      o.refund(
-        s.cashier.ctx,
-        o.orderId,
-        {
-          lines: [{ lineId: o.fries.lineId, quantity: 1 }],
-          reason: 'cold',
-          approval: { token: s.manager.token },
-        },
-        key,
-      );
-    await one('first');
-    const both = await one('second');
+    await o.oneFries('first');
+    const both = await o.oneFries('second');
     expect(both.refundedAmount).toBe(700);
     expect(both.lines.find((l) => l.lineId === o.fries.lineId)!.refundedQuantity).toBe(2);
-    await expect(one('third')).rejects.toMatchObject({
+    await expect(o.oneFries('third')).rejects.toMatchObject({
       code: 'refund-exceeds-line',
       details: { lineId: o.fries.lineId, refundable: 0 },
     });
@@ -239,38 +243,18 @@ describe.each(testEngines())('refunds of paid orders on %s', (engine) => {
     const s = h.shop();
     const o = await paidOrder(s);
     const elsewhere = h.stores.addRegister(h.stores.add().id);
-    await expect(
-      o.refund(
-        s.cashier.ctx,
-        o.orderId,
-        {
-          lines: [{ lineId: o.fries.lineId, quantity: 1 }],
-          reason: 'cold',
-          approval: { token: s.manager.token },
-          registerId: elsewhere,
-        },
-        'at-another-store',
-      ),
-    ).rejects.toMatchObject({ code: 'register-not-in-store' });
+    await expect(o.oneFries('at-another-store', { registerId: elsewhere })).rejects.toMatchObject({
+      code: 'register-not-in-store',
+    });
     expect(o.pay.refunds).toEqual([]);
   });
 
   it('refuses to refund through a payment that did not pay the order', async () => {
     const s = h.shop();
     const o = await paidOrder(s);
-    await expect(
-      o.refund(
-        s.cashier.ctx,
-        o.orderId,
-        {
-          lines: [{ lineId: o.fries.lineId, quantity: 1 }],
-          reason: 'cold',
-          approval: { token: s.manager.token },
-          paymentId: newId(),
-        },
-        'elsewhere',
-      ),
-    ).rejects.toMatchObject({ code: 'payment-not-on-order' });
+    await expect(o.oneFries('elsewhere', { paymentId: newId() })).rejects.toMatchObject({
+      code: 'payment-not-on-order',
+    });
     expect(o.pay.refunds).toEqual([]);
   });
 });
