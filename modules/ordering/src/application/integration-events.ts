@@ -87,7 +87,11 @@ export function paidPayload(o: OrderRecord, receiptNumber: number): Payload<'ord
     openedBy: o.state.openedBy,
     receiptNumber,
     paidAt: o.state.paidAt ?? o.updatedAt.toISOString(),
-    payments: o.state.payments.map((p) => ({ paymentId: p.paymentId, amount: p.amount })),
+    payments: o.state.payments.map((p) => ({
+      paymentId: p.paymentId,
+      amount: p.amount,
+      tip: p.tip ?? 0,
+    })),
     lines: liveLines(o.state).map((l) => {
       const p = byLine.get(l.lineId);
       return {

@@ -161,6 +161,14 @@ describe.each(testEngines())('split bills, payment and receipts on %s', (engine)
       ],
     });
     expect(receipt.document).toMatchObject({ tip: 220, total: 1727, change: 0 });
+    const [paid] = await h.events(s.tenant, 'ordering.order-paid');
+    expect(paid?.payload).toMatchObject({
+      tip: 100,
+      payments: [
+        { paymentId: 'cash-1', amount: 1000, tip: 0 },
+        { paymentId: 'card-1', amount: 607, tip: 120 },
+      ],
+    });
     expect(receipt.text).toMatch(/^Tip +2\.20$/m);
     expect(receipt.text).toMatch(/^Card +7\.27$/m);
     expect(await h.api.getOrder(s.cashier.ctx, orderId)).toEqual(order);

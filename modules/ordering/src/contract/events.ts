@@ -72,7 +72,8 @@ export const orderingEvents = {
       openedBy: z.string(),
       receiptNumber: int,
       paidAt: z.iso.datetime(),
-      payments: z.array(z.object({ paymentId: z.string(), amount: int })),
+      /** `tip`: given with the payment on top of the order's total (a card's); 0 if absent. */
+      payments: z.array(z.object({ paymentId: z.string(), amount: int, tip: int.default(0) })),
       lines: z.array(
         z.object({
           lineId: z.string(),
