@@ -10,7 +10,7 @@ import { businessDate } from '../domain/local-time.ts';
 import { decide } from '../domain/order.ts';
 import { placedPayload } from './integration-events.ts';
 import { pricedLine } from './lines.ts';
-import { assertStoreAccess, withRetry } from './order-writer.ts';
+import { assertRegisterOf, assertStoreAccess, withRetry } from './order-writer.ts';
 import type { CreateRequest, OrderRecord, OrderingDeps, StoreInfo } from './ports.ts';
 import { toFulfilment, toOrderView } from './views.ts';
 
@@ -36,22 +36,6 @@ export async function storeFor(
 ): Promise<StoreInfo> {
   assertStoreAccess(ctx, storeId);
   return deps.stores.get(ctx, storeId);
-}
-
-/** Refuses a register of another store than `storeId` (`register-not-in-store`). */
-export async function assertRegisterOf(
-  deps: Pick<OrderingDeps, 'registers'>,
-  ctx: CallContext,
-  registerId: string,
-  storeId: string,
-): Promise<void> {
-  const registerStore = await deps.registers.storeOf(ctx, registerId);
-  if (registerStore !== storeId) {
-    raise('register-not-in-store', 'The register belongs to another store.', {
-      registerId,
-      storeId,
-    });
-  }
 }
 
 /**

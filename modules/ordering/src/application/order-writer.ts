@@ -14,6 +14,22 @@ export function assertStoreAccess(ctx: CallContext, storeId: string): void {
   }
 }
 
+/** Refuses a register of another store than `storeId` (`register-not-in-store`). */
+export async function assertRegisterOf(
+  deps: Pick<OrderingDeps, 'registers'>,
+  ctx: CallContext,
+  registerId: string,
+  storeId: string,
+): Promise<void> {
+  const registerStore = await deps.registers.storeOf(ctx, registerId);
+  if (registerStore !== storeId) {
+    raise('register-not-in-store', 'The register belongs to another store.', {
+      registerId,
+      storeId,
+    });
+  }
+}
+
 export const isConcurrencyConflict = (err: unknown): boolean =>
   err instanceof DomainError && err.code === 'order-concurrency-conflict';
 

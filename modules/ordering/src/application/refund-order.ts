@@ -11,9 +11,8 @@ import { requireApproval } from '../domain/approval.ts';
 import { refundAmount } from '../domain/order.ts';
 import type { RefundLine, RefundRecord } from '../domain/order-types.ts';
 import { approvalFor, verifyApprover } from './approvals.ts';
-import { assertRegisterOf } from './create-order.ts';
 import { refundedPayload, type RefundRoute } from './integration-events.ts';
-import { changeOrder, readOrder, type Change } from './order-writer.ts';
+import { assertRegisterOf, changeOrder, readOrder, type Change } from './order-writer.ts';
 import type { OrderingDeps, OrderingRepository } from './ports.ts';
 import { toOrderView } from './views.ts';
 
