@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { DomainError } from './errors.ts';
+import { isUuid } from './ids.ts';
 
 /**
  * Opaque cursors for keyset pagination: the sort-key values of the last row
@@ -53,5 +54,45 @@ export function toPage<R, V>(
   return {
     items: kept.map(view),
     nextCursor: rows.length > limit && last !== undefined ? encodeCursor(cursorOf(last)) : null,
+  };
+}
+
+type Key = readonly (string | number)[];
+
+/**
+ * Page cursors scoped to the list and sort they were issued for: the keyset
+ * of a page's last row (`encodeCursor`), led by the scope. A bare keyset from
+ * another list, or from the same list in the other direction, would decode
+ * and quietly give a wrong page; with the scope in front it is refused as
+ * `invalid-cursor`. The scope covers the sort and not the filters: a keyset
+ * position still means the same under other filters.
+ */
+export interface CursorScope {
+  /** Keyset of a row, led by the scope: for `toPage`. */
+  keyOf<R>(key: (row: R) => Key): (row: R) => Key;
+  /** The keyset a client's cursor carries, or undefined without one; `arity` excludes the scope. */
+  decode(cursor: string | undefined, arity: number): (string | number)[] | undefined;
+  /** The id a single-id keyset cursor carries, or undefined without one. */
+  decodeId(cursor: string | undefined): string | undefined;
+}
+
+export function cursorScope(list: string, sort?: string): CursorScope {
+  const scope = sort === undefined ? list : `${list}?sort=${sort}`;
+  const decode = (cursor: string | undefined, arity: number) => {
+    if (!cursor) return undefined;
+    const [tag, ...values] = decodeCursor(cursor, arity + 1);
+    if (tag !== scope) throw invalidCursor();
+    return values;
+  };
+  return {
+    keyOf: (key) => (row) => [scope, ...key(row)],
+    decode,
+    decodeId(cursor) {
+      const values = decode(cursor, 1);
+      if (values === undefined) return undefined;
+      const [id] = values;
+      if (typeof id !== 'string' || !isUuid(id)) throw invalidCursor();
+      return id;
+    },
   };
 }

@@ -1,8 +1,7 @@
-import { invalidCursor, isUuid, toPage } from '@stratum/platform';
+import { cursorScope, invalidCursor, isUuid, toPage, type CursorScope } from '@stratum/platform';
 import { inventoryEvents, raise, type InventoryApi, type ListLevelsQuery } from '../contract.ts';
 import { emptyLevel, withThreshold } from '../domain/level.ts';
 import { visibleStores } from '../domain/stores.ts';
-import { cursorScope, type CursorScope } from './cursors.ts';
 import { levelKey, type InventoryDeps, type LevelRow } from './ports.ts';
 import { lowStockPayload, stockedItems, storeFor, assertStoreAccess } from './stock-writer.ts';
 import { toLevelView } from './views.ts';

@@ -1,5 +1,4 @@
-import { newId, toPage } from '@stratum/platform';
-import { cursorScope } from './cursors.ts';
+import { cursorScope, newId, toPage } from '@stratum/platform';
 import { inventoryEvents, type InventoryApi } from '../contract.ts';
 import { manualChanges } from '../domain/movement.ts';
 import { visibleStores } from '../domain/stores.ts';

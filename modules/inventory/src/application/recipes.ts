@@ -1,5 +1,4 @@
-import { toPage } from '@stratum/platform';
-import { cursorScope } from './cursors.ts';
+import { cursorScope, toPage } from '@stratum/platform';
 import { raise, type InventoryApi } from '../contract.ts';
 import { validateRecipe } from '../domain/recipe.ts';
 import type { InventoryDeps } from './ports.ts';

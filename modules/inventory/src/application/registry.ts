@@ -1,5 +1,4 @@
-import { toPage } from '@stratum/platform';
-import { cursorScope } from './cursors.ts';
+import { cursorScope, toPage } from '@stratum/platform';
 import { raise, type InventoryApi, type ItemKind, type StockUnit } from '../contract.ts';
 import type { InventoryDeps, InventoryRepository } from './ports.ts';
 import { toStockItemView } from './views.ts';

@@ -1,6 +1,6 @@
-import { encodeCursor, newId } from '@stratum/platform';
+import { newId } from './ids.ts';
 import { describe, expect, it } from 'vitest';
-import { cursorScope } from './cursors.ts';
+import { cursorScope, encodeCursor } from './pagination.ts';
 
 const issued = (list: string, sort: string | undefined, key: (string | number)[]) =>
   cursorScope(list, sort).keyOf(() => key)(undefined);
