@@ -275,6 +275,111 @@ describe.each(testEngines())('checking out at the till on %s', (engine) => {
     expect(z).toMatchObject({ expectedCashMinor: 10_000, overShortMinor: 0 });
   });
 
+  it('splits the bill and lets each guest pay their part on their own, the receipt with the last', async () => {
+    const till = await ok<{ id: string }>(201, 'POST', '/api/v1/store-ops/registers', manager, {
+      storeId,
+      name: `Split till ${Date.now()}`,
+    });
+    const session = await ok<{ id: string }>(
+      201,
+      'POST',
+      `/api/v1/store-ops/registers/${till.id}/drawer`,
+      cashier,
+      { openingFloatMinor: 5_000 },
+    );
+    const order = await ringUp(till.id);
+    const base = `/api/v1/ordering/orders/${order.orderId}`;
+    const split = await ok<OrderView['split'] & object>(200, 'POST', `${base}/split`, cashier, {
+      mode: 'even',
+      parts: 2,
+    });
+    const [first, second] = split.parts;
+    expect(first!.total + second!.total).toBe(order.totals.total);
+    const payPart = (partId: string, tenders: Json[], key: string) =>
+      call(
+        'POST',
+        `${base}/checkout`,
+        cashier,
+        { registerId: till.id, partId, tenders },
+        {
+          'idempotency-key': key,
+        },
+      );
+    const byCard = {
+      kind: 'card',
+      amount: first!.total,
+      tip: 80,
+      card: { number: '4242424242424242' },
+    };
+
+    const one = await payPart('1', [byCard], `part-1-${order.orderId}`);
+    expect(one.statusCode, one.body).toBe(201);
+    expect(one.json<CheckoutView>()).toMatchObject({
+      status: 'completed',
+      partId: '1',
+      total: first!.total,
+      balanceDue: second!.total,
+      receiptNumber: null,
+    });
+    const partly = await ok<OrderView>(200, 'GET', base, cashier);
+    expect(partly).toMatchObject({
+      status: 'open',
+      paidAmount: first!.total,
+      balanceDue: second!.total,
+      paidParts: [{ partId: '1', amount: first!.total }],
+      split: {
+        parts: [
+          { partId: '1', paid: true },
+          { partId: '2', paid: false },
+        ],
+      },
+    });
+    // The bill stays what the first guest paid a part of, and the order is not voided under them.
+    const refused = [
+      await call('PUT', `${base}/tip`, cashier, { amount: 100 }),
+      await call('POST', `${base}/split`, cashier, { mode: 'even', parts: 3 }),
+      await call('POST', `${base}/void`, cashier, { reason: 'walked out', approval: manager }),
+    ];
+    for (const res of refused) {
+      expect(res.statusCode, res.body).toBe(409);
+      expect(res.json()).toMatchObject({ code: 'order-partly-paid' });
+    }
+    const twice = await payPart('1', [byCard], `part-1-again-${order.orderId}`);
+    expect(twice.statusCode).toBe(409);
+    expect(twice.json()).toMatchObject({ code: 'part-already-paid' });
+    const noReceipt = await call('GET', `${base}/receipt`, cashier);
+    expect(noReceipt.statusCode).toBe(404);
+
+    const cash = { kind: 'cash', amount: second!.total, given: second!.total + 20 };
+    const two = await payPart('2', [cash], `part-2-${order.orderId}`);
+    expect(two.statusCode, two.body).toBe(201);
+    const last = two.json<CheckoutView>();
+    expect(last).toMatchObject({ status: 'completed', partId: '2', balanceDue: 0, changeDue: 20 });
+    expect(last.receiptNumber).toBeGreaterThan(0);
+
+    const paid = await ok<OrderView>(200, 'GET', base, cashier);
+    expect(paid).toMatchObject({ status: 'paid', paidAmount: order.totals.total, balanceDue: 0 });
+    expect(paid.payments.map((p) => p.amount)).toEqual([first!.total, second!.total]);
+    expect(paid.lines.every((l) => l.firedAt !== null)).toBe(true);
+    const receipt = await ok<ReceiptView>(200, 'GET', `${base}/receipt`, cashier);
+    expect(receipt.receiptNumber).toBe(last.receiptNumber);
+    expect(receipt.text).toContain('Card •••• 4242');
+    expect(receipt.text).toContain('Cash');
+    // Each guest's money is in the drawer of the till that took it, when it was taken.
+    await expect
+      .poll(() =>
+        ok<Json>(200, 'GET', `/api/v1/store-ops/drawer-sessions/${session.id}/x-report`, cashier),
+      )
+      .toMatchObject({
+        cashSalesMinor: second!.total,
+        expectedCashMinor: 5_000 + second!.total,
+        tenders: [
+          { tender: 'card', salesMinor: first!.total + 80, count: 1 },
+          { tender: 'cash', salesMinor: second!.total, count: 1 },
+        ],
+      });
+  });
+
   it('numbers the receipt in the sequence of the till that took the payment', async () => {
     const stamp = Date.now();
     const newTill = async (name: string) =>

@@ -30,7 +30,14 @@ interface CheckoutRow {
   register_id: string;
   status: string;
   step: string;
-  plan: { reservationId: string; total: number; tenders: Tender[] };
+  plan: {
+    reservationId: string;
+    total: number;
+    tenders: Tender[];
+    /** Absent on whole checkouts planned before parts were paid alone. */
+    kind?: 'whole' | 'part' | 'rest';
+    partId?: string;
+  };
   failure: { code: string; step: string } | null;
   receipt_number: number | null;
 }
@@ -124,6 +131,13 @@ export async function checkoutInvariants(targets: InvariantTargets): Promise<Inv
     const violations: string[] = [];
     const fail = (message: string) => violations.push(message);
     const planned = new Map<string, { tender: Tender; checkout: CheckoutRow }>();
+    // An order's payments may come from several checkouts: one per split-bill part.
+    const plannedByOrder = new Map<string, Set<string>>();
+    for (const c of checkouts) {
+      const ids = plannedByOrder.get(c.order_id) ?? new Set<string>();
+      for (const t of c.plan.tenders) ids.add(t.paymentId);
+      plannedByOrder.set(c.order_id, ids);
+    }
 
     for (const c of checkouts) {
       const label = `checkout ${c.id} (${c.status} at ${c.step})`;
@@ -141,23 +155,43 @@ export async function checkoutInvariants(targets: InvariantTargets): Promise<Inv
         fail(`${label}: its order ${c.order_id} does not exist`);
         continue;
       }
-      const planIds = new Set(c.plan.tenders.map((t) => t.paymentId));
+      const planIds = plannedByOrder.get(c.order_id)!;
       for (const p of orderPayments) {
-        if (!planIds.has(p.id)) fail(`${label}: payment ${p.id} of its order is not in its plan`);
+        if (!planIds.has(p.id)) fail(`${label}: payment ${p.id} of its order is in no plan`);
       }
+      const kind = c.plan.kind ?? 'whole';
+      const paidParts = (order.state['paidParts'] ?? []) as {
+        partId: string;
+        payments: { paymentId: string; amount: number }[];
+      }[];
+      const asText = (list: { paymentId: string; amount: number }[]) =>
+        list.map((p) => `${p.paymentId}:${p.amount}`).join();
+      const expected = asText(c.plan.tenders);
 
+      if (c.status === 'completed' && kind === 'part') {
+        // A part paid on its own: its payments on the order, nothing sold or numbered for it.
+        const part = paidParts.find((p) => p.partId === c.plan.partId);
+        if (!part) fail(`${label}: part ${c.plan.partId} is not paid on its order`);
+        else if (asText(part.payments) !== expected) {
+          fail(`${label}: part payments ${asText(part.payments)} ≠ plan ${expected}`);
+        }
+        if (order.status === 'voided') fail(`${label}: its order was voided`);
+        if (c.receipt_number !== null) fail(`${label}: a part was numbered ${c.receipt_number}`);
+        if (reservation || saleRows.length > 0) fail(`${label}: a part moved stock`);
+      }
       if (c.status === 'completed') {
-        if (order.status !== 'paid' && order.status !== 'closed') {
+        const recorded = asText(order.state['payments'] as { paymentId: string; amount: number }[]);
+        const settles = kind !== 'part';
+        if (settles && order.status !== 'paid' && order.status !== 'closed') {
           fail(`${label}: order is ${order.status}, not paid`);
         }
-        if (n(order.state['paidAmount']) !== c.plan.total) {
-          fail(`${label}: order paid ${String(order.state['paidAmount'])}, plan ${c.plan.total}`);
+        const paidAmount = n(order.state['paidAmount']);
+        if (kind === 'whole' && paidAmount !== c.plan.total) {
+          fail(`${label}: order paid ${paidAmount}, plan ${c.plan.total}`);
         }
-        const recorded = (order.state['payments'] as { paymentId: string; amount: number }[])
-          .map((p) => `${p.paymentId}:${p.amount}`)
-          .join();
-        const expected = c.plan.tenders.map((t) => `${t.paymentId}:${t.amount}`).join();
-        if (recorded !== expected) fail(`${label}: order payments ${recorded} ≠ plan ${expected}`);
+        // What settles the bill pays it last; a whole checkout alone.
+        const own = kind === 'whole' ? recorded === expected : recorded.endsWith(expected);
+        if (settles && !own) fail(`${label}: order payments ${recorded} ≠ plan ${expected}`);
         for (const t of c.plan.tenders) {
           const p = paymentById.get(t.paymentId);
           if (!p) {
@@ -178,6 +212,7 @@ export async function checkoutInvariants(targets: InvariantTargets): Promise<Inv
             );
           }
         }
+        if (!settles) continue;
         const receipt = receipts.get(c.order_id);
         if (!receipt || receipt.receipt_number !== c.receipt_number) {
           fail(`${label}: receipt ${receipt?.receipt_number} ≠ checkout's ${c.receipt_number}`);
@@ -206,7 +241,12 @@ export async function checkoutInvariants(targets: InvariantTargets): Promise<Inv
           fail(`${label}: ${saleRows.length} sale movements for ${held.length} holds`);
         }
       } else {
-        if (order.status !== 'voided') fail(`${label}: order is ${order.status}, not voided`);
+        // An undone part leaves the order to the other guests; an undone whole sale voids it.
+        if (kind === 'whole' && order.status !== 'voided') {
+          fail(`${label}: order is ${order.status}, not voided`);
+        } else if (kind !== 'whole' && order.status === 'voided') {
+          fail(`${label}: its partly paid order was voided`);
+        }
         for (const t of c.plan.tenders) {
           const p = paymentById.get(t.paymentId);
           if (!p) continue;
@@ -217,7 +257,10 @@ export async function checkoutInvariants(targets: InvariantTargets): Promise<Inv
             fail(`${label}: payment ${t.paymentId} keeps ${n(p.captured) - n(p.refunded)}`);
           }
         }
-        if (receipts.has(c.order_id)) fail(`${label}: a receipt was printed for the undone order`);
+        const settledLater = kind !== 'whole' && paidStatuses.includes(order.status);
+        if (receipts.has(c.order_id) && !settledLater) {
+          fail(`${label}: a receipt was printed for the undone order`);
+        }
         if (reservation && reservation.status !== 'released') {
           fail(`${label}: reservation left ${reservation.status}`);
         }
@@ -239,9 +282,12 @@ export async function checkoutInvariants(targets: InvariantTargets): Promise<Inv
       const tips = payments
         .filter((p) => p.order_id === orderId && p.status === 'captured')
         .reduce((s, p) => s + n(p.tip), 0);
-      const worth = paidStatuses.includes(o.status)
-        ? n(o.state['paidAmount']) - n(o.state['refundedAmount']) + tips
-        : 0;
+      // An open order is worth the split-bill parts paid so far (`paidAmount`, 0 if none).
+      const open = o.status === 'open' || o.status === 'sent';
+      const worth =
+        paidStatuses.includes(o.status) || open
+          ? n(o.state['paidAmount']) - n(o.state['refundedAmount'] ?? 0) + tips
+          : 0;
       owed += worth;
       if ((keptByOrder.get(orderId) ?? 0) !== worth) {
         fail(

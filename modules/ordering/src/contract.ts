@@ -72,6 +72,11 @@ export const orderingErrors = defineErrors({
   'order-already-exists': 'conflict',
   /** Lines, discounts, service charge and tip change only while the order is open or sent. */
   'order-not-open': 'conflict',
+  /**
+   * Guests have paid parts of the split bill: its lines and amounts, and the
+   * split, stay as they are until the rest is paid, and the order is not voided.
+   */
+  'order-partly-paid': 'conflict',
   'invalid-order-transition': 'conflict',
   /** A fired line's quantity only goes down; more of it is a new line, fired on its own. */
   'line-already-fired': 'conflict',

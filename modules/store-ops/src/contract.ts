@@ -64,8 +64,8 @@ export const storeOpsPermissions = {
   'drawers:close': ['owner', 'manager'],
   /**
    * Posting sales and refunds by hand. Checkouts and refunds of orders post
-   * themselves: store-ops follows ordering's `checkout-completed` and
-   * `order-refunded` events.
+   * themselves: store-ops follows ordering's `checkout-completed`,
+   * `checkout-part-paid` and `order-refunded` events.
    */
   'drawers:record-sales': ['owner', 'manager'],
   'receipts:issue': ['owner', 'manager', 'cashier'],

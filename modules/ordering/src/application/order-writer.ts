@@ -91,7 +91,13 @@ export interface ApplyOptions<T> {
 }
 
 /** Commands that leave the amounts alone keep a split bill; any other change clears it. */
-const keepsSplit = new Set<OrderCommand['type']>(['fire-course', 'pay', 'close', 'void']);
+const keepsSplit = new Set<OrderCommand['type']>([
+  'fire-course',
+  'pay-part',
+  'pay',
+  'close',
+  'void',
+]);
 
 /**
  * Decides a command against the order inside the caller's transaction and

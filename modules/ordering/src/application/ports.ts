@@ -16,7 +16,10 @@ export interface CreateRequest {
   lines?: unknown[];
 }
 
-export type StoredSplit = SplitView;
+/** A split as stored: which parts are paid is the order's to say (`paidParts`). */
+export type StoredSplit = Omit<SplitView, 'parts'> & {
+  parts: Omit<SplitView['parts'][number], 'paid'>[];
+};
 
 export interface OrderRecord {
   id: string;

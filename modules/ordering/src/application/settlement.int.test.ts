@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, postgresUrl, testEngines } from '@stratum/testing';
 import { orderingHarness, type Harness, type Shop } from '../test-harness.ts';
-import type { RecordPaymentInput } from './settlement.ts';
+import { recordPartPaymentIn, type RecordPaymentInput } from './settlement.ts';
 
 describe.each(testEngines())('split bills, payment and receipts on %s', (engine) => {
   let h: Harness;
@@ -190,6 +190,62 @@ describe.each(testEngines())('split bills, payment and receipts on %s', (engine)
       h.module.checkout.recordPayment(s.cashier.ctx, second.orderId, payment()),
     ).rejects.toMatchObject({ code: 'receipt-number-taken' });
     expect((await h.api.getOrder(s.cashier.ctx, second.orderId)).status).toBe('open');
+  });
+
+  it('records a part paid on its own, then the payment that settles: one receipt with every tender', async () => {
+    const s = h.shop();
+    const ctx = s.cashier.ctx;
+    const { orderId } = await tab(s);
+    const split = await h.api.splitBill(ctx, orderId, { mode: 'even', parts: 2 });
+    expect(split.parts.map((p) => p.total)).toEqual([804, 803]);
+    const part = {
+      partId: '1',
+      payments: [{ paymentId: 'card-a', amount: 804, tip: 50, label: 'Card •••• 1111' }],
+      paidAt: h.clock.now(),
+    };
+    const payPart = (input = part) =>
+      h.module.deps.store.inTenant(ctx, (repo) => recordPartPaymentIn(repo, ctx, orderId, input));
+    const partly = await payPart();
+    expect(partly).toMatchObject({
+      status: 'open',
+      paidAmount: 804,
+      balanceDue: 803,
+      payments: [{ paymentId: 'card-a', amount: 804, tip: 50 }],
+      split: {
+        parts: [
+          { partId: '1', paid: true },
+          { partId: '2', paid: false },
+        ],
+      },
+    });
+    // Recorded once: the same part with the same payments again changes nothing.
+    expect((await payPart()).version).toBe(partly.version);
+    await expect(
+      payPart({ ...part, payments: [{ ...part.payments[0]!, paymentId: 'card-z' }] }),
+    ).rejects.toMatchObject({ code: 'invalid-order-transition' });
+    await expect(h.api.getReceipt(ctx, orderId)).rejects.toMatchObject({
+      code: 'receipt-not-found',
+    });
+
+    const { order, receipt } = await h.module.checkout.recordPayment(
+      ctx,
+      orderId,
+      payment({ payments: [{ paymentId: 'cash-b', amount: 803, label: 'Cash', tendered: 1000 }] }),
+    );
+    expect(order).toMatchObject({ status: 'paid', paidAmount: 1607, balanceDue: 0 });
+    expect(order.payments.map((p) => p.paymentId)).toEqual(['card-a', 'cash-b']);
+    // The card's tip is on the receipt's total, as with any card tip.
+    expect(receipt.document).toMatchObject({ total: 1657, change: 197 });
+    expect(receipt.text).toContain('Card •••• 1111');
+    expect(receipt.text).toContain('Cash');
+    const [paid] = await h.events(s.tenant, 'ordering.order-paid');
+    expect(paid?.payload).toMatchObject({
+      orderId,
+      payments: [
+        { paymentId: 'card-a', amount: 804, tip: 50 },
+        { paymentId: 'cash-b', amount: 803, tip: 0 },
+      ],
+    });
   });
 
   it('closes a paid order only', async () => {

@@ -41,7 +41,10 @@ export interface SettledPayment {
 }
 
 export interface RecordPaymentInput {
-  /** They must add up to the order's total exactly (`payment-amount-mismatch`). */
+  /**
+   * With the payments of the parts already paid (which come first), they
+   * must add up to the order's total exactly (`payment-amount-mismatch`).
+   */
   readonly payments: readonly SettledPayment[];
   /** Allocated by store-ops for `registerId`'s sequence (gapless, ADR 0007). */
   readonly receiptNumber: number;
@@ -105,10 +108,12 @@ export async function recordPaymentIn(
     repo.findReceipt(orderId),
   ]);
   check?.(current);
+  // A partly paid order: the parts' payments come first, on the receipt too.
+  const payments = [...partPayments(current), ...input.payments];
   if (existing) {
     if (
       existing.receiptNumber === input.receiptNumber &&
-      samePayments(current.state.payments, input.payments)
+      samePayments(current.state.payments, payments)
     ) {
       return { order: toOrderView(current), receipt: toReceiptView(existing), replayed: true };
     }
@@ -121,7 +126,7 @@ export async function recordPaymentIn(
     input.paidAt,
     () => ({
       type: 'pay',
-      payments: input.payments.map((p) => ({
+      payments: payments.map((p) => ({
         paymentId: p.paymentId,
         amount: p.amount,
         ...(p.tip && { tip: p.tip }),
@@ -137,11 +142,11 @@ export async function recordPaymentIn(
           cashier: input.cashier ?? after.state.openedBy,
           openedAt: localIso(new Date(after.state.openedAt), store.timezone),
           printedAt: localIso(input.paidAt, store.timezone),
-          tenders: input.payments.map((p) => ({
+          tenders: payments.map((p) => ({
             label: p.label ?? 'Payment',
             amount: (p.tendered ?? p.amount) + (p.tip ?? 0),
           })),
-          tips: input.payments.reduce((sum, p) => sum + (p.tip ?? 0), 0),
+          tips: payments.reduce((sum, p) => sum + (p.tip ?? 0), 0),
           ...(input.footer && { footer: input.footer }),
         });
         const receipt: ReceiptRecord = {
@@ -170,6 +175,66 @@ export async function recordPaymentIn(
   );
   if (!result) raise('invalid-order-transition', 'The order was not paid.');
   return { order: toOrderView(record), receipt: toReceiptView(result), replayed: false };
+}
+
+/** The payments of the split-bill parts paid so far, as their receipt lines will name them. */
+function partPayments(order: OrderRecord): SettledPayment[] {
+  return (order.state.paidParts ?? []).flatMap((part) =>
+    part.payments.map((p) => ({
+      paymentId: p.paymentId,
+      amount: p.amount,
+      ...(p.tip && { tip: p.tip }),
+      ...(p.label !== undefined && { label: p.label }),
+      ...(p.tendered !== undefined && { tendered: p.tendered }),
+    })),
+  );
+}
+
+export interface RecordPartPaymentInput {
+  readonly partId: string;
+  /** They pay the part exactly, and leave some of the bill owed (`payment-amount-mismatch`). */
+  readonly payments: readonly SettledPayment[];
+  readonly paidAt: Date;
+}
+
+/**
+ * Records one split-bill part's payments on the order (the domain's
+ * `pay-part`), in the caller's transaction, with the order locked. The order
+ * stays open: no receipt yet (the payment that settles the bill prints one
+ * with every tender) and nothing announced (the checkout is). The same part
+ * with the same payments again answers the order as it is.
+ */
+export async function recordPartPaymentIn(
+  repo: OrderingRepository,
+  ctx: CallContext,
+  orderId: string,
+  input: RecordPartPaymentInput,
+  check?: (current: OrderRecord) => void,
+): Promise<OrderView> {
+  const current = await loadOrder(repo, ctx, orderId, true);
+  check?.(current);
+  const done = current.state.paidParts?.find((p) => p.partId === input.partId);
+  if (done && samePayments(done.payments, input.payments)) return toOrderView(current);
+  const { record } = await applyCommand(
+    repo,
+    ctx,
+    orderId,
+    input.paidAt,
+    () => ({
+      type: 'pay-part',
+      partId: input.partId,
+      amount: input.payments.reduce((sum, p) => sum + p.amount, 0),
+      payments: input.payments.map((p) => ({
+        paymentId: p.paymentId,
+        amount: p.amount,
+        ...(p.tip && { tip: p.tip }),
+        ...(p.label !== undefined && { label: p.label }),
+        ...(p.tendered !== undefined && { tendered: p.tendered }),
+      })),
+    }),
+    { loaded: current },
+  );
+  return toOrderView(record);
 }
 
 /** `recordPaymentIn` in a transaction of its own (reads the store first). */
@@ -245,7 +310,8 @@ export async function cancelForCheckoutIn(
     return { order: toOrderView(current), outcome: 'already-voided' };
   }
   const open = current.status === 'open' || current.status === 'sent';
-  if (open && current.state.lines.some((l) => l.firedAt !== null)) {
+  // Cooked for, or partly paid by other guests: the staff settle it.
+  if (open && (current.state.paidAmount > 0 || current.state.lines.some((l) => l.firedAt))) {
     return { order: toOrderView(current), outcome: 'left-open' };
   }
   const { record } = await applyCommand(

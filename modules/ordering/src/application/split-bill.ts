@@ -1,7 +1,7 @@
 import { raise, splitBillInput, type OrderingApi, type SplitView } from '../contract.ts';
 import { splitBill as splitOrderBill } from '../domain/split-bill.ts';
 import { loadOrder, withRetry } from './order-writer.ts';
-import type { OrderingDeps } from './ports.ts';
+import type { OrderingDeps, StoredSplit } from './ports.ts';
 
 /**
  * Splits the bill and keeps the split on the order, stamped with the
@@ -21,12 +21,12 @@ export function splitBill(deps: OrderingDeps): OrderingApi['splitBill'] {
             version: order.version,
           });
         }
-        const split = splitOrderBill(order.state, input);
-        const view: SplitView = {
-          mode: split.mode,
+        const bill = splitOrderBill(order.state, input);
+        const split: StoredSplit = {
+          mode: bill.mode,
           orderVersion: order.version,
-          total: split.total,
-          parts: split.parts.map((p) => ({
+          total: bill.total,
+          parts: bill.parts.map((p) => ({
             partId: p.partId,
             lines: p.lines.map((l) => ({ ...l })),
             taxes: p.taxes.map((t) => ({ ...t })),
@@ -35,9 +35,14 @@ export function splitBill(deps: OrderingDeps): OrderingApi['splitBill'] {
             total: p.total,
           })),
         };
-        if (!(await repo.saveSplit(orderId, view, order.version))) {
+        if (!(await repo.saveSplit(orderId, split, order.version))) {
           raise('order-concurrency-conflict', 'The order changed while the bill was split.');
         }
+        // A split is made before any part is paid (`order-partly-paid` otherwise).
+        const view: SplitView = {
+          ...split,
+          parts: split.parts.map((p) => ({ ...p, paid: false })),
+        };
         return view;
       }),
     );

@@ -82,6 +82,8 @@ export function toOrderView(r: OrderRecord): OrderView {
           : null,
     };
   });
+  const unpaid = order.status === 'open' || order.status === 'sent';
+  const paidParts = new Set((order.paidParts ?? []).map((p) => p.partId));
   return {
     orderId: r.id,
     storeId: r.storeId,
@@ -105,6 +107,12 @@ export function toOrderView(r: OrderRecord): OrderView {
       tip: p.tip ?? 0,
     })),
     paidAmount: order.paidAmount,
+    balanceDue: unpaid ? priced.totals.total - order.paidAmount : 0,
+    paidParts: (order.paidParts ?? []).map((p) => ({
+      partId: p.partId,
+      amount: p.amount,
+      paidAt: p.at,
+    })),
     paidAt: order.paidAt,
     closedAt: order.closedAt,
     voided: order.voided && {
@@ -113,7 +121,10 @@ export function toOrderView(r: OrderRecord): OrderView {
       at: order.voided.at,
     },
     refundedAmount: order.refundedAmount,
-    split: r.split,
+    split: r.split && {
+      ...r.split,
+      parts: r.split.parts.map((p) => ({ ...p, paid: paidParts.has(p.partId) })),
+    },
     version: r.version,
     updatedAt: iso(r.updatedAt),
   };

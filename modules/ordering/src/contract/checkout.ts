@@ -9,6 +9,10 @@ export const checkoutErrors = defineErrors({
   'cash-given-too-small': 'unprocessable',
   /** Split-bill tenders must pay each part exactly. */
   'tenders-do-not-cover-parts': 'unprocessable',
+  /** The checkout names a part the order's split bill does not have (or the bill is not split). */
+  'split-part-not-found': 'unprocessable',
+  /** That part of the split bill was paid already. */
+  'part-already-paid': 'conflict',
   /** Cash goes into the register's open drawer: its drawer must be open first. */
   'drawer-not-open': 'conflict',
   /** Another checkout of the order is still running; retry shortly. */
@@ -70,6 +74,12 @@ export type CheckoutTender = z.infer<typeof checkoutTender>;
 export const checkoutInput = z.object({
   /** The register taking the payment: its drawer and receipt numbers. */
   registerId: z.uuid(),
+  /**
+   * Pays one part of the split bill, now, and leaves the rest owed: the
+   * tenders pay that part exactly. Without it the checkout pays what the
+   * order owes (every part not yet paid).
+   */
+  partId: z.string().trim().min(1).max(64).optional(),
   tenders: z.array(checkoutTender).min(1).max(10),
 });
 export type CheckoutInput = z.input<typeof checkoutInput>;
@@ -85,7 +95,12 @@ export const checkoutView = z.object({
   status: checkoutStatus,
   /** The step running (or being undone) now; `done` once terminal. */
   step: z.string(),
+  /** The split-bill part this checkout pays; null when it pays what the order owes. */
+  partId: z.string().nullable(),
+  /** What this checkout pays of the order (tips excluded). */
   total: z.number().int(),
+  /** What the order still owes when this checkout completes; 0 when it settles the bill. */
+  balanceDue: z.number().int(),
   currency: z.string(),
   tenders: z.array(
     z.object({
@@ -117,6 +132,35 @@ export const checkoutEvents = {
       total: z.number().int(),
       currency: z.string(),
       receiptNumber: z.number().int(),
+      payments: z.array(
+        z.object({
+          paymentId: z.uuid(),
+          kind: z.enum(['cash', 'card']),
+          amount: z.number().int(),
+          tip: z.number().int(),
+        }),
+      ),
+    }),
+  ),
+  /**
+   * A split-bill part paid on its own, the rest of the bill still owed: its
+   * money is taken but nothing is sold yet (no receipt, no stock). The
+   * checkout that settles the bill is announced as `checkout-completed`.
+   */
+  checkoutPartPaid: defineEvent(
+    'ordering.checkout-part-paid',
+    1,
+    z.object({
+      checkoutId: z.uuid(),
+      orderId: z.uuid(),
+      storeId: z.uuid(),
+      registerId: z.uuid(),
+      partId: z.string(),
+      /** What this part paid (tips excluded). */
+      total: z.number().int(),
+      /** What the order still owes. */
+      balanceDue: z.number().int(),
+      currency: z.string(),
       payments: z.array(
         z.object({
           paymentId: z.uuid(),

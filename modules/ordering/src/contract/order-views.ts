@@ -71,6 +71,8 @@ export const splitPartView = z.object({
   tip: z.number().int(),
   /** What this guest pays. */
   total: z.number().int(),
+  /** Whether this part was paid on its own (a checkout with its `partId`). */
+  paid: z.boolean(),
 });
 
 /** A bill split into parts, each paid on its own; the parts add up to the order's total. */
@@ -106,7 +108,14 @@ export const orderView = z.object({
   payments: z.array(
     z.object({ paymentId: z.string(), amount: z.number().int(), tip: z.number().int() }),
   ),
+  /** What was paid of the total: the parts paid so far while open, the total once paid. */
   paidAmount: z.number().int(),
+  /** What is still owed (tip included) while the order is open or sent; 0 after. */
+  balanceDue: z.number().int(),
+  /** Split-bill parts paid on their own, in the order they were paid. */
+  paidParts: z.array(
+    z.object({ partId: z.string(), amount: z.number().int(), paidAt: z.string() }),
+  ),
   paidAt: z.string().nullable(),
   closedAt: z.string().nullable(),
   voided: z

@@ -78,6 +78,27 @@ describe('the checkout saga steps', () => {
     expect(() => compensationSteps('fire-kitchen', [cash])).toThrow(/not compensated/);
   });
 
+  it('takes only the money of a part that leaves some of the bill owed, and gives only it back', () => {
+    expect(forwardSteps([cash, card], 'part')).toEqual([
+      'place',
+      'pay:0',
+      'pay:1',
+      'confirm-order',
+    ]);
+    expect(nextForward('confirm-order', [cash, card], 'part')).toBeNull();
+    expect(compensationSteps('confirm-order', [cash, card], 'part')).toEqual([
+      'refund:1',
+      'refund:0',
+    ]);
+    expect(nextCompensation('refund:0', 'pay:1', [cash, card], 'part')).toBeNull();
+  });
+
+  it('sells the stock with what settles a partly paid bill, and never cancels that order', () => {
+    expect(forwardSteps([card], 'rest')).toEqual(forwardSteps([card], 'whole'));
+    expect(compensationSteps('pay:1', [card], 'rest')).toEqual(['refund:1', 'release-stock']);
+    expect(canCompensate('fire-kitchen', [card], 'rest')).toBe(false);
+  });
+
   it('gives change only on cash tenders', () => {
     expect(changeDue([cash, card])).toBe(300);
     expect(changeDue([card])).toBe(0);

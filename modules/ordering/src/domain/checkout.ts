@@ -19,6 +19,18 @@ export interface PlannedTender {
   readonly partId?: string;
 }
 
+/**
+ * What a checkout pays of its order, which decides its steps:
+ * - `whole`: the whole bill, nothing paid before. Stock is reserved and sold,
+ *   and a failed checkout cancels the order it was for.
+ * - `part`: one split-bill part, leaving a balance: only money moves, and a
+ *   failure gives back this part's money and leaves the order as it was.
+ * - `rest`: what settles a partly paid bill (its last part, or every part
+ *   left): stock and receipt as `whole`, but a failure leaves the order open,
+ *   since other guests have paid their parts.
+ */
+export type CheckoutKind = 'whole' | 'part' | 'rest';
+
 export type ForwardStep =
   'place' | 'reserve-stock' | `pay:${number}` | 'confirm-order' | 'fire-kitchen' | 'confirm-stock';
 
@@ -32,20 +44,22 @@ export type CompensationStep = 'cancel-order' | 'release-stock' | `refund:${numb
  */
 export const pivotStep: ForwardStep = 'confirm-order';
 
-export function forwardSteps(tenders: readonly PlannedTender[]): ForwardStep[] {
-  return [
-    'place',
-    'reserve-stock',
-    ...tenders.map((t): ForwardStep => `pay:${t.index}`),
-    'confirm-order',
-    'fire-kitchen',
-    'confirm-stock',
-  ];
+export function forwardSteps(
+  tenders: readonly PlannedTender[],
+  kind: CheckoutKind = 'whole',
+): ForwardStep[] {
+  const pays = tenders.map((t): ForwardStep => `pay:${t.index}`);
+  if (kind === 'part') return ['place', ...pays, 'confirm-order'];
+  return ['place', 'reserve-stock', ...pays, 'confirm-order', 'fire-kitchen', 'confirm-stock'];
 }
 
 /** Whether a failure at `step` is undone (up to and including the pivot). */
-export function canCompensate(step: ForwardStep, tenders: readonly PlannedTender[]): boolean {
-  const steps = forwardSteps(tenders);
+export function canCompensate(
+  step: ForwardStep,
+  tenders: readonly PlannedTender[],
+  kind: CheckoutKind = 'whole',
+): boolean {
+  const steps = forwardSteps(tenders, kind);
   return steps.indexOf(step) <= steps.indexOf(pivotStep);
 }
 
@@ -53,8 +67,9 @@ export function canCompensate(step: ForwardStep, tenders: readonly PlannedTender
 export function nextForward(
   step: ForwardStep,
   tenders: readonly PlannedTender[],
+  kind: CheckoutKind = 'whole',
 ): ForwardStep | null {
-  const steps = forwardSteps(tenders);
+  const steps = forwardSteps(tenders, kind);
   const at = steps.indexOf(step);
   if (at < 0) throw new Error(`unknown checkout step ${step}`);
   return steps[at + 1] ?? null;
@@ -63,7 +78,8 @@ export function nextForward(
 /**
  * What undoing a checkout that failed at `failedAt` takes, newest first:
  * refund or void every payment, release the stock, cancel the order —
- * whichever step failed. The saga records its progress at checkpoints (ADR
+ * whichever step failed (a part's checkout gives back its own money only, and
+ * one settling a partly paid bill leaves the order open). The saga records its progress at checkpoints (ADR
  * 0014), so steps after the failing one may have run in an attempt that
  * crashed; undoing a step that never ran is a no-op. A failure after the
  * pivot is not compensated.
@@ -71,23 +87,24 @@ export function nextForward(
 export function compensationSteps(
   failedAt: ForwardStep,
   tenders: readonly PlannedTender[],
+  kind: CheckoutKind = 'whole',
 ): CompensationStep[] {
-  if (!canCompensate(failedAt, tenders)) {
+  if (!canCompensate(failedAt, tenders, kind)) {
     throw new Error(`a checkout is not compensated after ${pivotStep} (failed at ${failedAt})`);
   }
-  return [
-    ...[...tenders].reverse().map((t): CompensationStep => `refund:${t.index}`),
-    'release-stock',
-    'cancel-order',
-  ];
+  const refunds = [...tenders].reverse().map((t): CompensationStep => `refund:${t.index}`);
+  if (kind === 'part') return refunds;
+  if (kind === 'rest') return [...refunds, 'release-stock'];
+  return [...refunds, 'release-stock', 'cancel-order'];
 }
 
 export function nextCompensation(
   step: CompensationStep,
   failedAt: ForwardStep,
   tenders: readonly PlannedTender[],
+  kind: CheckoutKind = 'whole',
 ): CompensationStep | null {
-  const steps = compensationSteps(failedAt, tenders);
+  const steps = compensationSteps(failedAt, tenders, kind);
   const at = steps.indexOf(step);
   if (at < 0) throw new Error(`unknown compensation step ${step}`);
   return steps[at + 1] ?? null;

@@ -5,6 +5,7 @@ import type {
   KitchenTicket,
   OrderLine,
   OrderStatus,
+  PartPaymentRef,
   PaymentRef,
   RefundLine,
 } from './order-types.ts';
@@ -63,6 +64,13 @@ export type OrderPaid = Stamped<{
   readonly payments: readonly PaymentRef[];
   readonly amount: number;
 }>;
+/** One part of a split bill paid; the order stays open until the rest is. */
+export type OrderPartPaid = Stamped<{
+  readonly type: 'OrderPartPaid';
+  readonly partId: string;
+  readonly amount: number;
+  readonly payments: readonly PartPaymentRef[];
+}>;
 export type OrderClosed = Stamped<{ readonly type: 'OrderClosed' }>;
 export type OrderVoided = Stamped<{
   readonly type: 'OrderVoided';
@@ -92,6 +100,7 @@ export type OrderEvent =
   | TipSet
   | CourseFired
   | OrderPaid
+  | OrderPartPaid
   | OrderClosed
   | OrderVoided
   | OrderRefunded;

@@ -30,6 +30,7 @@ export function evolve(state: Order | null, event: OrderEvent): Order {
       tip: 0,
       payments: [],
       paidAmount: 0,
+      paidParts: [],
       paidAt: null,
       closedAt: null,
       voided: null,
@@ -74,6 +75,23 @@ export function evolve(state: Order | null, event: OrderEvent): Order {
         payments: event.payments,
         paidAmount: event.amount,
         paidAt: event.at,
+      };
+    case 'OrderPartPaid':
+      return {
+        ...state,
+        payments: [
+          ...state.payments,
+          ...event.payments.map((p) => ({
+            paymentId: p.paymentId,
+            amount: p.amount,
+            ...(p.tip && { tip: p.tip }),
+          })),
+        ],
+        paidAmount: state.paidAmount + event.amount,
+        paidParts: [
+          ...(state.paidParts ?? []),
+          { partId: event.partId, amount: event.amount, payments: event.payments, at: event.at },
+        ],
       };
     case 'OrderClosed':
       return { ...state, status: 'closed', closedAt: event.at };

@@ -17,6 +17,18 @@ export function requireEditable(order: Order): void {
       status: order.status,
     });
   }
+  requireNothingPaid(order, 'change');
+}
+
+/** Refuses `action` once parts of a split bill are paid: what they paid must still add up. */
+export function requireNothingPaid(order: Order, action: string): void {
+  if (order.paidAmount > 0 && (order.status === 'open' || order.status === 'sent')) {
+    raise(
+      'order-partly-paid',
+      `Parts of this bill are paid, so the order cannot ${action} until the rest is paid.`,
+      { paidAmount: order.paidAmount },
+    );
+  }
 }
 
 function liveLine(order: Order, lineId: string): OrderLine {

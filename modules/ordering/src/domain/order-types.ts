@@ -111,6 +111,23 @@ export interface PaymentRef {
   readonly tip?: number;
 }
 
+/** A payment of one part of a split bill, with what the order's receipt prints for it. */
+export interface PartPaymentRef extends PaymentRef {
+  /** How the receipt names the tender: "Cash", "Card •••• 4242". */
+  readonly label?: string;
+  /** Cash handed over, when more than `amount`. */
+  readonly tendered?: number;
+}
+
+/** One part of a split bill, paid on its own before the rest of the bill. */
+export interface PaidPart {
+  readonly partId: string;
+  /** What the part paid of the order's total (tips excluded). */
+  readonly amount: number;
+  readonly payments: readonly PartPaymentRef[];
+  readonly at: string;
+}
+
 /** Units of one line given back by a refund. */
 export interface RefundLine {
   readonly lineId: string;
@@ -143,9 +160,15 @@ export interface Order {
   readonly orderDiscount: Discount | null;
   readonly serviceCharge: ServiceCharge | null;
   readonly tip: number;
+  /** Every payment, the parts' paid first (in order) included. */
   readonly payments: readonly PaymentRef[];
-  /** The priced total at the moment of payment. */
+  /**
+   * What was paid of the total: while open or sent, the split parts paid so
+   * far (the order is partly paid); once paid, the priced total.
+   */
   readonly paidAmount: number;
+  /** Split-bill parts paid so far, in order; absent on orders stored before parts were paid alone. */
+  readonly paidParts?: readonly PaidPart[];
   readonly paidAt: string | null;
   readonly closedAt: string | null;
   readonly voided: {
@@ -199,7 +222,15 @@ export type OrderCommand =
   | { readonly type: 'set-service-charge'; readonly serviceCharge: ServiceCharge | null }
   | { readonly type: 'set-tip'; readonly amount: number }
   | { readonly type: 'fire-course'; readonly course: number }
+  /** Every payment of the order, the parts' already on it first; they add up to its total. */
   | { readonly type: 'pay'; readonly payments: readonly PaymentRef[] }
+  /** One part of a split bill; the rest of the bill is still owed. */
+  | {
+      readonly type: 'pay-part';
+      readonly partId: string;
+      readonly amount: number;
+      readonly payments: readonly PartPaymentRef[];
+    }
   | { readonly type: 'close' }
   | {
       readonly type: 'void';

@@ -96,6 +96,80 @@ describe('paying an order', () => {
   });
 });
 
+describe('paying a split bill part by part', () => {
+  const payPart = (partId: string, amount: number, paymentId = `pay-${partId}`): OrderCommand => ({
+    type: 'pay-part',
+    partId,
+    amount,
+    payments: [{ paymentId, amount, tip: 50, label: 'Card •••• 4242' }],
+  });
+  const partly = (): Order => run([payPart('1', 1000)], withLines()).state;
+
+  it('records a part’s payments and leaves the order open for the rest', () => {
+    const { state, events } = decide(withLines(), payPart('1', 1000), minute(3));
+    expect(state).toMatchObject({
+      status: 'open',
+      paidAmount: 1000,
+      payments: [{ paymentId: 'pay-1', amount: 1000, tip: 50 }],
+      paidParts: [{ partId: '1', amount: 1000, payments: [{ label: 'Card •••• 4242' }] }],
+    });
+    expect(events).toEqual([expect.objectContaining({ type: 'OrderPartPaid', partId: '1' })]);
+  });
+
+  it('pays the order with the parts’ payments first, then what settles it', () => {
+    const settled: OrderCommand = {
+      type: 'pay',
+      payments: [
+        { paymentId: 'pay-1', amount: 1000, tip: 50 },
+        { paymentId: 'cash', amount: 1350 },
+      ],
+    };
+    const { state } = decide(partly(), settled, minute(4));
+    expect(state).toMatchObject({ status: 'paid', paidAmount: 2350 });
+    expect(state.payments.map((p) => p.paymentId)).toEqual(['pay-1', 'cash']);
+    // Without the part's payment, or with it twice, the bill does not add up.
+    expect(() => decide(partly(), pay(2350), minute(4))).toThrow(code('invalid-payment'));
+    const twice = { type: 'pay', payments: [settled.payments[0]!, settled.payments[0]!] } as const;
+    expect(() => decide(partly(), twice, minute(4))).toThrow(code('invalid-payment'));
+  });
+
+  it('pays each part once, never the whole of what is left, and never with a used payment id', () => {
+    expect(() => decide(partly(), payPart('1', 500, 'other'), minute(4))).toThrow(
+      code('invalid-order-transition'),
+    );
+    expect(() => decide(partly(), payPart('2', 1350), minute(4))).toThrow(
+      code('payment-amount-mismatch'),
+    );
+    expect(() => decide(partly(), payPart('2', 300, 'pay-1'), minute(4))).toThrow(
+      code('invalid-payment'),
+    );
+    const short = { ...payPart('2', 300), amount: 400 } as OrderCommand;
+    expect(() => decide(partly(), short, minute(4))).toThrow(code('payment-amount-mismatch'));
+    expect(() => decide(paid(), payPart('2', 300), minute(4))).toThrow(
+      code('invalid-order-transition'),
+    );
+  });
+
+  it('freezes what the bill is made of, and the void, until the rest is paid', () => {
+    const order = partly();
+    const changes: OrderCommand[] = [
+      { type: 'add-line', line: newLine('x') },
+      { type: 'change-quantity', lineId: 'burger', quantity: 1 },
+      { type: 'remove-line', lineId: 'soup' },
+      { type: 'set-line-discount', lineId: 'soup', discount: { kind: 'fixed', amount: 100 } },
+      { type: 'set-order-discount', discount: { kind: 'percent', bps: 1000 } },
+      { type: 'set-service-charge', serviceCharge: { bps: 1000 } },
+      { type: 'set-tip', amount: 100 },
+      { type: 'void', reason: 'walked out', approval: manager },
+    ];
+    for (const change of changes) {
+      expect(() => decide(order, change, minute(5))).toThrow(code('order-partly-paid'));
+    }
+    // The kitchen still gets its courses.
+    expect(decide(order, { type: 'fire-course', course: 1 }, minute(5)).state.status).toBe('sent');
+  });
+});
+
 describe('closing an order', () => {
   it('follows payment', () => {
     expect(decide(paid(), { type: 'close' }, minute(9)).state.status).toBe('closed');
@@ -305,7 +379,14 @@ describe('the order’s events', () => {
       { type: 'set-order-discount', discount: { kind: 'percent', bps: 1000 } },
       { type: 'remove-line', lineId: 'a', reason: 'burnt', approval: manager },
       { type: 'set-tip', amount: 200 },
-      pay(1010),
+      { type: 'pay-part', partId: '1', amount: 500, payments: [{ paymentId: 'p1', amount: 500 }] },
+      {
+        type: 'pay',
+        payments: [
+          { paymentId: 'p1', amount: 500 },
+          { paymentId: 'p2', amount: 510 },
+        ],
+      },
       { type: 'close' },
     ]);
     expect(events.reduce<Order | null>(evolve, null)).toEqual(state);

@@ -10,10 +10,18 @@ import {
   changeQuantity,
   removeLine,
   requireEditable,
+  requireNothingPaid,
   setLineDiscount,
 } from './order-lines.ts';
 import { liveLines, priceOf } from './order-pricing.ts';
-import type { KitchenTicket, Order, OrderCommand, OrderStatus, RefundLine } from './order-types.ts';
+import type {
+  KitchenTicket,
+  Order,
+  OrderCommand,
+  OrderStatus,
+  PaymentRef,
+  RefundLine,
+} from './order-types.ts';
 import { assertDiscount, assertServiceCharge } from './pricing.ts';
 
 export { evolve } from './order-evolve.ts';
@@ -139,6 +147,8 @@ function handle(order: Order, command: OrderCommand, at: string): OrderEvent[] {
     }
     case 'pay':
       return pay(order, command.payments, at);
+    case 'pay-part':
+      return payPart(order, command, at);
     case 'close':
       requireStatus(order, ['paid'], 'closed');
       return [{ type: 'OrderClosed', orderId, at }];
@@ -149,15 +159,9 @@ function handle(order: Order, command: OrderCommand, at: string): OrderEvent[] {
   }
 }
 
-/** Paying records the priced total; the payments must add up to it exactly. */
-function pay(
-  order: Order,
-  payments: Extract<OrderCommand, { type: 'pay' }>['payments'],
-  at: string,
-) {
-  requireStatus(order, ['open', 'sent'], 'paid');
-  if (liveLines(order).length === 0) raise('order-empty', 'An order without lines is not paid.');
-  const ids = new Set(payments.map((p) => p.paymentId));
+/** Each payment has its own id (also against those already on the order) and sane amounts. */
+function assertPayments(order: Order, payments: readonly PaymentRef[]): void {
+  const ids = new Set([...order.payments, ...payments].map((p) => p.paymentId));
   const valid = payments.every(
     (p) =>
       p.paymentId.trim() &&
@@ -165,9 +169,37 @@ function pay(
       p.amount >= 0 &&
       (p.tip === undefined || (Number.isSafeInteger(p.tip) && p.tip >= 0)),
   );
-  if (!valid || ids.size !== payments.length) {
+  if (!valid || ids.size !== order.payments.length + payments.length) {
     raise('invalid-payment', 'Each payment has its own id and non-negative amounts.');
   }
+}
+
+const paymentRef = (p: PaymentRef): PaymentRef => ({
+  paymentId: p.paymentId,
+  amount: p.amount,
+  ...(p.tip && { tip: p.tip }),
+});
+
+/**
+ * Paying records the priced total; the payments must add up to it exactly.
+ * On a partly paid order they are the parts' payments, as recorded, followed
+ * by those that pay the rest.
+ */
+function pay(
+  order: Order,
+  payments: Extract<OrderCommand, { type: 'pay' }>['payments'],
+  at: string,
+) {
+  requireStatus(order, ['open', 'sent'], 'paid');
+  if (liveLines(order).length === 0) raise('order-empty', 'An order without lines is not paid.');
+  const earlier = order.payments.length;
+  const keepsParts = order.payments.every(
+    (p, i) => payments[i]?.paymentId === p.paymentId && payments[i]?.amount === p.amount,
+  );
+  if (!keepsParts) {
+    raise('invalid-payment', 'The payments of the parts already paid come first, as recorded.');
+  }
+  assertPayments(order, payments.slice(earlier));
   const expected = priceOf(order).totals.total;
   const received = payments.reduce((sum, p) => sum + p.amount, 0);
   if (received !== expected) {
@@ -180,12 +212,51 @@ function pay(
     type: 'OrderPaid',
     orderId: order.orderId,
     at,
-    payments: payments.map((p) => ({
-      paymentId: p.paymentId,
-      amount: p.amount,
-      ...(p.tip && { tip: p.tip }),
-    })),
+    payments: payments.map(paymentRef),
     amount: expected,
+  };
+  return [event];
+}
+
+/**
+ * Paying one part of a split bill (the application knows the split and what
+ * the part owes): each part once, and never the whole of what is left — the
+ * payment that settles the bill pays the order (`pay`), with its receipt.
+ */
+function payPart(order: Order, command: Extract<OrderCommand, { type: 'pay-part' }>, at: string) {
+  requireStatus(order, ['open', 'sent'], 'paid');
+  if (liveLines(order).length === 0) raise('order-empty', 'An order without lines is not paid.');
+  const partId = command.partId.trim();
+  if (!partId) raise('invalid-payment', 'A part payment names its part.');
+  if ((order.paidParts ?? []).some((p) => p.partId === partId)) {
+    raise('invalid-order-transition', `Part ${partId} of the bill is already paid.`, { partId });
+  }
+  assertPayments(order, command.payments);
+  const received = command.payments.reduce((sum, p) => sum + p.amount, 0);
+  if (!Number.isSafeInteger(command.amount) || command.amount <= 0 || received !== command.amount) {
+    raise('payment-amount-mismatch', 'The payments do not add up to what the part owes.', {
+      expected: command.amount,
+      received,
+    });
+  }
+  const left = priceOf(order).totals.total - order.paidAmount;
+  if (command.amount >= left) {
+    raise('payment-amount-mismatch', 'This payment settles the bill: it pays the order.', {
+      balanceDue: left,
+      received,
+    });
+  }
+  const event: OrderEvent = {
+    type: 'OrderPartPaid',
+    orderId: order.orderId,
+    at,
+    partId,
+    amount: command.amount,
+    payments: command.payments.map((p) => ({
+      ...paymentRef(p),
+      ...(p.label !== undefined && { label: p.label }),
+      ...(p.tendered !== undefined && { tendered: p.tendered }),
+    })),
   };
   return [event];
 }
@@ -200,6 +271,7 @@ function pay(
  */
 function voidOrder(order: Order, command: Extract<OrderCommand, { type: 'void' }>, at: string) {
   requireStatus(order, ['open', 'sent', 'paid'], 'voided');
+  requireNothingPaid(order, 'be voided');
   const reason = command.reason.trim();
   if (!reason) raise('reason-required', 'Say why the order is voided.');
   if (order.status === 'paid' && command.paymentsVoided !== true) {

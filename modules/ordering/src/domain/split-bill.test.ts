@@ -58,6 +58,13 @@ describe('splitting a bill', () => {
     const total = priceOf(order).totals.total;
     const paid = run([{ type: 'pay', payments: [{ paymentId: 'p', amount: total }] }], order);
     expect(() => splitBill(paid.state, { mode: 'even', parts: 2 })).toThrow(code('order-not-open'));
+    const partly = run(
+      [{ type: 'pay-part', partId: '1', amount: 100, payments: [{ paymentId: 'p', amount: 100 }] }],
+      order,
+    );
+    expect(() => splitBill(partly.state, { mode: 'even', parts: 3 })).toThrow(
+      code('order-partly-paid'),
+    );
   });
 
   it('leaves a voided line out of the bill', () => {

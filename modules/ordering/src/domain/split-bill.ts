@@ -1,4 +1,5 @@
 import { raise } from './errors.ts';
+import { requireNothingPaid } from './order-lines.ts';
 import { liveLines, priceOf } from './order-pricing.ts';
 import type { Order } from './order-types.ts';
 import { splitByItem, splitEvenly, type SplitAssignment, type SplitPart } from './split.ts';
@@ -32,6 +33,8 @@ export function splitBill(order: Order, request: SplitRequest): BillSplit {
       status: order.status,
     });
   }
+  // The parts paid were parts of the split as it stands: splitting again would lose them.
+  requireNothingPaid(order, 'be split again');
   if (liveLines(order).length === 0) raise('order-empty', 'An order without lines has no bill.');
   const priced = priceOf(order);
   const { total, tip, taxes } = priced.totals;

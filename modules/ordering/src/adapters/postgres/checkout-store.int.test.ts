@@ -172,4 +172,49 @@ describe.each(testEngines())('the checkout store on %s', (engine) => {
     expect(await stepsOf(tenant, created.id)).toEqual(['place']);
     expect(await h.events(tenant, 'ordering.checkout-completed')).toEqual([]);
   });
+
+  it('announces a split-bill part paid on its own as such, not as a completed sale', async () => {
+    const store = pgCheckoutStore(h.database, outbox, () => {});
+    const { tenant, cashier } = h.shop();
+    const saga = newSaga(tenant, 'key-part');
+    const tender = { index: 0, paymentId: newId(), kind: 'card' as const, amount: 600, tip: 40 };
+    const part: NewCheckout = {
+      ...saga,
+      step: 'pay:0',
+      plan: {
+        ...saga.plan,
+        total: 600,
+        kind: 'part',
+        partId: '1',
+        balanceAfter: 650,
+        tenders: [tender],
+      },
+    };
+    const created = (await store.create(cashier.ctx, planned(part), 30_000))!;
+    await store.advanceWith(
+      cashier.ctx,
+      created,
+      [
+        { step: 'pay:0', direction: 'forward' },
+        { step: 'confirm-order', direction: 'forward' },
+      ],
+      { step: 'done', status: 'completed' },
+      30_000,
+      {},
+      () => Promise.resolve(),
+    );
+    expect(await h.events(tenant, 'ordering.checkout-completed')).toEqual([]);
+    const [partPaid] = await h.events(tenant, 'ordering.checkout-part-paid');
+    expect(partPaid?.payload).toEqual({
+      checkoutId: created.id,
+      orderId: saga.orderId,
+      storeId: saga.storeId,
+      registerId: saga.registerId,
+      partId: '1',
+      total: 600,
+      balanceDue: 650,
+      currency: 'EUR',
+      payments: [{ paymentId: tender.paymentId, kind: 'card', amount: 600, tip: 40 }],
+    });
+  });
 });

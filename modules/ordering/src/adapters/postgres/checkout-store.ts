@@ -158,7 +158,31 @@ export function pgCheckoutStore(
     (await tx.select().from(checkouts).where(eq(checkouts.id, id)))[0];
 
   async function announce(tx: Tx, record: CheckoutRecord) {
-    if (record.status === 'completed') {
+    const payments = () =>
+      record.plan.tenders.map((t) => ({
+        paymentId: t.paymentId,
+        kind: t.kind,
+        amount: t.amount,
+        tip: t.tip,
+      }));
+    if (record.status === 'completed' && record.plan.kind === 'part') {
+      await events.add(
+        tx,
+        checkoutEvents.checkoutPartPaid,
+        {
+          checkoutId: record.id,
+          orderId: record.orderId,
+          storeId: record.storeId,
+          registerId: record.registerId,
+          partId: record.plan.partId ?? '',
+          total: record.plan.total,
+          balanceDue: record.plan.balanceAfter ?? 0,
+          currency: record.plan.currency,
+          payments: payments(),
+        },
+        record.tenantId,
+      );
+    } else if (record.status === 'completed') {
       await events.add(
         tx,
         checkoutEvents.checkoutCompleted,
@@ -170,12 +194,7 @@ export function pgCheckoutStore(
           total: record.plan.total,
           currency: record.plan.currency,
           receiptNumber: record.receiptNumber ?? 0,
-          payments: record.plan.tenders.map((t) => ({
-            paymentId: t.paymentId,
-            kind: t.kind,
-            amount: t.amount,
-            tip: t.tip,
-          })),
+          payments: payments(),
         },
         record.tenantId,
       );

@@ -8,7 +8,12 @@ import {
   type CheckoutInput,
   type CheckoutView,
 } from '../../contract/checkout.ts';
-import { changeDue, nextForward, type PlannedTender } from '../../domain/checkout.ts';
+import {
+  changeDue,
+  nextForward,
+  type CheckoutKind,
+  type PlannedTender,
+} from '../../domain/checkout.ts';
 import { checkoutSaga } from './saga.ts';
 import type {
   CheckoutDeps,
@@ -48,7 +53,9 @@ export function checkoutViewOf(record: CheckoutRecord): CheckoutView {
     registerId: record.registerId,
     status: record.status,
     step: record.step,
+    partId: plan.partId ?? null,
     total: plan.total,
+    balanceDue: plan.balanceAfter ?? 0,
     currency: plan.currency,
     tenders: plan.tenders.map((t) => ({
       index: t.index,
@@ -66,7 +73,13 @@ export function checkoutViewOf(record: CheckoutRecord): CheckoutView {
   };
 }
 
-/** The tenders must pay the order exactly (and each split part exactly, when they name parts). */
+const sumOf = (tenders: readonly PlannedTender[]) => tenders.reduce((s, t) => s + t.amount, 0);
+
+/**
+ * The tenders must pay exactly what the checkout pays: one part of the split
+ * bill (`partId`), or else what the order owes, each part not yet paid
+ * exactly when the tenders name parts.
+ */
 function planTenders(order: OrderSnapshot, input: ReturnType<typeof checkoutInput.parse>) {
   const tenders: PlannedTender[] = input.tenders.map((t, index) =>
     t.kind === 'cash'
@@ -77,7 +90,7 @@ function planTenders(order: OrderSnapshot, input: ReturnType<typeof checkoutInpu
           amount: t.amount,
           tip: 0,
           given: t.given,
-          ...(t.partId && { partId: t.partId }),
+          ...((input.partId ?? t.partId) && { partId: input.partId ?? t.partId }),
         }
       : {
           index,
@@ -86,7 +99,7 @@ function planTenders(order: OrderSnapshot, input: ReturnType<typeof checkoutInpu
           amount: t.amount,
           tip: t.tip,
           card: t.card,
-          ...(t.partId && { partId: t.partId }),
+          ...((input.partId ?? t.partId) && { partId: input.partId ?? t.partId }),
         },
   );
   for (const t of tenders) {
@@ -94,21 +107,29 @@ function planTenders(order: OrderSnapshot, input: ReturnType<typeof checkoutInpu
       raiseCheckout('cash-given-too-small', `Tender ${t.index} is given less cash than it pays.`);
     }
   }
-  const paid = tenders.reduce((sum, t) => sum + t.amount, 0);
-  if (paid !== order.total) {
-    raiseCheckout(
-      'tenders-do-not-cover-total',
-      `The tenders pay ${paid}; the order total is ${order.total}.`,
-      { total: order.total, tendered: paid },
-    );
+  if (input.partId !== undefined) return { tenders, due: partDue(order, input) };
+  const due = order.total - order.paid;
+  const paid = sumOf(tenders);
+  if (paid !== due) {
+    raiseCheckout('tenders-do-not-cover-total', `The tenders pay ${paid}; the order owes ${due}.`, {
+      total: order.total,
+      due,
+      tendered: paid,
+    });
   }
   if (tenders.some((t) => t.partId !== undefined)) {
-    for (const part of order.parts) {
-      const sum = tenders.filter((t) => t.partId === part.partId).reduce((s, t) => s + t.amount, 0);
-      if (
-        sum !== part.total ||
-        tenders.some((t) => !order.parts.some((p) => p.partId === t.partId))
-      ) {
+    const open = order.parts.filter((p) => !p.paid);
+    const stray = tenders.find((t) => !open.some((p) => p.partId === t.partId));
+    if (stray) {
+      raiseCheckout(
+        'tenders-do-not-cover-parts',
+        `Tender ${stray.index} pays ${stray.partId ? `part ${stray.partId}` : 'no part'}; ` +
+          `the parts owed are ${open.map((p) => p.partId).join(', ') || 'none'}.`,
+      );
+    }
+    for (const part of open) {
+      const sum = sumOf(tenders.filter((t) => t.partId === part.partId));
+      if (sum !== part.total) {
         raiseCheckout(
           'tenders-do-not-cover-parts',
           `Part ${part.partId} owes ${part.total}; its tenders pay ${sum}.`,
@@ -116,7 +137,35 @@ function planTenders(order: OrderSnapshot, input: ReturnType<typeof checkoutInpu
       }
     }
   }
-  return tenders;
+  return { tenders, due };
+}
+
+/** What a checkout of one split-bill part pays: that part, not yet paid, exactly. */
+function partDue(order: OrderSnapshot, input: ReturnType<typeof checkoutInput.parse>): number {
+  const { partId } = input;
+  const part = order.parts.find((p) => p.partId === partId);
+  if (!part) {
+    raiseCheckout(
+      'split-part-not-found',
+      order.parts.length === 0
+        ? 'The bill is not split: split it before paying a part of it.'
+        : `The split bill has no part ${partId}.`,
+      { partId, parts: order.parts.map((p) => p.partId) },
+    );
+  }
+  if (part.paid) raiseCheckout('part-already-paid', `Part ${partId} is paid.`, { partId });
+  if (input.tenders.some((t) => t.partId !== undefined && t.partId !== partId)) {
+    raiseCheckout('tenders-do-not-cover-parts', `Every tender pays part ${partId}.`);
+  }
+  const paid = input.tenders.reduce((s, t) => s + t.amount, 0);
+  if (paid !== part.total) {
+    raiseCheckout(
+      'tenders-do-not-cover-parts',
+      `Part ${partId} owes ${part.total}; the tenders pay ${paid}.`,
+      { partId, due: part.total, tendered: paid },
+    );
+  }
+  return part.total;
 }
 
 /** The saga that pays `order` with the tenders asked for; refused if the order cannot be paid so. */
@@ -137,13 +186,19 @@ function newCheckout(
     });
   }
   if (order.lines.length === 0) raise('order-empty', 'There is nothing to pay for.');
-  const tenders = planTenders(order, request);
+  const { tenders, due } = planTenders(order, request);
+  const balanceAfter = order.total - order.paid - due;
+  const kind: CheckoutKind =
+    balanceAfter > 0 ? 'part' : order.paid > 0 || request.partId ? 'rest' : 'whole';
   const plan: CheckoutPlan = {
     fingerprint: key.fingerprint,
     reservationId: newId(),
     currency: order.currency,
-    total: order.total,
+    total: due,
     orderVersion: order.version,
+    kind,
+    ...(request.partId !== undefined && { partId: request.partId }),
+    balanceAfter,
     tenders,
     lines: order.lines,
     cashierId: ctx.actor.id,
@@ -157,7 +212,7 @@ function newCheckout(
     registerId: request.registerId,
     idempotencyKey: key.idempotencyKey,
     status: 'running',
-    step: nextForward('place', tenders) ?? 'done',
+    step: nextForward('place', tenders, kind) ?? 'done',
     plan,
     failure: null,
   };

@@ -4,9 +4,15 @@ import type { OrderView, OrderingApi } from '../../contract.ts';
 import type { OrderRecord, OrderingDeps, OrderingRepository } from '../ports.ts';
 import { storeTickets } from '../kitchen.ts';
 import { applyCommand, loadOrder, withRetry } from '../order-writer.ts';
-import { cancelForCheckout, recordPaymentIn } from '../settlement.ts';
+import type { PlannedTender } from '../../domain/checkout.ts';
+import {
+  cancelForCheckout,
+  recordPartPaymentIn,
+  recordPaymentIn,
+  type SettledPayment,
+} from '../settlement.ts';
 import { toOrderView } from '../views.ts';
-import type { CheckoutOrders, OrderPayment, OrderSnapshot } from './ports.ts';
+import type { CheckoutOrders, OrderSnapshot } from './ports.ts';
 
 /** Units of each variant on the live lines: what is held is what is sold. */
 function unitsOf(lines: readonly { variantId: string; quantity: number; voided: unknown }[]) {
@@ -28,7 +34,9 @@ function snapshotOf(order: OrderView): OrderSnapshot {
     total: order.totals.total,
     version: order.version,
     lines: unitsOf(order.lines),
-    parts: order.split?.parts.map((p) => ({ partId: p.partId, total: p.total })) ?? [],
+    paid: order.status === 'open' || order.status === 'sent' ? order.paidAmount : 0,
+    parts:
+      order.split?.parts.map((p) => ({ partId: p.partId, total: p.total, paid: p.paid })) ?? [],
   };
 }
 
@@ -37,12 +45,10 @@ function snapshotOf(order: OrderView): OrderSnapshot {
  * the checkout priced, unless these very payments are already on it (a step
  * retried after a crash).
  */
-function versionCheck(payment: OrderPayment) {
+function versionCheck(payment: { orderVersion: number; tenders: readonly PlannedTender[] }) {
   return (current: OrderRecord) => {
-    const paid = current.state.payments;
-    const alreadyOurs =
-      paid.length === payment.tenders.length &&
-      payment.tenders.every((t, i) => paid[i]?.paymentId === t.paymentId);
+    const paid = new Set(current.state.payments.map((p) => p.paymentId));
+    const alreadyOurs = payment.tenders.every((t) => paid.has(t.paymentId));
     if (!alreadyOurs && current.version !== payment.orderVersion) {
       raiseCheckout(
         'order-changed-during-checkout',
@@ -71,13 +77,7 @@ export function checkoutOrders(
     async prepareMarkPaid(ctx, orderId, payment) {
       const store = await d.stores.get(ctx, payment.storeId);
       const input = {
-        payments: payment.tenders.map((t) => ({
-          paymentId: t.paymentId,
-          amount: t.amount,
-          label: t.kind === 'cash' ? 'Cash' : `Card •••• ${t.card?.number.slice(-4) ?? ''}`,
-          ...(t.kind === 'cash' && t.given !== undefined && { tendered: t.given }),
-          ...(t.tip > 0 && { tip: t.tip }),
-        })),
+        payments: payment.tenders.map(settled),
         receiptNumber: payment.receiptNumber,
         registerId: payment.registerId,
         register: payment.registerName,
@@ -89,6 +89,18 @@ export function checkoutOrders(
       };
     },
 
+    preparePartPaid(ctx, orderId, payment) {
+      // Nothing to fetch first: no receipt is printed for a part.
+      const input = {
+        partId: payment.partId,
+        payments: payment.tenders.map(settled),
+        paidAt: payment.paidAt,
+      };
+      return Promise.resolve(async (repo: OrderingRepository) => {
+        await recordPartPaymentIn(repo, ctx, orderId, input, versionCheck(payment));
+      });
+    },
+
     async fireRemaining(ctx, orderId) {
       await fireRemainingIn(d, ctx, orderId);
     },
@@ -96,6 +108,17 @@ export function checkoutOrders(
     async cancel(ctx, orderId, reason) {
       await cancel(ctx, orderId, reason);
     },
+  };
+}
+
+/** A tender as the order (and its receipt) records it. */
+function settled(t: PlannedTender): SettledPayment {
+  return {
+    paymentId: t.paymentId,
+    amount: t.amount,
+    label: t.kind === 'cash' ? 'Cash' : `Card •••• ${t.card?.number.slice(-4) ?? ''}`,
+    ...(t.kind === 'cash' && t.given !== undefined && { tendered: t.given }),
+    ...(t.tip > 0 && { tip: t.tip }),
   };
 }
 

@@ -1,6 +1,11 @@
 import type { CallContext } from '@stratum/platform';
 import type { CheckoutStatus } from '../../contract/checkout.ts';
-import type { CompensationStep, ForwardStep, PlannedTender } from '../../domain/checkout.ts';
+import type {
+  CheckoutKind,
+  CompensationStep,
+  ForwardStep,
+  PlannedTender,
+} from '../../domain/checkout.ts';
 import type { Registers } from '../ports.ts';
 
 /**
@@ -26,6 +31,16 @@ export interface CheckoutOrders<U = unknown> {
     orderId: string,
     payment: OrderPayment,
   ): Promise<(unit: U) => Promise<void>>;
+  /**
+   * Records one split-bill part's payments on the order, in the unit of work
+   * the returned function is given; the order stays open for the rest.
+   * Idempotent per checkout; refused as `prepareMarkPaid` is.
+   */
+  preparePartPaid(
+    ctx: CallContext,
+    orderId: string,
+    payment: PartPayment,
+  ): Promise<(unit: U) => Promise<void>>;
   /** Fires every course the kitchen has not seen yet; nothing to fire is fine. */
   fireRemaining(ctx: CallContext, orderId: string): Promise<void>;
   /** Voids the unpaid order after a failed checkout; a voided order stays voided. */
@@ -42,8 +57,14 @@ export interface OrderSnapshot {
   /** Changes whenever the order does: the checkout refuses to pay for a different order. */
   readonly version: number;
   readonly lines: readonly { readonly variantId: string; readonly quantity: number }[];
-  /** Split-bill parts and what each owes, if the bill was split. */
-  readonly parts: readonly { readonly partId: string; readonly total: number }[];
+  /** What the split-bill parts paid so far have paid of `total`. */
+  readonly paid: number;
+  /** Split-bill parts, what each owes and whether it was paid on its own, if the bill was split. */
+  readonly parts: readonly {
+    readonly partId: string;
+    readonly total: number;
+    readonly paid: boolean;
+  }[];
 }
 
 export interface OrderPayment {
@@ -59,6 +80,15 @@ export interface OrderPayment {
   readonly receiptNumber: number;
   readonly tenders: readonly PlannedTender[];
   readonly changeDue: number;
+  readonly paidAt: Date;
+}
+
+/** One split-bill part's payments, as `preparePartPaid` records them. */
+export interface PartPayment {
+  readonly checkoutId: string;
+  readonly orderVersion: number;
+  readonly partId: string;
+  readonly tenders: readonly PlannedTender[];
   readonly paidAt: Date;
 }
 
@@ -109,8 +139,15 @@ export interface CheckoutPlan {
   readonly fingerprint: string;
   readonly reservationId: string;
   readonly currency: string;
+  /** What this checkout pays of the order, in minor units (tips excluded). */
   readonly total: number;
   readonly orderVersion: number;
+  /** Absent on sagas planned before parts were paid alone: `whole`. */
+  readonly kind?: CheckoutKind;
+  /** The split-bill part this checkout pays, when it pays one. */
+  readonly partId?: string;
+  /** What the order still owes once this checkout is done (tips excluded); 0 when it settles. */
+  readonly balanceAfter?: number;
   readonly tenders: readonly PlannedTender[];
   readonly lines: readonly { readonly variantId: string; readonly quantity: number }[];
   /** Who asked: the actor the in-request steps run as. */

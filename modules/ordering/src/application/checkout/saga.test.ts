@@ -30,7 +30,7 @@ const declined = () => new DomainError('card-declined', 'Declined.', 'unprocessa
 /** The saga's world in memory: what each dependency did, and failures to script. */
 function world() {
   const clock = { ms: Date.parse('2026-11-22T10:00:00Z'), now: () => new Date(clock.ms) };
-  const order: OrderSnapshot & { status: string; version: number } = {
+  const order: { -readonly [K in keyof OrderSnapshot]: OrderSnapshot[K] } = {
     orderId,
     storeId,
     status: 'open',
@@ -38,6 +38,7 @@ function world() {
     total: 1850,
     version: 3,
     lines: [{ variantId: 'v1', quantity: 2 }],
+    paid: 0,
     parts: [],
   };
   const did: string[] = [];
@@ -62,6 +63,16 @@ function world() {
           maybeFail('markPaid');
           did.push(`paid #${p.receiptNumber} change ${p.changeDue}`);
           order.status = 'paid';
+          return Promise.resolve();
+        }),
+      preparePartPaid: (_c, _id, p) =>
+        Promise.resolve(() => {
+          maybeFail('markPaid');
+          const amount = p.tenders.reduce((sum, t) => sum + t.amount, 0);
+          did.push(`part ${p.partId} paid ${amount}`);
+          order.paid += amount;
+          order.version += 1;
+          order.parts = order.parts.map((q) => (q.partId === p.partId ? { ...q, paid: true } : q));
           return Promise.resolve();
         }),
       fireRemaining: () => {
@@ -336,5 +347,129 @@ describe('the checkout saga', () => {
     expect(done).toMatchObject({ status: 'compensated', failure: { step: 'confirm-order' } });
     expect(w.taken.size).toBe(0);
     expect(w.did.slice(-2)).toEqual(['released', 'cancelled']);
+  });
+});
+
+describe('a split bill paid part by part', () => {
+  /** The order split evenly in two: 925 each. */
+  function split() {
+    const w = world();
+    w.order.parts = [
+      { partId: '1', total: 925, paid: false },
+      { partId: '2', total: 925, paid: false },
+    ];
+    return w;
+  }
+  const payPart = (partId: string, amount = 925) => ({
+    registerId,
+    partId,
+    tenders: [{ kind: 'card' as const, amount, tip: 50, card }],
+  });
+
+  it('takes only the first part’s money, then sells the order with the last part', async () => {
+    const w = split();
+    const first = await w.checkout.start(ctx, orderId, payPart('1'), 'key-1');
+    expect(first).toMatchObject({ status: 'completed', receiptNumber: null });
+    expect(first.plan).toMatchObject({ kind: 'part', partId: '1', total: 925, balanceAfter: 925 });
+    expect(w.did).toEqual(['took card 925', 'part 1 paid 925']);
+    expect(w.store.steps(first.id)).toEqual([
+      'forward:place',
+      'forward:pay:0',
+      'forward:confirm-order',
+    ]);
+
+    const last = await w.checkout.start(ctx, orderId, payPart('2'), 'key-2');
+    expect(last).toMatchObject({ status: 'completed', receiptNumber: 41 });
+    expect(last.plan).toMatchObject({ kind: 'rest', partId: '2', total: 925, balanceAfter: 0 });
+    expect(w.did.slice(2)).toEqual([
+      'reserved',
+      'took card 925',
+      'paid #41 change 0',
+      'fired',
+      'stock confirmed',
+    ]);
+  });
+
+  it('gives back only the declined part’s money and leaves the order open', async () => {
+    const w = split();
+    await w.checkout.start(ctx, orderId, payPart('1'), 'key-1');
+    w.fail['pay:0'] = declined;
+
+    const second = await w.checkout.start(ctx, orderId, payPart('2'), 'key-2');
+    expect(second).toMatchObject({ status: 'compensated', failure: { code: 'card-declined' } });
+    // The last part reserved the stock, so it gives it back; the order and part 1 stand.
+    expect(w.did.slice(2)).toEqual(['reserved', 'released']);
+    expect(w.order.status).toBe('open');
+    expect([...w.taken.values()]).toEqual([975]);
+
+    delete w.fail['pay:0'];
+    const again = await w.checkout.start(ctx, orderId, payPart('2'), 'key-3');
+    expect(again.status).toBe('completed');
+  });
+
+  it('undoes a failed first part without cancelling the order', async () => {
+    const w = split();
+    w.fail['pay:0'] = declined;
+    const first = await w.checkout.start(ctx, orderId, payPart('1'), 'key-1');
+    expect(first.status).toBe('compensated');
+    expect(w.did).toEqual([]);
+    expect(w.order).toMatchObject({ status: 'open', paid: 0 });
+  });
+
+  it('pays every part left in one checkout, whoever was paid before', async () => {
+    const w = split();
+    await w.checkout.start(ctx, orderId, payPart('1'), 'key-1');
+    await expect(
+      w.checkout.start(
+        ctx,
+        orderId,
+        { registerId, tenders: [{ kind: 'card', amount: 1850, card }] },
+        'key-2',
+      ),
+    ).rejects.toMatchObject({
+      code: 'tenders-do-not-cover-total',
+      details: { total: 1850, due: 925, tendered: 1850 },
+    });
+    const rest = await w.checkout.start(
+      ctx,
+      orderId,
+      { registerId, tenders: [{ kind: 'cash', amount: 925, given: 1000 }] },
+      'key-3',
+    );
+    expect(rest).toMatchObject({ status: 'completed', receiptNumber: 41 });
+    expect(rest.plan).toMatchObject({ kind: 'rest', total: 925, balanceAfter: 0 });
+  });
+
+  it('refuses a part the bill does not have, a part paid, and tenders that miss the part', async () => {
+    const w = world();
+    await expect(w.checkout.start(ctx, orderId, payPart('1'), 'k')).rejects.toMatchObject({
+      code: 'split-part-not-found',
+    });
+    const v = split();
+    await v.checkout.start(ctx, orderId, payPart('1'), 'key-1');
+    await expect(v.checkout.start(ctx, orderId, payPart('1'), 'k')).rejects.toMatchObject({
+      code: 'part-already-paid',
+      details: { partId: '1' },
+    });
+    await expect(v.checkout.start(ctx, orderId, payPart('3'), 'k')).rejects.toMatchObject({
+      code: 'split-part-not-found',
+      details: { parts: ['1', '2'] },
+    });
+    // Tenders naming parts pay the parts owed: not a part paid, nor a part of no split.
+    const naming = (partId: string, amount = 925) => ({
+      registerId,
+      tenders: [{ kind: 'card' as const, amount, card, partId }],
+    });
+    await expect(v.checkout.start(ctx, orderId, naming('1'), 'k')).rejects.toMatchObject({
+      code: 'tenders-do-not-cover-parts',
+    });
+    await expect(w.checkout.start(ctx, orderId, naming('1', 1850), 'k')).rejects.toMatchObject({
+      code: 'tenders-do-not-cover-parts',
+    });
+    await expect(v.checkout.start(ctx, orderId, payPart('2', 900), 'k')).rejects.toMatchObject({
+      code: 'tenders-do-not-cover-parts',
+      details: { due: 925, tendered: 900 },
+    });
+    expect(await v.store.byKey(ctx.tenantId, 'k')).toBeUndefined();
   });
 });

@@ -52,7 +52,7 @@ export function checkoutSaga<U>(deps: CheckoutDeps<U>) {
     if (step === 'place') {
       // Sagas are created with place done; one started otherwise checks the order here.
       const now = await orders.snapshot(ctx, record.orderId);
-      if (now.version !== plan.orderVersion || now.total !== plan.total) {
+      if (now.version !== plan.orderVersion) {
         raiseCheckout(
           'order-changed-during-checkout',
           'The order changed after the checkout was requested; check out again.',
@@ -83,9 +83,31 @@ export function checkoutSaga<U>(deps: CheckoutDeps<U>) {
     }
   }
 
-  /** The pivot: a receipt number, then the order paid and the saga moved on in one transaction. */
+  /**
+   * The pivot: a receipt number, then the order paid and the saga moved on in
+   * one transaction. A split-bill part that leaves some of the bill owed is
+   * recorded on the order without a receipt, and the saga ends there.
+   */
   async function confirmOrder(ctx: CallContext, record: CheckoutRecord, done: StepDone[]) {
     const { plan } = record;
+    if (plan.kind === 'part') {
+      const payPart = await orders.preparePartPaid(ctx, record.orderId, {
+        checkoutId: record.id,
+        orderVersion: plan.orderVersion,
+        partId: plan.partId ?? '',
+        tenders: plan.tenders,
+        paidAt: clock.now(),
+      });
+      return store.advanceWith(
+        ctx,
+        record,
+        done,
+        { step: 'done', status: 'completed' },
+        settings.leaseMs,
+        {},
+        payPart,
+      );
+    }
     const { number: receiptNumber, registerName } = await receipts.allocate(
       ctx,
       record.registerId,
@@ -103,7 +125,7 @@ export function checkoutSaga<U>(deps: CheckoutDeps<U>) {
       changeDue: changeDue(plan.tenders),
       paidAt: clock.now(),
     });
-    const next = nextForward(pivotStep, plan.tenders);
+    const next = nextForward(pivotStep, plan.tenders, plan.kind);
     return store.advanceWith(
       ctx,
       record,
@@ -144,7 +166,7 @@ export function checkoutSaga<U>(deps: CheckoutDeps<U>) {
    * moves the row there; on a failure, postpones or starts undoing.
    */
   async function runForward(ctx: CallContext, record: CheckoutRecord) {
-    const tenders = record.plan.tenders;
+    const { tenders, kind } = record.plan;
     const done: StepDone[] = [];
     let step = record.step as ForwardStep;
     try {
@@ -158,7 +180,7 @@ export function checkoutSaga<U>(deps: CheckoutDeps<U>) {
         await forward(ctx, record, step);
         done.push({ step, direction: 'forward' });
         deps.onStep?.(step, 'after');
-        const next = nextForward(step, tenders);
+        const next = nextForward(step, tenders, kind);
         if (next === null) {
           return await store.advance(
             record,
@@ -171,11 +193,11 @@ export function checkoutSaga<U>(deps: CheckoutDeps<U>) {
       }
     } catch (err) {
       const age = clock.now().getTime() - record.createdAt.getTime();
-      if (!canCompensate(step, tenders)) return postpone(record, err, step);
+      if (!canCompensate(step, tenders, kind)) return postpone(record, err, step);
       if (isTransient(err) && age < settings.retryWindowMs) return postpone(record, err, step);
       const failure = failureOf(err, step);
       deps.log?.('warn', 'checkout failed; undoing it', { checkoutId: record.id, ...failure });
-      const [first] = compensationSteps(step, tenders);
+      const [first] = compensationSteps(step, tenders, kind);
       if (!first) throw new Error(`nothing to undo after ${step}`, { cause: err });
       return store.advance(
         record,
@@ -195,7 +217,7 @@ export function checkoutSaga<U>(deps: CheckoutDeps<U>) {
       deps.onStep?.(step, 'before');
       await compensate(ctx, record, step);
       deps.onStep?.(step, 'after');
-      const next = nextCompensation(step, failure.step, record.plan.tenders);
+      const next = nextCompensation(step, failure.step, record.plan.tenders, record.plan.kind);
       return await store.advance(
         record,
         [{ step, direction: 'compensate' }],

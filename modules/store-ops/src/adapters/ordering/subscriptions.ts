@@ -1,3 +1,4 @@
+import type { z } from 'zod';
 import {
   inboxSubscription,
   type Database,
@@ -14,8 +15,9 @@ import { storeOpsRepository } from '../postgres/store.ts';
 
 /**
  * Store-ops' reactions to ordering, each behind the inbox so that a
- * redelivered message changes nothing: a completed checkout posts one sale
- * per payment to the register's drawer, a refund of an order one refund.
+ * redelivered message changes nothing: a completed checkout (or a split-bill
+ * part paid on its own) posts one sale per payment to the register's drawer,
+ * a refund of an order one refund.
  * The payment or refund id is the movement's reference, so even the same
  * sale announced again in a new message is posted once.
  */
@@ -28,29 +30,45 @@ export function orderingSubscriptions(
     storeOpsRepository(tx, tenantId, wakeRelay);
   const common = { module: 'store-ops', database, inbox };
   const completed = checkoutEvents.checkoutCompleted;
+  const partPaid = checkoutEvents.checkoutPartPaid;
   const refunded = orderingEvents.orderRefunded;
+  /** One sale per payment of a checkout, into the drawer of the register that took it. */
+  const postSales =
+    (source: string) =>
+    async (
+      tx: Tx,
+      payload: z.output<typeof completed.payload> | z.output<typeof partPaid.payload>,
+      envelope: { tenantId: string; occurredAt: string },
+    ) => {
+      const r = repo(tx, envelope.tenantId);
+      for (const payment of payload.payments) {
+        await postToDrawer(r, logger, {
+          storeId: payload.storeId,
+          registerId: payload.registerId,
+          kind: 'sale',
+          tender: payment.kind,
+          // What the tender took in: a card's tip is in the card total (a cash tender has none).
+          amountMinor: payment.amount + payment.tip,
+          currency: payload.currency,
+          reference: payment.paymentId,
+          occurredAt: envelope.occurredAt,
+          source,
+        });
+      }
+    };
   return [
     inboxSubscription({
       ...common,
       name: 'store-ops.on-ordering-checkout-completed',
       event: completed,
-      async handle(tx, payload, envelope) {
-        const r = repo(tx, envelope.tenantId);
-        for (const payment of payload.payments) {
-          await postToDrawer(r, logger, {
-            storeId: payload.storeId,
-            registerId: payload.registerId,
-            kind: 'sale',
-            tender: payment.kind,
-            // What the tender took in: a card's tip is in the card total (a cash tender has none).
-            amountMinor: payment.amount + payment.tip,
-            currency: payload.currency,
-            reference: payment.paymentId,
-            occurredAt: envelope.occurredAt,
-            source: completed.type,
-          });
-        }
-      },
+      handle: postSales(completed.type),
+    }),
+    // A split-bill part paid on its own: its cash is in the drawer now, not when the bill is settled.
+    inboxSubscription({
+      ...common,
+      name: 'store-ops.on-ordering-checkout-part-paid',
+      event: partPaid,
+      handle: postSales(partPaid.type),
     }),
     inboxSubscription({
       ...common,
