@@ -94,7 +94,12 @@ export function evolve(state: Order | null, event: OrderEvent): Order {
         ],
       };
     case 'OrderClosed':
-      return { ...state, status: 'closed', closedAt: event.at };
+      // A refund before the close is kept in the status; the close is in `closedAt`.
+      return {
+        ...state,
+        status: state.status === 'paid' ? 'closed' : state.status,
+        closedAt: event.at,
+      };
     case 'OrderVoided':
       return {
         ...state,

@@ -180,6 +180,34 @@ describe('closing an order', () => {
       code('invalid-order-transition'),
     );
   });
+
+  it('still happens after a refund, which the status keeps, and only once', () => {
+    const refunded = run(
+      [
+        {
+          type: 'refund',
+          refundId: 'r1',
+          lines: [{ lineId: 'soup', quantity: 1 }],
+          amount: 550,
+          reason: 'cold',
+          approval: manager,
+        },
+      ],
+      paid(),
+    ).state;
+    const { state } = decide(refunded, { type: 'close' }, minute(9));
+    expect(state).toMatchObject({
+      status: 'partially-refunded',
+      closedAt: minute(9).toISOString(),
+    });
+    expect(() => decide(state, { type: 'close' }, minute(10))).toThrow(
+      code('invalid-order-transition'),
+    );
+    const closed = decide(paid(), { type: 'close' }, minute(9)).state;
+    expect(() => decide(closed, { type: 'close' }, minute(10))).toThrow(
+      code('invalid-order-transition'),
+    );
+  });
 });
 
 describe('voiding an order', () => {

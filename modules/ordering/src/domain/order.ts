@@ -150,7 +150,14 @@ function handle(order: Order, command: OrderCommand, at: string): OrderEvent[] {
     case 'pay-part':
       return payPart(order, command, at);
     case 'close':
-      requireStatus(order, ['paid'], 'closed');
+      // Refunded before it was closed, it still closes (and stays refunded).
+      requireStatus(order, ['paid', 'partially-refunded', 'refunded'], 'closed');
+      if (order.closedAt !== null) {
+        raise('invalid-order-transition', 'The order is already closed.', {
+          status: order.status,
+          action: 'closed',
+        });
+      }
       return [{ type: 'OrderClosed', orderId, at }];
     case 'void':
       return voidOrder(order, command, at);

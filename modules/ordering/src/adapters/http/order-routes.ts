@@ -167,7 +167,7 @@ export function orderRoutes(app: StratumApp, api: OrderingApi): void {
       config: write,
       schema: {
         tags,
-        summary: 'Close a paid order',
+        summary: 'Close a paid order (also once refunded: the status keeps the refund)',
         params: idParams,
         headers: ifMatchHeaders,
         response: { 200: orderView },
