@@ -22,7 +22,7 @@ export interface CheckoutHttpApi {
     orderId: string,
     input: z.input<typeof checkoutInput>,
     idempotencyKey: string | undefined,
-  ): Promise<CheckoutRecord>;
+  ): Promise<CheckoutRecord & { readonly replayed: boolean }>;
   get(ctx: ReturnType<typeof callContextOf>, checkoutId: string): Promise<CheckoutRecord>;
   view(record: CheckoutRecord): CheckoutView;
   refund(
@@ -69,6 +69,8 @@ export function checkoutRoutes(app: StratumApp, checkout: CheckoutHttpApi): void
         request.headers['idempotency-key'],
       );
       const view = checkout.view(record);
+      // As on every Idempotency-Key route: this answers a request made before.
+      if (record.replayed) void reply.header('idempotent-replayed', 'true');
       if (record.status === 'compensated') {
         raiseCheckout(
           'checkout-failed',

@@ -35,6 +35,9 @@ function canonical(value: unknown): string {
   return JSON.stringify(value);
 }
 
+/** A checkout as a request to start one answers it: `replayed` when its key was seen before. */
+export type StartedCheckout = CheckoutRecord & { readonly replayed: boolean };
+
 /** The actor the recovery worker drives sagas as: any store, no user. */
 export const checkoutWorker: Actor = {
   kind: 'system',
@@ -243,7 +246,15 @@ export function checkoutUseCases<U>(deps: CheckoutDeps<U>) {
   }
 
   /** A retried request: the same answer, or the running saga driven on if its lease is free. */
-  async function replay(ctx: CallContext, existing: CheckoutRecord, fingerprint: string) {
+  async function replay(
+    ctx: CallContext,
+    existing: CheckoutRecord,
+    fingerprint: string,
+  ): Promise<StartedCheckout> {
+    return { ...(await rejoin(ctx, existing, fingerprint)), replayed: true };
+  }
+
+  async function rejoin(ctx: CallContext, existing: CheckoutRecord, fingerprint: string) {
     if (existing.plan.fingerprint !== fingerprint) {
       raiseCheckout(
         'idempotency-key-reused',
@@ -268,7 +279,7 @@ export function checkoutUseCases<U>(deps: CheckoutDeps<U>) {
     orderId: string,
     input: CheckoutInput,
     idempotencyKey: string | undefined,
-  ): Promise<CheckoutRecord> {
+  ): Promise<StartedCheckout> {
     if (!idempotencyKey) {
       raiseCheckout('idempotency-key-required', 'A checkout needs an Idempotency-Key header.');
     }
@@ -318,7 +329,7 @@ export function checkoutUseCases<U>(deps: CheckoutDeps<U>) {
       if (existing) return replay(ctx, existing, fingerprint);
       raiseCheckout('checkout-in-progress', 'Another checkout of this order is running.');
     }
-    return settle(ctx, created);
+    return { ...(await settle(ctx, created)), replayed: false };
   }
 
   async function get(ctx: CallContext, checkoutId: string): Promise<CheckoutRecord> {

@@ -248,6 +248,7 @@ describe('the checkout saga', () => {
     const again = await w.checkout.start(ctx, orderId, splitTender, 'key-1');
 
     expect(again.id).toBe(first.id);
+    expect([first.replayed, again.replayed]).toEqual([false, true]);
     expect(w.did.filter((d) => d.startsWith('took'))).toHaveLength(2);
     await expect(
       w.checkout.start(
