@@ -84,6 +84,8 @@ export const orderingErrors = defineErrors({
   /** A paid order is voided only after its payments were voided. */
   'payment-not-voided': 'conflict',
   'duplicate-refund': 'conflict',
+  /** Another refund of the order is being paid out; its units are spoken for until it is done. */
+  'refund-in-progress': 'conflict',
   'order-empty': 'unprocessable',
   /** The payments do not add up to the order's priced total. */
   'payment-amount-mismatch': 'unprocessable',

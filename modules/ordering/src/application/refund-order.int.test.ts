@@ -257,4 +257,104 @@ describe.each(testEngines())('refunds of paid orders on %s', (engine) => {
     });
     expect(o.pay.refunds).toEqual([]);
   });
+
+  it('speaks for the units before the money moves: a racing refund of them moves none', async () => {
+    const s = h.shop();
+    const o = await paidOrder(s);
+    const both = (key: string) =>
+      o.refund(
+        s.cashier.ctx,
+        o.orderId,
+        {
+          lines: [{ lineId: o.fries.lineId, quantity: 2 }],
+          reason: 'cold',
+          approval: { token: s.manager.token },
+        },
+        key,
+      );
+    // The first refund's money is on its way back while the second asks for the same units.
+    let giveBack!: () => void;
+    const held = new Promise<void>((resolve) => (giveBack = resolve));
+    let asked!: () => void;
+    const atPayments = new Promise<void>((resolve) => (asked = resolve));
+    const slow = refundOrder(h.module.deps, {
+      ...o.pay.port,
+      async refund(ctx, args) {
+        asked();
+        await held;
+        await o.pay.port.refund(ctx, args);
+      },
+    });
+    const first = slow(
+      s.cashier.ctx,
+      o.orderId,
+      {
+        lines: [{ lineId: o.fries.lineId, quantity: 2 }],
+        reason: 'cold',
+        approval: { token: s.manager.token },
+      },
+      'first',
+    );
+    await atPayments;
+    await expect(both('second')).rejects.toMatchObject({ code: 'refund-in-progress' });
+    giveBack();
+    expect((await first).refundedAmount).toBe(700);
+    await expect(both('second')).rejects.toMatchObject({ code: 'refund-exceeds-line' });
+    expect(o.pay.refunds.map((r) => r.amount)).toEqual([700]);
+    expect(await refunded(s.tenant)).toHaveLength(1);
+  });
+
+  it('frees the units of a refund payments refused', async () => {
+    const s = h.shop();
+    const o = await paidOrder(s);
+    const refusing = refundOrder(h.module.deps, {
+      ...o.pay.port,
+      refund: () => Promise.reject(new DomainError('refund-limit-exceeded', 'Too much.')),
+    });
+    await expect(
+      refusing(
+        s.cashier.ctx,
+        o.orderId,
+        {
+          lines: [{ lineId: o.fries.lineId, quantity: 1 }],
+          reason: 'cold',
+          approval: { token: s.manager.token },
+        },
+        'refused',
+      ),
+    ).rejects.toMatchObject({ code: 'refund-limit-exceeded' });
+    expect((await o.oneFries('allowed')).refundedAmount).toBe(350);
+  });
+
+  it('settles a refund whose request died once its hold lapses, from what payments says', async () => {
+    const s = h.shop();
+    const o = await paidOrder(s);
+    const dying = (moved: boolean) =>
+      refundOrder(h.module.deps, {
+        ...o.pay.port,
+        async refund(ctx, args) {
+          if (moved) await o.pay.port.refund(ctx, args);
+          throw new Error('process died');
+        },
+      });
+    const fries = (quantity: number) => ({
+      lines: [{ lineId: o.fries.lineId, quantity }],
+      reason: 'cold',
+      approval: { token: s.manager.token },
+    });
+    // Its money never moved: once the hold lapses the units are another refund's.
+    await expect(dying(false)(s.cashier.ctx, o.orderId, fries(2), 'lost')).rejects.toThrow('died');
+    await expect(o.oneFries('too-soon')).rejects.toMatchObject({ code: 'refund-in-progress' });
+    h.clock.advance(61_000);
+    expect((await o.oneFries('after-lost')).refundedAmount).toBe(350);
+
+    // Its money moved: once the hold lapses it is recorded, and the units are gone.
+    await expect(dying(true)(s.cashier.ctx, o.orderId, fries(1), 'moved')).rejects.toThrow('died');
+    h.clock.advance(61_000);
+    await expect(o.oneFries('after-moved')).rejects.toMatchObject({ code: 'refund-exceeds-line' });
+    const order = await h.api.getOrder(s.cashier.ctx, o.orderId);
+    expect(order.refundedAmount).toBe(700);
+    expect(o.pay.refunds.map((r) => r.amount)).toEqual([350, 350]);
+    expect(await refunded(s.tenant)).toHaveLength(2);
+  });
 });

@@ -9,11 +9,11 @@ import {
 } from '../contract.ts';
 import { requireApproval } from '../domain/approval.ts';
 import { refundAmount } from '../domain/order.ts';
-import type { RefundLine, RefundRecord } from '../domain/order-types.ts';
+import type { PendingRefund, RefundLine, RefundRecord } from '../domain/order-types.ts';
 import { approvalFor, verifyApprover } from './approvals.ts';
 import { refundedPayload, type RefundRoute } from './integration-events.ts';
 import { assertRegisterOf, changeOrder, readOrder, type Change } from './order-writer.ts';
-import type { OrderingDeps, OrderingRepository } from './ports.ts';
+import type { OrderRecord, OrderingDeps, OrderingRepository } from './ports.ts';
 import { toOrderView } from './views.ts';
 
 /** What a refund needs of payments (implemented on payments' contract). */
@@ -60,12 +60,15 @@ const announceRefund = (route: RefundRoute) => async (repo: OrderingRepository, 
 };
 
 /**
- * Refunds items of a paid order: the money goes back through payments first
- * (to the original tender, idempotent on a refund id derived from the
- * Idempotency-Key), then the order records the refund and announces it
- * (`ordering.order-refunded`, in the same transaction) for the register's
- * cash drawer. A retry with the same key after a crash between the two
- * repeats both safely.
+ * Refunds items of a paid order in three steps: the order speaks for the
+ * units (`begin-refund`: no other refund starts meanwhile), the money goes
+ * back through payments (to the original tender, idempotent on a refund id
+ * derived from the Idempotency-Key), then the order records the refund and
+ * announces it (`ordering.order-refunded`, in the same transaction) for the
+ * register's cash drawer. A refusal by payments frees the units; a retry
+ * with the same key after a crash repeats the steps safely, and a refund
+ * whose request never came back is settled by the next one once its hold
+ * lapses.
  */
 export function refundOrder(deps: OrderingDeps, payments: RefundPayments) {
   return async (
@@ -121,24 +124,45 @@ export function refundOrder(deps: OrderingDeps, payments: RefundPayments) {
         ? { paymentId: input.paymentId, ...(await payments.refundable(ctx, input.paymentId)) }
         : await pickPayment(ctx, payments, order, amount));
     const route = { registerId: input.registerId ?? order.registerId, paymentId, tender };
-    await payments.refund(ctx, {
-      paymentId,
+    // The units are spoken for before the money moves: a refund of the same
+    // units under another key now waits (`refund-in-progress`) or finds them gone.
+    const begun = await beginRefund(deps, payments, ctx, record, {
       refundId,
-      amount,
+      lines: input.lines,
       reason: input.reason,
-      token: input.approval.token,
+      ...(approval && { approval }),
+      ...(input.registerId !== undefined && { registerId: input.registerId }),
     });
+    try {
+      await payments.refund(ctx, {
+        paymentId,
+        refundId,
+        amount: begun,
+        reason: input.reason,
+        token: input.approval.token,
+      });
+    } catch (err) {
+      // Refused by payments (a limit, a tender that cannot take it): no money moved, the
+      // units are free again. Anything else may have moved it: the same key settles it.
+      if (err instanceof DomainError && err.kind !== 'unavailable') {
+        await changeOrder(deps, ctx, orderId, undefined, () => ({
+          type: 'cancel-refund',
+          refundId,
+        }));
+      }
+      throw err;
+    }
     try {
       const { order: after } = await changeOrder(
         deps,
         ctx,
         orderId,
         undefined,
-        () => ({
+        (o) => ({
           type: 'refund',
           refundId,
           lines: input.lines,
-          amount,
+          amount: o.state.pendingRefund?.amount ?? begun,
           reason: input.reason,
           ...(approval && { approval }),
         }),
@@ -153,6 +177,96 @@ export function refundOrder(deps: OrderingDeps, payments: RefundPayments) {
       throw err;
     }
   };
+}
+
+/** How long a refund's units stay spoken for while its money is on the way (ms). */
+const refundHoldMs = 60_000;
+
+/**
+ * Begins the refund on the order (`begin-refund`) and answers its amount,
+ * worked out on the order as locked. A refund begun earlier under the same
+ * id is taken up again. Another refund still under way refuses this one
+ * (`refund-in-progress`); one whose hold lapsed (its request died between
+ * payments and the order) is settled first from what payments says: recorded
+ * if its money was given back, else cancelled.
+ */
+async function beginRefund(
+  deps: OrderingDeps,
+  payments: RefundPayments,
+  ctx: CallContext,
+  record: OrderRecord,
+  refund: {
+    refundId: string;
+    lines: RefundLine[];
+    reason: string;
+    approval?: RefundRecord['approval'];
+    registerId?: string;
+  },
+): Promise<number> {
+  const orderId = record.id;
+  const stale = record.state.pendingRefund;
+  if (
+    stale &&
+    stale.refundId !== refund.refundId &&
+    Date.parse(stale.until) <= deps.clock.now().getTime()
+  ) {
+    await settleLapsedRefund(deps, payments, ctx, record, stale);
+  }
+  let amount = 0;
+  await changeOrder(deps, ctx, orderId, undefined, (o) => {
+    const pending = o.state.pendingRefund;
+    if (pending?.refundId === refund.refundId) {
+      amount = pending.amount;
+      return null;
+    }
+    amount = refundAmount(o.state, refund.lines);
+    const until = new Date(deps.clock.now().getTime() + refundHoldMs).toISOString();
+    return { type: 'begin-refund', ...refund, amount, until };
+  });
+  return amount;
+}
+
+/** A refund whose request died after beginning it: recorded if payments gave the money back. */
+async function settleLapsedRefund(
+  deps: OrderingDeps,
+  payments: RefundPayments,
+  ctx: CallContext,
+  record: OrderRecord,
+  stale: PendingRefund,
+): Promise<void> {
+  const orderId = record.id;
+  const paymentIds = record.state.payments.map((p) => p.paymentId);
+  const given = await payments.findRefund(ctx, paymentIds, stale.refundId);
+  if (!given) {
+    await changeOrder(deps, ctx, orderId, undefined, () => ({
+      type: 'cancel-refund',
+      refundId: stale.refundId,
+    }));
+    return;
+  }
+  const route = {
+    registerId: stale.registerId ?? record.registerId,
+    paymentId: given.paymentId,
+    tender: given.tender,
+  };
+  await changeOrder(
+    deps,
+    ctx,
+    orderId,
+    undefined,
+    (o) =>
+      o.state.pendingRefund?.refundId === stale.refundId
+        ? {
+            type: 'refund',
+            refundId: stale.refundId,
+            lines: stale.lines,
+            amount: stale.amount,
+            reason: stale.reason,
+            approval: stale.approval,
+          }
+        : null,
+    announceRefund(route),
+  );
 }
 
 /** A card payment that can take the whole refund, else any payment that can; and its tender. */

@@ -7,6 +7,7 @@ import type {
   OrderStatus,
   PartPaymentRef,
   PaymentRef,
+  PendingRefund,
   RefundLine,
 } from './order-types.ts';
 
@@ -89,6 +90,15 @@ export type OrderRefunded = Stamped<{
   readonly approval: Approval;
 }>;
 
+export type RefundBegun = Stamped<{
+  readonly type: 'RefundBegun';
+  readonly refund: Omit<PendingRefund, 'at'>;
+}>;
+export type RefundCancelled = Stamped<{
+  readonly type: 'RefundCancelled';
+  readonly refundId: string;
+}>;
+
 export type OrderEvent =
   | OrderPlaced
   | LineAdded
@@ -103,4 +113,6 @@ export type OrderEvent =
   | OrderPartPaid
   | OrderClosed
   | OrderVoided
+  | RefundBegun
+  | RefundCancelled
   | OrderRefunded;

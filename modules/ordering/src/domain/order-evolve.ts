@@ -36,6 +36,7 @@ export function evolve(state: Order | null, event: OrderEvent): Order {
       voided: null,
       refunds: [],
       refundedAmount: 0,
+      pendingRefund: null,
     };
   }
   if (!state) raise('order-not-found', `${event.type} for an order that was never placed.`);
@@ -106,9 +107,15 @@ export function evolve(state: Order | null, event: OrderEvent): Order {
         status: 'voided',
         voided: { reason: event.reason, approval: event.approval, at: event.at },
       };
+    case 'RefundBegun':
+      return { ...state, pendingRefund: { ...event.refund, at: event.at } };
+    case 'RefundCancelled':
+      return { ...state, pendingRefund: null };
     case 'OrderRefunded':
       return {
         ...state,
+        pendingRefund:
+          state.pendingRefund?.refundId === event.refundId ? null : (state.pendingRefund ?? null),
         status: event.refundedTotal >= state.paidAmount ? 'refunded' : 'partially-refunded',
         refundedAmount: event.refundedTotal,
         refunds: [

@@ -144,6 +144,23 @@ export interface RefundRecord {
   readonly at: string;
 }
 
+/**
+ * A refund whose money is being given back by payments: its units are
+ * spoken for, so no other refund can give them back meanwhile. One at a time.
+ */
+export interface PendingRefund {
+  readonly refundId: string;
+  readonly lines: readonly RefundLine[];
+  readonly amount: number;
+  readonly reason: string;
+  readonly approval: Approval;
+  /** The register whose drawer a cash refund leaves, when one was named. */
+  readonly registerId?: string;
+  readonly at: string;
+  /** Past this instant (ISO), a refund that never came back may be settled by another. */
+  readonly until: string;
+}
+
 export interface Order {
   readonly orderId: string;
   readonly storeId: string;
@@ -178,6 +195,8 @@ export interface Order {
   } | null;
   readonly refunds: readonly RefundRecord[];
   readonly refundedAmount: number;
+  /** Absent or null when no refund's money is on its way back. */
+  readonly pendingRefund?: PendingRefund | null;
 }
 
 export type NewLine = LineSnapshot & {
@@ -239,6 +258,19 @@ export type OrderCommand =
       /** Required for a paid order: payments has voided every payment of it. */
       readonly paymentsVoided?: boolean;
     }
+  /** Speaks for a refund's units before its money moves (see `PendingRefund`). */
+  | {
+      readonly type: 'begin-refund';
+      readonly refundId: string;
+      readonly lines: readonly RefundLine[];
+      readonly amount: number;
+      readonly reason: string;
+      readonly approval?: Approval;
+      readonly registerId?: string;
+      readonly until: string;
+    }
+  /** The refund's money did not move: its units are free again. */
+  | { readonly type: 'cancel-refund'; readonly refundId: string }
   | {
       readonly type: 'refund';
       readonly refundId: string;

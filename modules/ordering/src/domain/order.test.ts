@@ -395,6 +395,33 @@ describe('refunding an order', () => {
       code('invalid-order-transition'),
     );
   });
+
+  it('speaks for a refund’s units while its money moves, one refund at a time', () => {
+    const begin = (refundId: string, lines: RefundLine[], amount: number): OrderCommand => ({
+      ...(refund(refundId, lines, amount) as Extract<OrderCommand, { type: 'refund' }>),
+      type: 'begin-refund',
+      until: minute(20).toISOString(),
+    });
+    const pending = decide(closed(), begin('r1', [soup], 550), minute(9)).state;
+    expect(pending).toMatchObject({
+      status: 'closed',
+      refundedAmount: 0,
+      pendingRefund: { refundId: 'r1', amount: 550, until: minute(20).toISOString() },
+    });
+    // Begun again: nothing new. Another refund, even of other units: not while this one runs.
+    expect(decide(pending, begin('r1', [soup], 550), minute(10)).events).toEqual([]);
+    for (const other of [begin('r2', [burger(1)], 900), refund('r2', [burger(1)], 900)]) {
+      expect(() => decide(pending, other, minute(10))).toThrow(code('refund-in-progress'));
+    }
+    const done = decide(pending, refund('r1', [soup], 550), minute(11)).state;
+    expect(done).toMatchObject({ refundedAmount: 550, pendingRefund: null });
+    const cancelled = decide(pending, { type: 'cancel-refund', refundId: 'r1' }, minute(11));
+    expect(cancelled.state).toMatchObject({ refundedAmount: 0, pendingRefund: null });
+    expect(decide(cancelled.state, begin('r2', [soup], 550), minute(12)).state).toMatchObject({
+      pendingRefund: { refundId: 'r2' },
+    });
+    expect(decide(done, { type: 'cancel-refund', refundId: 'r1' }, minute(12)).events).toEqual([]);
+  });
 });
 
 describe('the order’s events', () => {
@@ -416,6 +443,18 @@ describe('the order’s events', () => {
         ],
       },
       { type: 'close' },
+      ...(['r1', 'r2'] as const).flatMap((refundId): OrderCommand[] => [
+        {
+          type: 'begin-refund',
+          refundId,
+          lines: [{ lineId: 'b', quantity: 1 }],
+          amount: 810,
+          reason: 'cold',
+          approval: manager,
+          until: minute(30).toISOString(),
+        },
+        { type: 'cancel-refund', refundId },
+      ]),
     ]);
     expect(events.reduce<Order | null>(evolve, null)).toEqual(state);
     expect(state.status).toBe('closed');

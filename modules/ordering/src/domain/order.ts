@@ -15,6 +15,7 @@ import {
 } from './order-lines.ts';
 import { liveLines, priceOf } from './order-pricing.ts';
 import type {
+  Approval,
   KitchenTicket,
   Order,
   OrderCommand,
@@ -163,6 +164,12 @@ function handle(order: Order, command: OrderCommand, at: string): OrderEvent[] {
       return voidOrder(order, command, at);
     case 'refund':
       return refund(order, command, at);
+    case 'begin-refund':
+      return beginRefund(order, command, at);
+    case 'cancel-refund':
+      return order.pendingRefund?.refundId === command.refundId
+        ? [{ type: 'RefundCancelled', orderId, at, refundId: command.refundId }]
+        : [];
   }
 }
 
@@ -356,13 +363,27 @@ export function refundAmount(order: Order, lines: readonly RefundLine[]): number
 
 /**
  * Refunds need a reason and a manager, give back each unit once at most, and
- * never exceed what was paid minus what was refunded.
+ * never exceed what was paid minus what was refunded. While one refund's
+ * money is on its way back (`pendingRefund`), no other refund starts or is
+ * recorded: both could give back the same units.
  */
-function refund(order: Order, command: Extract<OrderCommand, { type: 'refund' }>, at: string) {
+function checkRefund(
+  order: Order,
+  command: Pick<Extract<OrderCommand, { type: 'refund' }>, 'refundId' | 'lines' | 'amount'> & {
+    reason: string;
+    approval?: Approval | undefined;
+  },
+) {
   requireStatus(order, ['paid', 'closed', 'partially-refunded'], 'refunded');
   if (!command.refundId.trim()) raise('invalid-payment', 'A refund needs an id.');
   if (order.refunds.some((r) => r.refundId === command.refundId)) {
     raise('duplicate-refund', `Refund ${command.refundId} was already recorded.`);
+  }
+  const pending = order.pendingRefund;
+  if (pending && pending.refundId !== command.refundId) {
+    raise('refund-in-progress', 'Another refund of this order is being paid out; retry shortly.', {
+      until: pending.until,
+    });
   }
   if (!Number.isSafeInteger(command.amount) || command.amount <= 0) {
     raise('invalid-amount', 'A refund is a positive amount.', { amount: command.amount });
@@ -380,15 +401,49 @@ function refund(order: Order, command: Extract<OrderCommand, { type: 'refund' }>
       refundable: left,
     });
   }
+  return approved;
+}
+
+const refundLines = (lines: readonly RefundLine[]) =>
+  lines.map(({ lineId, quantity }) => ({ lineId, quantity }));
+
+function refund(order: Order, command: Extract<OrderCommand, { type: 'refund' }>, at: string) {
+  const approved = checkRefund(order, command);
   const event: OrderEvent = {
     type: 'OrderRefunded',
     orderId: order.orderId,
     at,
     refundId: command.refundId,
-    lines: command.lines.map(({ lineId, quantity }) => ({ lineId, quantity })),
+    lines: refundLines(command.lines),
     amount: command.amount,
     refundedTotal: order.refundedAmount + command.amount,
     ...approved,
   };
   return [event];
+}
+
+/** Speaks for the refund's units until its money is back (`refund`) or did not move (`cancel-refund`). */
+function beginRefund(
+  order: Order,
+  command: Extract<OrderCommand, { type: 'begin-refund' }>,
+  at: string,
+): OrderEvent[] {
+  if (order.pendingRefund?.refundId === command.refundId) return [];
+  const approved = checkRefund(order, command);
+  if (Number.isNaN(Date.parse(command.until))) raise('invalid-payment', 'until is not an instant.');
+  return [
+    {
+      type: 'RefundBegun',
+      orderId: order.orderId,
+      at,
+      refund: {
+        refundId: command.refundId,
+        lines: refundLines(command.lines),
+        amount: command.amount,
+        ...approved,
+        ...(command.registerId !== undefined && { registerId: command.registerId }),
+        until: command.until,
+      },
+    },
+  ];
 }
