@@ -380,6 +380,38 @@ describe.each(testEngines())('checking out at the till on %s', (engine) => {
       });
   });
 
+  it('counts money given back through payments’ own refund route on the order it paid', async () => {
+    const order = await ringUp();
+    const base = `/api/v1/ordering/orders/${order.orderId}`;
+    const checkout = await ok<CheckoutView>(
+      201,
+      'POST',
+      `${base}/checkout`,
+      cashier,
+      {
+        registerId,
+        tenders: [
+          { kind: 'card', amount: order.totals.total, card: { number: '4242424242424242' } },
+        ],
+      },
+      { 'idempotency-key': `direct-${order.orderId}` },
+    );
+    const paymentId = checkout.tenders[0]!.paymentId;
+    await ok(
+      201,
+      'POST',
+      `/api/v1/payments/${paymentId}/refunds`,
+      manager,
+      { refundId: crypto.randomUUID(), amount: 120, reason: 'goodwill' },
+      { 'idempotency-key': `direct-refund-${order.orderId}` },
+    );
+    await expect
+      .poll(async () => (await ok<OrderView>(200, 'GET', base, cashier)).refundedAmount)
+      .toBe(120);
+    const counted = await ok<OrderView>(200, 'GET', base, cashier);
+    expect(counted.status).toBe('partially-refunded');
+  });
+
   it('numbers the receipt in the sequence of the till that took the payment', async () => {
     const stamp = Date.now();
     const newTill = async (name: string) =>

@@ -3,6 +3,7 @@ import type { ModuleDeps, ModuleInstance, ModuleManifest } from '@stratum/platfo
 import type { CatalogApi } from '@stratum/catalog/contract';
 import type { InventoryApi } from '@stratum/inventory/contract';
 import type { PaymentsApi } from '@stratum/payments/contract';
+import { paymentsSubscriptions } from './adapters/payments/subscriptions.ts';
 import type { StoreDirectory, StoreOpsApi } from '@stratum/store-ops/contract';
 import { orderingPermissions, type OrderingApi } from './contract.ts';
 import type {
@@ -190,7 +191,10 @@ export function buildOrderingModule(
     kitchenFeed: feed,
     ...(saga && { checkouts: saga.checkouts, recovery: saga.recovery }),
     outbox,
-    subscriptions: [feed.subscription],
+    subscriptions: [
+      feed.subscription,
+      ...paymentsSubscriptions(deps.database, deps.wakeRelay, d, deps.logger),
+    ],
     registerRoutes(app) {
       routes(app);
       if (saga) {

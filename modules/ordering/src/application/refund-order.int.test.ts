@@ -3,7 +3,12 @@ import { DomainError, newId } from '@stratum/platform';
 import { createTestDatabase, postgresUrl, testEngines } from '@stratum/testing';
 import { orderingHarness, type Harness, type Shop } from '../test-harness.ts';
 import type { RefundOrderInput } from '../contract.ts';
-import { refundOrder, type RefundPayments } from './refund-order.ts';
+import {
+  recordPaymentRefundIn,
+  refundOrder,
+  type PaymentRefund,
+  type RefundPayments,
+} from './refund-order.ts';
 
 describe.each(testEngines())('refunds of paid orders on %s', (engine) => {
   let h: Harness;
@@ -356,5 +361,53 @@ describe.each(testEngines())('refunds of paid orders on %s', (engine) => {
     expect(order.refundedAmount).toBe(700);
     expect(o.pay.refunds.map((r) => r.amount)).toEqual([350, 350]);
     expect(await refunded(s.tenant)).toHaveLength(2);
+  });
+
+  it('counts a refund made through payments on the order it paid, once, and no undoing of a checkout', async () => {
+    const s = h.shop();
+    const o = await paidOrder(s);
+    const ctx = s.cashier.ctx;
+    const made = (over: Partial<PaymentRefund> = {}): PaymentRefund => ({
+      orderId: o.orderId,
+      paymentId: o.card,
+      refundId: newId(),
+      amount: 300,
+      reason: 'goodwill',
+      approvedBy: null,
+      tender: 'card',
+      toOriginalTender: true,
+      ...over,
+    });
+    const count = (refund: PaymentRefund) =>
+      h.module.deps.store.inTenant(ctx, (repo) =>
+        recordPaymentRefundIn(h.module.deps, repo, ctx, refund),
+      );
+    const goodwill = made();
+    expect(await count(goodwill)).toBe('recorded');
+    expect(await count(goodwill)).toBe('already-known');
+    expect(await count(made({ paymentId: newId() }))).toBe('not-its-payment');
+    expect(await count(made({ orderId: newId() }))).toBe('no-such-order');
+    const order = await h.api.getOrder(ctx, o.orderId);
+    expect(order).toMatchObject({ status: 'partially-refunded', refundedAmount: 300 });
+    // Money only: every unit can still be given back, within what is left.
+    expect(order.lines.every((l) => l.refundedQuantity === 0)).toBe(true);
+    expect(await refunded(s.tenant)).toEqual([
+      expect.objectContaining({ refundId: goodwill.refundId, amount: 300, tender: 'card' }),
+    ]);
+    // Given back in cash for a card sale: it left the drawer.
+    const inCash = made({ amount: 50, toOriginalTender: false });
+    expect(await count(inCash)).toBe('recorded');
+    expect((await refunded(s.tenant))[1]).toMatchObject({
+      refundId: inCash.refundId,
+      tender: 'cash',
+    });
+
+    // A checkout's own undoing gives back money of an order that was never sold.
+    const open = await h.api.createOrder(ctx, {
+      storeId: s.storeId,
+      registerId: s.registerId,
+      fulfilment: { type: 'takeaway' },
+    });
+    expect(await count(made({ orderId: open.orderId }))).toBe('order-not-sold');
   });
 });

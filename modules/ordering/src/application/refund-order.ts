@@ -12,7 +12,13 @@ import { refundAmount } from '../domain/order.ts';
 import type { PendingRefund, RefundLine, RefundRecord } from '../domain/order-types.ts';
 import { approvalFor, verifyApprover } from './approvals.ts';
 import { refundedPayload, type RefundRoute } from './integration-events.ts';
-import { assertRegisterOf, changeOrder, readOrder, type Change } from './order-writer.ts';
+import {
+  applyCommand,
+  assertRegisterOf,
+  changeOrder,
+  readOrder,
+  type Change,
+} from './order-writer.ts';
 import type { OrderRecord, OrderingDeps, OrderingRepository } from './ports.ts';
 import { toOrderView } from './views.ts';
 
@@ -286,4 +292,70 @@ async function pickPayment(
   const pick = able.find((c) => c.tender === 'card') ?? able[0];
   if (!pick) raise('refund-exceeds-paid', 'No single payment can take this refund; name one.');
   return { paymentId: pick.id, tender: pick.tender };
+}
+
+/** A refund as payments announces it (`payments.payment-refunded`). */
+export interface PaymentRefund {
+  readonly orderId: string;
+  readonly paymentId: string;
+  readonly refundId: string;
+  readonly amount: number;
+  readonly reason: string;
+  readonly approvedBy: string | null;
+  /** The payment's tender. */
+  readonly tender: string;
+  /** False: the money went back another way than the payment came (cash, from the drawer). */
+  readonly toOriginalTender: boolean;
+}
+
+export type PaymentRefundOutcome =
+  'recorded' | 'already-known' | 'no-such-order' | 'order-not-sold' | 'not-its-payment';
+
+/**
+ * Counts on the order a refund that payments made on its own (its refund
+ * route), in the caller's transaction, and announces it for the drawer of
+ * the order's register. The order's own refunds are already known to it
+ * (recorded, or pending while their money moves), and a checkout's undoing
+ * gives back payments of an order that was never sold or that it never
+ * recorded: those are left alone.
+ */
+export async function recordPaymentRefundIn(
+  deps: Pick<OrderingDeps, 'clock'>,
+  repo: OrderingRepository,
+  ctx: CallContext,
+  refund: PaymentRefund,
+): Promise<PaymentRefundOutcome> {
+  const order = await repo.findOrder(refund.orderId, true);
+  if (!order) return 'no-such-order';
+  const { state } = order;
+  if (!['paid', 'closed', 'partially-refunded', 'refunded'].includes(state.status)) {
+    return 'order-not-sold';
+  }
+  if (!state.payments.some((p) => p.paymentId === refund.paymentId)) return 'not-its-payment';
+  if (
+    state.refunds.some((r) => r.refundId === refund.refundId) ||
+    state.pendingRefund?.refundId === refund.refundId
+  ) {
+    return 'already-known';
+  }
+  const route = {
+    registerId: order.registerId,
+    paymentId: refund.paymentId,
+    tender: refund.toOriginalTender ? refund.tender : 'cash',
+  };
+  await applyCommand(
+    repo,
+    ctx,
+    order.id,
+    deps.clock.now(),
+    () => ({
+      type: 'record-payment-refund',
+      refundId: refund.refundId,
+      amount: refund.amount,
+      reason: refund.reason,
+      approvedBy: refund.approvedBy,
+    }),
+    { loaded: order, effects: announceRefund(route) },
+  );
+  return 'recorded';
 }

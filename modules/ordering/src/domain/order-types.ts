@@ -271,6 +271,18 @@ export type OrderCommand =
     }
   /** The refund's money did not move: its units are free again. */
   | { readonly type: 'cancel-refund'; readonly refundId: string }
+  /**
+   * Money given back by payments outside the order's own refunds (an amount,
+   * no units): the order counts it, whatever it comes to, since it moved.
+   */
+  | {
+      readonly type: 'record-payment-refund';
+      readonly refundId: string;
+      readonly amount: number;
+      readonly reason: string;
+      /** Who approved it at payments, if anyone did (under its limit nobody needs to). */
+      readonly approvedBy: string | null;
+    }
   | {
       readonly type: 'refund';
       readonly refundId: string;

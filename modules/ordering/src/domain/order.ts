@@ -166,6 +166,8 @@ function handle(order: Order, command: OrderCommand, at: string): OrderEvent[] {
       return refund(order, command, at);
     case 'begin-refund':
       return beginRefund(order, command, at);
+    case 'record-payment-refund':
+      return recordPaymentRefund(order, command, at);
     case 'cancel-refund':
       return order.pendingRefund?.refundId === command.refundId
         ? [{ type: 'RefundCancelled', orderId, at, refundId: command.refundId }]
@@ -420,6 +422,40 @@ function refund(order: Order, command: Extract<OrderCommand, { type: 'refund' }>
     ...approved,
   };
   return [event];
+}
+
+/**
+ * A refund payments made on its own (its refund route): only money, so it
+ * gives back no units. Payments already applied its rules (never more than
+ * captured, its limit and approvals), and the money has moved, so the order
+ * records it even beyond what it was paid (a card's tip given back).
+ */
+function recordPaymentRefund(
+  order: Order,
+  command: Extract<OrderCommand, { type: 'record-payment-refund' }>,
+  at: string,
+): OrderEvent[] {
+  requireStatus(order, ['paid', 'closed', 'partially-refunded', 'refunded'], 'refunded');
+  if (!command.refundId.trim()) raise('invalid-payment', 'A refund needs an id.');
+  if (order.refunds.some((r) => r.refundId === command.refundId)) {
+    raise('duplicate-refund', `Refund ${command.refundId} was already recorded.`);
+  }
+  if (!Number.isSafeInteger(command.amount) || command.amount <= 0) {
+    raise('invalid-amount', 'A refund is a positive amount.', { amount: command.amount });
+  }
+  return [
+    {
+      type: 'OrderRefunded',
+      orderId: order.orderId,
+      at,
+      refundId: command.refundId,
+      lines: [],
+      amount: command.amount,
+      refundedTotal: order.refundedAmount + command.amount,
+      reason: command.reason,
+      approval: { approvedBy: command.approvedBy ?? 'payments', role: 'payments' },
+    },
+  ];
 }
 
 /** Speaks for the refund's units until its money is back (`refund`) or did not move (`cancel-refund`). */
