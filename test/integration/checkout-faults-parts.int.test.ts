@@ -1,30 +1,22 @@
-import pg from 'pg';
 import type { OrderView, SplitView } from '@stratum/ordering/contract';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  createTestDatabase,
-  postgresUrl,
-  startCardProcessor,
-  type RunningCardProcessor,
-  type TestDatabase,
-} from '@stratum/testing';
+import { postgresUrl } from '@stratum/testing';
 import { checkoutInvariants } from '../support/checkout-invariants.ts';
 import {
   apiOf,
   approvedCard,
   checkoutPath,
+  crashRig,
   declinedCard,
-  killAllServers,
   openTill,
   ringUp,
-  seedDatabase,
-  serverEnv,
   startServer,
   waitUntilTerminal,
   within,
   type Api,
   type CheckoutAnswer,
   type CheckoutRequest,
+  type CrashRig,
   type ServerProcess,
   type Till,
 } from '../support/checkout-till.ts';
@@ -72,36 +64,19 @@ async function splitInTwo(api: Api, token: string, till: Till) {
 describe.runIf(postgresUrl())(
   'split-bill parts killed at every step boundary on PostgreSQL',
   () => {
-    let db: TestDatabase;
-    let owner: pg.Client;
-    let processor: RunningCardProcessor;
-    let env: Record<string, string>;
+    let rig: CrashRig;
     let recovery: ServerProcess | undefined;
     const crashes: Crash[] = [];
 
     beforeAll(async () => {
-      db = await createTestDatabase(postgresUrl()!);
-      owner = new pg.Client({ connectionString: db.url });
-      await owner.connect();
-      processor = await startCardProcessor({ env: { PROCESSOR_SEED: '15' } });
-      env = serverEnv(db.url, processor.url);
-      await seedDatabase(env);
+      rig = await crashRig('15');
     }, 120_000);
-
-    afterAll(async () => {
-      await killAllServers();
-      await owner?.end();
-      try {
-        await processor?.stop();
-      } finally {
-        await db?.drop();
-      }
-    });
+    afterAll(() => rig?.close());
 
     async function crashAt(boundary: string): Promise<Crash> {
       const undo = boundary === undoBoundary;
       const server = await startServer({
-        ...env,
+        ...rig.env,
         STRATUM_CRASH_AT: boundary,
         CHECKOUT_RECOVERY_INTERVAL_MS: '3600000',
       });
@@ -117,7 +92,7 @@ describe.runIf(postgresUrl())(
       expect(exit, boundary).toEqual({ code: null, signal: 'SIGKILL' });
 
       const checkout = (
-        await owner.query<{ id: string; status: string; step: string; plan: { kind: string } }>(
+        await rig.owner.query<{ id: string; status: string; step: string; plan: { kind: string } }>(
           'select id, status, step, plan from ordering.checkouts where order_id = $1',
           [orderId],
         )
@@ -130,7 +105,7 @@ describe.runIf(postgresUrl())(
         step: undo ? 'refund:0' : pivoted ? 'done' : 'pay:0',
       });
       const order = (
-        await owner.query<{ status: string; state: { paidAmount: number } }>(
+        await rig.owner.query<{ status: string; state: { paidAmount: number } }>(
           'select status, state from ordering.orders where id = $1',
           [orderId],
         )
@@ -150,7 +125,7 @@ describe.runIf(postgresUrl())(
 
     it('finishes each part once, and the second guest then pays the rest', async () => {
       expect(crashes).toHaveLength(boundaries.length + 1);
-      recovery = await startServer({ ...env, CHECKOUT_RECOVERY_INTERVAL_MS: '100' });
+      recovery = await startServer({ ...rig.env, CHECKOUT_RECOVERY_INTERVAL_MS: '100' });
       const api = apiOf(recovery.url);
       const { token, till } = await openTill(api);
       const views = await waitUntilTerminal(
@@ -217,8 +192,8 @@ describe.runIf(postgresUrl())(
 
     it('keeps every invariant across the parts: money, the processor, stock and receipts', async () => {
       const report = await checkoutInvariants({
-        ownerUrl: db.url,
-        processor: { url: processor.url, apiKey: processor.apiKey },
+        ownerUrl: rig.db.url,
+        processor: { url: rig.processor.url, apiKey: rig.processor.apiKey },
       });
       expect(report.violations).toEqual([]);
       expect(report).toMatchObject({

@@ -1,30 +1,23 @@
-import pg from 'pg';
+import type pg from 'pg';
 import type { OrderView } from '@stratum/ordering/contract';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  createTestDatabase,
-  postgresUrl,
-  startCardProcessor,
-  type RunningCardProcessor,
-  type TestDatabase,
-} from '@stratum/testing';
+import { postgresUrl } from '@stratum/testing';
 import { checkoutInvariants } from '../support/checkout-invariants.ts';
 import {
   apiOf,
   approvedCard,
   checkoutPath,
+  crashRig,
   declinedCard,
-  killAllServers,
   openTill,
   ringUp,
-  seedDatabase,
-  serverEnv,
   splitTender,
   startServer,
   waitUntilTerminal,
   within,
   type CheckoutAnswer,
   type CheckoutRequest,
+  type CrashRig,
   type ServerProcess,
 } from '../support/checkout-till.ts';
 
@@ -70,34 +63,17 @@ interface Crash {
 }
 
 describe.runIf(postgresUrl())('checkouts killed at every step boundary on PostgreSQL', () => {
-  let db: TestDatabase;
-  let owner: pg.Client;
-  let processor: RunningCardProcessor;
-  let env: Record<string, string>;
+  let rig: CrashRig;
   let recovery: ServerProcess | undefined;
   const crashes: Crash[] = [];
 
   beforeAll(async () => {
-    db = await createTestDatabase(postgresUrl()!);
-    owner = new pg.Client({ connectionString: db.url });
-    await owner.connect();
-    processor = await startCardProcessor({ env: { PROCESSOR_SEED: '14' } });
-    env = serverEnv(db.url, processor.url);
-    await seedDatabase(env);
+    rig = await crashRig('14');
   }, 120_000);
-
-  afterAll(async () => {
-    await killAllServers();
-    await owner?.end();
-    try {
-      await processor?.stop();
-    } finally {
-      await db?.drop();
-    }
-  });
+  afterAll(() => rig?.close());
 
   const one = async <T extends pg.QueryResultRow>(text: string, values: unknown[]) =>
-    (await owner.query<T>(text, values)).rows[0];
+    (await rig.owner.query<T>(text, values)).rows[0];
 
   /** Whether the step's own effect is in the database (`place` and `refund:1` have none). */
   async function effectOf(step: string, checkout: CheckoutRow): Promise<boolean | undefined> {
@@ -141,7 +117,7 @@ describe.runIf(postgresUrl())('checkouts killed at every step boundary on Postgr
     // This process must die on its own checkout: its recovery worker never runs (an hour
     // away), so it cannot pick up, and crash on, a checkout another process left behind.
     const server = await startServer({
-      ...env,
+      ...rig.env,
       STRATUM_CRASH_AT: boundary,
       CHECKOUT_RECOVERY_INTERVAL_MS: '3600000',
     });
@@ -173,7 +149,7 @@ describe.runIf(postgresUrl())('checkouts killed at every step boundary on Postgr
       step: checkpoint,
       ...(undo && { failure: { code: 'card-declined', step: 'pay:1' } }),
     });
-    const logged = await owner.query<{ step: string }>(
+    const logged = await rig.owner.query<{ step: string }>(
       'select step from ordering.checkout_steps where checkout_id = $1',
       [checkout.id],
     );
@@ -201,7 +177,7 @@ describe.runIf(postgresUrl())('checkouts killed at every step boundary on Postgr
 
   it('finishes every crashed checkout once a normal server runs on the database', async () => {
     expect(crashes).toHaveLength(boundaries.length + undoBoundaries.length);
-    recovery = await startServer({ ...env, CHECKOUT_RECOVERY_INTERVAL_MS: '100' });
+    recovery = await startServer({ ...rig.env, CHECKOUT_RECOVERY_INTERVAL_MS: '100' });
     const api = apiOf(recovery.url);
     const { token } = await openTill(api);
     // The dead processes' leases (30 s) must lapse before the recovery worker takes over.
@@ -256,8 +232,8 @@ describe.runIf(postgresUrl())('checkouts killed at every step boundary on Postgr
 
   it('keeps every invariant: money, the processor, stock and receipt numbers', async () => {
     const report = await checkoutInvariants({
-      ownerUrl: db.url,
-      processor: { url: processor.url, apiKey: processor.apiKey },
+      ownerUrl: rig.db.url,
+      processor: { url: rig.processor.url, apiKey: rig.processor.apiKey },
     });
     expect(report.violations).toEqual([]);
     expect(report).toMatchObject({

@@ -1,4 +1,12 @@
+import pg from 'pg';
 import type { StratumServer } from '@stratum/server';
+import {
+  createTestDatabase,
+  postgresUrl,
+  startCardProcessor,
+  type RunningCardProcessor,
+  type TestDatabase,
+} from '@stratum/testing';
 import type { MenuDocument } from '@stratum/catalog/contract';
 import type { CheckoutInput, CheckoutView, OrderView } from '@stratum/ordering/contract';
 import { demoAccounts } from '../../apps/server/src/seed/demo-data.ts';
@@ -94,6 +102,42 @@ export async function startServer(
       const timer = setTimeout(() => run.child.kill('SIGKILL'), stopTimeoutMs);
       await run.exited;
       clearTimeout(timer);
+    },
+  };
+}
+
+/** What the crash tests run on: a seeded scratch database, its owner's connection, a processor. */
+export interface CrashRig {
+  db: TestDatabase;
+  /** The database owner's connection (RLS does not apply): what the tests read the rows with. */
+  owner: pg.Client;
+  processor: RunningCardProcessor;
+  /** The environment of every server process the test starts. */
+  env: Record<string, string>;
+  /** Kills every server left, stops the processor and drops the database. */
+  close(): Promise<void>;
+}
+
+export async function crashRig(processorSeed: string): Promise<CrashRig> {
+  const db = await createTestDatabase(postgresUrl()!);
+  const owner = new pg.Client({ connectionString: db.url });
+  await owner.connect();
+  const processor = await startCardProcessor({ env: { PROCESSOR_SEED: processorSeed } });
+  const env = serverEnv(db.url, processor.url);
+  await seedDatabase(env);
+  return {
+    db,
+    owner,
+    processor,
+    env,
+    async close() {
+      await killAllServers();
+      await owner.end();
+      try {
+        await processor.stop();
+      } finally {
+        await db.drop();
+      }
     },
   };
 }

@@ -120,6 +120,14 @@ export const checkoutView = z.object({
 });
 export type CheckoutView = z.infer<typeof checkoutView>;
 
+/** One payment a checkout took: `amount` pays the order, `tip` (a card's) comes on top. */
+const checkoutPayment = z.object({
+  paymentId: z.uuid(),
+  kind: z.enum(['cash', 'card']),
+  amount: z.number().int(),
+  tip: z.number().int(),
+});
+
 export const checkoutEvents = {
   checkoutCompleted: defineEvent(
     'ordering.checkout-completed',
@@ -132,14 +140,7 @@ export const checkoutEvents = {
       total: z.number().int(),
       currency: z.string(),
       receiptNumber: z.number().int(),
-      payments: z.array(
-        z.object({
-          paymentId: z.uuid(),
-          kind: z.enum(['cash', 'card']),
-          amount: z.number().int(),
-          tip: z.number().int(),
-        }),
-      ),
+      payments: z.array(checkoutPayment),
     }),
   ),
   /**
@@ -161,14 +162,7 @@ export const checkoutEvents = {
       /** What the order still owes. */
       balanceDue: z.number().int(),
       currency: z.string(),
-      payments: z.array(
-        z.object({
-          paymentId: z.uuid(),
-          kind: z.enum(['cash', 'card']),
-          amount: z.number().int(),
-          tip: z.number().int(),
-        }),
-      ),
+      payments: z.array(checkoutPayment),
     }),
   ),
   checkoutCompensated: defineEvent(
