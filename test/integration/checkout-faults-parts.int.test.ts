@@ -1,7 +1,6 @@
 import type { OrderView, SplitView } from '@stratum/ordering/contract';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { postgresUrl } from '@stratum/testing';
-import { checkoutInvariants } from '../support/checkout-invariants.ts';
 import {
   apiOf,
   approvedCard,
@@ -191,10 +190,7 @@ describe.runIf(postgresUrl())(
     }, 150_000);
 
     it('keeps every invariant across the parts: money, the processor, stock and receipts', async () => {
-      const report = await checkoutInvariants({
-        ownerUrl: rig.db.url,
-        processor: { url: rig.processor.url, apiKey: rig.processor.apiKey },
-      });
+      const report = await rig.invariants();
       expect(report.violations).toEqual([]);
       expect(report).toMatchObject({
         // Each order: its first part (the declined one paid again), then the rest.

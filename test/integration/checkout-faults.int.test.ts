@@ -2,7 +2,6 @@ import type pg from 'pg';
 import type { OrderView } from '@stratum/ordering/contract';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { postgresUrl } from '@stratum/testing';
-import { checkoutInvariants } from '../support/checkout-invariants.ts';
 import {
   apiOf,
   approvedCard,
@@ -231,10 +230,7 @@ describe.runIf(postgresUrl())('checkouts killed at every step boundary on Postgr
   }, 150_000);
 
   it('keeps every invariant: money, the processor, stock and receipt numbers', async () => {
-    const report = await checkoutInvariants({
-      ownerUrl: rig.db.url,
-      processor: { url: rig.processor.url, apiKey: rig.processor.apiKey },
-    });
+    const report = await rig.invariants();
     expect(report.violations).toEqual([]);
     expect(report).toMatchObject({
       completed: boundaries.length,

@@ -10,6 +10,7 @@ import {
 import type { MenuDocument } from '@stratum/catalog/contract';
 import type { CheckoutInput, CheckoutView, OrderView } from '@stratum/ordering/contract';
 import { demoAccounts } from '../../apps/server/src/seed/demo-data.ts';
+import { checkoutInvariants, type InvariantReport } from './checkout-invariants.ts';
 import { runScript, type Running } from './process.ts';
 
 const main = 'apps/server/src/main.ts';
@@ -114,6 +115,8 @@ export interface CrashRig {
   processor: RunningCardProcessor;
   /** The environment of every server process the test starts. */
   env: Record<string, string>;
+  /** Every invariant of ADR 0014 over the database and the processor, once all is settled. */
+  invariants(): Promise<InvariantReport>;
   /** Kills every server left, stops the processor and drops the database. */
   close(): Promise<void>;
 }
@@ -130,6 +133,11 @@ export async function crashRig(processorSeed: string): Promise<CrashRig> {
     owner,
     processor,
     env,
+    invariants: () =>
+      checkoutInvariants({
+        ownerUrl: db.url,
+        processor: { url: processor.url, apiKey: processor.apiKey },
+      }),
     async close() {
       await killAllServers();
       await owner.end();

@@ -266,17 +266,12 @@ describe.each(testEngines())('refunds of paid orders on %s', (engine) => {
   it('speaks for the units before the money moves: a racing refund of them moves none', async () => {
     const s = h.shop();
     const o = await paidOrder(s);
-    const both = (key: string) =>
-      o.refund(
-        s.cashier.ctx,
-        o.orderId,
-        {
-          lines: [{ lineId: o.fries.lineId, quantity: 2 }],
-          reason: 'cold',
-          approval: { token: s.manager.token },
-        },
-        key,
-      );
+    const bothFries = {
+      lines: [{ lineId: o.fries.lineId, quantity: 2 }],
+      reason: 'cold',
+      approval: { token: s.manager.token },
+    };
+    const both = (key: string) => o.refund(s.cashier.ctx, o.orderId, bothFries, key);
     // The first refund's money is on its way back while the second asks for the same units.
     let giveBack!: () => void;
     const held = new Promise<void>((resolve) => (giveBack = resolve));
@@ -290,16 +285,7 @@ describe.each(testEngines())('refunds of paid orders on %s', (engine) => {
         await o.pay.port.refund(ctx, args);
       },
     });
-    const first = slow(
-      s.cashier.ctx,
-      o.orderId,
-      {
-        lines: [{ lineId: o.fries.lineId, quantity: 2 }],
-        reason: 'cold',
-        approval: { token: s.manager.token },
-      },
-      'first',
-    );
+    const first = slow(s.cashier.ctx, o.orderId, bothFries, 'first');
     await atPayments;
     await expect(both('second')).rejects.toMatchObject({ code: 'refund-in-progress' });
     giveBack();
