@@ -191,6 +191,14 @@ describe.each(testEngines())('catalog administration through HTTP on %s', (engin
     expect((await c.call('GET', '/items?cursor=not-a-cursor', token)).json().code).toBe(
       'invalid-cursor',
     );
+    // A cursor belongs to its list and its order: elsewhere it would give a wrong page.
+    const first: Body = await c.ok(200, 'GET', '/items?kind=menu&sort=-name&limit=1', token);
+    for (const elsewhere of [
+      `/items?kind=menu&sort=name&cursor=${first.nextCursor}`,
+      `/modifier-groups?sort=-name&cursor=${first.nextCursor}`,
+    ]) {
+      expect((await c.call('GET', elsewhere, token)).json().code).toBe('invalid-cursor');
+    }
   });
 
   it('validates modifier bounds, and prices a line only with a valid choice of options', async () => {

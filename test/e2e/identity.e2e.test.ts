@@ -174,6 +174,15 @@ describe.each(testEngines())('identity through HTTP on %s', (engine) => {
       const res = await call('GET', '/users?cursor=not-a-cursor', owner.accessToken);
       expect(res.statusCode).toBe(400);
       expect(res.json().code).toBe('invalid-cursor');
+      // Nor one issued for the other order: it would skip users.
+      const first = await call('GET', '/users?limit=1&sort=-createdAt', owner.accessToken);
+      const { nextCursor } = first.json<{ nextCursor: string }>();
+      const other = await call(
+        'GET',
+        `/users?sort=createdAt&cursor=${nextCursor}`,
+        owner.accessToken,
+      );
+      expect(other.json().code).toBe('invalid-cursor');
     });
 
     it('lists every failing field when the input is invalid', async () => {

@@ -111,6 +111,14 @@ describe.each(testEngines())('store-ops stores, registers and floor plan on %s',
       expect(archived.items).toEqual([]);
       const bad = await c.call('GET', '/stores?cursor=not-a-cursor', token);
       expect(bad.json().code).toBe('invalid-cursor');
+      // A cursor belongs to its list and its order: elsewhere it would give a wrong page.
+      const first = await c.ok(200, 'GET', '/stores?limit=1&sort=name', token);
+      for (const elsewhere of [
+        `/stores?sort=-name&cursor=${first.nextCursor}`,
+        `/registers?sort=name&cursor=${first.nextCursor}`,
+      ]) {
+        expect((await c.call('GET', elsewhere, token)).json().code).toBe('invalid-cursor');
+      }
     });
 
     it('archives a store only once its drawers are closed', async () => {

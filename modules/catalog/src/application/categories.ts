@@ -1,4 +1,4 @@
-import { newId, toPage } from '@stratum/platform';
+import { cursorScope, newId, toPage } from '@stratum/platform';
 import { catalogEvents, raise, type CatalogApi } from '../contract.ts';
 import { isPermutationOf } from '../domain/ordering.ts';
 import { afterOf, type CatalogDeps } from './deps.ts';
@@ -7,8 +7,15 @@ import { toCategoryView } from './views.ts';
 export function listCategories(deps: CatalogDeps): CatalogApi['listCategories'] {
   return (ctx, query) =>
     deps.store.read(ctx.tenantId, async (repo) => {
-      const rows = await repo.listCategories(query.limit + 1, afterOf(query.cursor, ['n', 'u']));
-      return toPage(rows, query.limit, toCategoryView, (c) => [c.position, c.id]);
+      const cursors = cursorScope('categories');
+      const after = afterOf(cursors, query.cursor, ['n', 'u']);
+      const rows = await repo.listCategories(query.limit + 1, after);
+      return toPage(
+        rows,
+        query.limit,
+        toCategoryView,
+        cursors.keyOf((c) => [c.position, c.id]),
+      );
     });
 }
 

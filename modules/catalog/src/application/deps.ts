@@ -1,5 +1,5 @@
 import type { Cache, CallContext } from '@stratum/platform';
-import { decodeCursor, invalidCursor, isUuid } from '@stratum/platform';
+import { invalidCursor, isUuid, type CursorScope } from '@stratum/platform';
 import { raise } from '../contract.ts';
 import type { After, CatalogStore, Clock, MenuSource, Stores } from './ports.ts';
 
@@ -30,15 +30,17 @@ export function assertStoreAccess(ctx: CallContext, storeId: string): void {
 }
 
 /**
- * Decodes a cursor whose values are the sort keys of the last row: `shape`
- * says which are strings ('s'), numbers ('n') and uuids ('u').
+ * Decodes a cursor of the list `cursors` scopes, whose values are the sort
+ * keys of the last row: `shape` says which are strings ('s'), numbers ('n')
+ * and uuids ('u'). Another list's cursor is `invalid-cursor`.
  */
 export function afterOf(
+  cursors: CursorScope,
   cursor: string | undefined,
   shape: readonly ('s' | 'n' | 'u')[],
 ): After | undefined {
-  if (cursor === undefined) return undefined;
-  const values = decodeCursor(cursor, shape.length);
+  const values = cursors.decode(cursor, shape.length);
+  if (values === undefined) return undefined;
   shape.forEach((kind, i) => {
     const v = values[i];
     const ok =

@@ -1,4 +1,4 @@
-import { newId, toPage } from '@stratum/platform';
+import { cursorScope, newId, toPage } from '@stratum/platform';
 import { catalogEvents, raise, type CatalogApi, type VariantInput } from '../contract.ts';
 import { afterOf, type CatalogDeps } from './deps.ts';
 import {
@@ -14,13 +14,14 @@ export function listItems(deps: CatalogDeps): CatalogApi['listItems'] {
   return (ctx, query) =>
     deps.store.read(ctx.tenantId, async (repo) => {
       const byName = query.sort === 'name' || query.sort === '-name';
-      const after = afterOf(query.cursor, byName ? ['s', 'u'] : ['u']);
+      const cursors = cursorScope('items', query.sort);
+      const after = afterOf(cursors, query.cursor, byName ? ['s', 'u'] : ['u']);
       const rows = await repo.listItems(query, query.limit + 1, after);
       const page = toPage(
         rows,
         query.limit,
         (r) => r,
-        (r) => (byName ? [r.name, r.id] : [r.id]),
+        cursors.keyOf((r) => (byName ? [r.name, r.id] : [r.id])),
       );
       return { items: await itemViews(repo, page.items), nextCursor: page.nextCursor };
     });

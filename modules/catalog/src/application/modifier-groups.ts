@@ -1,4 +1,4 @@
-import { newId, toPage } from '@stratum/platform';
+import { cursorScope, newId, toPage } from '@stratum/platform';
 import { raise, type CatalogApi } from '../contract.ts';
 import { boundsProblem, type SelectionBounds } from '../domain/modifiers.ts';
 import { afterOf, type CatalogDeps } from './deps.ts';
@@ -43,13 +43,14 @@ export function listModifierGroups(deps: CatalogDeps): CatalogApi['listModifierG
   return (ctx, query) =>
     deps.store.read(ctx.tenantId, async (repo) => {
       const byName = query.sort === 'name' || query.sort === '-name';
-      const after = afterOf(query.cursor, byName ? ['s', 'u'] : ['u']);
+      const cursors = cursorScope('modifier-groups', query.sort);
+      const after = afterOf(cursors, query.cursor, byName ? ['s', 'u'] : ['u']);
       const rows = await repo.listGroups(query, query.limit + 1, after);
       const page = toPage(
         rows,
         query.limit,
         (r) => r,
-        (r) => (byName ? [r.name, r.id] : [r.id]),
+        cursors.keyOf((r) => (byName ? [r.name, r.id] : [r.id])),
       );
       return { items: await groupViews(repo, page.items), nextCursor: page.nextCursor };
     });

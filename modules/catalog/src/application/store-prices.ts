@@ -1,4 +1,4 @@
-import { toPage } from '@stratum/platform';
+import { cursorScope, toPage } from '@stratum/platform';
 import { catalogEvents, raise, type CatalogApi } from '../contract.ts';
 import { afterOf, assertStoreAccess, type CatalogDeps } from './deps.ts';
 import type { CatalogRepository, VariantRecord } from './ports.ts';
@@ -16,8 +16,15 @@ export function listStorePrices(deps: CatalogDeps): CatalogApi['listStorePrices'
   return (ctx, storeId, query) => {
     assertStoreAccess(ctx, storeId);
     return deps.store.read(ctx.tenantId, async (repo) => {
-      const rows = await repo.listOverrides(storeId, query.limit + 1, afterOf(query.cursor, ['u']));
-      return toPage(rows, query.limit, toStorePriceView, (r) => [r.variantId]);
+      const cursors = cursorScope('store-prices');
+      const after = afterOf(cursors, query.cursor, ['u']);
+      const rows = await repo.listOverrides(storeId, query.limit + 1, after);
+      return toPage(
+        rows,
+        query.limit,
+        toStorePriceView,
+        cursors.keyOf((r) => [r.variantId]),
+      );
     });
   };
 }

@@ -1,4 +1,4 @@
-import { newId, toPage } from '@stratum/platform';
+import { cursorScope, newId, toPage } from '@stratum/platform';
 import { raise, type CatalogApi } from '../contract.ts';
 import { canDeleteTaxRate, decideTaxRateChange } from '../domain/tax-rates.ts';
 import { afterOf, type CatalogDeps } from './deps.ts';
@@ -17,8 +17,15 @@ async function rateOf(repo: CatalogRepository, id: string): Promise<TaxRateRecor
 export function listTaxRates(deps: CatalogDeps): CatalogApi['listTaxRates'] {
   return (ctx, query) =>
     deps.store.read(ctx.tenantId, async (repo) => {
-      const rows = await repo.listTaxRates(query, query.limit + 1, afterOf(query.cursor, ['u']));
-      return toPage(rows, query.limit, toTaxRateView, (r) => [r.id]);
+      const cursors = cursorScope('tax-rates', query.sort);
+      const after = afterOf(cursors, query.cursor, ['u']);
+      const rows = await repo.listTaxRates(query, query.limit + 1, after);
+      return toPage(
+        rows,
+        query.limit,
+        toTaxRateView,
+        cursors.keyOf((r) => [r.id]),
+      );
     });
 }
 

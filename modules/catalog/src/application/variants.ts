@@ -1,4 +1,4 @@
-import { toPage } from '@stratum/platform';
+import { cursorScope, toPage } from '@stratum/platform';
 import { catalogEvents, raise, type CatalogApi } from '../contract.ts';
 import { afterOf, type CatalogDeps } from './deps.ts';
 import { liveItem } from './item-links.ts';
@@ -69,12 +69,18 @@ export function priceHistory(deps: CatalogDeps): CatalogApi['priceHistory'] {
   return (ctx, variantId, query) =>
     deps.store.read(ctx.tenantId, async (repo) => {
       if (!(await repo.findVariant(variantId))) raise('variant-not-found', 'No such variant.');
+      const cursors = cursorScope('price-history');
       const rows = await repo.priceHistory(
         'variant',
         variantId,
         query.limit + 1,
-        afterOf(query.cursor, ['u']),
+        afterOf(cursors, query.cursor, ['u']),
       );
-      return toPage(rows, query.limit, toPriceChangeView, (r) => [r.id]);
+      return toPage(
+        rows,
+        query.limit,
+        toPriceChangeView,
+        cursors.keyOf((r) => [r.id]),
+      );
     });
 }

@@ -1,4 +1,4 @@
-import { decodeCursor, hashSecret, invalidCursor, isUuid, newId, toPage } from '@stratum/platform';
+import { cursorScope, hashSecret, newId, toPage } from '@stratum/platform';
 import { raise, identityEvents, type Caller, type IdentityApi, type Role } from '../contract.ts';
 import { canAssignRoles, canManageUser, removesLastOwner } from '../domain/roles.ts';
 import type { IdentityDeps } from './deps.ts';
@@ -22,10 +22,15 @@ async function manageable(
 export function listUsers(deps: IdentityDeps): IdentityApi['listUsers'] {
   return (caller, query) =>
     deps.store.inTenant(caller.tenantId, async (repo) => {
-      const after = query.cursor ? String(decodeCursor(query.cursor, 1)[0]) : undefined;
-      if (after !== undefined && !isUuid(after)) throw invalidCursor();
+      const cursors = cursorScope('users', query.sort);
+      const after = cursors.decodeId(query.cursor);
       const rows = await repo.listUsers({ ...query, limit: query.limit + 1 }, after);
-      return toPage(rows, query.limit, toUserView, (u) => [u.id]);
+      return toPage(
+        rows,
+        query.limit,
+        toUserView,
+        cursors.keyOf((u) => [u.id]),
+      );
     });
 }
 

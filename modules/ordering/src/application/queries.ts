@@ -1,4 +1,4 @@
-import { decodeCursor, invalidCursor, toPage } from '@stratum/platform';
+import { cursorScope, invalidCursor, toPage, type CursorScope } from '@stratum/platform';
 import { listOrdersQuery, raise, type OrderingApi } from '../contract.ts';
 import { visibleStores } from '../domain/stores.ts';
 import { assertStoreAccess, readOrder } from './order-writer.ts';
@@ -7,12 +7,14 @@ import { toOrderView, toReceiptView, toSummaryView } from './views.ts';
 
 const uuidPattern = /^[\da-f]{8}-[\da-f]{4}-[\da-f]{4}-[\da-f]{4}-[\da-f]{12}$/i;
 
-function decodeOrderCursor(cursor: string | undefined): OrderCursor | undefined {
-  if (!cursor) return undefined;
-  const [at, id] = decodeCursor(cursor, 2);
+function decodeOrderCursor(cursors: CursorScope, cursor: string | undefined) {
+  const values = cursors.decode(cursor, 2);
+  if (values === undefined) return undefined;
+  const [at, id] = values;
   if (typeof at !== 'string' || Number.isNaN(Date.parse(at))) throw invalidCursor();
   if (typeof id !== 'string' || !uuidPattern.test(id)) throw invalidCursor();
-  return [at, id];
+  const after: OrderCursor = [at, id];
+  return after;
 }
 
 export function getOrder(deps: OrderingDeps): OrderingApi['getOrder'] {
@@ -24,14 +26,20 @@ export function listOrders(deps: OrderingDeps): OrderingApi['listOrders'] {
   return async (ctx, raw) => {
     const query = listOrdersQuery.parse(raw);
     if (query.storeId) assertStoreAccess(ctx, query.storeId);
-    const after = decodeOrderCursor(query.cursor);
+    const cursors = cursorScope('orders', query.sort);
+    const after = decodeOrderCursor(cursors, query.cursor);
     return deps.store.inTenant(ctx, async (repo) => {
       const rows = await repo.listOrders(
         { ...query, limit: query.limit + 1 },
         after,
         visibleStores(ctx.actor.stores),
       );
-      return toPage(rows, query.limit, toSummaryView, (o) => [o.createdAt.toISOString(), o.id]);
+      return toPage(
+        rows,
+        query.limit,
+        toSummaryView,
+        cursors.keyOf((o) => [o.createdAt.toISOString(), o.id]),
+      );
     });
   };
 }

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { newId } from '@stratum/platform';
+import { encodeCursor, newId } from '@stratum/platform';
 import {
   createTestDatabase,
   postgresUrl,
@@ -72,6 +72,16 @@ describe.each(testEngines())('reading payments on %s', (engine) => {
     await expect(h.api.listPayments(ctx, { cursor: 'bm90LWEtY3Vyc29y' })).rejects.toMatchObject({
       code: 'invalid-cursor',
     });
+    // A keyset of the same shape from another list (the orders' newest first) is not its own.
+    const position = [new Date().toISOString(), newId()];
+    for (const cursor of [
+      encodeCursor(position),
+      encodeCursor(['orders?sort=-createdAt', ...position]),
+    ]) {
+      await expect(h.api.listPayments(ctx, { cursor })).rejects.toMatchObject({
+        code: 'invalid-cursor',
+      });
+    }
   });
 
   it('gives the stream with who did what and when', async () => {

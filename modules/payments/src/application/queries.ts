@@ -1,4 +1,4 @@
-import { decodeCursor, invalidCursor, toPage } from '@stratum/platform';
+import { cursorScope, invalidCursor, toPage } from '@stratum/platform';
 import { listPaymentsQuery, raise, type PaymentsApi } from '../contract.ts';
 import { visibleStores } from '../domain/stores.ts';
 import type { PaymentsDeps } from './ports.ts';
@@ -22,9 +22,11 @@ export function listPayments(deps: PaymentsDeps): PaymentsApi['listPayments'] {
   return async (ctx, raw) => {
     const query = listPaymentsQuery.parse(raw);
     if (query.storeId) assertStoreAccess(ctx, query.storeId);
+    const cursors = cursorScope('payments');
     let after: { createdAt: Date; id: string } | undefined;
-    if (query.cursor) {
-      const [at, id] = decodeCursor(query.cursor, 2);
+    const values = cursors.decode(query.cursor, 2);
+    if (values) {
+      const [at, id] = values;
       const createdAt = new Date(String(at));
       if (Number.isNaN(createdAt.getTime()) || !uuidLike.test(String(id))) throw invalidCursor();
       after = { createdAt, id: String(id) };
@@ -40,7 +42,12 @@ export function listPayments(deps: PaymentsDeps): PaymentsApi['listPayments'] {
         visibleStores(ctx.actor.stores),
       ),
     );
-    return toPage(rows, query.limit, recordView, (r) => [r.createdAt.toISOString(), r.id]);
+    return toPage(
+      rows,
+      query.limit,
+      recordView,
+      cursors.keyOf((r) => [r.createdAt.toISOString(), r.id]),
+    );
   };
 }
 

@@ -154,6 +154,7 @@ export function drawersRepository(tx: Tx, tenantId: string): DrawersPart {
     },
     async listSessions(query, stores) {
       const k = keyset(
+        'drawer-sessions',
         query.sort.replace('openedAt', 'id'),
         { id: [drawerSessions.id] },
         query.cursor,
@@ -207,7 +208,12 @@ export function drawersRepository(tx: Tx, tenantId: string): DrawersPart {
       return rows.map((r) => ({ ...r, kind: r.kind }));
     },
     async listMovements(sessionId, currency, query) {
-      const k = keyset(query.sort.replace('at', 'id'), { id: [drawerMovements.id] }, query.cursor);
+      const k = keyset(
+        'drawer-movements',
+        query.sort.replace('at', 'id'),
+        { id: [drawerMovements.id] },
+        query.cursor,
+      );
       const rows = await tx
         .select()
         .from(drawerMovements)

@@ -118,6 +118,7 @@ export function floorRepository(tx: Tx, tenantId: string): FloorPart {
     },
     async listTables(query) {
       const k = keyset(
+        'tables',
         query.sort,
         { createdAt: [floorTables.id], name: [floorTables.name, floorTables.id] },
         query.cursor,

@@ -1,13 +1,15 @@
 import { asc, desc, sql, type SQL } from 'drizzle-orm';
 import type { PgColumn } from 'drizzle-orm/pg-core';
-import { decodeCursor, toPage } from '@stratum/platform';
+import { cursorScope, toPage } from '@stratum/platform';
 
 /**
  * Keyset pagination over a sort key of one or more columns (the last one the
  * unique id, as a tie-breaker). `sort` names a key, with `-` for descending;
- * the cursor holds the key's values of the last row returned.
+ * the cursor holds the key's values of the last row returned, scoped to
+ * `list` and the sort (another list's cursor is `invalid-cursor`).
  */
 export function keyset(
+  list: string,
   sort: string,
   keys: Record<string, readonly PgColumn[]>,
   cursor: string | undefined,
@@ -15,7 +17,8 @@ export function keyset(
   const descending = sort.startsWith('-');
   const columns = keys[descending ? sort.slice(1) : sort];
   if (!columns) throw new Error(`Unknown sort key ${sort}`);
-  const values = cursor === undefined ? undefined : decodeCursor(cursor, columns.length);
+  const cursors = cursorScope(list, sort);
+  const values = cursors.decode(cursor, columns.length);
   const typed = (v: string | number, c: PgColumn) => sql`${v}::${sql.raw(c.getSQLType())}`;
   const after: SQL | undefined = values
     ? sql`(${sql.join([...columns], sql`, `)}) ${descending ? sql`<` : sql`>`} (${sql.join(
@@ -33,7 +36,7 @@ export function keyset(
       view: (row: R) => V,
       key: (row: R) => (string | number)[],
     ) {
-      return toPage(rows, limit, view, key);
+      return toPage(rows, limit, view, cursors.keyOf(key));
     },
   };
 }

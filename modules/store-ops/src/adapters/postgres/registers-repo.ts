@@ -61,6 +61,7 @@ export function registersRepository(tx: Tx, tenantId: string): RegistersPart {
     },
     async listRegisters(query, stores) {
       const k = keyset(
+        'registers',
         query.sort,
         { createdAt: [registers.id], name: [registers.name, registers.id] },
         query.cursor,

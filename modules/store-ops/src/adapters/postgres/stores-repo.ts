@@ -41,6 +41,7 @@ export function storesRepository(tx: Tx, tenantId: string): StoresPart {
     },
     async listStores(query) {
       const k = keyset(
+        'stores',
         query.sort,
         { createdAt: [stores.id], name: [stores.name, stores.id] },
         query.cursor,
