@@ -111,12 +111,13 @@ export function checkoutOrders(
   };
 }
 
-/** A tender as the order (and its receipt) records it. */
+/** A tender as the order (and its receipt) records it; on a split bill, with the part it paid. */
 function settled(t: PlannedTender): SettledPayment {
+  const tender = t.kind === 'cash' ? 'Cash' : `Card •••• ${t.card?.number.slice(-4) ?? ''}`;
   return {
     paymentId: t.paymentId,
     amount: t.amount,
-    label: t.kind === 'cash' ? 'Cash' : `Card •••• ${t.card?.number.slice(-4) ?? ''}`,
+    label: t.partId === undefined ? tender : `${tender} (part ${t.partId})`,
     ...(t.kind === 'cash' && t.given !== undefined && { tendered: t.given }),
     ...(t.tip > 0 && { tip: t.tip }),
   };
