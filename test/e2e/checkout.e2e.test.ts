@@ -413,6 +413,41 @@ describe.each(testEngines())('checking out at the till on %s', (engine) => {
     expect(counted.status).toBe('partially-refunded');
   });
 
+  it('seats a dine-in order at a table of the floor plan, and the receipt names the table', async () => {
+    const tables = await ok<{ items: { id: string; name: string }[] }>(
+      200,
+      'GET',
+      `/api/v1/store-ops/tables?storeId=${storeId}`,
+      cashier,
+    );
+    const table = tables.items[0]!;
+    const { plain } = pickItems(menu);
+    const order = await ok<OrderView>(201, 'POST', '/api/v1/ordering/orders', cashier, {
+      storeId,
+      registerId,
+      fulfilment: { type: 'dine-in', tableId: table.id, covers: 2 },
+      lines: [{ variantId: plain.variants[0]!.id, quantity: 1 }],
+    });
+    expect(order.fulfilment).toMatchObject({ tableId: table.id, tableName: table.name });
+    const base = `/api/v1/ordering/orders/${order.orderId}`;
+    await ok(
+      201,
+      'POST',
+      `${base}/checkout`,
+      cashier,
+      {
+        registerId,
+        tenders: [
+          { kind: 'card', amount: order.totals.total, card: { number: '4242424242424242' } },
+        ],
+      },
+      { 'idempotency-key': `table-${order.orderId}` },
+    );
+    const receipt = await ok<ReceiptView>(200, 'GET', `${base}/receipt`, cashier);
+    expect(receipt.text).toContain(`Table ${table.name}`);
+    expect(receipt.text).not.toContain(table.id);
+  });
+
   it('numbers the receipt in the sequence of the till that took the payment', async () => {
     const stamp = Date.now();
     const newTill = async (name: string) =>

@@ -169,6 +169,11 @@ describe.each(testEngines())('store-ops registers, receipts and floor plan on %s
         active: false,
       });
       expect(moved).toMatchObject({ sectionId: b.id, seats: 6, active: false });
+      expect(await c.ok(200, 'GET', `/tables/${table.id}`, token)).toEqual(moved);
+      const other = await c.tenantWithRegister();
+      const foreign = await c.call('GET', `/tables/${table.id}`, other.token);
+      expect(foreign.statusCode).toBe(404);
+      expect(foreign.json().code).toBe('table-not-found');
       const active = await c.ok(200, 'GET', `/tables?storeId=${store.id}&active=true`, token);
       expect(active.items).toEqual([]);
       const seats = await c.call('PATCH', `/tables/${table.id}`, token, { seats: 0 });

@@ -107,6 +107,10 @@ export const orderingErrors = defineErrors({
   'invalid-selection': 'unprocessable',
   'store-not-found': 'not-found',
   'register-not-found': 'not-found',
+  /** A dine-in order names a table id that is no table of the order's store. */
+  'table-not-found': 'unprocessable',
+  /** A deactivated table seats no new orders. */
+  'table-inactive': 'conflict',
   /** The register rings up another store's sales. */
   'register-not-in-store': 'unprocessable',
   'store-archived': 'conflict',

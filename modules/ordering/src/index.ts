@@ -15,6 +15,7 @@ import type {
   OrderingStore,
   Registers,
   Stores,
+  Tables,
 } from './application/ports.ts';
 import { createOrder } from './application/create-order.ts';
 import { getOrder, getReceipt, listOrders } from './application/queries.ts';
@@ -34,6 +35,7 @@ import { kitchenBroadcaster, type KitchenBroadcaster } from './adapters/bus/kitc
 import { catalogQuotes } from './adapters/catalog/catalog.ts';
 import { storeOpsStores } from './adapters/store-ops/stores.ts';
 import { storeOpsRegisters } from './adapters/store-ops/registers.ts';
+import { storeOpsTables } from './adapters/store-ops/tables.ts';
 import { checkoutUseCases, checkoutViewOf } from './application/checkout/checkout.ts';
 import { checkoutOrders } from './application/checkout/orders.ts';
 import {
@@ -57,6 +59,7 @@ export type {
   Registers,
   StoreInfo,
   Stores,
+  Tables,
 } from './application/ports.ts';
 export type {
   CancelResult,
@@ -121,8 +124,8 @@ export interface CheckoutModules {
 export interface OrderingModuleDeps extends ModuleDeps, OrderingOptions {
   /** The catalog's API (in process, or a remote client of the same contract). */
   catalog: Pick<CatalogApi, 'quoteLine'>;
-  /** Store-ops' directory (currency, tax mode, time zone, name and address) and its registers. */
-  storeDirectory: StoreDirectory & Pick<StoreOpsApi, 'getRegister'>;
+  /** Store-ops' directory (currency, tax mode, time zone, name and address), registers and tables. */
+  storeDirectory: StoreDirectory & Pick<StoreOpsApi, 'getRegister' | 'getTable'>;
   /** Verifies a manager's access token (see `authenticatorApprovals`). */
   approvals: Approvals;
   /** Inventory, payments and store-ops for the checkout saga; without them there is no checkout. */
@@ -135,6 +138,7 @@ export function createOrderingModule(deps: OrderingModuleDeps): OrderingModule {
     catalogPort: catalogQuotes(deps.catalog),
     stores: storeOpsStores(deps.storeDirectory),
     registers: storeOpsRegisters(deps.storeDirectory),
+    tables: storeOpsTables(deps.storeDirectory),
   });
 }
 
@@ -145,6 +149,7 @@ export function buildOrderingModule(
       catalogPort: Catalog;
       stores: Stores;
       registers: Registers;
+      tables: Tables;
       approvals: Approvals;
       checkoutModules?: CheckoutModules;
     },
@@ -155,6 +160,7 @@ export function buildOrderingModule(
     catalog: deps.catalogPort,
     stores: deps.stores,
     registers: deps.registers,
+    tables: deps.tables,
     approvals: deps.approvals,
     clock: deps.clock ?? { now: () => new Date() },
     attempts: deps.attempts ?? 3,

@@ -15,6 +15,7 @@ import type {
   StoreDirectory,
   StoreOpsApi,
   StoreView,
+  TableView,
 } from '@stratum/store-ops/contract';
 import { orderingPermissions } from './contract.ts';
 import type { Approvals } from './application/ports.ts';
@@ -106,9 +107,10 @@ export type InMemoryCatalog = ReturnType<typeof inMemoryCatalog>;
 export function inMemoryStoreDirectory() {
   const stores = new Map<string, StoreView>();
   const registers = new Map<string, RegisterView>();
+  const tables = new Map<string, TableView>();
   /** How often a register was asked for (to see what a caller keeps). */
   const registerLookUps = { count: 0 };
-  const directory: StoreDirectory & Pick<StoreOpsApi, 'getRegister'> = {
+  const directory: StoreDirectory & Pick<StoreOpsApi, 'getRegister' | 'getTable'> = {
     getStore(_ctx, storeId) {
       const store = stores.get(storeId);
       if (!store) {
@@ -125,6 +127,13 @@ export function inMemoryStoreDirectory() {
         );
       }
       return Promise.resolve(register);
+    },
+    getTable(_ctx, tableId) {
+      const table = tables.get(tableId);
+      if (!table) {
+        return Promise.reject(new DomainError('table-not-found', 'No such table.', 'not-found'));
+      }
+      return Promise.resolve(table);
     },
   };
   return {
@@ -165,6 +174,20 @@ export function inMemoryStoreDirectory() {
       return id;
     },
     registerLookUps,
+    /** A table of `storeId`'s floor plan; answers its id. */
+    addTable(storeId: string, name: string, active = true): string {
+      const id = newId();
+      tables.set(id, {
+        id,
+        storeId,
+        sectionId: newId(),
+        name,
+        seats: 4,
+        active,
+        createdAt: new Date(0).toISOString(),
+      });
+      return id;
+    },
     /** What store-ops' update does to the store (settings read afresh on the next look-up). */
     update(storeId: string, patch: Partial<StoreView>): void {
       const store = stores.get(storeId);

@@ -46,7 +46,7 @@ import {
   drawerSessionView,
   receiptNumberView,
 } from './contract/drawers.ts';
-import { registerView } from './contract/registers.ts';
+import { registerView, tableView } from './contract/registers.ts';
 
 export * from './contract/stores.ts';
 export * from './contract/registers.ts';
@@ -162,6 +162,8 @@ export interface StoreOpsApi extends StoreDirectory {
   removeSection(ctx: CallContext, sectionId: string): Promise<void>;
   createTable(ctx: CallContext, input: CreateTableInput): Promise<TableView>;
   listTables(ctx: CallContext, query: ListTablesQuery): Promise<Page<TableView>>;
+  /** One table of the floor plan, or `table-not-found`. */
+  getTable(ctx: CallContext, tableId: string): Promise<TableView>;
   /** Renames, reseats, moves or (de)activates a table; tables are never deleted. */
   updateTable(ctx: CallContext, tableId: string, input: UpdateTableInput): Promise<TableView>;
 
@@ -226,6 +228,7 @@ export interface StoreOpsApi extends StoreDirectory {
 export const storeOpsRemote = defineRemoteContract<StoreOpsApi>()('store-ops', {
   getStore: { args: z.tuple([z.uuid()]), result: storeView, idempotent: true },
   getRegister: { args: z.tuple([z.uuid()]), result: registerView, idempotent: true },
+  getTable: { args: z.tuple([z.uuid()]), result: tableView, idempotent: true },
   currentDrawer: { args: z.tuple([z.uuid()]), result: drawerSessionView, idempotent: true },
   allocateReceiptNumber: {
     args: z.tuple([z.uuid(), allocateReceiptNumberInput.optional()]),

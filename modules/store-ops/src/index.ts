@@ -20,6 +20,7 @@ import {
 import {
   createSection,
   createTable,
+  getTable,
   listSections,
   listTables,
   removeSection,
@@ -88,6 +89,7 @@ export function createStoreOpsModule(deps: StoreOpsModuleDeps): StoreOpsModule {
     archiveStore: archiveStore(d),
     createRegister: createRegister(d),
     getRegister: getRegister(d),
+    getTable: getTable(d),
     listRegisters: listRegisters(d),
     updateRegister: updateRegister(d),
     deactivateRegister: deactivateRegister(d),

@@ -1,8 +1,9 @@
-import { newId, together, type CallContext } from '@stratum/platform';
+import { isUuid, newId, together, type CallContext } from '@stratum/platform';
 import {
   createOrderInput,
   orderingEvents,
   raise,
+  type FulfilmentView,
   type OrderingApi,
   type OrderView,
 } from '../contract.ts';
@@ -46,11 +47,36 @@ export async function storeFor(
  * idempotent: the same request again answers the order as it is now, another
  * request under the same id is `order-already-exists`.
  */
+/**
+ * A dine-in order at a floor-plan table (its id) takes the table's name, for
+ * the receipt and the kitchen; the table must be an active one of the store.
+ * Any other `tableId` is a label the floor knows the table by, kept as given.
+ */
+async function seated(
+  deps: OrderingDeps,
+  ctx: CallContext,
+  storeId: string,
+  fulfilment: FulfilmentView,
+): Promise<FulfilmentView> {
+  if (fulfilment.type !== 'dine-in') return fulfilment;
+  const { tableName: _given, ...asked } = fulfilment;
+  if (!isUuid(asked.tableId)) return asked;
+  const table = await deps.tables.find(ctx, asked.tableId);
+  if (table?.storeId !== storeId) {
+    raise('table-not-found', 'No such table in the order’s store.', { tableId: asked.tableId });
+  }
+  if (!table.active) {
+    raise('table-inactive', 'The table is deactivated.', { tableId: asked.tableId });
+  }
+  return { ...asked, tableName: table.name };
+}
+
 export function createOrder(deps: OrderingDeps): OrderingApi['createOrder'] {
   return async (ctx, raw) => {
     const input = createOrderInput.parse(raw);
     const store = await storeFor(deps, ctx, input.storeId);
     await assertRegisterOf(deps, ctx, input.registerId, input.storeId);
+    const fulfilment = await seated(deps, ctx, input.storeId, input.fulfilment);
     if (!store.active) raise('store-archived', 'The store is archived.');
     const orderId = input.orderId ?? newId();
     const request: CreateRequest = {
@@ -93,7 +119,7 @@ export function createOrder(deps: OrderingDeps): OrderingApi['createOrder'] {
             orderId,
             storeId: input.storeId,
             orderNumber: String(number),
-            fulfilment: toFulfilment(input.fulfilment),
+            fulfilment: toFulfilment(fulfilment),
             currency: store.currency,
             settings: {
               taxInclusive: store.taxInclusive,

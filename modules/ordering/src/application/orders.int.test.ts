@@ -106,6 +106,34 @@ describe.each(testEngines())('orders on %s', (engine) => {
     expect(h.stores.registerLookUps.count - asked).toBe(1);
   });
 
+  it('seats a dine-in order at a table of the store’s floor plan, by name, or at a label', async () => {
+    const s = h.shop();
+    const terrace = h.stores.addTable(s.storeId, 'Terrace 3');
+    const atTable = await open(s, {
+      fulfilment: { type: 'dine-in', tableId: terrace, tableName: 'made up', covers: 2 },
+    });
+    expect(atTable.fulfilment).toEqual({
+      type: 'dine-in',
+      tableId: terrace,
+      tableName: 'Terrace 3',
+      covers: 2,
+    });
+    // A label the floor knows the table by is kept as given, with no name.
+    expect((await open(s)).fulfilment).toEqual({ type: 'dine-in', tableId: '4' });
+
+    const elsewhere = h.stores.addTable(h.stores.add().id, 'Bar 1');
+    for (const tableId of [newId(), elsewhere]) {
+      await expect(open(s, { fulfilment: { type: 'dine-in', tableId } })).rejects.toMatchObject({
+        code: 'table-not-found',
+        details: { tableId },
+      });
+    }
+    const stored = h.stores.addTable(s.storeId, 'Cellar', false);
+    await expect(
+      open(s, { fulfilment: { type: 'dine-in', tableId: stored } }),
+    ).rejects.toMatchObject({ code: 'table-inactive' });
+  });
+
   it('snapshots name, variant, price, modifiers, taxes and station; later prices do not reach it', async () => {
     const s = h.shop();
     const { orderId } = await open(s);

@@ -185,6 +185,18 @@ export interface Registers {
   storeOf(ctx: CallContext, registerId: string): Promise<string>;
 }
 
+/** A table of a store's floor plan, as store-ops knows it. */
+export interface FloorTable {
+  readonly storeId: string;
+  readonly name: string;
+  readonly active: boolean;
+}
+
+export interface Tables {
+  /** The floor-plan table with this id, or undefined when there is none. */
+  find(ctx: CallContext, tableId: string): Promise<FloorTable | undefined>;
+}
+
 export interface Approvals {
   /**
    * Verifies a manager's access token handed over at the till and answers
@@ -203,6 +215,7 @@ export interface OrderingDeps {
   catalog: Catalog;
   stores: Stores;
   registers: Registers;
+  tables: Tables;
   approvals: Approvals;
   clock: Clock;
   /** How many times a command that lost a race is decided again before giving up. */

@@ -23,8 +23,13 @@ export const orderStatus = z.enum([
 export const fulfilment = z.discriminatedUnion('type', [
   z.object({
     type: z.literal('dine-in'),
-    /** A store-ops table id or the table's label as the floor knows it. */
+    /**
+     * A table of the store's floor plan (its store-ops id: it must be an active
+     * table of the order's store), or a label the floor knows the table by.
+     */
     tableId: text(64),
+    /** The floor-plan table's name, set by the server when `tableId` is a table's id. */
+    tableName: text(64).optional(),
     covers: z.number().int().min(1).max(500).optional(),
   }),
   z.object({ type: z.literal('takeaway'), customerName: text(100).optional() }),

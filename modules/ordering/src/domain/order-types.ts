@@ -14,7 +14,14 @@ export type OrderStatus = (typeof orderStatuses)[number];
 
 /** How the order reaches the customer; each kind carries what it cannot do without. */
 export type Fulfilment =
-  | { readonly type: 'dine-in'; readonly tableId: string; readonly covers?: number }
+  | {
+      readonly type: 'dine-in';
+      /** A floor-plan table's id, or a label the floor knows the table by. */
+      readonly tableId: string;
+      /** The floor-plan table's name, when `tableId` is one's id. */
+      readonly tableName?: string;
+      readonly covers?: number;
+    }
   | { readonly type: 'takeaway'; readonly customerName?: string }
   | {
       readonly type: 'delivery';

@@ -28,7 +28,7 @@ const discountLabel = (prefix: string, d: Discount | null) =>
 
 const labelOf = (f: Fulfilment): string | undefined =>
   f.type === 'dine-in'
-    ? `Table ${f.tableId}`
+    ? `Table ${f.tableName ?? f.tableId}`
     : f.type === 'takeaway'
       ? 'Takeaway'
       : f.type === 'delivery'

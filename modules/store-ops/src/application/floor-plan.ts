@@ -71,6 +71,16 @@ export function listTables(deps: StoreOpsDeps): StoreOpsApi['listTables'] {
     });
 }
 
+export function getTable(deps: StoreOpsDeps): StoreOpsApi['getTable'] {
+  return (ctx, tableId) =>
+    deps.store.inTenant(ctx.tenantId, async (repo) => {
+      const table = await repo.findTable(tableId);
+      if (!table) raise('table-not-found', 'No such table.');
+      assertStoreAccess(ctx, table.storeId);
+      return table;
+    });
+}
+
 export function updateTable(deps: StoreOpsDeps): StoreOpsApi['updateTable'] {
   return (ctx, tableId, input) =>
     deps.store.inTenant(ctx.tenantId, async (repo) => {

@@ -200,6 +200,14 @@ export function registerRoutes(app: StratumApp, api: StoreOpsApi): void {
     },
     (request) => api.listTables(callContextOf(request), request.query),
   );
+  app.get(
+    `${base}/tables/:id`,
+    {
+      config: read,
+      schema: { tags, summary: 'Get a table', params: idParams, response: { 200: tableView } },
+    },
+    (request) => api.getTable(callContextOf(request), request.params.id),
+  );
   app.patch(
     `${base}/tables/:id`,
     {
