@@ -76,6 +76,22 @@ describe.each(testEngines())('checking out at the till on %s', (engine) => {
   }, 180_000);
   afterAll(() => t?.close());
 
+  /** A till of its own with its drawer open, so no other test's sale lands in that drawer. */
+  async function tillWithDrawer(name: string, openingFloatMinor: number) {
+    const till = await ok<{ id: string }>(201, 'POST', '/api/v1/store-ops/registers', manager, {
+      storeId,
+      name: `${name} ${Date.now()}`,
+    });
+    const session = await ok<{ id: string }>(
+      201,
+      'POST',
+      `/api/v1/store-ops/registers/${till.id}/drawer`,
+      cashier,
+      { openingFloatMinor },
+    );
+    return { till, session };
+  }
+
   async function ringUp(register = registerId) {
     const { withModifiers, option, plain } = pickItems(menu);
     const order = await ok<OrderView>(201, 'POST', '/api/v1/ordering/orders', cashier, {
@@ -195,18 +211,7 @@ describe.each(testEngines())('checking out at the till on %s', (engine) => {
   });
 
   it('posts the till’s sales and refunds to its open cash drawer: the X report follows, the Z balances', async () => {
-    // A till of its own, so no other test's sale lands in this drawer.
-    const till = await ok<{ id: string }>(201, 'POST', '/api/v1/store-ops/registers', manager, {
-      storeId,
-      name: `Drawer till ${Date.now()}`,
-    });
-    const session = await ok<{ id: string }>(
-      201,
-      'POST',
-      `/api/v1/store-ops/registers/${till.id}/drawer`,
-      cashier,
-      { openingFloatMinor: 10_000 },
-    );
+    const { till, session } = await tillWithDrawer('Drawer till', 10_000);
     const xReport = () =>
       ok<Json>(200, 'GET', `/api/v1/store-ops/drawer-sessions/${session.id}/x-report`, cashier);
 
@@ -276,17 +281,7 @@ describe.each(testEngines())('checking out at the till on %s', (engine) => {
   });
 
   it('splits the bill and lets each guest pay their part on their own, the receipt with the last', async () => {
-    const till = await ok<{ id: string }>(201, 'POST', '/api/v1/store-ops/registers', manager, {
-      storeId,
-      name: `Split till ${Date.now()}`,
-    });
-    const session = await ok<{ id: string }>(
-      201,
-      'POST',
-      `/api/v1/store-ops/registers/${till.id}/drawer`,
-      cashier,
-      { openingFloatMinor: 5_000 },
-    );
+    const { till, session } = await tillWithDrawer('Split till', 5_000);
     const order = await ringUp(till.id);
     const base = `/api/v1/ordering/orders/${order.orderId}`;
     const split = await ok<OrderView['split'] & object>(200, 'POST', `${base}/split`, cashier, {
