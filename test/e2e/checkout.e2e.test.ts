@@ -92,6 +92,22 @@ describe.each(testEngines())('checking out at the till on %s', (engine) => {
     return { till, session };
   }
 
+  /** Pays the whole order by card at the first till. */
+  const payByCard = (order: OrderView) =>
+    ok<CheckoutView>(
+      201,
+      'POST',
+      `/api/v1/ordering/orders/${order.orderId}/checkout`,
+      cashier,
+      {
+        registerId,
+        tenders: [
+          { kind: 'card', amount: order.totals.total, card: { number: '4242424242424242' } },
+        ],
+      },
+      { 'idempotency-key': `card-${order.orderId}` },
+    );
+
   async function ringUp(register = registerId) {
     const { withModifiers, option, plain } = pickItems(menu);
     const order = await ok<OrderView>(201, 'POST', '/api/v1/ordering/orders', cashier, {
@@ -379,19 +395,7 @@ describe.each(testEngines())('checking out at the till on %s', (engine) => {
   it('counts money given back through payments’ own refund route on the order it paid', async () => {
     const order = await ringUp();
     const base = `/api/v1/ordering/orders/${order.orderId}`;
-    const checkout = await ok<CheckoutView>(
-      201,
-      'POST',
-      `${base}/checkout`,
-      cashier,
-      {
-        registerId,
-        tenders: [
-          { kind: 'card', amount: order.totals.total, card: { number: '4242424242424242' } },
-        ],
-      },
-      { 'idempotency-key': `direct-${order.orderId}` },
-    );
+    const checkout = await payByCard(order);
     const paymentId = checkout.tenders[0]!.paymentId;
     await ok(
       201,
@@ -425,19 +429,7 @@ describe.each(testEngines())('checking out at the till on %s', (engine) => {
     });
     expect(order.fulfilment).toMatchObject({ tableId: table.id, tableName: table.name });
     const base = `/api/v1/ordering/orders/${order.orderId}`;
-    await ok(
-      201,
-      'POST',
-      `${base}/checkout`,
-      cashier,
-      {
-        registerId,
-        tenders: [
-          { kind: 'card', amount: order.totals.total, card: { number: '4242424242424242' } },
-        ],
-      },
-      { 'idempotency-key': `table-${order.orderId}` },
-    );
+    await payByCard(order);
     const receipt = await ok<ReceiptView>(200, 'GET', `${base}/receipt`, cashier);
     expect(receipt.text).toContain(`Table ${table.name}`);
     expect(receipt.text).not.toContain(table.id);
