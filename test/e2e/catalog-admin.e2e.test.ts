@@ -33,6 +33,27 @@ describe.each(testEngines())('catalog administration through HTTP on %s', (engin
   const item = (token: string, variants: object[], extra: object = {}) =>
     c.call('POST', '/items', token, { name: 'Thing', kind: 'retail', variants, ...extra });
 
+  it('counts a change to a variant as a change to its item', async () => {
+    const { token } = await c.tenantWithStores([]);
+    type Item = { id: string; updatedAt: string; variants: { id: string }[] };
+    const created = (await item(token, [{ name: 'Small', priceMinor: 100 }])).json<Item>();
+    const read = () => c.ok<Item>(200, 'GET', `/items/${created.id}`, token);
+    const variant = created.variants[0]!.id;
+    let last = (await read()).updatedAt;
+    const changes: [string, string, object][] = [
+      ['PATCH', `/items/${created.id}/variants/${variant}`, { name: 'Tall' }],
+      ['PUT', `/items/${created.id}/variants/${variant}/price`, { priceMinor: 120 }],
+      ['POST', `/items/${created.id}/variants`, { name: 'Grande', priceMinor: 150 }],
+    ];
+    for (const [method, path, body] of changes) {
+      const res = await c.call(method as 'POST', path, token, body);
+      expect(res.statusCode, path).toBeLessThan(300);
+      const now = (await read()).updatedAt;
+      expect(Date.parse(now), path).toBeGreaterThan(Date.parse(last));
+      last = now;
+    }
+  });
+
   it('keeps SKUs and barcodes unique per tenant, while another tenant may reuse them', async () => {
     const a = await c.tenantWithStores([]);
     const b = await c.tenantWithStores([]);

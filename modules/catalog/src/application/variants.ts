@@ -17,6 +17,9 @@ async function variantOf(
   return variant;
 }
 
+/** An item's variants are part of it: a change to one is a change to the item (`updatedAt`). */
+const touchItem = (repo: CatalogRepository, itemId: string) => repo.updateItem(itemId, {});
+
 export function addVariant(deps: CatalogDeps): CatalogApi['addVariant'] {
   return (ctx, itemId, input) =>
     deps.store.write(ctx.tenantId, async (repo) => {
@@ -24,6 +27,7 @@ export function addVariant(deps: CatalogDeps): CatalogApi['addVariant'] {
       const existing = await repo.variantsOf([itemId]);
       const position = existing.reduce((max, v) => Math.max(max, v.position + 1), 0);
       const [variant] = await repo.insertVariants([newVariant(itemId, input, position)]);
+      await touchItem(repo, itemId);
       await repo.emit(catalogEvents.variantAdded, { itemId, ...variantPayload(variant!) });
       return toVariantView(variant!);
     });
@@ -34,6 +38,7 @@ export function updateVariant(deps: CatalogDeps): CatalogApi['updateVariant'] {
     deps.store.write(ctx.tenantId, async (repo) => {
       await variantOf(repo, itemId, variantId);
       const updated = await repo.updateVariant(variantId, input);
+      await touchItem(repo, itemId);
       await repo.emit(catalogEvents.variantUpdated, { itemId, ...variantPayload(updated) });
       return toVariantView(updated);
     });
@@ -45,6 +50,7 @@ export function changeBasePrice(deps: CatalogDeps): CatalogApi['changeBasePrice'
       const before = await variantOf(repo, itemId, variantId);
       if (before.priceMinor === input.priceMinor) return toVariantView(before);
       const updated = await repo.updateVariant(variantId, { priceMinor: input.priceMinor });
+      await touchItem(repo, itemId);
       await repo.audit({
         action: 'price.changed',
         entityType: 'variant',
