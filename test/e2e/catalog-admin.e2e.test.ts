@@ -33,6 +33,24 @@ describe.each(testEngines())('catalog administration through HTTP on %s', (engin
   const item = (token: string, variants: object[], extra: object = {}) =>
     c.call('POST', '/items', token, { name: 'Thing', kind: 'retail', variants, ...extra });
 
+  it('changes no prices or availability of an archived store', async () => {
+    const { token, stores } = await c.tenantWithStores(['Europe/Paris']);
+    const store = stores[0]!.id;
+    const tea = (await item(token, [{ priceMinor: 300 }], { kind: 'menu' })).json<Body>();
+    await c.ok(200, 'POST', `/api/v1/store-ops/stores/${store}/archive`, token, {});
+    const refused = [
+      await c.call('PUT', `/stores/${store}/prices/${tea.variants[0]!.id}`, token, {
+        priceMinor: 350,
+      }),
+      await c.call('PUT', `/stores/${store}/items/${tea.id}/availability`, token, {
+        available: false,
+      }),
+    ];
+    for (const res of refused) {
+      expect([res.statusCode, res.json().code]).toEqual([409, 'store-archived']);
+    }
+  });
+
   it('counts a change to a variant as a change to its item', async () => {
     const { token } = await c.tenantWithStores([]);
     type Item = { id: string; updatedAt: string; variants: { id: string }[] };

@@ -101,6 +101,8 @@ export const catalogErrors = defineErrors({
   'modifier-option-not-found': 'not-found',
   'tax-rate-not-found': 'not-found',
   'store-not-found': 'not-found',
+  /** An archived store sells nothing: its prices and availability no longer change. */
+  'store-archived': 'conflict',
   'store-not-allowed': 'forbidden',
   'duplicate-reference': 'invalid',
   'sku-taken': 'conflict',

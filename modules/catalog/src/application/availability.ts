@@ -20,6 +20,7 @@ export function setAvailability(deps: CatalogDeps): CatalogApi['setAvailability'
   return async (ctx, storeId, itemId, input) => {
     assertStoreAccess(ctx, storeId);
     const store = await deps.stores.get(ctx, storeId);
+    if (!store.active) raise('store-archived', 'The store is archived.');
     const now = deps.clock.now();
     let until: Date | null = null;
     if (!input.available) {

@@ -96,7 +96,7 @@ function fakeCatalog() {
     taxInclusive: true,
     timezone: 'Europe/Berlin',
   });
-  const stores: Stores = { get: async (_ctx, id) => store(id) };
+  const stores: Stores = { get: async (_ctx, id) => ({ ...store(id), active: true }) };
   return { state, menus, stores };
 }
 

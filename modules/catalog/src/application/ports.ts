@@ -203,8 +203,8 @@ export interface MenuSource {
 
 /** The stores the catalog prices and sells in: owned by store-ops. */
 export interface Stores {
-  /** The store, or a `store-not-found` error. */
-  get(ctx: CallContext, storeId: string): Promise<MenuStore>;
+  /** The store (`active` false once archived), or a `store-not-found` error. */
+  get(ctx: CallContext, storeId: string): Promise<MenuStore & { active: boolean }>;
 }
 
 export interface Clock {

@@ -36,7 +36,8 @@ export function listStorePrices(deps: CatalogDeps): CatalogApi['listStorePrices'
 export function setStorePrice(deps: CatalogDeps): CatalogApi['setStorePrice'] {
   return async (ctx, storeId, variantId, input) => {
     assertStoreAccess(ctx, storeId);
-    await deps.stores.get(ctx, storeId);
+    const store = await deps.stores.get(ctx, storeId);
+    if (!store.active) raise('store-archived', 'The store is archived.');
     return deps.store.write(ctx.tenantId, async (repo) => {
       const variant = await sellableVariant(repo, variantId);
       const before = await repo.findOverride(storeId, variantId);

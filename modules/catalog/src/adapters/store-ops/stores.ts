@@ -14,6 +14,7 @@ export function storeOpsStores(directory: StoreDirectory): Stores {
           currency: store.currency,
           taxInclusive: store.taxInclusive,
           timezone: store.timezone,
+          active: store.status === 'active',
         };
       } catch (err) {
         if (err instanceof DomainError && err.code === 'store-not-found') {
