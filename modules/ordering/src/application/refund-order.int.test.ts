@@ -287,9 +287,12 @@ describe.each(testEngines())('refunds of paid orders on %s', (engine) => {
     });
     const first = slow(s.cashier.ctx, o.orderId, bothFries, 'first');
     await atPayments;
+    expect((await h.api.getOrder(s.cashier.ctx, o.orderId)).refundInProgress).toMatchObject({
+      amount: 700,
+    });
     await expect(both('second')).rejects.toMatchObject({ code: 'refund-in-progress' });
     giveBack();
-    expect((await first).refundedAmount).toBe(700);
+    expect(await first).toMatchObject({ refundedAmount: 700, refundInProgress: null });
     await expect(both('second')).rejects.toMatchObject({ code: 'refund-exceeds-line' });
     expect(o.pay.refunds.map((r) => r.amount)).toEqual([700]);
     expect(await refunded(s.tenant)).toHaveLength(1);

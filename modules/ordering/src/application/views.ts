@@ -121,6 +121,14 @@ export function toOrderView(r: OrderRecord): OrderView {
       at: order.voided.at,
     },
     refundedAmount: order.refundedAmount,
+    refundInProgress: order.pendingRefund
+      ? {
+          refundId: order.pendingRefund.refundId,
+          amount: order.pendingRefund.amount,
+          since: order.pendingRefund.at,
+          until: order.pendingRefund.until,
+        }
+      : null,
     split: r.split && {
       ...r.split,
       parts: r.split.parts.map((p) => ({ ...p, paid: paidParts.has(p.partId) })),

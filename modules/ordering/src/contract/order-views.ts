@@ -122,6 +122,18 @@ export const orderView = z.object({
     .object({ reason: z.string(), approvedBy: z.string().nullable(), at: z.string() })
     .nullable(),
   refundedAmount: z.number().int(),
+  /**
+   * A refund whose money payments is giving back now: its units are spoken
+   * for until it is recorded (or, past `until`, settled by the next refund).
+   */
+  refundInProgress: z
+    .object({
+      refundId: z.string(),
+      amount: z.number().int(),
+      since: z.string(),
+      until: z.string(),
+    })
+    .nullable(),
   split: splitView.nullable(),
   /** Increases with every change; send it back as `If-Match` to refuse a stale write. */
   version: z.number().int(),
