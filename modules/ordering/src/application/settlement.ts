@@ -178,16 +178,8 @@ export async function recordPaymentIn(
 }
 
 /** The payments of the split-bill parts paid so far, as their receipt lines will name them. */
-function partPayments(order: OrderRecord): SettledPayment[] {
-  return (order.state.paidParts ?? []).flatMap((part) =>
-    part.payments.map((p) => ({
-      paymentId: p.paymentId,
-      amount: p.amount,
-      ...(p.tip && { tip: p.tip }),
-      ...(p.label !== undefined && { label: p.label }),
-      ...(p.tendered !== undefined && { tendered: p.tendered }),
-    })),
-  );
+function partPayments(order: OrderRecord): readonly SettledPayment[] {
+  return (order.state.paidParts ?? []).flatMap((part) => part.payments);
 }
 
 export interface RecordPartPaymentInput {
@@ -224,13 +216,8 @@ export async function recordPartPaymentIn(
       type: 'pay-part',
       partId: input.partId,
       amount: input.payments.reduce((sum, p) => sum + p.amount, 0),
-      payments: input.payments.map((p) => ({
-        paymentId: p.paymentId,
-        amount: p.amount,
-        ...(p.tip && { tip: p.tip }),
-        ...(p.label !== undefined && { label: p.label }),
-        ...(p.tendered !== undefined && { tendered: p.tendered }),
-      })),
+      // A settled payment is a part's payment as the order keeps it (the domain copies its fields).
+      payments: input.payments,
     }),
     { loaded: current },
   );

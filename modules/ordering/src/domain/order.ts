@@ -363,6 +363,30 @@ export function refundAmount(order: Order, lines: readonly RefundLine[]): number
   return amount;
 }
 
+/** The statuses of an order that was sold: money may have been given back on it. */
+export const soldStatuses: readonly OrderStatus[] = [
+  'paid',
+  'closed',
+  'partially-refunded',
+  'refunded',
+];
+
+/** A refund of an order in one of `statuses`, under an id not recorded yet, of a positive amount. */
+function assertNewRefund(
+  order: Order,
+  statuses: readonly OrderStatus[],
+  refund: { refundId: string; amount: number },
+): void {
+  requireStatus(order, statuses, 'refunded');
+  if (!refund.refundId.trim()) raise('invalid-payment', 'A refund needs an id.');
+  if (order.refunds.some((r) => r.refundId === refund.refundId)) {
+    raise('duplicate-refund', `Refund ${refund.refundId} was already recorded.`);
+  }
+  if (!Number.isSafeInteger(refund.amount) || refund.amount <= 0) {
+    raise('invalid-amount', 'A refund is a positive amount.', { amount: refund.amount });
+  }
+}
+
 /**
  * Refunds need a reason and a manager, give back each unit once at most, and
  * never exceed what was paid minus what was refunded. While one refund's
@@ -376,19 +400,12 @@ function checkRefund(
     approval?: Approval | undefined;
   },
 ) {
-  requireStatus(order, ['paid', 'closed', 'partially-refunded'], 'refunded');
-  if (!command.refundId.trim()) raise('invalid-payment', 'A refund needs an id.');
-  if (order.refunds.some((r) => r.refundId === command.refundId)) {
-    raise('duplicate-refund', `Refund ${command.refundId} was already recorded.`);
-  }
+  assertNewRefund(order, ['paid', 'closed', 'partially-refunded'], command);
   const pending = order.pendingRefund;
   if (pending && pending.refundId !== command.refundId) {
     raise('refund-in-progress', 'Another refund of this order is being paid out; retry shortly.', {
       until: pending.until,
     });
-  }
-  if (!Number.isSafeInteger(command.amount) || command.amount <= 0) {
-    raise('invalid-amount', 'A refund is a positive amount.', { amount: command.amount });
   }
   if (refundAmount(order, command.lines) !== command.amount) {
     // Another refund of the same lines came first since the amount was worked out.
@@ -435,14 +452,7 @@ function recordPaymentRefund(
   command: Extract<OrderCommand, { type: 'record-payment-refund' }>,
   at: string,
 ): OrderEvent[] {
-  requireStatus(order, ['paid', 'closed', 'partially-refunded', 'refunded'], 'refunded');
-  if (!command.refundId.trim()) raise('invalid-payment', 'A refund needs an id.');
-  if (order.refunds.some((r) => r.refundId === command.refundId)) {
-    raise('duplicate-refund', `Refund ${command.refundId} was already recorded.`);
-  }
-  if (!Number.isSafeInteger(command.amount) || command.amount <= 0) {
-    raise('invalid-amount', 'A refund is a positive amount.', { amount: command.amount });
-  }
+  assertNewRefund(order, soldStatuses, command);
   return [
     {
       type: 'OrderRefunded',

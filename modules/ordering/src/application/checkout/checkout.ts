@@ -84,33 +84,20 @@ const sumOf = (tenders: readonly PlannedTender[]) => tenders.reduce((s, t) => s 
  * exactly when the tenders name parts.
  */
 function planTenders(order: OrderSnapshot, input: ReturnType<typeof checkoutInput.parse>) {
-  const tenders: PlannedTender[] = input.tenders.map((t, index) =>
-    t.kind === 'cash'
-      ? {
-          index,
-          paymentId: newId(),
-          kind: 'cash',
-          amount: t.amount,
-          tip: 0,
-          given: t.given,
-          ...((input.partId ?? t.partId) && { partId: input.partId ?? t.partId }),
-        }
-      : {
-          index,
-          paymentId: newId(),
-          kind: 'card',
-          amount: t.amount,
-          tip: t.tip,
-          card: t.card,
-          ...((input.partId ?? t.partId) && { partId: input.partId ?? t.partId }),
-        },
-  );
+  const tenders: PlannedTender[] = input.tenders.map((t, index) => {
+    // A part checkout's tenders all pay its part (`partDue` refuses one naming another).
+    const partId = t.partId ?? input.partId;
+    const common = { index, paymentId: newId(), amount: t.amount, ...(partId && { partId }) };
+    return t.kind === 'cash'
+      ? { ...common, kind: 'cash', tip: 0, given: t.given }
+      : { ...common, kind: 'card', tip: t.tip, card: t.card };
+  });
   for (const t of tenders) {
     if (t.kind === 'cash' && (t.given ?? 0) < t.amount) {
       raiseCheckout('cash-given-too-small', `Tender ${t.index} is given less cash than it pays.`);
     }
   }
-  if (input.partId !== undefined) return { tenders, due: partDue(order, input) };
+  if (input.partId !== undefined) return { tenders, due: partDue(order, input.partId, tenders) };
   const due = order.total - order.paid;
   const paid = sumOf(tenders);
   if (paid !== due) {
@@ -144,8 +131,7 @@ function planTenders(order: OrderSnapshot, input: ReturnType<typeof checkoutInpu
 }
 
 /** What a checkout of one split-bill part pays: that part, not yet paid, exactly. */
-function partDue(order: OrderSnapshot, input: ReturnType<typeof checkoutInput.parse>): number {
-  const { partId } = input;
+function partDue(order: OrderSnapshot, partId: string, tenders: readonly PlannedTender[]): number {
   const part = order.parts.find((p) => p.partId === partId);
   if (!part) {
     raiseCheckout(
@@ -157,10 +143,10 @@ function partDue(order: OrderSnapshot, input: ReturnType<typeof checkoutInput.pa
     );
   }
   if (part.paid) raiseCheckout('part-already-paid', `Part ${partId} is paid.`, { partId });
-  if (input.tenders.some((t) => t.partId !== undefined && t.partId !== partId)) {
+  if (tenders.some((t) => t.partId !== partId)) {
     raiseCheckout('tenders-do-not-cover-parts', `Every tender pays part ${partId}.`);
   }
-  const paid = input.tenders.reduce((s, t) => s + t.amount, 0);
+  const paid = sumOf(tenders);
   if (paid !== part.total) {
     raiseCheckout(
       'tenders-do-not-cover-parts',
