@@ -83,7 +83,8 @@ export function toOrderView(r: OrderRecord): OrderView {
     };
   });
   const unpaid = order.status === 'open' || order.status === 'sent';
-  const paidParts = new Set((order.paidParts ?? []).map((p) => p.partId));
+  const parts = order.paidParts ?? [];
+  const paidParts = new Set(parts.map((p) => p.partId));
   return {
     orderId: r.id,
     storeId: r.storeId,
@@ -108,7 +109,7 @@ export function toOrderView(r: OrderRecord): OrderView {
     })),
     paidAmount: order.paidAmount,
     balanceDue: unpaid ? priced.totals.total - order.paidAmount : 0,
-    paidParts: (order.paidParts ?? []).map((p) => ({
+    paidParts: parts.map((p) => ({
       partId: p.partId,
       amount: p.amount,
       paidAt: p.at,

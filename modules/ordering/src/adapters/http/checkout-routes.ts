@@ -6,6 +6,7 @@ import {
   raiseCheckout,
   type CheckoutView,
 } from '../../contract/checkout.ts';
+import type { StartedCheckout } from '../../application/checkout/checkout.ts';
 import type { CheckoutRecord } from '../../application/checkout/ports.ts';
 import {
   orderView,
@@ -22,7 +23,7 @@ export interface CheckoutHttpApi {
     orderId: string,
     input: z.input<typeof checkoutInput>,
     idempotencyKey: string | undefined,
-  ): Promise<CheckoutRecord & { readonly replayed: boolean }>;
+  ): Promise<StartedCheckout>;
   get(ctx: ReturnType<typeof callContextOf>, checkoutId: string): Promise<CheckoutRecord>;
   view(record: CheckoutRecord): CheckoutView;
   refund(
