@@ -1,9 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StratumServer } from '@stratum/server';
 import { startTestServer, testEngines, type TestServer } from '@stratum/testing';
+import { eventually } from '../support/checkout-till.ts';
 import { storeOpsClient } from '../support/store-ops.ts';
-
-const deviceA = '01900000-0000-7000-8000-00000000d0a1';
 
 describe.each(testEngines())('store-ops registers, receipts and floor plan on %s', (engine) => {
   let t: TestServer;
@@ -17,15 +16,41 @@ describe.each(testEngines())('store-ops registers, receipts and floor plan on %s
   });
   afterAll(() => t?.close());
 
+  /** A device identity registers for `storeId`; its id. */
+  const registerDevice = async (token: string, storeId: string) => {
+    const res = await c.ok(201, 'POST', '/api/v1/identity/devices', token, {
+      storeId,
+      name: 'Counter tablet',
+    });
+    return (res.device as { id: string }).id;
+  };
+
+  /**
+   * Patches the register once store-ops has heard of the device (it learns of
+   * devices from identity's events, a moment after they are registered).
+   */
+  const linkOnceKnown = (token: string, registerId: string, body: Record<string, unknown>) =>
+    eventually(
+      'the device to be known to store-ops',
+      async () => {
+        const res = await c.call('PATCH', `/registers/${registerId}`, token, body);
+        return res.json().code === 'device-not-found' ? undefined : res;
+      },
+      10_000,
+      20,
+    );
+
   describe('registers', () => {
     it('creates, renames, links a device to and deactivates a register', async () => {
       const { token, store, register } = await c.tenantWithRegister();
       expect(register).toMatchObject({ storeId: store.id, deviceId: null, status: 'active' });
-      const linked = await c.ok(200, 'PATCH', `/registers/${register.id}`, token, {
+      const deviceA = await registerDevice(token, store.id);
+      const linked = await linkOnceKnown(token, register.id, {
         name: 'Front till',
         deviceId: deviceA,
       });
-      expect(linked).toMatchObject({ name: 'Front till', deviceId: deviceA });
+      expect(linked.statusCode).toBe(200);
+      expect(linked.json()).toMatchObject({ name: 'Front till', deviceId: deviceA });
       const second = await c.call('POST', '/registers', token, {
         storeId: store.id,
         name: 'Back till',
@@ -44,6 +69,62 @@ describe.each(testEngines())('store-ops registers, receipts and floor plan on %s
         name: 'front TILL',
         deviceId: deviceA,
       });
+    });
+
+    it('links a register only to a working device of its own store', async () => {
+      const { token, store, register } = await c.tenantWithRegister();
+      const unknown = await c.call('PATCH', `/registers/${register.id}`, token, {
+        deviceId: '01900000-0000-7000-8000-00000000d0a1',
+      });
+      expect(unknown.statusCode).toBe(422);
+      expect(unknown.json().code).toBe('device-not-found');
+
+      const other = await c.ok(201, 'POST', '/stores', token, {
+        name: 'Side street',
+        timezone: 'Europe/Paris',
+        currency: 'EUR',
+      });
+      const elsewhere = await registerDevice(token, other.id);
+      const wrongStore = await eventually(
+        'the other store’s device to be known',
+        async () => {
+          const res = await c.call('POST', '/registers', token, {
+            storeId: store.id,
+            name: 'Till 2',
+            deviceId: elsewhere,
+          });
+          return res.json().code === 'device-not-found' ? undefined : res;
+        },
+        10_000,
+        20,
+      );
+      expect(wrongStore.statusCode).toBe(422);
+      expect(wrongStore.json().code).toBe('device-in-other-store');
+
+      const revoked = await registerDevice(token, store.id);
+      await c.ok(200, 'POST', `/api/v1/identity/devices/${revoked}/revoke`, token);
+      // Probed with a register name the store already uses, so that no probe links anything
+      // while store-ops has heard of the registration but not yet of the revocation.
+      await eventually(
+        'the revocation to be known',
+        async () => {
+          const res = await c.call('POST', '/registers', token, {
+            storeId: store.id,
+            name: 'Till 1',
+            deviceId: revoked,
+          });
+          return res.json().code === 'device-revoked' ? res : undefined;
+        },
+        10_000,
+        20,
+      );
+      const refused = await c.call('PATCH', `/registers/${register.id}`, token, {
+        deviceId: revoked,
+      });
+      expect(refused.statusCode).toBe(409);
+      expect(refused.json().code).toBe('device-revoked');
+      // Nothing was linked by the refused requests.
+      expect((await c.ok(200, 'GET', `/registers/${register.id}`, token)).deviceId).toBeNull();
     });
 
     it('refuses two active registers of the same name in a store', async () => {

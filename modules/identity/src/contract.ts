@@ -174,6 +174,11 @@ export const identityEvents = {
     1,
     z.object({ deviceId: z.uuid(), storeId: z.uuid(), name: z.string() }),
   ),
+  deviceRevoked: defineEvent(
+    'identity.device-revoked',
+    1,
+    z.object({ deviceId: z.uuid(), storeId: z.uuid() }),
+  ),
 } as const;
 
 /** The session a caller acts under, as the identity API sees it. */

@@ -42,6 +42,7 @@ import { allocateReceiptNumber } from './application/receipts.ts';
 import { pgStoreOpsStore } from './adapters/postgres/store.ts';
 import { outbox } from './adapters/postgres/schema.ts';
 import { storeOpsRoutes } from './adapters/http/routes.ts';
+import { identitySubscriptions } from './adapters/identity/subscriptions.ts';
 import { orderingSubscriptions } from './adapters/ordering/subscriptions.ts';
 
 export type { StoreOpsSettings } from './application/deps.ts';
@@ -117,7 +118,10 @@ export function createStoreOpsModule(deps: StoreOpsModuleDeps): StoreOpsModule {
     name: 'store-ops',
     api,
     outbox,
-    subscriptions: orderingSubscriptions(deps.database, deps.wakeRelay, deps.logger),
+    subscriptions: [
+      ...orderingSubscriptions(deps.database, deps.wakeRelay, deps.logger),
+      ...identitySubscriptions(deps.database, deps.wakeRelay),
+    ],
     registerRoutes: storeOpsRoutes(api),
   };
 }

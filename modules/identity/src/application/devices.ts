@@ -33,8 +33,14 @@ export function listDevices(deps: IdentityDeps): IdentityApi['listDevices'] {
 export function revokeDevice(deps: IdentityDeps): IdentityApi['revokeDevice'] {
   return (caller, deviceId) =>
     deps.store.inTenant(caller.tenantId, async (repo) => {
-      if (!(await repo.findDevice(deviceId))) raise('device-not-found', 'No such device.');
-      return toDeviceView(await repo.updateDevice(deviceId, { revoked: true }));
+      const before = await repo.findDevice(deviceId);
+      if (!before) raise('device-not-found', 'No such device.');
+      const after = await repo.updateDevice(deviceId, { revoked: true });
+      // Told once, when it stops working: registers may no longer be linked to it.
+      if (before.status === 'active') {
+        await repo.emit(identityEvents.deviceRevoked, { deviceId, storeId: after.storeId });
+      }
+      return toDeviceView(after);
     });
 }
 

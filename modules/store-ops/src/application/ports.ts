@@ -32,6 +32,13 @@ export type StorePatch = Partial<
     'name' | 'timezone' | 'address' | 'taxInclusive' | 'taxRounding' | 'oversellPolicy' | 'status'
   >
 >;
+/** A device a register may be linked to: the store it was registered for, and whether it still works. */
+export interface KnownDevice {
+  id: string;
+  storeId: string;
+  status: 'active' | 'revoked';
+}
+
 export type RegisterPatch = Partial<Pick<RegisterView, 'name' | 'deviceId' | 'status'>>;
 export type SectionPatch = Partial<Pick<SectionView, 'name' | 'position'>>;
 export type TablePatch = Partial<Pick<TableView, 'name' | 'seats' | 'sectionId' | 'active'>>;
@@ -67,6 +74,13 @@ export interface StoreOpsRepository {
   findRegister(id: string, options?: { lock?: RowLock }): Promise<RegisterView | undefined>;
   listRegisters(query: ListRegistersQuery, stores?: readonly string[]): Promise<Page<RegisterView>>;
   updateRegister(id: string, patch: RegisterPatch): Promise<RegisterView>;
+  /** A device identity registered, as store-ops last heard of it. */
+  findDevice(id: string): Promise<KnownDevice | undefined>;
+  /**
+   * Records what identity said of a device. A revocation is final: a
+   * registration heard after it (events may arrive out of order) changes nothing.
+   */
+  recordDevice(device: KnownDevice): Promise<void>;
 
   insertSection(section: Omit<SectionView, 'createdAt'>): Promise<SectionView>;
   findSection(id: string): Promise<SectionView | undefined>;

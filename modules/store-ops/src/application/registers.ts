@@ -19,11 +19,31 @@ export async function requireRegister(
   return register;
 }
 
+/**
+ * A device a register of `storeId` may be linked to: one identity registered
+ * for that store and has not revoked. Store-ops knows devices from identity's
+ * events, so one registered a moment ago may not be known yet.
+ */
+async function requireLinkableDevice(repo: StoreOpsRepository, deviceId: string, storeId: string) {
+  const device = await repo.findDevice(deviceId);
+  if (!device) {
+    raise(
+      'device-not-found',
+      'No device with this id is registered (a device registered just now may take a moment to be known).',
+    );
+  }
+  if (device.storeId !== storeId) {
+    raise('device-in-other-store', 'The device is registered for another store.');
+  }
+  if (device.status !== 'active') raise('device-revoked', 'The device has been revoked.');
+}
+
 export function createRegister(deps: StoreOpsDeps): StoreOpsApi['createRegister'] {
   return (ctx, input) => {
     assertStoreAccess(ctx, input.storeId);
     return deps.store.inTenant(ctx.tenantId, async (repo) => {
       await requireStore(repo, input.storeId, { active: true, lock: 'share' });
+      if (input.deviceId) await requireLinkableDevice(repo, input.deviceId, input.storeId);
       return repo.insertRegister({ id: newId(), ...input });
     });
   };
@@ -48,6 +68,9 @@ export function updateRegister(deps: StoreOpsDeps): StoreOpsApi['updateRegister'
     deps.store.inTenant(ctx.tenantId, async (repo) => {
       const before = await requireRegister(repo, registerId, { active: true, lock: 'update' });
       assertStoreAccess(ctx, before.storeId);
+      if (input.deviceId && input.deviceId !== before.deviceId) {
+        await requireLinkableDevice(repo, input.deviceId, before.storeId);
+      }
       const after = await repo.updateRegister(registerId, input);
       await repo.audit({
         action: 'register.update',

@@ -2,7 +2,7 @@ import { and, eq, inArray, sql } from 'drizzle-orm';
 import { compiled, type Tx } from '@stratum/platform';
 import { raise, type RegisterView } from '../../contract.ts';
 import type { StoreOpsRepository } from '../../application/ports.ts';
-import { receiptSequences, registers } from './schema.ts';
+import { devices, receiptSequences, registers } from './schema.ts';
 import { isUniqueViolation } from '@stratum/platform';
 import { iso, keyset } from './paging.ts';
 
@@ -34,7 +34,12 @@ async function guarded<T>(write: () => Promise<T>): Promise<T> {
 
 type RegistersPart = Pick<
   StoreOpsRepository,
-  'insertRegister' | 'findRegister' | 'listRegisters' | 'updateRegister'
+  | 'insertRegister'
+  | 'findRegister'
+  | 'listRegisters'
+  | 'updateRegister'
+  | 'findDevice'
+  | 'recordDevice'
 >;
 
 /** A register by id, the read of every sale's receipt and drawer posting: compiled once (ADR 0016). */
@@ -94,5 +99,23 @@ export function registersRepository(tx: Tx, tenantId: string): RegistersPart {
         if (!row) raise('register-not-found', 'No such register.');
         return toRegisterView(row);
       }),
+    async findDevice(id) {
+      const [row] = await tx
+        .select({ id: devices.id, storeId: devices.storeId, status: devices.status })
+        .from(devices)
+        .where(eq(devices.id, id));
+      return row;
+    },
+    async recordDevice(device) {
+      await tx
+        .insert(devices)
+        .values({ ...device, tenantId })
+        .onConflictDoUpdate({
+          target: devices.id,
+          set: { status: device.status, updatedAt: sql`now()` },
+          // Once revoked, always revoked.
+          setWhere: sql`${devices.status} = 'active'`,
+        });
+    },
   };
 }

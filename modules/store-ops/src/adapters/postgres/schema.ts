@@ -85,6 +85,22 @@ export const registers = storeOps.table(
   ],
 );
 
+/**
+ * The devices identity has registered, as far as store-ops has heard
+ * (`identity.device-registered` / `-revoked`): what a register may be linked to.
+ */
+export const devices = storeOps.table(
+  'devices',
+  {
+    id: uuid('id').primaryKey(),
+    tenantId: uuid('tenant_id').notNull(),
+    storeId: uuid('store_id').notNull(),
+    status: text('status', { enum: ['active', 'revoked'] }).notNull(),
+    updatedAt: ts('updated_at').notNull().defaultNow(),
+  },
+  () => [tenantIsolationPolicy()],
+);
+
 export const floorSections = storeOps.table(
   'floor_sections',
   {
