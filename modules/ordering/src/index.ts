@@ -237,6 +237,6 @@ function checkoutOf(
   };
   const checkouts = checkoutUseCases(checkoutDeps);
   const recovery = recoveryWorker(checkouts.resumeDue, recoveryIntervalMs, deps.logger);
-  const refund = refundOrder(d, paymentsForRefunds(modules.payments));
+  const refund = refundOrder(d, checkoutDeps.drawers, paymentsForRefunds(modules.payments));
   return { checkouts, recovery, refund };
 }

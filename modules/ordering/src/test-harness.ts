@@ -17,6 +17,7 @@ import {
 } from '@stratum/platform';
 import type { StoreView } from '@stratum/store-ops/contract';
 import { createOrderingModule, orderingManifest, type OrderingModule } from './index.ts';
+import type { Drawers } from './application/checkout/ports.ts';
 import type { KitchenFeedOptions } from './adapters/http/kitchen-feed.ts';
 import { auditLog, outbox } from './adapters/postgres/schema.ts';
 import {
@@ -29,6 +30,9 @@ import {
 } from './test-fakes.ts';
 
 export { inMemoryCatalog, inMemoryStoreDirectory, tokenRegistry } from './test-fakes.ts';
+
+/** Drawers that are always open: for use cases that pay out cash, where the drawer is not the point. */
+export const drawersOpen: Drawers = { isOpen: () => Promise.resolve(true) };
 
 export interface Staff {
   ctx: CallContext;

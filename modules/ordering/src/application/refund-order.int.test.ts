@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DomainError, newId } from '@stratum/platform';
 import { createTestDatabase, postgresUrl, testEngines } from '@stratum/testing';
-import { orderingHarness, type Harness, type Shop } from '../test-harness.ts';
+import { drawersOpen, orderingHarness, type Harness, type Shop } from '../test-harness.ts';
 import type { RefundOrderInput } from '../contract.ts';
 import {
   recordPaymentRefundIn,
@@ -75,7 +75,7 @@ describe.each(testEngines())('refunds of paid orders on %s', (engine) => {
       [cash]: { tender: 'cash', refundable: 400 },
       [card]: { tender: 'card', refundable: total - 400 },
     });
-    const refund = refundOrder(h.module.deps, pay.port);
+    const refund = refundOrder(h.module.deps, drawersOpen, pay.port);
     /** One portion of fries back, with the shop's manager approving; `extra` adds to the request. */
     const oneFries = (key: string, extra: Partial<RefundOrderInput> = {}) =>
       refund(
@@ -186,7 +186,7 @@ describe.each(testEngines())('refunds of paid orders on %s', (engine) => {
     };
     // The first attempt: the card gives the money back, then the process dies before the order records it.
     let crash = true;
-    const crashing = refundOrder(h.module.deps, {
+    const crashing = refundOrder(h.module.deps, drawersOpen, {
       ...o.pay.port,
       async refund(ctx, args) {
         await o.pay.port.refund(ctx, args);
@@ -254,6 +254,34 @@ describe.each(testEngines())('refunds of paid orders on %s', (engine) => {
     expect(o.pay.refunds).toEqual([]);
   });
 
+  it('pays cash back only out of an open drawer, and cards whatever the drawer', async () => {
+    const s = h.shop();
+    const o = await paidOrder(s);
+    const closedAt = new Set([s.registerId]);
+    const drawers = { isOpen: (_ctx: unknown, id: string) => Promise.resolve(!closedAt.has(id)) };
+    const refund = refundOrder(h.module.deps, drawers, o.pay.port);
+    const fries = (key: string, paymentId: string) =>
+      refund(
+        s.cashier.ctx,
+        o.orderId,
+        {
+          lines: [{ lineId: o.fries.lineId, quantity: 1 }],
+          reason: 'cold',
+          approval: { token: s.manager.token },
+          paymentId,
+        },
+        key,
+      );
+    await expect(fries('cash-closed', o.cash)).rejects.toMatchObject({ code: 'drawer-not-open' });
+    expect(o.pay.refunds).toEqual([]);
+    expect((await h.api.getOrder(s.cashier.ctx, o.orderId)).refundInProgress).toBeNull();
+    await fries('card-closed', o.card);
+    closedAt.clear();
+    const after = await fries('cash-open', o.cash);
+    expect(o.pay.refunds.map((r) => r.paymentId)).toEqual([o.card, o.cash]);
+    expect(after.lines.find((l) => l.lineId === o.fries.lineId)?.refundedQuantity).toBe(2);
+  });
+
   it('refuses to refund through a payment that did not pay the order', async () => {
     const s = h.shop();
     const o = await paidOrder(s);
@@ -277,7 +305,7 @@ describe.each(testEngines())('refunds of paid orders on %s', (engine) => {
     const held = new Promise<void>((resolve) => (giveBack = resolve));
     let asked!: () => void;
     const atPayments = new Promise<void>((resolve) => (asked = resolve));
-    const slow = refundOrder(h.module.deps, {
+    const slow = refundOrder(h.module.deps, drawersOpen, {
       ...o.pay.port,
       async refund(ctx, args) {
         asked();
@@ -301,7 +329,7 @@ describe.each(testEngines())('refunds of paid orders on %s', (engine) => {
   it('frees the units of a refund payments refused', async () => {
     const s = h.shop();
     const o = await paidOrder(s);
-    const refusing = refundOrder(h.module.deps, {
+    const refusing = refundOrder(h.module.deps, drawersOpen, {
       ...o.pay.port,
       refund: () => Promise.reject(new DomainError('refund-limit-exceeded', 'Too much.')),
     });
@@ -324,7 +352,7 @@ describe.each(testEngines())('refunds of paid orders on %s', (engine) => {
     const s = h.shop();
     const o = await paidOrder(s);
     const dying = (moved: boolean) =>
-      refundOrder(h.module.deps, {
+      refundOrder(h.module.deps, drawersOpen, {
         ...o.pay.port,
         async refund(ctx, args) {
           if (moved) await o.pay.port.refund(ctx, args);

@@ -19,6 +19,7 @@ import {
   readOrder,
   type Change,
 } from './order-writer.ts';
+import type { Drawers } from './checkout/ports.ts';
 import type { OrderRecord, OrderingDeps, OrderingRepository } from './ports.ts';
 import { toOrderView } from './views.ts';
 
@@ -76,7 +77,7 @@ const announceRefund = (route: RefundRoute) => async (repo: OrderingRepository, 
  * whose request never came back is settled by the next one once its hold
  * lapses.
  */
-export function refundOrder(deps: OrderingDeps, payments: RefundPayments) {
+export function refundOrder(deps: OrderingDeps, drawers: Drawers, payments: RefundPayments) {
   return async (
     ctx: CallContext,
     orderId: string,
@@ -130,6 +131,14 @@ export function refundOrder(deps: OrderingDeps, payments: RefundPayments) {
         ? { paymentId: input.paymentId, ...(await payments.refundable(ctx, input.paymentId)) }
         : await pickPayment(ctx, payments, order, amount));
     const route = { registerId: input.registerId ?? order.registerId, paymentId, tender };
+    // Cash comes out of a drawer: one that is closed could not account for it.
+    if (!earlier && tender === 'cash' && !(await drawers.isOpen(ctx, route.registerId))) {
+      raiseCheckout(
+        'drawer-not-open',
+        'A cash refund is paid out of the register’s drawer: open the drawer first.',
+        { registerId: route.registerId },
+      );
+    }
     // The units are spoken for before the money moves: a refund of the same
     // units under another key now waits (`refund-in-progress`) or finds them gone.
     const begun = await beginRefund(deps, payments, ctx, record, {

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newId } from '@stratum/platform';
 import { createTestDatabase, postgresUrl, testEngines } from '@stratum/testing';
-import { orderingHarness, type Harness, type Shop } from '../test-harness.ts';
+import { drawersOpen, orderingHarness, type Harness, type Shop } from '../test-harness.ts';
 import { refundOrder, type RefundPayments } from './refund-order.ts';
 
 describe.each(testEngines())('the sales summary of a store on %s', (engine) => {
@@ -47,7 +47,7 @@ describe.each(testEngines())('the sales summary of a store on %s', (engine) => {
       findRefund: () => Promise.resolve(undefined),
       refund: () => Promise.resolve(),
     };
-    await refundOrder(h.module.deps, payments)(
+    await refundOrder(h.module.deps, drawersOpen, payments)(
       s.cashier.ctx,
       orderId,
       {
