@@ -3,6 +3,7 @@ import { DomainError, newId } from '@stratum/platform';
 import { createTestDatabase, postgresUrl, testEngines } from '@stratum/testing';
 import { drawersOpen, orderingHarness, type Harness, type Shop } from '../test-harness.ts';
 import type { RefundOrderInput } from '../contract.ts';
+import { recordPartPaymentIn } from './settlement.ts';
 import {
   recordPaymentRefundIn,
   refundOrder,
@@ -426,5 +427,53 @@ describe.each(testEngines())('refunds of paid orders on %s', (engine) => {
       fulfilment: { type: 'takeaway' },
     });
     expect(await count(made({ orderId: open.orderId }))).toBe('order-not-sold');
+  });
+
+  it('counts money given back through payments on a part of a bill still open', async () => {
+    const s = h.shop();
+    const ctx = s.cashier.ctx;
+    const { orderId } = await h.api.createOrder(ctx, {
+      storeId: s.storeId,
+      registerId: s.registerId,
+      fulfilment: { type: 'takeaway' },
+    });
+    await h.api.addLine(ctx, orderId, { variantId: s.menu.burger.variantId, quantity: 2 });
+    const split = await h.api.splitBill(ctx, orderId, { mode: 'even', parts: 2 });
+    const part = split.parts[0]!;
+    const paymentId = newId();
+    await h.module.deps.store.inTenant(ctx, (repo) =>
+      recordPartPaymentIn(repo, ctx, orderId, {
+        partId: part.partId,
+        payments: [{ paymentId, amount: part.total, label: 'Cash (part 1)', tendered: part.total }],
+        paidAt: h.clock.now(),
+      }),
+    );
+    const refundId = newId();
+    const given: PaymentRefund = {
+      orderId,
+      paymentId,
+      refundId,
+      amount: part.total,
+      reason: 'changed their mind',
+      approvedBy: null,
+      tender: 'cash',
+      toOriginalTender: true,
+    };
+    expect(
+      await h.module.deps.store.inTenant(ctx, (repo) =>
+        recordPaymentRefundIn(h.module.deps, repo, ctx, given),
+      ),
+    ).toBe('recorded');
+    const order = await h.api.getOrder(ctx, orderId);
+    expect(order).toMatchObject({
+      status: 'open',
+      paidAmount: part.total,
+      refundedAmount: part.total,
+      balanceDue: order.totals.total - part.total,
+    });
+    // Announced, so the drawer it left from accounts for it.
+    expect(await refunded(s.tenant)).toEqual([
+      expect.objectContaining({ refundId, amount: part.total, tender: 'cash' }),
+    ]);
   });
 });

@@ -8,7 +8,7 @@ import {
   type RefundOrderInput,
 } from '../contract.ts';
 import { requireApproval } from '../domain/approval.ts';
-import { refundAmount, soldStatuses } from '../domain/order.ts';
+import { paidStatuses, refundAmount, soldStatuses } from '../domain/order.ts';
 import type { PendingRefund, RefundLine, RefundRecord } from '../domain/order-types.ts';
 import { approvalFor, verifyApprover } from './approvals.ts';
 import { refundedPayload, type RefundRoute } from './integration-events.ts';
@@ -337,7 +337,8 @@ export async function recordPaymentRefundIn(
   const order = await repo.findOrder(refund.orderId, true);
   if (!order) return 'no-such-order';
   const { state } = order;
-  if (!soldStatuses.includes(state.status)) return 'order-not-sold';
+  const statuses = state.paidAmount > 0 ? paidStatuses : soldStatuses;
+  if (!statuses.includes(state.status)) return 'order-not-sold';
   if (!state.payments.some((p) => p.paymentId === refund.paymentId)) return 'not-its-payment';
   if (
     state.refunds.some((r) => r.refundId === refund.refundId) ||

@@ -116,7 +116,13 @@ export function evolve(state: Order | null, event: OrderEvent): Order {
         ...state,
         pendingRefund:
           state.pendingRefund?.refundId === event.refundId ? null : (state.pendingRefund ?? null),
-        status: event.refundedTotal >= state.paidAmount ? 'refunded' : 'partially-refunded',
+        // Money given back on a bill still open (a paid part's) leaves it open.
+        status:
+          state.status === 'open' || state.status === 'sent'
+            ? state.status
+            : event.refundedTotal >= state.paidAmount
+              ? 'refunded'
+              : 'partially-refunded',
         refundedAmount: event.refundedTotal,
         refunds: [
           ...state.refunds,

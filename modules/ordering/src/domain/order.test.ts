@@ -168,6 +168,33 @@ describe('paying a split bill part by part', () => {
     // The kitchen still gets its courses.
     expect(decide(order, { type: 'fire-course', course: 1 }, minute(5)).state.status).toBe('sent');
   });
+
+  it('counts a part’s money given back through payments and keeps the rest owed', () => {
+    const given: OrderCommand = {
+      type: 'record-payment-refund',
+      refundId: 'r1',
+      amount: 1000,
+      reason: 'changed their mind',
+      approvedBy: null,
+    };
+    const { state } = decide(partly(), given, minute(5));
+    expect(state).toMatchObject({ status: 'open', paidAmount: 1000, refundedAmount: 1000 });
+    // Settling the rest sells the order with the refund on it.
+    const settled = decide(
+      state,
+      {
+        type: 'pay',
+        payments: [
+          { paymentId: 'pay-1', amount: 1000, tip: 50 },
+          { paymentId: 'cash', amount: 1350 },
+        ],
+      },
+      minute(6),
+    ).state;
+    expect(settled).toMatchObject({ status: 'paid', paidAmount: 2350, refundedAmount: 1000 });
+    // An order nothing was paid on has no money to give back.
+    expect(() => decide(withLines(), given, minute(5))).toThrow(code('invalid-order-transition'));
+  });
 });
 
 describe('closing an order', () => {

@@ -371,6 +371,12 @@ export const soldStatuses: readonly OrderStatus[] = [
   'refunded',
 ];
 
+/**
+ * The statuses of an order some money was paid on: sold, or open with
+ * split-bill parts paid. A payment of it may be refunded through payments.
+ */
+export const paidStatuses: readonly OrderStatus[] = [...soldStatuses, 'open', 'sent'];
+
 /** A refund of an order in one of `statuses`, under an id not recorded yet, of a positive amount. */
 function assertNewRefund(
   order: Order,
@@ -445,14 +451,16 @@ function refund(order: Order, command: Extract<OrderCommand, { type: 'refund' }>
  * A refund payments made on its own (its refund route): only money, so it
  * gives back no units. Payments already applied its rules (never more than
  * captured, its limit and approvals), and the money has moved, so the order
- * records it even beyond what it was paid (a card's tip given back).
+ * records it even beyond what it was paid (a card's tip given back), and on
+ * an open order whose split-bill parts were paid (a part stays paid: the rest
+ * of the bill is still owed).
  */
 function recordPaymentRefund(
   order: Order,
   command: Extract<OrderCommand, { type: 'record-payment-refund' }>,
   at: string,
 ): OrderEvent[] {
-  assertNewRefund(order, soldStatuses, command);
+  assertNewRefund(order, order.paidAmount > 0 ? paidStatuses : soldStatuses, command);
   return [
     {
       type: 'OrderRefunded',
