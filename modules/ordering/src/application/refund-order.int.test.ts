@@ -283,6 +283,64 @@ describe.each(testEngines())('refunds of paid orders on %s', (engine) => {
     expect(after.lines.find((l) => l.lineId === o.fries.lineId)?.refundedQuantity).toBe(2);
   });
 
+  it('gives a unit back to what paid for it when the bill was split by item', async () => {
+    const s = h.shop();
+    const ctx = s.cashier.ctx;
+    const { orderId } = await h.api.createOrder(ctx, {
+      storeId: s.storeId,
+      registerId: s.registerId,
+      fulfilment: { type: 'takeaway' },
+    });
+    await h.api.addLine(ctx, orderId, { variantId: s.menu.soup.variantId, quantity: 1 });
+    const order = await h.api.addLine(ctx, orderId, {
+      variantId: s.menu.burger.variantId,
+      quantity: 1,
+    });
+    const [soup, burger] = order.lines;
+    const split = await h.api.splitBill(ctx, orderId, {
+      mode: 'by-item',
+      parts: [
+        { partId: 'ana', items: [{ lineId: soup!.lineId, quantity: 1 }] },
+        { partId: 'ben', items: [{ lineId: burger!.lineId, quantity: 1 }] },
+      ],
+    });
+    const [ana, ben] = split.parts;
+    // Ana pays her soup in cash on her own; Ben's burger is paid by card when the bill is settled.
+    const cash = newId();
+    const card = newId();
+    await h.module.deps.store.inTenant(ctx, (repo) =>
+      recordPartPaymentIn(repo, ctx, orderId, {
+        partId: 'ana',
+        payments: [{ paymentId: cash, amount: ana!.total, label: 'Cash (part ana)' }],
+        paidAt: h.clock.now(),
+      }),
+    );
+    await h.module.checkout.recordPayment(ctx, orderId, {
+      payments: [{ paymentId: card, amount: ben!.total }],
+      receiptNumber: 1,
+      paidAt: h.clock.now(),
+    });
+    const pay = payments({
+      [cash]: { tender: 'cash', refundable: ana!.total },
+      [card]: { tender: 'card', refundable: ben!.total },
+    });
+    const refund = refundOrder(h.module.deps, drawersOpen, pay.port);
+    const back = (lineId: string, key: string) =>
+      refund(
+        ctx,
+        orderId,
+        {
+          lines: [{ lineId, quantity: 1 }],
+          reason: 'cold',
+          approval: { token: s.manager.token },
+        },
+        key,
+      );
+    await back(soup!.lineId, 'ana-soup');
+    await back(burger!.lineId, 'ben-burger');
+    expect(pay.refunds.map((r) => r.paymentId)).toEqual([cash, card]);
+  });
+
   it('refuses to refund through a payment that did not pay the order', async () => {
     const s = h.shop();
     const o = await paidOrder(s);

@@ -129,7 +129,7 @@ export function refundOrder(deps: OrderingDeps, drawers: Drawers, payments: Refu
       earlier ??
       (input.paymentId
         ? { paymentId: input.paymentId, ...(await payments.refundable(ctx, input.paymentId)) }
-        : await pickPayment(ctx, payments, order, amount));
+        : await pickPayment(ctx, payments, payersOf(record, input.lines), amount));
     const route = { registerId: input.registerId ?? order.registerId, paymentId, tender };
     // Cash comes out of a drawer: one that is closed could not account for it.
     if (!earlier && tender === 'cash' && !(await drawers.isOpen(ctx, route.registerId))) {
@@ -284,18 +284,39 @@ async function settleLapsedRefund(
   );
 }
 
-/** A card payment that can take the whole refund, else any payment that can; and its tender. */
+/**
+ * The payments that paid for `lines`: on a bill split by item and paid part
+ * by part, those of the parts holding the lines (a part not paid on its own
+ * was paid by the checkout that settled the bill); otherwise every payment.
+ */
+export function payersOf(record: OrderRecord, lines: readonly RefundLine[]): string[] {
+  const all = record.state.payments.map((p) => p.paymentId);
+  const paidParts = record.state.paidParts ?? [];
+  if (record.split?.mode !== 'by-item' || paidParts.length === 0) return all;
+  const ofParts = new Set(paidParts.flatMap((p) => p.payments.map((x) => x.paymentId)));
+  const settling = all.filter((id) => !ofParts.has(id));
+  const wanted = new Set(lines.map((l) => l.lineId));
+  const payers = new Set<string>();
+  for (const part of record.split.parts) {
+    if (!part.lines.some((l) => wanted.has(l.lineId) && l.quantity > 0)) continue;
+    const paid = paidParts.find((p) => p.partId === part.partId);
+    for (const id of paid ? paid.payments.map((x) => x.paymentId) : settling) payers.add(id);
+  }
+  return payers.size > 0 ? all.filter((id) => payers.has(id)) : all;
+}
+
+/**
+ * Of `paymentIds` (the payments that paid for what is refunded), a card
+ * payment that can take the whole refund, else any that can; and its tender.
+ */
 async function pickPayment(
   ctx: CallContext,
   payments: RefundPayments,
-  order: OrderView,
+  paymentIds: readonly string[],
   amount: number,
 ): Promise<{ paymentId: string; tender: string }> {
   const candidates = await Promise.all(
-    order.payments.map(async (p) => ({
-      id: p.paymentId,
-      ...(await payments.refundable(ctx, p.paymentId)),
-    })),
+    paymentIds.map(async (id) => ({ id, ...(await payments.refundable(ctx, id)) })),
   );
   const able = candidates.filter((c) => c.refundable >= amount);
   const pick = able.find((c) => c.tender === 'card') ?? able[0];
