@@ -165,7 +165,7 @@ describe('refunding a payment', () => {
   it('refuses a refund above captured minus refunded, and says what is left', () => {
     let error: unknown;
     try {
-      run([...captured, refund(4_000), refund(4_000), refund(2_001)]);
+      run([...captured, refund(4_000), refund(4_000), refund(2_001)], { ...ctx, actor: manager });
     } catch (e) {
       error = e;
     }
@@ -199,6 +199,20 @@ describe('refunding a payment', () => {
     expect(() => run([...captured, refund(9_999)], reversal)).toThrow(/all of the payment/);
     const toCash = { ...refund(10_000), toOriginalTender: false } as PaymentCommand;
     expect(() => run([...captured, toCash], reversal)).toThrow(/its own tender/);
+  });
+
+  it('counts the refunds before against the store’s limit, so the limit cannot be cut up', () => {
+    expect(run([...captured, refund(2_500, 'r-1'), refund(2_500, 'r-2')]).state.refunded).toBe(
+      5_000,
+    );
+    expect(
+      codeOf([...captured, refund(2_500, 'r-1'), refund(2_500, 'r-2'), refund(1, 'r-3')]),
+    ).toBe('refund-approval-required');
+    const approved = run([...captured, refund(2_500, 'r-1'), refund(2_501, 'r-2')], {
+      ...ctx,
+      approver: manager,
+    });
+    expect(approved.events.at(-1)).toMatchObject({ amount: 2_501, approvedBy: 'u-manager' });
   });
 
   it('needs a manager to refund to a tender other than the original one', () => {

@@ -200,7 +200,9 @@ function decideRefund(
   const approval = refundApproval({
     actor: context.actor,
     storeId: authorization.storeId,
-    amount: command.amount,
+    // What the payment will have given back in all: a refund over the limit needs
+    // a manager however it is cut up (three refunds of 300 against a limit of 500).
+    amount: state.refunded + command.amount,
     storeLimit: context.refundLimit,
     toOriginalTender: command.toOriginalTender,
     ...(context.approver && { approver: context.approver }),
