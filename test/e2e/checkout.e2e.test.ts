@@ -573,6 +573,26 @@ describe.each(testEngines())('checking out at the till on %s', (engine) => {
         errors: [expect.objectContaining({ path: 'body.tenders.0.card.number' }) as unknown],
       },
     ],
+    [
+      'no tender for an order that owes money',
+      () => [],
+      422,
+      { code: 'tenders-do-not-cover-total' },
+    ],
+    [
+      'a tip on cash',
+      (total: number) => [{ kind: 'cash', amount: total, given: total, tip: 50 }],
+      400,
+      { code: 'validation-failed' },
+    ],
+    [
+      'a misspelt field',
+      (total: number) => [
+        { kind: 'card', amount: total, tipp: 100, card: { number: '4242424242424242' } },
+      ],
+      400,
+      { code: 'validation-failed' },
+    ],
   ] as const)(
     'refuses %s before anything starts: the order stays open',
     async (_what, tenders, status, problem) => {
@@ -592,4 +612,40 @@ describe.each(testEngines())('checking out at the till on %s', (engine) => {
       ).toBe('open');
     },
   );
+
+  it('sells an order comped in full with no tender: a receipt, and the order closes', async () => {
+    const order = await ringUp();
+    const comped = await ok<OrderView>(
+      200,
+      'PUT',
+      `/api/v1/ordering/orders/${order.orderId}/discount`,
+      cashier,
+      { discount: { kind: 'percent', bps: 10_000 } },
+    );
+    expect(comped.totals.total).toBe(0);
+    const done = await ok<CheckoutView>(
+      201,
+      'POST',
+      `/api/v1/ordering/orders/${order.orderId}/checkout`,
+      cashier,
+      { registerId, tenders: [] },
+      { 'idempotency-key': `comped-${order.orderId}` },
+    );
+    expect(done).toMatchObject({ status: 'completed', total: 0, tenders: [] });
+    expect(done.receiptNumber).toBeGreaterThan(0);
+    const receipt = await ok<{ text: string }>(
+      200,
+      'GET',
+      `/api/v1/ordering/orders/${order.orderId}/receipt`,
+      cashier,
+    );
+    expect(receipt.text).toContain(`${done.receiptNumber}`);
+    const closed = await ok<OrderView>(
+      200,
+      'POST',
+      `/api/v1/ordering/orders/${order.orderId}/close`,
+      cashier,
+    );
+    expect(closed).toMatchObject({ status: 'closed', paidAmount: 0 });
+  });
 });

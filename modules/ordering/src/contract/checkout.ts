@@ -47,41 +47,51 @@ export function passesLuhn(number: string): boolean {
 const partId = z.string().trim().min(1).max(64).optional();
 
 export const checkoutTender = z.discriminatedUnion('kind', [
-  z.object({
-    kind: z.literal('cash'),
-    amount,
-    /** What the customer handed over; change is `given − amount`. */
-    given: amount,
-    partId,
-  }),
-  z.object({
-    kind: z.literal('card'),
-    amount,
-    tip: z.number().int().min(0).max(100_000_000).default(0),
-    /** The card as the terminal read it; in production a processor token, never a PAN. */
-    card: z.object({
-      number: z
-        .string()
-        .regex(/^\d{12,19}$/, 'must be 12 to 19 digits')
-        // Refused before the checkout starts: a typo must not void the order.
-        .refine(passesLuhn, 'fails its check digit: the number was mistyped'),
-    }),
-    partId,
-  }),
+  z
+    .object({
+      kind: z.literal('cash'),
+      amount,
+      /** What the customer handed over; change is `given − amount`. */
+      given: amount,
+      partId,
+    })
+    // A field a tender does not take (a tip on cash, a misspelt one) is an error, not dropped.
+    .strict(),
+  z
+    .object({
+      kind: z.literal('card'),
+      amount,
+      tip: z.number().int().min(0).max(100_000_000).default(0),
+      /** The card as the terminal read it; in production a processor token, never a PAN. */
+      card: z
+        .object({
+          number: z
+            .string()
+            .regex(/^\d{12,19}$/, 'must be 12 to 19 digits')
+            // Refused before the checkout starts: a typo must not void the order.
+            .refine(passesLuhn, 'fails its check digit: the number was mistyped'),
+        })
+        .strict(),
+      partId,
+    })
+    .strict(),
 ]);
 export type CheckoutTender = z.infer<typeof checkoutTender>;
 
-export const checkoutInput = z.object({
-  /** The register taking the payment: its drawer and receipt numbers. */
-  registerId: z.uuid(),
-  /**
-   * Pays one part of the split bill, now, and leaves the rest owed: the
-   * tenders pay that part exactly. Without it the checkout pays what the
-   * order owes (every part not yet paid).
-   */
-  partId: z.string().trim().min(1).max(64).optional(),
-  tenders: z.array(checkoutTender).min(1).max(10),
-});
+export const checkoutInput = z
+  .object({
+    /** The register taking the payment: its drawer and receipt numbers. */
+    registerId: z.uuid(),
+    /**
+     * Pays one part of the split bill, now, and leaves the rest owed: the
+     * tenders pay that part exactly. Without it the checkout pays what the
+     * order owes (every part not yet paid).
+     */
+    partId: z.string().trim().min(1).max(64).optional(),
+    /** None when the order owes nothing (comped in full): the checkout then only sells it. */
+    tenders: z.array(checkoutTender).max(10),
+  })
+  .strict();
 export type CheckoutInput = z.input<typeof checkoutInput>;
 
 export const checkoutStatus = z.enum(['running', 'compensating', 'completed', 'compensated']);
