@@ -18,9 +18,22 @@ type AddLine = ReturnType<typeof addLineInput.parse>;
 type NewLine = Extract<OrderCommand, { type: 'add-line' }>['line'];
 
 /** A line is the same line again when it is the same variant with the same options. */
-const sameLine = (line: OrderLine, input: { variantId: string; optionIds: string[] }) =>
+/** Whether `line` is what adding `input` made: the same item, options, units, course and notes. */
+const sameLine = (
+  line: OrderLine,
+  input: {
+    variantId: string;
+    optionIds: string[];
+    quantity: number;
+    course?: number | undefined;
+    notes?: string | undefined;
+  },
+) =>
   line.variantId === input.variantId &&
-  line.modifiers.map((m) => m.optionId ?? '').join() === input.optionIds.join();
+  line.modifiers.map((m) => m.optionId ?? '').join() === input.optionIds.join() &&
+  line.quantity === input.quantity &&
+  line.course === (input.course ?? 1) &&
+  (line.notes ?? '') === (input.notes ?? '');
 
 /**
  * Adds a line priced by the catalog now. Name, variant, unit price,
@@ -37,7 +50,7 @@ export function addLine(deps: OrderingDeps): OrderingApi['addLine'] {
     const known = current.state.lines.find((l) => l.lineId === lineId);
     if (known) {
       if (sameLine(known, input)) return toOrderView(current);
-      raise('duplicate-line', `Line ${lineId} is already on the order with another item.`);
+      raise('duplicate-line', `Line ${lineId} is already on the order, as something else.`);
     }
     const line = await pricedLine(deps, ctx, current.storeId, input, lineId);
     const { order } = await changeOrder(deps, ctx, orderId, options, (o) => {

@@ -257,6 +257,15 @@ describe.each(testEngines())('orders on %s', (engine) => {
     await expect(
       h.api.addLine(s.cashier.ctx, orderId, { ...line, variantId: s.menu.soup.variantId }),
     ).rejects.toMatchObject({ code: 'duplicate-line' });
+    // The same item asked for differently is not a retry either: nothing is silently kept.
+    for (const other of [{ quantity: 5 }, { notes: 'extra hot' }, { course: 2 }]) {
+      await expect(
+        h.api.addLine(s.cashier.ctx, orderId, { ...line, ...other }),
+      ).rejects.toMatchObject({ code: 'duplicate-line' });
+    }
+    expect((await h.api.getOrder(s.cashier.ctx, orderId)).lines).toEqual([
+      expect.objectContaining({ lineId, quantity: 1, notes: null, course: 1 }),
+    ]);
   });
 
   it('prices item and order discounts, service charge, taxes and tip in the rules’ order', async () => {
