@@ -6,6 +6,7 @@ import {
   type RunningCardProcessor,
   type TestDatabase,
 } from '@stratum/testing';
+import type { OrderView } from '@stratum/ordering/contract';
 import { checkoutInvariants } from '../support/checkout-invariants.ts';
 import {
   apiOf,
@@ -178,4 +179,49 @@ describe.runIf(postgresUrl())('checkouts against a failing card processor on Pos
     expect(report.violations).toEqual([]);
     expect(report).toMatchObject({ completed: 14, compensated: 2 });
   }, 180_000);
+
+  it('holds the order while its payment waits: nothing changes it, and its receipt number follows the last', async () => {
+    const [previous] = await checkOutAll([split]);
+    const last = (await waitUntilTerminal(api, token, [previous!], 60_000)).get(
+      previous!,
+    )!.receiptNumber!;
+    await processor.setFaults({ ...noFaults, errorRate: 1 });
+    const { orderId, total } = await ringUp(api, token, till);
+    const card = {
+      registerId: till.registerId,
+      tenders: [{ kind: 'card', amount: total, card: { number: approvedCard } }],
+    };
+    const started = await api.call<CheckoutAnswer>('POST', checkoutPath(orderId), token, card, {
+      'idempotency-key': `held-${orderId}`,
+    });
+    expect(started.status).toBe(202);
+    const order = `/api/v1/ordering/orders/${orderId}`;
+    const view = await api.ok<OrderView>(200, 'GET', order, token);
+    expect(view.checkoutInProgress).toMatchObject({ checkoutId: started.body.id });
+    const refusals = [
+      await api.call('POST', `${order}/lines`, token, { variantId: till.water, quantity: 1 }),
+      await api.call('PUT', `${order}/tip`, token, { amount: 100 }),
+      await api.call('POST', `${order}/split`, token, { mode: 'even', parts: 2 }),
+      await api.call('POST', `${order}/void`, token, { reason: 'guest left' }),
+    ];
+    for (const refused of refusals) {
+      expect(refused.status).toBe(409);
+      expect((refused.body as { code?: string }).code).toBe('order-in-checkout');
+    }
+
+    await processor.setFaults(noFaults);
+    const views = await waitUntilTerminal(api, token, [started.body.id], 60_000);
+    expect(views.get(started.body.id)).toMatchObject({
+      status: 'completed',
+      total,
+      receiptNumber: last + 1,
+    });
+    const paid = await api.ok<OrderView>(200, 'GET', order, token);
+    expect(paid).toMatchObject({ status: 'paid', checkoutInProgress: null, paidAmount: total });
+    const report = await checkoutInvariants({
+      ownerUrl: db.url,
+      processor: { url: processor.url, apiKey: processor.apiKey },
+    });
+    expect(report.violations).toEqual([]);
+  }, 120_000);
 });

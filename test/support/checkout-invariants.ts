@@ -155,6 +155,10 @@ export async function checkoutInvariants(targets: InvariantTargets): Promise<Inv
         fail(`${label}: its order ${c.order_id} does not exist`);
         continue;
       }
+      // A terminal checkout holds nothing: the order is free to change (or was paid, or voided).
+      const holder = (order.state['checkout'] as { checkoutId: string } | null | undefined)
+        ?.checkoutId;
+      if (holder === c.id) fail(`${label}: it still holds its order`);
       const planIds = plannedByOrder.get(c.order_id)!;
       for (const p of orderPayments) {
         if (!planIds.has(p.id)) fail(`${label}: payment ${p.id} of its order is in no plan`);

@@ -77,6 +77,7 @@ export const orderingErrors = defineErrors({
    * split, stay as they are until the rest is paid, and the order is not voided.
    */
   'order-partly-paid': 'conflict',
+  'order-in-checkout': 'conflict',
   'invalid-order-transition': 'conflict',
   /** A fired line's quantity only goes down; more of it is a new line, fired on its own. */
   'line-already-fired': 'conflict',

@@ -92,6 +92,8 @@ export interface ApplyOptions<T> {
 
 /** Commands that leave the amounts alone keep a split bill; any other change clears it. */
 const keepsSplit = new Set<OrderCommand['type']>([
+  'hold-for-checkout',
+  'release-checkout',
   'fire-course',
   'pay-part',
   'pay',

@@ -291,6 +291,7 @@ export async function cancelForCheckoutIn(
   ctx: CallContext,
   orderId: string,
   reason: string,
+  checkoutId?: string,
 ): Promise<CancelResult> {
   const current = await loadOrder(repo, ctx, orderId, true);
   if (current.status === 'voided') {
@@ -306,15 +307,22 @@ export async function cancelForCheckoutIn(
     ctx,
     orderId,
     deps.clock.now(),
-    () => ({ type: 'void', reason }),
+    () => ({ type: 'void', reason, ...(checkoutId !== undefined && { checkoutId }) }),
     { lock: true, effects: recordVoid },
   );
   return { order: toOrderView(record), outcome: 'voided' };
 }
 
 export function cancelForCheckout(deps: OrderingDeps) {
-  return (ctx: CallContext, orderId: string, reason: string): Promise<CancelResult> =>
+  return (
+    ctx: CallContext,
+    orderId: string,
+    reason: string,
+    checkoutId?: string,
+  ): Promise<CancelResult> =>
     withRetry(deps, undefined, () =>
-      deps.store.inTenant(ctx, (repo) => cancelForCheckoutIn(deps, repo, ctx, orderId, reason)),
+      deps.store.inTenant(ctx, (repo) =>
+        cancelForCheckoutIn(deps, repo, ctx, orderId, reason, checkoutId),
+      ),
     );
 }

@@ -130,6 +130,9 @@ export function toOrderView(r: OrderRecord): OrderView {
           until: order.pendingRefund.until,
         }
       : null,
+    checkoutInProgress: order.checkout
+      ? { checkoutId: order.checkout.checkoutId, since: order.checkout.since }
+      : null,
     split: r.split && {
       ...r.split,
       parts: r.split.parts.map((p) => ({ ...p, paid: paidParts.has(p.partId) })),

@@ -134,6 +134,11 @@ export const orderView = z.object({
       until: z.string(),
     })
     .nullable(),
+  /**
+   * The checkout paying the order now: until it pays the order (or its part)
+   * or is undone, the order does not change (`order-in-checkout`).
+   */
+  checkoutInProgress: z.object({ checkoutId: z.string(), since: z.string() }).nullable(),
   split: splitView.nullable(),
   /** Increases with every change; send it back as `If-Match` to refuse a stale write. */
   version: z.number().int(),

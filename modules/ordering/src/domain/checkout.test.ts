@@ -53,9 +53,11 @@ describe('the checkout saga steps', () => {
       'refund:0',
       'release-stock',
       'cancel-order',
+      'release-order',
     ]);
     expect(nextCompensation('refund:0', 'pay:1', [cash, card])).toBe('release-stock');
-    expect(nextCompensation('cancel-order', 'pay:1', [cash, card])).toBeNull();
+    expect(nextCompensation('cancel-order', 'pay:1', [cash, card])).toBe('release-order');
+    expect(nextCompensation('release-order', 'pay:1', [cash, card])).toBeNull();
   });
 
   it('refunds every payment when the order cannot be confirmed', () => {
@@ -64,11 +66,12 @@ describe('the checkout saga steps', () => {
       'refund:0',
       'release-stock',
       'cancel-order',
+      'release-order',
     ]);
   });
 
   it('undoes every step up to the pivot whichever failed: later ones may have run before a crash', () => {
-    const all = ['refund:1', 'refund:0', 'release-stock', 'cancel-order'];
+    const all = ['refund:1', 'refund:0', 'release-stock', 'cancel-order', 'release-order'];
     expect(compensationSteps('reserve-stock', [cash, card])).toEqual(all);
     expect(compensationSteps('place', [cash, card])).toEqual(all);
     expect(compensationSteps('pay:0', [cash, card])).toEqual(all);
@@ -89,13 +92,18 @@ describe('the checkout saga steps', () => {
     expect(compensationSteps('confirm-order', [cash, card], 'part')).toEqual([
       'refund:1',
       'refund:0',
+      'release-order',
     ]);
-    expect(nextCompensation('refund:0', 'pay:1', [cash, card], 'part')).toBeNull();
+    expect(nextCompensation('release-order', 'pay:1', [cash, card], 'part')).toBeNull();
   });
 
   it('sells the stock with what settles a partly paid bill, and never cancels that order', () => {
     expect(forwardSteps([card], 'rest')).toEqual(forwardSteps([card], 'whole'));
-    expect(compensationSteps('pay:1', [card], 'rest')).toEqual(['refund:1', 'release-stock']);
+    expect(compensationSteps('pay:1', [card], 'rest')).toEqual([
+      'refund:1',
+      'release-stock',
+      'release-order',
+    ]);
     expect(canCompensate('fire-kitchen', [card], 'rest')).toBe(false);
   });
 

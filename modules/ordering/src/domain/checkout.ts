@@ -34,7 +34,8 @@ export type CheckoutKind = 'whole' | 'part' | 'rest';
 export type ForwardStep =
   'place' | 'reserve-stock' | `pay:${number}` | 'confirm-order' | 'fire-kitchen' | 'confirm-stock';
 
-export type CompensationStep = 'cancel-order' | 'release-stock' | `refund:${number}`;
+export type CompensationStep =
+  'cancel-order' | 'release-stock' | `refund:${number}` | 'release-order';
 
 /**
  * The pivot: `confirm-order` marks the order paid in one transaction, so it
@@ -77,7 +78,8 @@ export function nextForward(
 
 /**
  * What undoing a checkout that failed at `failedAt` takes, newest first:
- * refund or void every payment, release the stock, cancel the order —
+ * refund or void every payment, release the stock, cancel the order, free
+ * the order the checkout held —
  * whichever step failed (a part's checkout gives back its own money only, and
  * one settling a partly paid bill leaves the order open). The saga records its progress at checkpoints (ADR
  * 0014), so steps after the failing one may have run in an attempt that
@@ -93,9 +95,10 @@ export function compensationSteps(
     throw new Error(`a checkout is not compensated after ${pivotStep} (failed at ${failedAt})`);
   }
   const refunds = [...tenders].reverse().map((t): CompensationStep => `refund:${t.index}`);
-  if (kind === 'part') return refunds;
-  if (kind === 'rest') return [...refunds, 'release-stock'];
-  return [...refunds, 'release-stock', 'cancel-order'];
+  // Last, the order the checkout held is free to change again (a void frees it too).
+  if (kind === 'part') return [...refunds, 'release-order'];
+  if (kind === 'rest') return [...refunds, 'release-stock', 'release-order'];
+  return [...refunds, 'release-stock', 'cancel-order', 'release-order'];
 }
 
 export function nextCompensation(

@@ -99,6 +99,14 @@ export type RefundCancelled = Stamped<{
   readonly refundId: string;
 }>;
 
+/** A checkout started paying the order: the bill is held as it is until the checkout ends. */
+export type CheckoutHeld = Stamped<{ readonly type: 'CheckoutHeld'; readonly checkoutId: string }>;
+/** The checkout ended without paying (it was undone): the bill may change again. */
+export type CheckoutReleased = Stamped<{
+  readonly type: 'CheckoutReleased';
+  readonly checkoutId: string;
+}>;
+
 export type OrderEvent =
   | OrderPlaced
   | LineAdded
@@ -115,4 +123,6 @@ export type OrderEvent =
   | OrderVoided
   | RefundBegun
   | RefundCancelled
-  | OrderRefunded;
+  | OrderRefunded
+  | CheckoutHeld
+  | CheckoutReleased;

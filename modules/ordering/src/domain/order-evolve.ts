@@ -72,6 +72,7 @@ export function evolve(state: Order | null, event: OrderEvent): Order {
     case 'OrderPaid':
       return {
         ...state,
+        checkout: null,
         status: 'paid',
         payments: event.payments,
         paidAmount: event.amount,
@@ -80,6 +81,7 @@ export function evolve(state: Order | null, event: OrderEvent): Order {
     case 'OrderPartPaid':
       return {
         ...state,
+        checkout: null,
         payments: [
           ...state.payments,
           ...event.payments.map((p) => ({
@@ -104,9 +106,14 @@ export function evolve(state: Order | null, event: OrderEvent): Order {
     case 'OrderVoided':
       return {
         ...state,
+        checkout: null,
         status: 'voided',
         voided: { reason: event.reason, approval: event.approval, at: event.at },
       };
+    case 'CheckoutHeld':
+      return { ...state, checkout: { checkoutId: event.checkoutId, since: event.at } };
+    case 'CheckoutReleased':
+      return { ...state, checkout: null };
     case 'RefundBegun':
       return { ...state, pendingRefund: { ...event.refund, at: event.at } };
     case 'RefundCancelled':

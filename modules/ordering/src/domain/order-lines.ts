@@ -18,6 +18,22 @@ export function requireEditable(order: Order): void {
     });
   }
   requireNothingPaid(order, 'change');
+  requireNotInCheckout(order, 'change');
+}
+
+/**
+ * Refuses `action` while a checkout pays the order (other than `checkoutId`):
+ * it took the receipt number and the money for the bill as it was.
+ */
+export function requireNotInCheckout(order: Order, action: string, checkoutId?: string): void {
+  const held = order.checkout;
+  if (held && held.checkoutId !== checkoutId) {
+    raise(
+      'order-in-checkout',
+      `A checkout is paying this order, so it cannot ${action} until the checkout ends.`,
+      { checkoutId: held.checkoutId, since: held.since },
+    );
+  }
 }
 
 /** Refuses `action` once parts of a split bill are paid: what they paid must still add up. */

@@ -204,6 +204,11 @@ export interface Order {
   readonly refundedAmount: number;
   /** Absent or null when no refund's money is on its way back. */
   readonly pendingRefund?: PendingRefund | null;
+  /**
+   * The checkout paying the order now, if any: until it pays the order (or
+   * the part) or is undone, the bill cannot change under it.
+   */
+  readonly checkout?: { readonly checkoutId: string; readonly since: string } | null;
 }
 
 export type NewLine = LineSnapshot & {
@@ -264,7 +269,13 @@ export type OrderCommand =
       readonly approval?: Approval;
       /** Required for a paid order: payments has voided every payment of it. */
       readonly paymentsVoided?: boolean;
+      /** The checkout that holds the order, undoing itself: it may void what it holds. */
+      readonly checkoutId?: string;
     }
+  /** A checkout starts paying the order (see `Order.checkout`); the same checkout again is a no-op. */
+  | { readonly type: 'hold-for-checkout'; readonly checkoutId: string }
+  /** The checkout was undone: the order is free to change again. */
+  | { readonly type: 'release-checkout'; readonly checkoutId: string }
   /** Speaks for a refund's units before its money moves (see `PendingRefund`). */
   | {
       readonly type: 'begin-refund';

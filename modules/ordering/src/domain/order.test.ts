@@ -4,6 +4,7 @@ import { decide, evolve, refundAmount, refundedUnits } from './order.ts';
 import type { OrderEvent } from './order-events.ts';
 import { manager, minute, newLine, placeOrder, run, withLines } from './order-fixtures.ts';
 import { priceOf } from './order-pricing.ts';
+import { splitBill } from './split-bill.ts';
 import type { Order, OrderCommand, RefundLine } from './order-types.ts';
 
 const code = (c: string) => expect.objectContaining({ code: c }) as Error;
@@ -194,6 +195,48 @@ describe('paying a split bill part by part', () => {
     expect(settled).toMatchObject({ status: 'paid', paidAmount: 2350, refundedAmount: 1000 });
     // An order nothing was paid on has no money to give back.
     expect(() => decide(withLines(), given, minute(5))).toThrow(code('invalid-order-transition'));
+  });
+});
+
+describe('an order a checkout is paying', () => {
+  const hold = (checkoutId = 'co-1'): OrderCommand => ({ type: 'hold-for-checkout', checkoutId });
+  const held = (): Order => run([hold()], withLines()).state;
+
+  it('cannot change, be split or be voided by anyone else until the checkout ends', () => {
+    const order = held();
+    expect(order.checkout).toMatchObject({ checkoutId: 'co-1' });
+    const changes: OrderCommand[] = [
+      { type: 'add-line', line: newLine('x') },
+      { type: 'change-quantity', lineId: 'burger', quantity: 1 },
+      { type: 'set-order-discount', discount: { kind: 'percent', bps: 1000 } },
+      { type: 'set-tip', amount: 100 },
+      { type: 'void', reason: 'walked out', approval: manager },
+      hold('co-2'),
+    ];
+    for (const change of changes) {
+      expect(() => decide(order, change, minute(5))).toThrow(code('order-in-checkout'));
+    }
+    expect(() => splitBill(order, { mode: 'even', parts: 2 })).toThrow(code('order-in-checkout'));
+    // Holding it again for the same checkout changes nothing; the kitchen still fires.
+    expect(decide(order, hold(), minute(5)).events).toEqual([]);
+    expect(decide(order, { type: 'fire-course', course: 1 }, minute(5)).state.status).toBe('sent');
+  });
+
+  it('is freed by its payment, by its undoing, or by the void of the checkout undoing itself', () => {
+    expect(decide(held(), pay(2350), minute(6)).state.checkout).toBeNull();
+    const released = decide(held(), { type: 'release-checkout', checkoutId: 'co-1' }, minute(6));
+    expect(released.state.checkout).toBeNull();
+    expect(decide(released.state, { type: 'set-tip', amount: 100 }, minute(7)).state.tip).toBe(100);
+    // Another checkout's release frees nothing.
+    expect(
+      decide(held(), { type: 'release-checkout', checkoutId: 'co-2' }, minute(6)).events,
+    ).toEqual([]);
+    const voided = decide(
+      held(),
+      { type: 'void', reason: 'declined', checkoutId: 'co-1' },
+      minute(6),
+    );
+    expect(voided.state).toMatchObject({ status: 'voided', checkout: null });
   });
 });
 
@@ -461,6 +504,9 @@ describe('the order’s events', () => {
       { type: 'set-order-discount', discount: { kind: 'percent', bps: 1000 } },
       { type: 'remove-line', lineId: 'a', reason: 'burnt', approval: manager },
       { type: 'set-tip', amount: 200 },
+      { type: 'hold-for-checkout', checkoutId: 'co-1' },
+      { type: 'release-checkout', checkoutId: 'co-1' },
+      { type: 'hold-for-checkout', checkoutId: 'co-2' },
       { type: 'pay-part', partId: '1', amount: 500, payments: [{ paymentId: 'p1', amount: 500 }] },
       {
         type: 'pay',

@@ -11,6 +11,7 @@ import {
   removeLine,
   requireEditable,
   requireNothingPaid,
+  requireNotInCheckout,
   setLineDiscount,
 } from './order-lines.ts';
 import { liveLines, priceOf } from './order-pricing.ts';
@@ -168,6 +169,16 @@ function handle(order: Order, command: OrderCommand, at: string): OrderEvent[] {
       return beginRefund(order, command, at);
     case 'record-payment-refund':
       return recordPaymentRefund(order, command, at);
+    case 'hold-for-checkout':
+      requireStatus(order, ['open', 'sent'], 'checked out');
+      requireNotInCheckout(order, 'be checked out again', command.checkoutId);
+      return order.checkout
+        ? []
+        : [{ type: 'CheckoutHeld', orderId, at, checkoutId: command.checkoutId }];
+    case 'release-checkout':
+      return order.checkout?.checkoutId === command.checkoutId
+        ? [{ type: 'CheckoutReleased', orderId, at, checkoutId: command.checkoutId }]
+        : [];
     case 'cancel-refund':
       return order.pendingRefund?.refundId === command.refundId
         ? [{ type: 'RefundCancelled', orderId, at, refundId: command.refundId }]
@@ -288,6 +299,7 @@ function payPart(order: Order, command: Extract<OrderCommand, { type: 'pay-part'
 function voidOrder(order: Order, command: Extract<OrderCommand, { type: 'void' }>, at: string) {
   requireStatus(order, ['open', 'sent', 'paid'], 'voided');
   requireNothingPaid(order, 'be voided');
+  requireNotInCheckout(order, 'be voided', command.checkoutId);
   const reason = command.reason.trim();
   if (!reason) raise('reason-required', 'Say why the order is voided.');
   if (order.status === 'paid' && command.paymentsVoided !== true) {

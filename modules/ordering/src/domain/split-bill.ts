@@ -1,5 +1,5 @@
 import { raise } from './errors.ts';
-import { requireNothingPaid } from './order-lines.ts';
+import { requireNothingPaid, requireNotInCheckout } from './order-lines.ts';
 import { liveLines, priceOf } from './order-pricing.ts';
 import type { Order } from './order-types.ts';
 import { splitByItem, splitEvenly, type SplitAssignment, type SplitPart } from './split.ts';
@@ -35,6 +35,7 @@ export function splitBill(order: Order, request: SplitRequest): BillSplit {
   }
   // The parts paid were parts of the split as it stands: splitting again would lose them.
   requireNothingPaid(order, 'be split again');
+  requireNotInCheckout(order, 'be split');
   if (liveLines(order).length === 0) raise('order-empty', 'An order without lines has no bill.');
   const priced = priceOf(order);
   const { total, tip, taxes } = priced.totals;

@@ -160,6 +160,7 @@ function partDue(order: OrderSnapshot, partId: string, tenders: readonly Planned
 /** The saga that pays `order` with the tenders asked for; refused if the order cannot be paid so. */
 function newCheckout(
   ctx: CallContext,
+  id: string,
   order: OrderSnapshot,
   request: ReturnType<typeof checkoutInput.parse>,
   key: { fingerprint: string; idempotencyKey: string },
@@ -194,7 +195,7 @@ function newCheckout(
     ...(ctx.actor.name !== undefined && { cashierName: ctx.actor.name }),
   };
   return {
-    id: newId(),
+    id,
     tenantId: ctx.tenantId,
     orderId: order.orderId,
     storeId: order.storeId,
@@ -254,9 +255,9 @@ export function checkoutUseCases<U>(deps: CheckoutDeps<U>) {
   }
 
   /**
-   * Starts the saga with `place` done: the order it was planned from, read in
-   * the transaction that creates it, is the one it places (`confirm-order`
-   * refuses it if it changes afterwards). A key seen before is looked up only
+   * Starts the saga with `place` done: the order it was planned from, held
+   * for it in the transaction that creates it, is the one it places; nothing
+   * else changes it until the checkout pays it or is undone. A key seen before is looked up only
    * when the order can no longer be checked out or the key is taken, so a
    * first request pays for no look-up.
    */
@@ -291,13 +292,16 @@ export function checkoutUseCases<U>(deps: CheckoutDeps<U>) {
     }
     let created: CheckoutRecord | undefined;
     try {
-      // The order is read, and the saga planned from it and inserted, in one transaction.
+      // The order is held, and the saga planned from it and inserted, in one transaction:
+      // a checkout refused here holds nothing.
+      const checkoutId = newId();
       created = await store.create(
         ctx,
         async (unit) =>
           newCheckout(
             ctx,
-            await deps.orders.snapshotIn(unit, ctx, orderId),
+            checkoutId,
+            await deps.orders.holdIn(unit, ctx, orderId, checkoutId),
             request,
             { fingerprint, idempotencyKey },
             registerStore,

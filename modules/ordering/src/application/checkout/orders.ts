@@ -3,7 +3,7 @@ import { raiseCheckout } from '../../contract/checkout.ts';
 import type { OrderView, OrderingApi } from '../../contract.ts';
 import type { OrderRecord, OrderingDeps, OrderingRepository } from '../ports.ts';
 import { storeTickets } from '../kitchen.ts';
-import { applyCommand, loadOrder, withRetry } from '../order-writer.ts';
+import { applyCommand, changeOrder, loadOrder, withRetry } from '../order-writer.ts';
 import type { PlannedTender } from '../../domain/checkout.ts';
 import {
   cancelForCheckout,
@@ -71,8 +71,20 @@ export function checkoutOrders(
   return {
     snapshot: async (ctx, orderId) => snapshotOf(await api.getOrder(ctx, orderId)),
 
-    snapshotIn: async (repo, ctx, orderId) =>
-      snapshotOf(toOrderView(await loadOrder(repo, ctx, orderId))),
+    async holdIn(repo, ctx, orderId, checkoutId) {
+      const { record } = await applyCommand(repo, ctx, orderId, d.clock.now(), () => ({
+        type: 'hold-for-checkout',
+        checkoutId,
+      }));
+      return snapshotOf(toOrderView(record));
+    },
+
+    async release(ctx, orderId, checkoutId) {
+      await changeOrder(d, ctx, orderId, undefined, () => ({
+        type: 'release-checkout',
+        checkoutId,
+      }));
+    },
 
     async prepareMarkPaid(ctx, orderId, payment) {
       const store = await d.stores.get(ctx, payment.storeId);
@@ -105,8 +117,8 @@ export function checkoutOrders(
       await fireRemainingIn(d, ctx, orderId);
     },
 
-    async cancel(ctx, orderId, reason) {
-      await cancel(ctx, orderId, reason);
+    async cancel(ctx, orderId, checkoutId, reason) {
+      await cancel(ctx, orderId, reason, checkoutId);
     },
   };
 }

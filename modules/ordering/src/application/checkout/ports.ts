@@ -16,8 +16,14 @@ import type { Registers } from '../ports.ts';
 export interface CheckoutOrders<U = unknown> {
   /** The order as it stands, priced; `order-not-found` if there is none. */
   snapshot(ctx: CallContext, orderId: string): Promise<OrderSnapshot>;
-  /** `snapshot`, read in the caller's unit of work (the saga's creation). */
-  snapshotIn(unit: U, ctx: CallContext, orderId: string): Promise<OrderSnapshot>;
+  /**
+   * In the caller's unit of work (the saga's creation): holds the order for
+   * checkout `checkoutId` — nothing else may change it until the checkout
+   * pays it or is undone (`order-in-checkout`) — and answers it as held.
+   */
+  holdIn(unit: U, ctx: CallContext, orderId: string, checkoutId: string): Promise<OrderSnapshot>;
+  /** Frees the order a checkout held after it was undone; a no-op once it is not held by it. */
+  release(ctx: CallContext, orderId: string, checkoutId: string): Promise<void>;
   /**
    * Records the payments and the receipt, in the unit of work the returned
    * function is given: the order is paid. Idempotent per checkout;
@@ -43,8 +49,8 @@ export interface CheckoutOrders<U = unknown> {
   ): Promise<(unit: U) => Promise<void>>;
   /** Fires every course the kitchen has not seen yet; nothing to fire is fine. */
   fireRemaining(ctx: CallContext, orderId: string): Promise<void>;
-  /** Voids the unpaid order after a failed checkout; a voided order stays voided. */
-  cancel(ctx: CallContext, orderId: string, reason: string): Promise<void>;
+  /** Voids the unpaid order after checkout `checkoutId` failed; a voided order stays voided. */
+  cancel(ctx: CallContext, orderId: string, checkoutId: string, reason: string): Promise<void>;
 }
 
 export interface OrderSnapshot {

@@ -57,7 +57,11 @@ function world() {
     settings: { leaseMs: 30_000, retryWindowMs: 20_000, requestWaitMs: 0 },
     orders: {
       snapshot: () => Promise.resolve({ ...order }),
-      snapshotIn: () => Promise.resolve({ ...order }),
+      holdIn: () => Promise.resolve({ ...order }),
+      release: () => {
+        did.push('order freed');
+        return Promise.resolve();
+      },
       prepareMarkPaid: (_c, _id, p) =>
         Promise.resolve(() => {
           maybeFail('markPaid');
@@ -159,10 +163,11 @@ describe('the checkout saga', () => {
     expect(done.status).toBe('compensated');
     expect(done.failure).toMatchObject({ code: 'card-declined', step: 'pay:1' });
     expect(w.taken.size).toBe(0);
-    expect(w.did.slice(-3)).toEqual([
+    expect(w.did.slice(-4)).toEqual([
       'undid ' + done.plan.tenders[0]!.paymentId.slice(-4),
       'released',
       'cancelled',
+      'order freed',
     ]);
     expect(w.order.status).toBe('voided');
   });
@@ -197,7 +202,7 @@ describe('the checkout saga', () => {
     const done = await w.checkout.get(ctx, first.id);
     expect(done).toMatchObject({ status: 'compensated', failure: { code: 'dependency-timeout' } });
     // The retry reserved again (from the checkpoint); undoing the payments never taken is a no-op.
-    expect(w.did).toEqual(['reserved', 'reserved', 'released', 'cancelled']);
+    expect(w.did).toEqual(['reserved', 'reserved', 'released', 'cancelled', 'order freed']);
     expect(w.taken.size).toBe(0);
   });
 
@@ -347,7 +352,7 @@ describe('the checkout saga', () => {
     const done = await w.checkout.get(ctx, first.id);
     expect(done).toMatchObject({ status: 'compensated', failure: { step: 'confirm-order' } });
     expect(w.taken.size).toBe(0);
-    expect(w.did.slice(-2)).toEqual(['released', 'cancelled']);
+    expect(w.did.slice(-3)).toEqual(['released', 'cancelled', 'order freed']);
   });
 });
 
@@ -399,7 +404,7 @@ describe('a split bill paid part by part', () => {
     const second = await w.checkout.start(ctx, orderId, payPart('2'), 'key-2');
     expect(second).toMatchObject({ status: 'compensated', failure: { code: 'card-declined' } });
     // The last part reserved the stock, so it gives it back; the order and part 1 stand.
-    expect(w.did.slice(2)).toEqual(['reserved', 'released']);
+    expect(w.did.slice(2)).toEqual(['reserved', 'released', 'order freed']);
     expect(w.order.status).toBe('open');
     expect([...w.taken.values()]).toEqual([975]);
 
@@ -413,7 +418,7 @@ describe('a split bill paid part by part', () => {
     w.fail['pay:0'] = declined;
     const first = await w.checkout.start(ctx, orderId, payPart('1'), 'key-1');
     expect(first.status).toBe('compensated');
-    expect(w.did).toEqual([]);
+    expect(w.did).toEqual(['order freed']);
     expect(w.order).toMatchObject({ status: 'open', paid: 0 });
   });
 

@@ -145,8 +145,10 @@ export function checkoutSaga<U>(deps: CheckoutDeps<U>) {
       await payments.undo(ctx, tender.paymentId, reason);
     } else if (step === 'release-stock') {
       await reservations.release(ctx, record.plan.reservationId);
+    } else if (step === 'cancel-order') {
+      await orders.cancel(ctx, record.orderId, record.id, reason);
     } else {
-      await orders.cancel(ctx, record.orderId, reason);
+      await orders.release(ctx, record.orderId, record.id);
     }
   }
 
