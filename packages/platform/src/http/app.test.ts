@@ -962,6 +962,161 @@ describe('access rules', () => {
     expect(res.statusCode).toBe(200);
     expect(calls).toBe(0);
   });
+
+  describe('before validation', () => {
+    const productId = '0191f2c4-2222-7000-8000-000000000002';
+    /** A write route with rules on its params, query and body; the test principal lacks its permission. */
+    function registerProductWrite(permission: string) {
+      return (app: StratumApp) =>
+        app.put(
+          '/api/v1/catalog/products/:id',
+          {
+            config: { access: { permission } },
+            schema: {
+              params: z.object({ id: z.uuid() }),
+              querystring: z.object({ dryRun: z.enum(['yes', 'no']).optional() }),
+              body: itemBody,
+            },
+          },
+          (request) => ({
+            received: request.body.name,
+            tenantId: currentContext()?.tenantId,
+          }),
+        );
+    }
+    const asCashier = { authorization: 'Bearer good-token' };
+
+    /** Like `fakeAuthenticator`, but answers a known token synchronously, as a cached one is. */
+    const syncAuthenticator: Authenticator = {
+      authenticate: (bearer) =>
+        bearer === 'good-token' ? principal : fakeAuthenticator.authenticate(bearer),
+    };
+
+    it.each([
+      ['a token verified just now', fakeAuthenticator],
+      ['a token verified before', syncAuthenticator],
+    ])(
+      'refuses a caller without the route’s permission with 403, whatever params, query and body they send (%s)',
+      async (_, authenticator) => {
+        const { app } = await buildApp(registerProductWrite('catalog.write'), { authenticator });
+
+        const answers = await Promise.all([
+          app.inject({
+            method: 'PUT',
+            url: `/api/v1/catalog/products/${productId}`,
+            headers: asCashier,
+            payload: {},
+          }),
+          app.inject({
+            method: 'PUT',
+            url: `/api/v1/catalog/products/${productId}`,
+            headers: asCashier,
+            payload: { name: '', quantity: -1, address: {} },
+          }),
+          app.inject({
+            method: 'PUT',
+            url: '/api/v1/catalog/products/not-a-uuid?dryRun=maybe',
+            headers: asCashier,
+            payload: { name: 'Espresso', quantity: 1, address: { city: 'Lyon' } },
+          }),
+          app.inject({
+            method: 'PUT',
+            url: `/api/v1/catalog/products/${productId}`,
+            headers: asCashier,
+            payload: { name: 'Espresso', quantity: 1, address: { city: 'Lyon' } },
+          }),
+        ]);
+
+        for (const res of answers) {
+          expect(res.statusCode).toBe(403);
+          expect(res.headers['content-type']).toMatch(problemJson);
+          const body = res.json<Record<string, unknown>>();
+          expect(body).toMatchObject({ code: 'permission-denied', permission: 'catalog.write' });
+          expect(body).not.toHaveProperty('errors');
+        }
+      },
+    );
+
+    it('refuses a caller without the route’s permission before reading the body at all', async () => {
+      const { app } = await buildApp(registerProductWrite('catalog.write'), {
+        authenticator: fakeAuthenticator,
+        bodyLimit: 64,
+      });
+      const url = `/api/v1/catalog/products/${productId}`;
+
+      const malformed = await app.inject({
+        method: 'PUT',
+        url,
+        headers: { ...asCashier, 'content-type': 'application/json' },
+        payload: '{"name": "Espresso",',
+      });
+      const plainText = await app.inject({
+        method: 'PUT',
+        url,
+        headers: { ...asCashier, 'content-type': 'text/plain' },
+        payload: 'Espresso',
+      });
+      const tooLarge = await app.inject({
+        method: 'PUT',
+        url,
+        headers: asCashier,
+        payload: { name: 'x'.repeat(200), quantity: 1, address: { city: 'Lyon' } },
+      });
+
+      for (const res of [malformed, plainText, tooLarge]) {
+        expect(res.statusCode).toBe(403);
+        expect(res.json()).toMatchObject({ code: 'permission-denied' });
+      }
+    });
+
+    it('answers 401 to a missing or bad token before it validates anything', async () => {
+      const { app } = await buildApp(registerProductWrite('catalog.write'), {
+        authenticator: fakeAuthenticator,
+      });
+      const url = '/api/v1/catalog/products/not-a-uuid';
+
+      const none = await app.inject({ method: 'PUT', url, payload: {} });
+      const forged = await app.inject({
+        method: 'PUT',
+        url,
+        headers: { authorization: 'Bearer forged-token' },
+        payload: {},
+      });
+
+      expect(none.statusCode).toBe(401);
+      expect(none.json()).toMatchObject({ code: 'unauthenticated' });
+      expect(forged.statusCode).toBe(401);
+      expect(forged.json()).toMatchObject({ code: 'invalid-token' });
+    });
+
+    it('still validates the input of a caller who holds the permission, then runs the handler in their tenant', async () => {
+      const { app } = await buildApp(registerProductWrite('catalog.read'), {
+        authenticator: fakeAuthenticator,
+      });
+      const url = `/api/v1/catalog/products/${productId}`;
+
+      const invalid = await app.inject({
+        method: 'PUT',
+        url,
+        headers: asCashier,
+        payload: { name: 'Espresso', quantity: 0, address: { city: 'Lyon' } },
+      });
+      const valid = await app.inject({
+        method: 'PUT',
+        url,
+        headers: asCashier,
+        payload: { name: 'Espresso', quantity: 1, address: { city: 'Lyon' } },
+      });
+
+      expect(invalid.statusCode).toBe(400);
+      expect(invalid.json()).toMatchObject({
+        code: 'validation-failed',
+        errors: [expect.objectContaining({ path: 'body.quantity' })],
+      });
+      expect(valid.statusCode).toBe(200);
+      expect(valid.json()).toEqual({ received: 'Espresso', tenantId: principal.tenantId });
+    });
+  });
 });
 
 describe('OpenAPI document', () => {

@@ -2,7 +2,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import Fastify, {
   LogController,
   type FastifyRequest,
-  type preHandlerHookHandler,
+  type onRequestHookHandler,
   type preValidationHookHandler,
 } from 'fastify';
 import helmet from 'helmet';
@@ -298,6 +298,10 @@ export async function createHttpApp(options: HttpAppOptions) {
 
   // Authentication runs only on routes that need it. A token verified before
   // comes back synchronously, so the common request allocates no promise.
+  // It runs as the route's first onRequest hook, before the body is read and
+  // before params, query and body are validated: a caller without the token or
+  // the permission gets 401 or 403 whatever they sent, and learns nothing of
+  // the route's input rules (nor makes the server parse a body for nothing).
   const admit = (request: FastifyRequest, principal: Principal, access: Access): Error | null => {
     request.principal = principal;
     request.ctx.tenantId = principal.tenantId;
@@ -306,7 +310,7 @@ export async function createHttpApp(options: HttpAppOptions) {
       ? authErrors.denied(access.permission)
       : null;
   };
-  const authenticate = (access: Access): preHandlerHookHandler =>
+  const authenticate = (access: Access): onRequestHookHandler =>
     function authenticateRequest(request, _reply, done) {
       const bearer = bearerOf(request);
       if (!bearer || !options.authenticator) return done(authErrors.missing());
@@ -326,7 +330,7 @@ export async function createHttpApp(options: HttpAppOptions) {
     }
     if (access && access !== 'public') {
       route.schema = { ...route.schema, security: [{ bearerAuth: [] }] };
-      route.preHandler = [authenticate(access), ...hooksOf(route.preHandler)];
+      route.onRequest = [authenticate(access), ...hooksOf(route.onRequest)];
     }
     const methods = Array.isArray(route.method) ? route.method : [route.method];
     if (methods.some((method) => !bodiless.has(method))) {
