@@ -264,6 +264,32 @@ describe.each(testEngines())('the catalog’s POS menu through HTTP on %s', (eng
     );
   });
 
+  it('tells a cashier only that a catalog write is not theirs, whatever they send', async () => {
+    const { token } = await c.tenantWithStores(['Europe/Paris']);
+    const { burger } = await smallCatalog(c, token);
+    const cashier = await c.staff(token, ['cashier']);
+    const price = `/items/${burger.id}/variants/${burger.variants[0]!.id}/price`;
+
+    for (const [method, url, body, permission] of [
+      ['POST', '/items', {}, 'catalog:write'],
+      ['POST', '/items', { name: '', kind: 'spaceship' }, 'catalog:write'],
+      ['PUT', price, { priceMinor: -1 }, 'prices:write'],
+      ['PUT', '/items/not-an-id/variants/not-an-id/price', { priceMinor: 1 }, 'prices:write'],
+    ] as const) {
+      const res = await c.call(method, url, cashier, body);
+      expect(res.statusCode, `${method} ${url}`).toBe(403);
+      expect(res.json()).toMatchObject({ code: 'permission-denied', permission });
+      expect(res.json()).not.toHaveProperty('errors');
+    }
+    // The owner may change prices, so the owner is told what is wrong with the body.
+    const invalid = await c.call('PUT', price, token, { priceMinor: -1 });
+    expect(invalid.statusCode).toBe(400);
+    expect(invalid.json()).toMatchObject({
+      code: 'validation-failed',
+      errors: [expect.objectContaining({ path: 'body.priceMinor' })],
+    });
+  });
+
   it('keeps staff scoped to one store out of another store’s menu', async () => {
     const { token, stores } = await c.tenantWithStores();
     const cashier = await c.staff(token, ['cashier'], [stores[0]!.id]);
