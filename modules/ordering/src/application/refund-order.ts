@@ -83,7 +83,7 @@ export function refundOrder(deps: OrderingDeps, drawers: Drawers, payments: Refu
     orderId: string,
     raw: RefundOrderInput,
     idempotencyKey: string | undefined,
-  ): Promise<OrderView> => {
+  ): Promise<RefundedOrder> => {
     if (!idempotencyKey)
       raiseCheckout('idempotency-key-required', 'A refund needs an Idempotency-Key header.');
     const input = refundOrderInput.parse(raw);
@@ -96,7 +96,7 @@ export function refundOrder(deps: OrderingDeps, drawers: Drawers, payments: Refu
       if (recorded.lines.length > 0 && !sameRequest(recorded, input)) {
         raiseCheckout('idempotency-key-reused', 'This Idempotency-Key refunded something else.');
       }
-      return order;
+      return { ...order, replayed: true };
     }
     const approver = await verifyApprover(deps, ctx, input.approval.token);
     const approval = approvalFor(approver, order.storeId);
@@ -183,16 +183,19 @@ export function refundOrder(deps: OrderingDeps, drawers: Drawers, payments: Refu
         }),
         announceRefund(route),
       );
-      return after;
+      return { ...after, replayed: false };
     } catch (err) {
       // Recorded by an earlier attempt that lost its answer: the refund stands once.
       if (err instanceof DomainError && err.code === 'duplicate-refund') {
-        return toOrderView(await readOrder(deps, ctx, orderId));
+        return { ...toOrderView(await readOrder(deps, ctx, orderId)), replayed: true };
       }
       throw err;
     }
   };
 }
+
+/** The order after a refund; `replayed` when the Idempotency-Key's refund was recorded before. */
+export type RefundedOrder = OrderView & { readonly replayed: boolean };
 
 /** How long a refund's units stay spoken for while its money is on the way (ms). */
 const refundHoldMs = 60_000;

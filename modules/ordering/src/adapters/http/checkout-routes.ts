@@ -31,7 +31,7 @@ export interface CheckoutHttpApi {
     orderId: string,
     input: RefundOrderInput,
     idempotencyKey: string | undefined,
-  ): Promise<OrderView>;
+  ): Promise<OrderView & { readonly replayed: boolean }>;
 }
 
 const idempotencyHeaders = z.looseObject({
@@ -112,12 +112,14 @@ export function checkoutRoutes(app: StratumApp, checkout: CheckoutHttpApi): void
       },
     },
     async (request, reply) => {
-      const order = await checkout.refund(
+      const { replayed, ...order } = await checkout.refund(
         callContextOf(request),
         request.params.id,
         request.body,
         request.headers['idempotency-key'],
       );
+      // As on every Idempotency-Key route: this answers a request made before.
+      if (replayed) void reply.header('idempotent-replayed', 'true');
       return reply.status(201).send(order);
     },
   );
