@@ -200,5 +200,65 @@ describe.each(testEngines())('store-ops stores, registers and floor plan on %s',
       expect(res.statusCode).toBe(403);
       expect(res.json().code).toBe('store-not-allowed');
     });
+
+    it('keeps staff scoped to one store out of another store’s floor plan', async () => {
+      const { token, store } = await c.tenantWithRegister();
+      const other = await c.ok(201, 'POST', '/stores', token, {
+        name: 'Other',
+        timezone: 'UTC',
+        currency: 'EUR',
+      });
+      const bar = await c.ok(201, 'POST', '/sections', token, { storeId: store.id, name: 'Bar' });
+      const table = await c.ok(201, 'POST', '/tables', token, {
+        sectionId: bar.id,
+        name: 'B1',
+        seats: 2,
+      });
+      const terrace = await c.ok(201, 'POST', '/sections', token, {
+        storeId: other.id,
+        name: 'Terrace',
+      });
+      const elsewhere = await c.staff(token, ['manager'], [other.id]);
+      for (const url of [
+        `/stores/${store.id}/sections`,
+        `/tables?storeId=${store.id}`,
+        `/tables/${table.id}`,
+      ]) {
+        const res = await c.call('GET', url, elsewhere);
+        expect([url, res.statusCode, res.json().code]).toEqual([url, 403, 'store-not-allowed']);
+      }
+      const own = await c.ok(200, 'GET', `/stores/${other.id}/sections`, elsewhere);
+      expect(own.items.map((s: { id: string }) => s.id)).toEqual([terrace.id]);
+      expect((await c.ok(200, 'GET', `/tables?storeId=${other.id}`, elsewhere)).items).toEqual([]);
+    });
+
+    it('refuses a register or drawer list filtered to a store the staff may not act in', async () => {
+      const { token, store, register } = await c.tenantWithRegister();
+      await c.ok(201, 'POST', `/registers/${register.id}/drawer`, token, { openingFloatMinor: 0 });
+      const other = await c.ok(201, 'POST', '/stores', token, {
+        name: 'Other',
+        timezone: 'UTC',
+        currency: 'EUR',
+      });
+      const otherRegister = await c.ok(201, 'POST', '/registers', token, {
+        storeId: other.id,
+        name: 'Till 9',
+      });
+      const otherSession = await c.ok(201, 'POST', `/registers/${otherRegister.id}/drawer`, token, {
+        openingFloatMinor: 0,
+      });
+      const elsewhere = await c.staff(token, ['manager'], [other.id]);
+      for (const list of ['/registers', '/drawer-sessions']) {
+        const res = await c.call('GET', `${list}?storeId=${store.id}`, elsewhere);
+        expect([list, res.statusCode, res.json().code]).toEqual([list, 403, 'store-not-allowed']);
+      }
+      // Unfiltered, or filtered to a store of their own, the lists hold their stores only.
+      for (const query of ['', `?storeId=${other.id}`]) {
+        const registers = await c.ok(200, 'GET', `/registers${query}`, elsewhere);
+        expect(registers.items.map((r: { id: string }) => r.id)).toEqual([otherRegister.id]);
+        const sessions = await c.ok(200, 'GET', `/drawer-sessions${query}`, elsewhere);
+        expect(sessions.items.map((s: { id: string }) => s.id)).toEqual([otherSession.id]);
+      }
+    });
   });
 });

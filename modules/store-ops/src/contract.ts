@@ -131,10 +131,12 @@ export const storeOpsEvents = {
  * Store-ops' whole API: what the HTTP adapter binds and what other modules may
  * call in-process. Permissions are checked at the HTTP edge (see
  * `storeOpsPermissions`). The use cases check the actor's store scope
- * (`actor.stores`) for every change made in a store and for registers and
- * drawers; store settings and floor plans are readable tenant-wide (transfers
- * and catalogs need other stores' currency and time zone). Money is integer
- * minor units of the store's currency.
+ * (`actor.stores`) for every change made in a store and for floor plans,
+ * registers and drawers: a list filtered to a store the actor may not act in
+ * is `store-not-allowed`, an unfiltered one holds the actor's stores only.
+ * Store settings are readable tenant-wide (transfers and catalogs need other
+ * stores' currency and time zone). Money is integer minor units of the
+ * store's currency.
  */
 export interface StoreOpsApi extends StoreDirectory {
   createStore(ctx: CallContext, input: CreateStoreInput): Promise<StoreView>;

@@ -76,9 +76,14 @@ export function getDrawerSession(deps: StoreOpsDeps): StoreOpsApi['getDrawerSess
     deps.store.inTenant(ctx.tenantId, (repo) => requireSession(repo, ctx, sessionId));
 }
 
+/** Scoped as `listRegisters` is: a `storeId` filter naming another store is refused. */
 export function listDrawerSessions(deps: StoreOpsDeps): StoreOpsApi['listDrawerSessions'] {
-  return (ctx, query) =>
-    deps.store.inTenant(ctx.tenantId, (repo) => repo.listSessions(query, storeFilter(ctx.actor)));
+  return (ctx, query) => {
+    if (query.storeId) assertStoreAccess(ctx, query.storeId);
+    return deps.store.inTenant(ctx.tenantId, (repo) =>
+      repo.listSessions(query, storeFilter(ctx.actor)),
+    );
+  };
 }
 
 function cashMovement(deps: StoreOpsDeps, kind: 'cash-in' | 'cash-out'): StoreOpsApi['cashIn'] {

@@ -21,11 +21,13 @@ export function createSection(deps: StoreOpsDeps): StoreOpsApi['createSection'] 
 }
 
 export function listSections(deps: StoreOpsDeps): StoreOpsApi['listSections'] {
-  return (ctx, storeId) =>
-    deps.store.inTenant(ctx.tenantId, async (repo) => {
+  return (ctx, storeId) => {
+    assertStoreAccess(ctx, storeId);
+    return deps.store.inTenant(ctx.tenantId, async (repo) => {
       await requireStore(repo, storeId);
       return repo.listSections(storeId);
     });
+  };
 }
 
 export function updateSection(deps: StoreOpsDeps): StoreOpsApi['updateSection'] {
@@ -64,11 +66,13 @@ export function createTable(deps: StoreOpsDeps): StoreOpsApi['createTable'] {
 }
 
 export function listTables(deps: StoreOpsDeps): StoreOpsApi['listTables'] {
-  return (ctx, query) =>
-    deps.store.inTenant(ctx.tenantId, async (repo) => {
+  return (ctx, query) => {
+    assertStoreAccess(ctx, query.storeId);
+    return deps.store.inTenant(ctx.tenantId, async (repo) => {
       await requireStore(repo, query.storeId);
       return repo.listTables(query);
     });
+  };
 }
 
 export function getTable(deps: StoreOpsDeps): StoreOpsApi['getTable'] {

@@ -58,9 +58,17 @@ export function getRegister(deps: StoreOpsDeps): StoreOpsApi['getRegister'] {
     });
 }
 
+/**
+ * The caller's registers: unfiltered, those of the stores they may act in; a
+ * `storeId` filter naming another store is refused rather than answered empty.
+ */
 export function listRegisters(deps: StoreOpsDeps): StoreOpsApi['listRegisters'] {
-  return (ctx, query) =>
-    deps.store.inTenant(ctx.tenantId, (repo) => repo.listRegisters(query, storeFilter(ctx.actor)));
+  return (ctx, query) => {
+    if (query.storeId) assertStoreAccess(ctx, query.storeId);
+    return deps.store.inTenant(ctx.tenantId, (repo) =>
+      repo.listRegisters(query, storeFilter(ctx.actor)),
+    );
+  };
 }
 
 export function updateRegister(deps: StoreOpsDeps): StoreOpsApi['updateRegister'] {
