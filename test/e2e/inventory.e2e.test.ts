@@ -171,6 +171,26 @@ describe.each(testEngines())('inventory through HTTP on %s', (engine) => {
     expect((await c.ok(200, 'GET', '/consistency', token)).consistent).toBe(true);
   });
 
+  it('refuses to reserve in or transfer to an archived store as a conflict, as other modules do', async () => {
+    const { token, stores } = await c.tenant(['block', 'block']);
+    const [open, archived] = stores as [string, string];
+    const beans = await c.item(token, 'retail', 'Beans');
+    await c.receive(token, open, beans, 10);
+    await c.ok(200, 'POST', `/api/v1/store-ops/stores/${archived}/archive`, token, {});
+    const reservation = await c.call('POST', '/reservations', token, {
+      storeId: archived,
+      lines: [{ variantId: beans, quantity: 1 }],
+    });
+    expect([reservation.statusCode, reservation.json().code]).toEqual([409, 'store-archived']);
+    const transfer = await c.call('POST', '/transfers', token, {
+      fromStoreId: open,
+      toStoreId: archived,
+      lines: [{ stockItemId: beans, quantity: 1 }],
+    });
+    expect([transfer.statusCode, transfer.json().code]).toEqual([409, 'store-archived']);
+    expect(await c.level(token, open, beans)).toMatchObject({ onHand: 10, inTransit: 0 });
+  });
+
   it('pages stock levels with a cursor, filtered to a store and sorted by on-hand', async () => {
     const { token, stores } = await c.tenant();
     const store = stores[0]!;

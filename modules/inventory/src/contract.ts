@@ -69,7 +69,7 @@ export const inventoryErrors = defineErrors({
   'stock-item-not-stocked': 'unprocessable',
   'stock-item-archived': 'unprocessable',
   'store-not-found': 'not-found',
-  'store-archived': 'unprocessable',
+  'store-archived': 'conflict',
   'store-not-allowed': 'forbidden',
   /** The store's policy is `block` and the stock is not there; details list the shortfalls. */
   'insufficient-stock': 'conflict',
