@@ -235,6 +235,38 @@ describe.each(testEngines())('store-ops registers, receipts and floor plan on %s
       expect(dup.json().code).toBe('table-name-taken');
     });
 
+    it('pages a store’s sections in display order with a cursor', async () => {
+      const { token, store } = await c.tenantWithRegister();
+      for (const [name, position] of [
+        ['Terrace', 3],
+        ['Bar', 1],
+        ['Main room', 1],
+        ['Cellar', 2],
+        ['Attic', 0],
+      ] as const) {
+        await c.ok(201, 'POST', '/sections', token, { storeId: store.id, name, position });
+      }
+      const url = `/stores/${store.id}/sections`;
+      const names = (page: { items: { name: string }[] }) => page.items.map((s) => s.name);
+      const first = await c.ok(200, 'GET', `${url}?limit=2`, token);
+      expect(names(first)).toEqual(['Attic', 'Bar']);
+      expect(first.nextCursor).toEqual(expect.any(String));
+      const second = await c.ok(200, 'GET', `${url}?limit=2&cursor=${first.nextCursor}`, token);
+      expect(names(second)).toEqual(['Main room', 'Cellar']);
+      const last = await c.ok(200, 'GET', `${url}?limit=2&cursor=${second.nextCursor}`, token);
+      expect(names(last)).toEqual(['Terrace']);
+      expect(last.nextCursor).toBeNull();
+      const all = await c.ok(200, 'GET', url, token);
+      expect(all.nextCursor).toBeNull();
+      expect(names(all)).toEqual(['Attic', 'Bar', 'Main room', 'Cellar', 'Terrace']);
+      // Another list's cursor is not one of this list's.
+      await c.ok(201, 'POST', '/registers', token, { storeId: store.id, name: 'Till 2' });
+      const registers = await c.ok(200, 'GET', `/registers?storeId=${store.id}&limit=1`, token);
+      expect(registers.nextCursor).toEqual(expect.any(String));
+      const foreign = await c.call('GET', `${url}?cursor=${registers.nextCursor}`, token);
+      expect([foreign.statusCode, foreign.json().code]).toEqual([400, 'invalid-cursor']);
+    });
+
     it('moves, reseats and deactivates tables, and lists only active ones on request', async () => {
       const { token, store } = await c.tenantWithRegister();
       const a = await c.ok(201, 'POST', '/sections', token, { storeId: store.id, name: 'A' });

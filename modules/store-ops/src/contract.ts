@@ -19,6 +19,7 @@ import type {
   CreateSectionInput,
   CreateTableInput,
   ListRegistersQuery,
+  ListSectionsQuery,
   ListTablesQuery,
   RegisterView,
   SectionView,
@@ -157,7 +158,12 @@ export interface StoreOpsApi extends StoreDirectory {
   deactivateRegister(ctx: CallContext, registerId: string): Promise<RegisterView>;
 
   createSection(ctx: CallContext, input: CreateSectionInput): Promise<SectionView>;
-  listSections(ctx: CallContext, storeId: string): Promise<SectionView[]>;
+  /** The store's sections in display order: by position, then name. */
+  listSections(
+    ctx: CallContext,
+    storeId: string,
+    query: ListSectionsQuery,
+  ): Promise<Page<SectionView>>;
   updateSection(
     ctx: CallContext,
     sectionId: string,

@@ -21,11 +21,11 @@ export function createSection(deps: StoreOpsDeps): StoreOpsApi['createSection'] 
 }
 
 export function listSections(deps: StoreOpsDeps): StoreOpsApi['listSections'] {
-  return (ctx, storeId) => {
+  return (ctx, storeId, query) => {
     assertStoreAccess(ctx, storeId);
     return deps.store.inTenant(ctx.tenantId, async (repo) => {
       await requireStore(repo, storeId);
-      return repo.listSections(storeId);
+      return repo.listSections(storeId, query);
     });
   };
 }

@@ -7,6 +7,7 @@ import type {
   ListDrawerSessionsQuery,
   ListMovementsQuery,
   ListRegistersQuery,
+  ListSectionsQuery,
   ListStoresQuery,
   ListTablesQuery,
   MovementKind,
@@ -84,7 +85,7 @@ export interface StoreOpsRepository {
 
   insertSection(section: Omit<SectionView, 'createdAt'>): Promise<SectionView>;
   findSection(id: string): Promise<SectionView | undefined>;
-  listSections(storeId: string): Promise<SectionView[]>;
+  listSections(storeId: string, query: ListSectionsQuery): Promise<Page<SectionView>>;
   updateSection(id: string, patch: SectionPatch): Promise<SectionView>;
   countTablesInSection(sectionId: string): Promise<number>;
   deleteSection(id: string): Promise<void>;

@@ -64,6 +64,10 @@ export const updateSectionInput = z
   });
 export type UpdateSectionInput = z.infer<typeof updateSectionInput>;
 
+/** Sections always come in display order (position, then name), a page at a time. */
+export const listSectionsQuery = z.object({ ...pageQuery });
+export type ListSectionsQuery = z.infer<typeof listSectionsQuery>;
+
 /**
  * A table guests sit at. Tables are deactivated, never deleted: orders will
  * refer to them by id.

@@ -6,6 +6,7 @@ import {
   createSectionInput,
   createTableInput,
   listRegistersQuery,
+  listSectionsQuery,
   listTablesQuery,
   receiptNumberView,
   registerView,
@@ -136,12 +137,11 @@ export function registerRoutes(app: StratumApp, api: StoreOpsApi): void {
         tags,
         summary: 'A store’s floor-plan sections, in display order',
         params: idParams,
-        response: { 200: z.object({ items: z.array(sectionView) }) },
+        querystring: listSectionsQuery,
+        response: { 200: pageOf(sectionView) },
       },
     },
-    async (request) => ({
-      items: await api.listSections(callContextOf(request), request.params.id),
-    }),
+    (request) => api.listSections(callContextOf(request), request.params.id, request.query),
   );
   app.patch(
     `${base}/sections/:id`,

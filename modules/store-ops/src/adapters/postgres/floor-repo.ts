@@ -1,4 +1,4 @@
-import { and, asc, eq, sql } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import type { Tx } from '@stratum/platform';
 import { raise, type SectionView, type TableView } from '../../contract.ts';
 import type { StoreOpsRepository } from '../../application/ports.ts';
@@ -69,13 +69,23 @@ export function floorRepository(tx: Tx, tenantId: string): FloorPart {
       const [row] = await tx.select().from(floorSections).where(eq(floorSections.id, id));
       return row && toSectionView(row);
     },
-    async listSections(storeId) {
+    async listSections(storeId, query) {
+      // Display order is the only order: position, then name, the id breaking ties.
+      const k = keyset(
+        'sections',
+        'position',
+        { position: [floorSections.position, floorSections.name, floorSections.id] },
+        query.cursor,
+      );
       const rows = await tx
         .select()
         .from(floorSections)
-        .where(eq(floorSections.storeId, storeId))
-        .orderBy(asc(floorSections.position), asc(floorSections.name), asc(floorSections.id));
-      return rows.map(toSectionView);
+        .where(
+          and(eq(floorSections.tenantId, tenantId), eq(floorSections.storeId, storeId), k.after),
+        )
+        .orderBy(...k.orderBy)
+        .limit(query.limit + 1);
+      return k.page(rows, query.limit, toSectionView, (r) => [r.position, r.name, r.id]);
     },
     updateSection: (id, patch) =>
       guarded(async () => {
