@@ -34,8 +34,22 @@ describe.each(testEngines())('store-ops cash drawers on %s', (engine) => {
     });
     expect(session).toMatchObject({ status: 'open', currency: 'GBP', openingFloatMinor: 10_000 });
     const s = `/drawer-sessions/${session.id}`;
-    await c.ok(201, 'POST', `${s}/cash-in`, cashier, { amountMinor: 2_000, reason: 'change' });
-    await c.ok(201, 'POST', `${s}/cash-out`, cashier, { amountMinor: 500, reason: 'milk' });
+    await c.ok(
+      201,
+      'POST',
+      `${s}/cash-in`,
+      cashier,
+      { amountMinor: 2_000, reason: 'change' },
+      c.keyed(),
+    );
+    await c.ok(
+      201,
+      'POST',
+      `${s}/cash-out`,
+      cashier,
+      { amountMinor: 500, reason: 'milk' },
+      c.keyed(),
+    );
     await c.ok(201, 'POST', '/drawer-movements', token, sale(register.id, 'cash', 1_500, 'p1'));
     await c.ok(201, 'POST', '/drawer-movements', token, sale(register.id, 'card', 3_000, 'p2'));
     await c.ok(201, 'POST', '/drawer-movements', token, {
@@ -100,7 +114,13 @@ describe.each(testEngines())('store-ops cash drawers on %s', (engine) => {
     await c.ok(201, 'POST', `${s}/close`, token, { countedCashMinor: 1_000 });
     const again = await c.call('POST', `${s}/close`, token, { countedCashMinor: 1_000 });
     expect(again.json().code).toBe('drawer-not-open');
-    const cash = await c.call('POST', `${s}/cash-in`, token, { amountMinor: 1, reason: 'late' });
+    const cash = await c.call(
+      'POST',
+      `${s}/cash-in`,
+      token,
+      { amountMinor: 1, reason: 'late' },
+      c.keyed(),
+    );
     expect(cash.json().code).toBe('drawer-not-open');
     const late = await c.call(
       'POST',
@@ -155,7 +175,13 @@ describe.each(testEngines())('store-ops cash drawers on %s', (engine) => {
       openingFloatMinor: 1_000,
     });
     const s = `/drawer-sessions/${session.id}`;
-    const out = await c.call('POST', `${s}/cash-out`, token, { amountMinor: 1_001, reason: 'x' });
+    const out = await c.call(
+      'POST',
+      `${s}/cash-out`,
+      token,
+      { amountMinor: 1_001, reason: 'x' },
+      c.keyed(),
+    );
     expect(out.statusCode).toBe(422);
     expect(out.json().code).toBe('insufficient-cash');
     const refund = await c.call('POST', '/drawer-movements', token, {
@@ -163,8 +189,86 @@ describe.each(testEngines())('store-ops cash drawers on %s', (engine) => {
       kind: 'refund',
     });
     expect(refund.json().code).toBe('insufficient-cash');
-    await c.ok(201, 'POST', `${s}/cash-out`, token, { amountMinor: 1_000, reason: 'bank run' });
+    await c.ok(
+      201,
+      'POST',
+      `${s}/cash-out`,
+      token,
+      { amountMinor: 1_000, reason: 'bank run' },
+      c.keyed(),
+    );
     expect((await c.ok(200, 'GET', `${s}/x-report`, token)).expectedCashMinor).toBe(0);
+  });
+
+  it('records a cash-out once per Idempotency-Key and replays it to a retry', async () => {
+    const { token, register } = await c.tenantWithRegister();
+    const session = await c.ok(201, 'POST', `/registers/${register.id}/drawer`, token, {
+      openingFloatMinor: 1_000,
+    });
+    const s = `/drawer-sessions/${session.id}`;
+    const body = { amountMinor: 400, reason: 'bank run' };
+    const first = await c.call('POST', `${s}/cash-out`, token, body, c.keyed('k'));
+    expect(first.statusCode).toBe(201);
+    expect(first.headers['idempotent-replayed']).toBeUndefined();
+    expect(first.json()).toMatchObject({ kind: 'cash-out', amountMinor: 400, reference: 'k' });
+    const retry = await c.call('POST', `${s}/cash-out`, token, body, c.keyed('k'));
+    expect(retry.statusCode).toBe(201);
+    expect(retry.headers['idempotent-replayed']).toBe('true');
+    expect(retry.json()).toEqual(first.json());
+    expect((await c.ok(200, 'GET', `${s}/x-report`, token)).expectedCashMinor).toBe(600);
+    const ledger = await c.ok(200, 'GET', `${s}/movements?kind=cash-out`, token);
+    expect(ledger.items).toEqual([first.json()]);
+
+    // The same key for another request is refused, whatever differs.
+    for (const [path, other] of [
+      ['cash-out', { amountMinor: 401, reason: 'bank run' }],
+      ['cash-out', { amountMinor: 400, reason: 'float top-up' }],
+    ] as const) {
+      const res = await c.call('POST', `${s}/${path}`, token, other, c.keyed('k'));
+      expect([res.statusCode, res.json().code]).toEqual([422, 'idempotency-key-reused']);
+    }
+    // A key names a movement of one session: reused in the register's next session, it is refused.
+    await c.ok(201, 'POST', `${s}/close`, token, { countedCashMinor: 600 });
+    const next = await c.ok(201, 'POST', `/registers/${register.id}/drawer`, token, {
+      openingFloatMinor: 1_000,
+    });
+    const reused = await c.call(
+      'POST',
+      `/drawer-sessions/${next.id}/cash-out`,
+      token,
+      body,
+      c.keyed('k'),
+    );
+    expect([reused.statusCode, reused.json().code]).toEqual([422, 'idempotency-key-reused']);
+    // The first request, retried after its session closed, still gets its movement back.
+    const late = await c.call('POST', `${s}/cash-out`, token, body, c.keyed('k'));
+    expect([late.statusCode, late.headers['idempotent-replayed']]).toEqual([201, 'true']);
+    expect(late.json()).toEqual(first.json());
+    expect((await c.ok(200, 'GET', `${s}/z-report`, token)).expectedCashMinor).toBe(600);
+  });
+
+  it('keeps cash-in and cash-out keys apart, and needs a key to move cash', async () => {
+    const { token, register } = await c.tenantWithRegister();
+    const session = await c.ok(201, 'POST', `/registers/${register.id}/drawer`, token, {
+      openingFloatMinor: 0,
+    });
+    const s = `/drawer-sessions/${session.id}`;
+    const body = { amountMinor: 250, reason: 'change' };
+    const cashIn = await c.ok(201, 'POST', `${s}/cash-in`, token, body, c.keyed('shift-1'));
+    const again = await c.call('POST', `${s}/cash-in`, token, body, c.keyed('shift-1'));
+    expect([again.statusCode, again.json().id]).toEqual([201, cashIn.id]);
+    const cashOut = await c.ok(201, 'POST', `${s}/cash-out`, token, body, c.keyed('shift-1'));
+    expect(cashOut.id).not.toBe(cashIn.id);
+    for (const path of ['cash-in', 'cash-out']) {
+      const res = await c.call('POST', `${s}/${path}`, token, body);
+      expect([path, res.statusCode, res.json().code]).toEqual([
+        path,
+        400,
+        'idempotency-key-required',
+      ]);
+    }
+    const x = await c.ok(200, 'GET', `${s}/x-report`, token);
+    expect(x).toMatchObject({ cashInMinor: 250, cashOutMinor: 250, expectedCashMinor: 0 });
   });
 
   it('records a posted sale once per reference and rejects a changed replay', async () => {

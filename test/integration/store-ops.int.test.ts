@@ -113,11 +113,30 @@ describe.runIf(postgresUrl())('store-ops under concurrency on PostgreSQL', () =>
     const s = `/drawer-sessions/${session.id}`;
     const results = await Promise.all(
       range(10).map(() =>
-        c.call('POST', `${s}/cash-out`, token, { amountMinor: 300, reason: 'x' }),
+        c.call('POST', `${s}/cash-out`, token, { amountMinor: 300, reason: 'x' }, c.keyed()),
       ),
     );
     expect(results.filter((r) => r.statusCode === 201)).toHaveLength(3);
     expect((await c.ok(200, 'GET', `${s}/x-report`, token)).expectedCashMinor).toBe(100);
+  });
+
+  it('records one cash-out when retries with one Idempotency-Key race', async () => {
+    const { token, register } = await c.tenantWithRegister();
+    const session = await c.ok(201, 'POST', `/registers/${register.id}/drawer`, token, {
+      openingFloatMinor: 1_000,
+    });
+    const s = `/drawer-sessions/${session.id}`;
+    const results = await Promise.all(
+      range(10).map(() =>
+        c.call('POST', `${s}/cash-out`, token, { amountMinor: 300, reason: 'x' }, c.keyed('race')),
+      ),
+    );
+    expect(results.map((r) => r.statusCode)).toEqual(range(10).map(() => 201));
+    expect(new Set(results.map((r) => r.json<{ id: string }>().id)).size).toBe(1);
+    expect(results.filter((r) => r.headers['idempotent-replayed'] === 'true')).toHaveLength(9);
+    const ledger = await c.ok(200, 'GET', `${s}/movements?kind=cash-out`, token);
+    expect(ledger.items).toHaveLength(1);
+    expect((await c.ok(200, 'GET', `${s}/x-report`, token)).expectedCashMinor).toBe(700);
   });
 
   it('closes a session once when Z closes race, with every racing movement counted or refused', async () => {
@@ -134,7 +153,7 @@ describe.runIf(postgresUrl())('store-ops under concurrency on PostgreSQL', () =>
       ),
       Promise.all(
         range(10).map(() =>
-          c.call('POST', `${s}/cash-in`, token, { amountMinor: 10, reason: 'y' }),
+          c.call('POST', `${s}/cash-in`, token, { amountMinor: 10, reason: 'y' }, c.keyed()),
         ),
       ),
     ]);

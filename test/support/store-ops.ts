@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { StratumServer } from '@stratum/server';
 import { httpClient } from '@stratum/testing';
 import { sql } from 'drizzle-orm';
@@ -59,7 +60,10 @@ export function storeOpsClient(server: StratumServer) {
   const staff = async (ownerToken: string, roles: string[], storeIds?: string[]) =>
     (await http.staff(ownerToken, roles, storeIds ? { storeIds } : {})).accessToken;
 
-  return { call, ok, tenantWithRegister, staff };
+  /** An Idempotency-Key header: cash in and out move money, so they take one (fresh unless given). */
+  const keyed = (key: string = randomUUID()) => ({ 'idempotency-key': key });
+
+  return { call, ok, tenantWithRegister, staff, keyed };
 }
 
 /** Collects the store-ops events a server publishes. */

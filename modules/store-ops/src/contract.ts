@@ -38,6 +38,7 @@ import type {
   ListMovementsQuery,
   OpenDrawerInput,
   ReceiptNumberView,
+  RecordedCashMovement,
   RecordDrawerMovementInput,
   XReport,
   ZReport,
@@ -96,6 +97,10 @@ export const storeOpsErrors = defineErrors({
   'insufficient-cash': 'unprocessable',
   'reason-required': 'unprocessable',
   'movement-reference-conflict': 'conflict',
+  /** Cash in and out move money: they need an Idempotency-Key, as checkouts and refunds do. */
+  'idempotency-key-required': 'invalid',
+  /** The Idempotency-Key was used for a different cash movement. */
+  'idempotency-key-reused': 'unprocessable',
   'z-report-not-found': 'not-found',
 });
 export type StoreOpsErrorCode = keyof typeof storeOpsErrors.codes;
@@ -191,16 +196,26 @@ export interface StoreOpsApi extends StoreDirectory {
     ctx: CallContext,
     query: ListDrawerSessionsQuery,
   ): Promise<Page<DrawerSessionView>>;
+  /**
+   * Puts cash into the open drawer. The Idempotency-Key is required and names
+   * one cash-in of the register (it is kept as the movement's `reference`):
+   * the same request under it again returns the first movement, `replayed`,
+   * even once the session has closed; another request under it (another
+   * session, amount or reason) is `idempotency-key-reused`.
+   */
   cashIn(
     ctx: CallContext,
     sessionId: string,
     input: CashMovementInput,
-  ): Promise<DrawerMovementView>;
+    idempotencyKey: string | undefined,
+  ): Promise<RecordedCashMovement>;
+  /** Takes cash out of the open drawer, at most what it should hold; keyed as `cashIn` is. */
   cashOut(
     ctx: CallContext,
     sessionId: string,
     input: CashMovementInput,
-  ): Promise<DrawerMovementView>;
+    idempotencyKey: string | undefined,
+  ): Promise<RecordedCashMovement>;
   /**
    * Posts a sale or refund to the register's open drawer by hand (a sale
    * taken outside Stratum). Sales and refunds of orders arrive by themselves,

@@ -30,8 +30,9 @@ export function httpClient<B = unknown>(server: StratumServer, prefix: string) {
     url: string,
     token: string,
     payload?: object,
+    headers: Record<string, string> = {},
   ): Promise<T> => {
-    const res = await call(method, url, token, payload);
+    const res = await call(method, url, token, payload, headers);
     if (res.statusCode !== status) {
       throw new Error(`${method} ${url}: expected ${status}, got ${res.statusCode} ${res.body}`);
     }

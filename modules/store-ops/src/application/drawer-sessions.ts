@@ -86,14 +86,47 @@ export function listDrawerSessions(deps: StoreOpsDeps): StoreOpsApi['listDrawerS
   };
 }
 
+/**
+ * A cash-in or cash-out, idempotent on the caller's key: the key is the
+ * movement's reference, unique per register and kind, so a retry finds the
+ * movement its first attempt recorded. The look-up runs behind the session
+ * lock every movement takes: a retry racing its first attempt waits for it,
+ * then finds its movement instead of recording a second one.
+ */
 function cashMovement(deps: StoreOpsDeps, kind: 'cash-in' | 'cash-out'): StoreOpsApi['cashIn'] {
-  return (ctx, sessionId, input) =>
-    deps.store.inTenant(ctx.tenantId, async (repo) => {
-      const session = await requireSession(repo, ctx, sessionId, { lock: true, open: true });
+  return (ctx, sessionId, input, idempotencyKey) => {
+    if (!idempotencyKey) {
+      raise(
+        'idempotency-key-required',
+        'Cash in and out move money: send an Idempotency-Key header, and the same one on a retry.',
+      );
+    }
+    return deps.store.inTenant(ctx.tenantId, async (repo) => {
+      const session = await requireSession(repo, ctx, sessionId, { lock: true });
+      const existing = await repo.findMovementByReference(
+        session.registerId,
+        kind,
+        idempotencyKey,
+        session.currency,
+      );
+      if (existing) {
+        const same =
+          existing.sessionId === sessionId &&
+          existing.amountMinor === input.amountMinor &&
+          existing.reason === input.reason;
+        if (!same) {
+          raise(
+            'idempotency-key-reused',
+            `This Idempotency-Key was used for another ${kind} of the register.`,
+          );
+        }
+        return { movement: existing, replayed: true };
+      }
+      if (session.status !== 'open') raise('drawer-not-open', 'The drawer session is closed.');
       if (kind === 'cash-out') {
         assertCashAvailable(drawerTotals(await repo.movementTotals(sessionId)), input.amountMinor);
       }
-      return repo.insertMovement(
+      const movement = await repo.insertMovement(
         {
           id: newId(),
           sessionId,
@@ -102,12 +135,14 @@ function cashMovement(deps: StoreOpsDeps, kind: 'cash-in' | 'cash-out'): StoreOp
           tender: CASH,
           amountMinor: input.amountMinor,
           reason: input.reason,
-          reference: null,
+          reference: idempotencyKey,
           actorId: ctx.actor.id,
         },
         session.currency,
       );
+      return { movement, replayed: false };
     });
+  };
 }
 
 export const cashIn = (deps: StoreOpsDeps) => cashMovement(deps, 'cash-in');

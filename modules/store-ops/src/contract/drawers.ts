@@ -52,6 +52,15 @@ export type OpenDrawerInput = z.infer<typeof openDrawerInput>;
 export const cashMovementInput = z.object({ amountMinor: positiveMinor, reason });
 export type CashMovementInput = z.infer<typeof cashMovementInput>;
 
+/**
+ * A cash-in or cash-out as recorded. `replayed`: the call was a retry under
+ * an Idempotency-Key already used for it, and moved no cash.
+ */
+export interface RecordedCashMovement {
+  movement: DrawerMovementView;
+  replayed: boolean;
+}
+
 export const recordDrawerMovementInput = z.object({
   registerId: z.uuid(),
   kind: z.enum(['sale', 'refund']),

@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import { callContextOf, pageOf, type StratumApp } from '@stratum/platform';
 import {
   cashMovementInput,
@@ -15,6 +16,15 @@ import {
 import { base, idParams, tags } from './store-routes.ts';
 
 const operate = { access: { permission: 'drawers:operate' } } as const;
+
+const idempotencyHeaders = z.looseObject({
+  'idempotency-key': z
+    .string()
+    .min(1)
+    .max(255)
+    .optional()
+    .describe('Required: a retry with the same key gets the same movement, never a second one'),
+});
 
 /** Cash-drawer sessions: open, cash in/out, sales, X report, Z close. */
 export function drawerRoutes(app: StratumApp, api: StoreOpsApi): void {
@@ -99,15 +109,29 @@ export function drawerRoutes(app: StratumApp, api: StoreOpsApi): void {
         schema: {
           tags,
           summary: kind === 'cashIn' ? 'Put cash into the drawer' : 'Take cash out of the drawer',
+          description:
+            'Moves money, so it takes an Idempotency-Key (400 `idempotency-key-required` ' +
+            'without one). The same request again under the key answers the movement first ' +
+            'recorded, with `Idempotent-Replayed: true`, even once the session has closed; ' +
+            'another request under it is 422 `idempotency-key-reused`. The key is kept as ' +
+            'the movement’s `reference`.',
           params: idParams,
+          headers: idempotencyHeaders,
           body: cashMovementInput,
           response: { 201: drawerMovementView },
         },
       },
-      async (request, reply) =>
-        reply
-          .status(201)
-          .send(await api[kind](callContextOf(request), request.params.id, request.body)),
+      async (request, reply) => {
+        const { movement, replayed } = await api[kind](
+          callContextOf(request),
+          request.params.id,
+          request.body,
+          request.headers['idempotency-key'],
+        );
+        // As on every Idempotency-Key route: this answers a request made before.
+        if (replayed) void reply.header('idempotent-replayed', 'true');
+        return reply.status(201).send(movement);
+      },
     );
   }
   app.get(
