@@ -8,7 +8,7 @@ import {
   type RefundOrderInput,
 } from '../contract.ts';
 import { requireApproval } from '../domain/approval.ts';
-import { paidStatuses, refundAmount, soldStatuses } from '../domain/order.ts';
+import { paidStatuses, refundableLeft, refundAmount, soldStatuses } from '../domain/order.ts';
 import type { PendingRefund, RefundLine, RefundRecord } from '../domain/order-types.ts';
 import { approvalFor, verifyApprover } from './approvals.ts';
 import { refundedPayload, type RefundRoute } from './integration-events.ts';
@@ -106,7 +106,7 @@ export function refundOrder(deps: OrderingDeps, drawers: Drawers, payments: Refu
       raise('invalid-order-transition', `An order that is ${order.status} is not refunded.`);
     }
     const amount = refundAmount(record.state, input.lines);
-    const left = order.paidAmount - order.refundedAmount;
+    const left = refundableLeft(record.state);
     if (amount > left)
       raise('refund-exceeds-paid', 'More than is left to refund.', { refundable: left });
 

@@ -371,6 +371,25 @@ describe('refunding an order', () => {
     );
   });
 
+  it('lets the items still be given back after a card tip was given back through payments', () => {
+    const tipped = run(
+      [
+        { type: 'pay', payments: [{ paymentId: 'card', amount: 2350, tip: 200 }] },
+        {
+          type: 'record-payment-refund',
+          refundId: 'tip-back',
+          amount: 200,
+          reason: 'tip keyed twice',
+          approvedBy: null,
+        },
+      ],
+      withLines(),
+    ).state;
+    expect(tipped).toMatchObject({ status: 'partially-refunded', refundedAmount: 200 });
+    const all = decide(tipped, refund('r1', [soup, burger(2)], 2350), minute(9)).state;
+    expect(all).toMatchObject({ status: 'refunded', refundedAmount: 2550 });
+  });
+
   it('gives each unit back once at most, over any number of refunds', () => {
     expect(refundAmount(closed(), [burger(1), burger(1)])).toBe(1800);
     expect(() => refundAmount(closed(), [burger(3)])).toThrow(

@@ -375,6 +375,17 @@ export function refundAmount(order: Order, lines: readonly RefundLine[]): number
   return amount;
 }
 
+/**
+ * What is left to give back on the order: what it was paid, card tips
+ * included, less what was refunded. A tip given back through payments (money
+ * only) counts as refunded, so it must not also use up what the items may
+ * still take back.
+ */
+export function refundableLeft(order: Order): number {
+  const tips = order.payments.reduce((sum, p) => sum + (p.tip ?? 0), 0);
+  return order.paidAmount + tips - order.refundedAmount;
+}
+
 /** The statuses of an order that was sold: money may have been given back on it. */
 export const soldStatuses: readonly OrderStatus[] = [
   'paid',
@@ -432,7 +443,7 @@ function checkRefund(
     });
   }
   const approved = requireApproval(command.reason, command.approval);
-  const left = order.paidAmount - order.refundedAmount;
+  const left = refundableLeft(order);
   if (command.amount > left) {
     raise('refund-exceeds-paid', 'The refund is more than what is left to refund.', {
       refundable: left,
