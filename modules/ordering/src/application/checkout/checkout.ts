@@ -257,9 +257,9 @@ export function checkoutUseCases<U>(deps: CheckoutDeps<U>) {
   /**
    * Starts the saga with `place` done: the order it was planned from, held
    * for it in the transaction that creates it, is the one it places; nothing
-   * else changes it until the checkout pays it or is undone. A key seen before is looked up only
-   * when the order can no longer be checked out or the key is taken, so a
-   * first request pays for no look-up.
+   * else changes it until the checkout pays it or is undone. A key seen
+   * before is looked up only when the order can no longer be checked out or
+   * the key is taken, so a first request pays for no look-up.
    */
   async function start(
     ctx: CallContext,
