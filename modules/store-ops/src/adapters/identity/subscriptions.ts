@@ -7,6 +7,7 @@ import {
 import { identityEvents } from '@stratum/identity/contract';
 import { inbox } from '../postgres/schema.ts';
 import { storeOpsRepository } from '../postgres/store.ts';
+import type { KnownDevice } from '../../application/ports.ts';
 
 /**
  * Store-ops hears of the devices identity registers and revokes, behind the
@@ -15,31 +16,27 @@ import { storeOpsRepository } from '../postgres/store.ts';
  * record ends the same: a revoked device stays revoked.
  */
 export function identitySubscriptions(database: Database, wakeRelay: RelayLink): Subscription[] {
-  const common = { module: 'store-ops', database, inbox };
+  const follow = (
+    name: string,
+    event: typeof identityEvents.deviceRegistered | typeof identityEvents.deviceRevoked,
+    status: KnownDevice['status'],
+  ) =>
+    inboxSubscription({
+      module: 'store-ops',
+      database,
+      inbox,
+      name,
+      event,
+      async handle(tx, payload: { deviceId: string; storeId: string }, envelope) {
+        await storeOpsRepository(tx, envelope.tenantId, wakeRelay).recordDevice({
+          id: payload.deviceId,
+          storeId: payload.storeId,
+          status,
+        });
+      },
+    });
   return [
-    inboxSubscription({
-      ...common,
-      name: 'store-ops.on-identity-device-registered',
-      event: identityEvents.deviceRegistered,
-      async handle(tx, payload, envelope) {
-        await storeOpsRepository(tx, envelope.tenantId, wakeRelay).recordDevice({
-          id: payload.deviceId,
-          storeId: payload.storeId,
-          status: 'active',
-        });
-      },
-    }),
-    inboxSubscription({
-      ...common,
-      name: 'store-ops.on-identity-device-revoked',
-      event: identityEvents.deviceRevoked,
-      async handle(tx, payload, envelope) {
-        await storeOpsRepository(tx, envelope.tenantId, wakeRelay).recordDevice({
-          id: payload.deviceId,
-          storeId: payload.storeId,
-          status: 'revoked',
-        });
-      },
-    }),
+    follow('store-ops.on-identity-device-registered', identityEvents.deviceRegistered, 'active'),
+    follow('store-ops.on-identity-device-revoked', identityEvents.deviceRevoked, 'revoked'),
   ];
 }
