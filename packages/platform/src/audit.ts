@@ -1,7 +1,9 @@
 import { index, jsonb, pgPolicy, text, timestamp, uuid, type PgSchema } from 'drizzle-orm/pg-core';
-import { sql } from 'drizzle-orm';
+import { and, eq, gte, lte, sql, type SQL } from 'drizzle-orm';
+import { z } from 'zod';
 import { currentContext } from './context.ts';
 import { newId } from './ids.ts';
+import { pageQuery } from './pagination.ts';
 import type { Tx } from './db/types.ts';
 
 /**
@@ -70,3 +72,70 @@ export async function recordAudit(
     requestId: ctx?.requestId ?? null,
   });
 }
+
+/** Filters of a module's audit log list; `sort` is by when entries were written (UUIDv7 ids). */
+export const listAuditQuery = z.object({
+  ...pageQuery,
+  entityType: z.string().trim().min(1).max(100).optional(),
+  entityId: z.string().trim().min(1).max(200).optional(),
+  action: z.string().trim().min(1).max(100).optional(),
+  actorId: z.string().trim().min(1).max(200).optional(),
+  /** Entries written at or after this instant. */
+  from: z.iso.datetime({ offset: true }).optional(),
+  /** Entries written at or before this instant. */
+  to: z.iso.datetime({ offset: true }).optional(),
+  sort: z.enum(['at', '-at']).default('-at'),
+});
+export type ListAuditQuery = z.infer<typeof listAuditQuery>;
+
+/** One audit log entry as the API shows it. */
+export const auditEntryView = z.object({
+  id: z.uuid(),
+  at: z.iso.datetime(),
+  /** The user who acted, or a system actor's name; null when no actor was known. */
+  actorId: z.string().nullable(),
+  action: z.string(),
+  entityType: z.string(),
+  entityId: z.string(),
+  /** The entity's state before the change (JSON), as the writer recorded it. */
+  before: z.unknown(),
+  /** The entity's state after the change (JSON), as the writer recorded it. */
+  after: z.unknown(),
+  reason: z.string().nullable(),
+  /** The request that made the change, to find it in the logs and traces. */
+  requestId: z.string().nullable(),
+});
+export type AuditEntryView = z.infer<typeof auditEntryView>;
+
+/**
+ * The tenant and the query's filters as one condition over a module's audit
+ * log; the module adds its paging and, for store-scoped callers, its stores.
+ */
+export function auditFilter(
+  table: AuditTable,
+  tenantId: string,
+  query: Omit<ListAuditQuery, 'limit' | 'cursor' | 'sort'>,
+): SQL | undefined {
+  return and(
+    eq(table.tenantId, tenantId),
+    query.entityType ? eq(table.entityType, query.entityType) : undefined,
+    query.entityId ? eq(table.entityId, query.entityId) : undefined,
+    query.action ? eq(table.action, query.action) : undefined,
+    query.actorId ? eq(table.actorId, query.actorId) : undefined,
+    query.from ? gte(table.at, new Date(query.from)) : undefined,
+    query.to ? lte(table.at, new Date(query.to)) : undefined,
+  );
+}
+
+export const toAuditEntryView = (r: AuditTable['$inferSelect']): AuditEntryView => ({
+  id: r.id,
+  at: r.at.toISOString(),
+  actorId: r.actorId,
+  action: r.action,
+  entityType: r.entityType,
+  entityId: r.entityId,
+  before: r.before,
+  after: r.after,
+  reason: r.reason,
+  requestId: r.requestId,
+});
