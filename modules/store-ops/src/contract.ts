@@ -3,7 +3,9 @@ import {
   defineErrors,
   defineEvent,
   defineRemoteContract,
+  type AuditEntryView,
   type CallContext,
+  type ListAuditQuery,
   type Raise,
 } from '@stratum/platform';
 import { currencyCode, storeView } from './contract/stores.ts';
@@ -71,6 +73,11 @@ export const storeOpsPermissions = {
    */
   'drawers:record-sales': ['owner', 'manager'],
   'receipts:issue': ['owner', 'manager', 'cashier'],
+  /**
+   * Reading the audit log: store and register changes, Z closes, and sales or
+   * refunds that could not be posted to a drawer.
+   */
+  'stores:audit': ['owner', 'manager'],
 } as const satisfies Record<string, readonly string[]>;
 
 export const storeOpsErrors = defineErrors({
@@ -248,6 +255,15 @@ export interface StoreOpsApi extends StoreDirectory {
     registerId: string,
     options?: AllocateReceiptNumberOptions,
   ): Promise<ReceiptNumberView>;
+
+  /**
+   * The append-only audit log: who changed what, when, the state before and
+   * after, and why; newest first unless `sort` says otherwise. Staff limited
+   * to some stores see only the entries about those stores (a store's own
+   * entries, and those whose recorded state names the store); an entry that
+   * names no store is shown to unrestricted callers only.
+   */
+  listAudit(ctx: CallContext, query: ListAuditQuery): Promise<Page<AuditEntryView>>;
 }
 
 /** What other modules call on store-ops across a process boundary. */

@@ -39,6 +39,7 @@ import {
 } from './application/drawer-sessions.ts';
 import { closeDrawer, getZReport, xReport } from './application/drawer-reports.ts';
 import { allocateReceiptNumber } from './application/receipts.ts';
+import { listAudit } from './application/audit.ts';
 import { pgStoreOpsStore } from './adapters/postgres/store.ts';
 import { outbox } from './adapters/postgres/schema.ts';
 import { storeOpsRoutes } from './adapters/http/routes.ts';
@@ -113,6 +114,7 @@ export function createStoreOpsModule(deps: StoreOpsModuleDeps): StoreOpsModule {
     closeDrawer: closeDrawer(d),
     getZReport: getZReport(d),
     allocateReceiptNumber: allocateReceiptNumber(d),
+    listAudit: listAudit(d),
   };
   return {
     name: 'store-ops',

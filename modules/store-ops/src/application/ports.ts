@@ -1,5 +1,10 @@
 import type { z } from 'zod';
-import type { AuditEntry, EventDefinition } from '@stratum/platform';
+import type {
+  AuditEntry,
+  AuditEntryView,
+  EventDefinition,
+  ListAuditQuery,
+} from '@stratum/platform';
 import type {
   CreateTableInput,
   DrawerMovementView,
@@ -143,6 +148,8 @@ export interface StoreOpsRepository {
 
   emit<S extends z.ZodType>(event: EventDefinition<string, S>, payload: z.input<S>): Promise<void>;
   audit(entry: AuditEntry): Promise<void>;
+  /** The audit log; with `stores`, only the entries about those stores. */
+  listAudit(query: ListAuditQuery, stores?: readonly string[]): Promise<Page<AuditEntryView>>;
   /** Runs `hook` once this unit of work has committed; never if it rolls back. */
   afterCommit(hook: () => void): void;
 }

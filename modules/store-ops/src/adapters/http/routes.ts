@@ -1,5 +1,6 @@
 import type { StratumApp } from '@stratum/platform';
 import type { StoreOpsApi } from '../../contract.ts';
+import { auditRoutes } from './audit-routes.ts';
 import { drawerRoutes } from './drawer-routes.ts';
 import { registerRoutes } from './register-routes.ts';
 import { storeRoutes } from './store-routes.ts';
@@ -10,5 +11,6 @@ export function storeOpsRoutes(api: StoreOpsApi) {
     storeRoutes(app, api);
     registerRoutes(app, api);
     drawerRoutes(app, api);
+    auditRoutes(app, api);
   };
 }

@@ -13,6 +13,7 @@ import { registersRepository } from './registers-repo.ts';
 import { floorRepository } from './floor-repo.ts';
 import { drawersRepository } from './drawers-repo.ts';
 import { receiptsRepository } from './receipts-repo.ts';
+import { auditRepository } from './audit-repo.ts';
 
 /** Store-ops' repository over a transaction the caller holds (an inbox handler's, say). */
 export function storeOpsRepository(
@@ -27,6 +28,7 @@ export function storeOpsRepository(
     ...floorRepository(tx, tenantId),
     ...drawersRepository(tx, tenantId),
     ...receiptsRepository(tx, tenantId),
+    ...auditRepository(tx, tenantId),
     async emit(event, payload) {
       await events.add(tx, event, payload, tenantId);
     },
