@@ -3,7 +3,9 @@ import {
   defineErrors,
   defineEvent,
   defineRemoteContract,
+  type AuditEntryView,
   type CallContext,
+  type ListAuditQuery,
   type Raise,
 } from '@stratum/platform';
 import {
@@ -55,12 +57,14 @@ export * from './contract/transfers.ts';
 /**
  * Permissions inventory checks at its HTTP edge, and the roles holding them.
  * Cashiers read stock and reserve it for the sales they ring up; only owners
- * and managers move stock by hand, count it, transfer it or edit recipes.
+ * and managers move stock by hand, count it, transfer it or edit recipes, and
+ * only they read the audit log of those changes.
  */
 export const inventoryPermissions = {
   'inventory:read': ['owner', 'manager', 'cashier'],
   'inventory:reserve': ['owner', 'manager', 'cashier'],
   'inventory:write': ['owner', 'manager'],
+  'inventory:audit': ['owner', 'manager'],
 } as const satisfies Record<string, readonly string[]>;
 
 export const inventoryErrors = defineErrors({
@@ -224,6 +228,15 @@ export interface InventoryApi {
 
   /** Recomputes every level from the ledger, active holds and open transfers. */
   checkConsistency(ctx: CallContext, query: ConsistencyQuery): Promise<ConsistencyReport>;
+
+  /**
+   * The append-only audit log: who changed what, when, the state before and
+   * after, and why; newest first unless `sort` says otherwise. Staff limited
+   * to some stores see only the entries about those stores (stock-level
+   * entries name their store); recipe entries, which concern no store, are
+   * shown to unrestricted callers only.
+   */
+  listAudit(ctx: CallContext, query: ListAuditQuery): Promise<Page<AuditEntryView>>;
 }
 
 /** What other modules (the checkout saga) call on inventory across a process boundary. */

@@ -21,6 +21,7 @@ import {
   receiveTransfer,
 } from './application/transfers.ts';
 import { intervalSweeper } from './application/sweeper.ts';
+import { listAudit } from './application/audit.ts';
 import { pgInventoryStore } from './adapters/postgres/store.ts';
 import { outbox } from './adapters/postgres/schema.ts';
 import { inventoryRoutes } from './adapters/http/routes.ts';
@@ -93,6 +94,7 @@ export function buildInventoryModule(
     getTransfer: getTransfer(d),
     listTransfers: listTransfers(d),
     checkConsistency: checkConsistency(d),
+    listAudit: listAudit(d),
   };
   const sweepNow = () => sweepAllTenants(d);
   const sweeper = intervalSweeper(sweepNow, deps.sweepIntervalMs ?? 1000, deps.logger);

@@ -1,5 +1,11 @@
 import type { z } from 'zod';
-import type { AuditEntry, CallContext, EventDefinition } from '@stratum/platform';
+import type {
+  AuditEntry,
+  AuditEntryView,
+  CallContext,
+  EventDefinition,
+  ListAuditQuery,
+} from '@stratum/platform';
 import type {
   ConsistencyReport,
   ItemKind,
@@ -207,6 +213,12 @@ export interface InventoryRepository
   emit<S extends z.ZodType>(event: EventDefinition<string, S>, payload: z.input<S>): Promise<void>;
   /** Appends to the audit log, in this transaction. */
   audit(entry: AuditEntry): Promise<void>;
+  /** Audit entries; with `stores`, only the entries about those stores. */
+  listAudit(
+    query: Omit<ListAuditQuery, 'cursor'>,
+    after: string | undefined,
+    stores: string[] | null,
+  ): Promise<AuditEntryView[]>;
 }
 
 export interface InventoryStore {

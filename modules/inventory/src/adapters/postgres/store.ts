@@ -16,6 +16,7 @@ import { levelRepository } from './level-repo.ts';
 import { ledgerRepository } from './ledger-repo.ts';
 import { reservationRepository } from './reservation-repo.ts';
 import { transferRepository } from './transfer-repo.ts';
+import { auditRepository } from './audit-repo.ts';
 
 /** Inventory's repository over one transaction of one tenant. */
 export function inventoryRepository(
@@ -30,6 +31,7 @@ export function inventoryRepository(
     ...ledgerRepository(tx, tenantId),
     ...reservationRepository(tx, tenantId),
     ...transferRepository(tx, tenantId),
+    ...auditRepository(tx, tenantId),
     lastly: (writes) => lastly(tx, writes),
     async emit(event, payload) {
       await events.add(tx, event, payload, tenantId);
