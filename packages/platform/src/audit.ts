@@ -29,6 +29,8 @@ export function auditTable(schema: PgSchema) {
     },
     (t) => [
       index('audit_log_entity_idx').on(t.tenantId, t.entityType, t.entityId, t.at),
+      // The tenant's log, page by page in id (time) order.
+      index('audit_log_tenant_id_idx').on(t.tenantId, t.id),
       pgPolicy('tenant_isolation', {
         for: 'all',
         using: sql`tenant_id = current_setting('app.tenant_id')::uuid`,

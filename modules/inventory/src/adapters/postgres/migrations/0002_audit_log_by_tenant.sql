@@ -1,0 +1,1 @@
+CREATE INDEX "audit_log_tenant_id_idx" ON "inventory"."audit_log" USING btree ("tenant_id","id");
