@@ -33,12 +33,22 @@ describe.each(testEngines())('catalog administration through HTTP on %s', (engin
   const item = (token: string, variants: object[], extra: object = {}) =>
     c.call('POST', '/items', token, { name: 'Thing', kind: 'retail', variants, ...extra });
 
-  it('changes no prices or availability of an archived store', async () => {
+  it('changes no prices or availability of an archived store, and serves it no menu', async () => {
     const { token, stores } = await c.tenantWithStores(['Europe/Paris']);
     const store = stores[0]!.id;
     const tea = (await item(token, [{ priceMinor: 300 }], { kind: 'menu' })).json<Body>();
+    const menu = () => c.call('GET', `/stores/${store}/menu`, token);
+    expect((await menu()).statusCode).toBe(200);
     await c.ok(200, 'POST', `/api/v1/store-ops/stores/${store}/archive`, token, {});
+    // The menu cached before the archive is dropped when the store's change is announced.
+    await expect
+      .poll(async () => {
+        const res = await menu();
+        return [res.statusCode, res.json<Body>().code] as const;
+      })
+      .toEqual([409, 'store-archived']);
     const refused = [
+      await c.call('POST', `/stores/${store}/quote`, token, { variantId: tea.variants[0]!.id }),
       await c.call('PUT', `/stores/${store}/prices/${tea.variants[0]!.id}`, token, {
         priceMinor: 350,
       }),

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { promisify } from 'node:util';
 import { brotliCompress, constants, gzip } from 'node:zlib';
 import type { Cache, CallContext, Logger } from '@stratum/platform';
-import { menuDocument, type SerializedMenu } from '../contract.ts';
+import { menuDocument, raise, type SerializedMenu } from '../contract.ts';
 import { buildMenu } from '../domain/menu.ts';
 import { indexMenu, type MenuQuotes } from '../domain/quote.ts';
 import { assertStoreAccess, type CatalogDeps } from './deps.ts';
@@ -118,6 +118,8 @@ export function menuQuotes(entry: MenuEntry): MenuQuotes {
 export function loadMenu(deps: CatalogDeps) {
   return async (ctx: CallContext, storeId: string): Promise<MenuEntry> => {
     const store = await deps.stores.get(ctx, storeId);
+    // A store that no longer trades has no menu to sell from (nor quotes for its lines).
+    if (!store.active) raise('store-archived', 'The store is archived: it has no menu.');
     const snapshot = await deps.menus.snapshot(ctx.tenantId, storeId);
     const { document, validTo } = buildMenu(snapshot, store, deps.clock.now().getTime());
     const json = JSON.stringify(document);
