@@ -14,6 +14,7 @@ export * from './http/access.ts';
 export * from './http/app.ts';
 export * from './http/fast-lane.ts';
 export * from './http/health.ts';
+export * from './http/idempotency-key.ts';
 export * from './http/problem.ts';
 export * from './messaging/envelope.ts';
 export * from './messaging/bus.ts';

@@ -1,5 +1,10 @@
-import { z } from 'zod';
-import { callContextOf, type StratumApp } from '@stratum/platform';
+import type { z } from 'zod';
+import {
+  callContextOf,
+  idempotencyKeyHeaders,
+  markReplayed,
+  type StratumApp,
+} from '@stratum/platform';
 import {
   checkoutInput,
   checkoutView,
@@ -34,14 +39,9 @@ export interface CheckoutHttpApi {
   ): Promise<OrderView & { readonly replayed: boolean }>;
 }
 
-const idempotencyHeaders = z.looseObject({
-  'idempotency-key': z
-    .string()
-    .min(1)
-    .max(255)
-    .optional()
-    .describe('Required: a retry with the same key gets the same checkout, never a second charge'),
-});
+const idempotencyHeaders = idempotencyKeyHeaders(
+  'a retry with the same key gets the same checkout, never a second charge',
+);
 
 /**
  * `POST …/orders/{id}/checkout` runs the checkout saga while the request
@@ -70,8 +70,7 @@ export function checkoutRoutes(app: StratumApp, checkout: CheckoutHttpApi): void
         request.headers['idempotency-key'],
       );
       const view = checkout.view(record);
-      // As on every Idempotency-Key route: this answers a request made before.
-      if (record.replayed) void reply.header('idempotent-replayed', 'true');
+      markReplayed(reply, record.replayed);
       if (record.status === 'compensated') {
         raiseCheckout(
           'checkout-failed',
@@ -118,8 +117,7 @@ export function checkoutRoutes(app: StratumApp, checkout: CheckoutHttpApi): void
         request.body,
         request.headers['idempotency-key'],
       );
-      // As on every Idempotency-Key route: this answers a request made before.
-      if (replayed) void reply.header('idempotent-replayed', 'true');
+      markReplayed(reply, replayed);
       return reply.status(201).send(order);
     },
   );

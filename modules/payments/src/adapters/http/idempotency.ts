@@ -1,5 +1,11 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { DomainError, callContextOf, problemContentType, toProblem } from '@stratum/platform';
+import {
+  DomainError,
+  callContextOf,
+  markReplayed,
+  problemContentType,
+  toProblem,
+} from '@stratum/platform';
 import { paymentErrors } from '../../contract.ts';
 import { idempotencyOutcome, requireIdempotencyKey } from '../../domain/idempotency.ts';
 import type { IdempotencyStore, StoredResponse } from '../../application/ports.ts';
@@ -67,7 +73,7 @@ export async function idempotently(
   });
   const outcome = idempotencyOutcome(await keys.claim(ctx, scope, key, fingerprint), fingerprint);
   if (outcome.action === 'replay') {
-    void reply.header('idempotent-replayed', 'true');
+    markReplayed(reply, true);
     send(reply, outcome.response);
     return;
   }

@@ -1,5 +1,10 @@
-import { z } from 'zod';
-import { callContextOf, pageOf, type StratumApp } from '@stratum/platform';
+import {
+  callContextOf,
+  idempotencyKeyHeaders,
+  markReplayed,
+  pageOf,
+  type StratumApp,
+} from '@stratum/platform';
 import {
   cashMovementInput,
   closeDrawerInput,
@@ -17,14 +22,9 @@ import { base, idParams, tags } from './store-routes.ts';
 
 const operate = { access: { permission: 'drawers:operate' } } as const;
 
-const idempotencyHeaders = z.looseObject({
-  'idempotency-key': z
-    .string()
-    .min(1)
-    .max(255)
-    .optional()
-    .describe('Required: a retry with the same key gets the same movement, never a second one'),
-});
+const idempotencyHeaders = idempotencyKeyHeaders(
+  'a retry with the same key gets the same movement, never a second one',
+);
 
 /** Cash-drawer sessions: open, cash in/out, sales, X report, Z close. */
 export function drawerRoutes(app: StratumApp, api: StoreOpsApi): void {
@@ -128,8 +128,7 @@ export function drawerRoutes(app: StratumApp, api: StoreOpsApi): void {
           request.body,
           request.headers['idempotency-key'],
         );
-        // As on every Idempotency-Key route: this answers a request made before.
-        if (replayed) void reply.header('idempotent-replayed', 'true');
+        markReplayed(reply, replayed);
         return reply.status(201).send(movement);
       },
     );
