@@ -296,6 +296,73 @@ describe.each(testEngines())('checking out at the till on %s', (engine) => {
     expect(z).toMatchObject({ expectedCashMinor: 10_000, overShortMinor: 0 });
   });
 
+  it('gives back a sale paid half in cash, half by card, in one refund: each tender its share', async () => {
+    const { till, session } = await tillWithDrawer('Shared refund till', 10_000);
+    const order = await ringUp(till.id);
+    const cash = Math.floor(order.totals.total / 2);
+    const card = order.totals.total - cash;
+    const checkout = await ok<CheckoutView>(
+      201,
+      'POST',
+      `/api/v1/ordering/orders/${order.orderId}/checkout`,
+      cashier,
+      {
+        registerId: till.id,
+        tenders: [
+          { kind: 'cash', amount: cash, given: cash },
+          { kind: 'card', amount: card, card: { number: '4242424242424242' } },
+        ],
+      },
+      { 'idempotency-key': `shared-${order.orderId}` },
+    );
+    const [cashPayment, cardPayment] = checkout.tenders.map((t) => t.paymentId);
+    const refund = () =>
+      call(
+        'POST',
+        `/api/v1/ordering/orders/${order.orderId}/refunds`,
+        cashier,
+        {
+          lines: order.lines.map((l) => ({ lineId: l.lineId, quantity: l.quantity })),
+          reason: 'wrong order',
+          approval: { token: manager },
+        },
+        { 'idempotency-key': `shared-refund-${order.orderId}` },
+      );
+    const first = await refund();
+    expect(first.statusCode, first.body).toBe(201);
+    expect(first.json<OrderView>()).toMatchObject({
+      status: 'refunded',
+      refundedAmount: order.totals.total,
+    });
+    for (const [paymentId, amount] of [
+      [cardPayment, card],
+      [cashPayment, cash],
+    ] as const) {
+      expect(await ok<Json>(200, 'GET', `/api/v1/payments/${paymentId}`, manager)).toMatchObject({
+        status: 'refunded',
+        refunded: amount,
+      });
+    }
+    // Only the cash share leaves the drawer.
+    await expect
+      .poll(() =>
+        ok<Json>(200, 'GET', `/api/v1/store-ops/drawer-sessions/${session.id}/x-report`, cashier),
+      )
+      .toMatchObject({
+        cashSalesMinor: cash,
+        cashRefundsMinor: cash,
+        expectedCashMinor: 10_000,
+        tenders: [
+          { tender: 'card', salesMinor: card, refundsMinor: card, netMinor: 0 },
+          { tender: 'cash', salesMinor: cash, refundsMinor: cash, netMinor: 0 },
+        ],
+      });
+    const again = await refund();
+    expect(again.statusCode).toBe(201);
+    expect(again.headers['idempotent-replayed']).toBe('true');
+    expect(again.json<OrderView>().refundedAmount).toBe(order.totals.total);
+  });
+
   it('splits the bill and lets each guest pay their part on their own, the receipt with the last', async () => {
     const { till, session } = await tillWithDrawer('Split till', 5_000);
     const order = await ringUp(till.id);

@@ -46,11 +46,18 @@ export const changedPayload = (
   change: { ...change, items: change.items.map((i) => ({ ...i })) },
 });
 
-/** Where the money of a refund went: the register that gave it back and the payment's tender. */
+/**
+ * One payment's share of a refund as announced: the register that gave it
+ * back, the payment and its tender, and the money (`refundId` is the refund
+ * payments made; `refundedTotal` counts the order's refunds up to this share).
+ */
 export interface RefundRoute {
   registerId: string;
   paymentId: string;
   tender: string;
+  refundId: string;
+  amount: number;
+  refundedTotal: number;
 }
 
 export const refundedPayload = (
@@ -61,12 +68,12 @@ export const refundedPayload = (
   orderId: o.id,
   storeId: o.storeId,
   registerId: route.registerId,
-  refundId: event.refundId,
+  refundId: route.refundId,
   paymentId: route.paymentId,
   tender: route.tender,
-  amount: event.amount,
+  amount: route.amount,
   currency: o.state.currency,
-  refundedTotal: event.refundedTotal,
+  refundedTotal: route.refundedTotal,
   reason: event.reason,
   approvedBy: event.approval.approvedBy,
   refundedAt: event.at,

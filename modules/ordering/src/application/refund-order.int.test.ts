@@ -341,6 +341,125 @@ describe.each(testEngines())('refunds of paid orders on %s', (engine) => {
     expect(pay.refunds.map((r) => r.paymentId)).toEqual([cash, card]);
   });
 
+  /** Everything on the order back: more than either of its two payments took. */
+  async function everything(s: Shop, orderId: string) {
+    const order = await h.api.getOrder(s.cashier.ctx, orderId);
+    return {
+      lines: order.lines.map((l) => ({ lineId: l.lineId, quantity: l.quantity })),
+      reason: 'wrong order',
+      approval: { token: s.manager.token },
+    };
+  }
+
+  it('shares a refund no single payment can take over the payments that took it, card first', async () => {
+    const s = h.shop();
+    const o = await paidOrder(s);
+    const total = (await h.api.getOrder(s.cashier.ctx, o.orderId)).totals.total;
+    const request = await everything(s, o.orderId);
+    const order = await o.refund(s.cashier.ctx, o.orderId, request, 'all-back');
+    expect(order).toMatchObject({ status: 'refunded', refundedAmount: total, replayed: false });
+    expect(o.pay.refunds).toEqual([
+      { paymentId: o.card, refundId: expect.any(String), amount: total - 400 },
+      { paymentId: o.cash, refundId: expect.any(String), amount: 400 },
+    ]);
+    const [cardShare, cashShare] = o.pay.refunds;
+    expect(cardShare!.refundId).not.toBe(cashShare!.refundId);
+    // One announcement per share: the drawer pays out the cash share only.
+    expect(await refunded(s.tenant)).toEqual([
+      expect.objectContaining({
+        refundId: cardShare!.refundId,
+        paymentId: o.card,
+        tender: 'card',
+        amount: total - 400,
+        refundedTotal: total - 400,
+      }),
+      expect.objectContaining({
+        refundId: cashShare!.refundId,
+        paymentId: o.cash,
+        tender: 'cash',
+        amount: 400,
+        refundedTotal: total,
+      }),
+    ]);
+
+    // A retry replays; payments' own word on the cash share is known to the order.
+    const again = await o.refund(s.cashier.ctx, o.orderId, request, 'all-back');
+    expect(again).toMatchObject({ refundedAmount: total, replayed: true });
+    const told = await h.module.deps.store.inTenant(s.cashier.ctx, (repo) =>
+      recordPaymentRefundIn(h.module.deps, repo, s.cashier.ctx, {
+        orderId: o.orderId,
+        paymentId: o.cash,
+        refundId: cashShare!.refundId,
+        amount: 400,
+        reason: 'wrong order',
+        approvedBy: s.manager.ctx.actor.id,
+        tender: 'cash',
+        toOriginalTender: true,
+      }),
+    );
+    expect(told).toBe('already-known');
+    expect(o.pay.refunds).toHaveLength(2);
+    expect(await refunded(s.tenant)).toHaveLength(2);
+    expect((await h.api.getOrder(s.cashier.ctx, o.orderId)).refundedAmount).toBe(total);
+  });
+
+  it('carries on a shared refund cut off between its shares, under the same key', async () => {
+    const s = h.shop();
+    const o = await paidOrder(s);
+    const total = (await h.api.getOrder(s.cashier.ctx, o.orderId)).totals.total;
+    const request = await everything(s, o.orderId);
+    const dyingAtCash = refundOrder(h.module.deps, drawersOpen, {
+      ...o.pay.port,
+      refund: (ctx, args) =>
+        args.paymentId === o.cash
+          ? Promise.reject(new Error('process died'))
+          : o.pay.port.refund(ctx, args),
+    });
+    await expect(dyingAtCash(s.cashier.ctx, o.orderId, request, 'cut-off')).rejects.toThrow('died');
+    expect(o.pay.refunds.map((r) => r.paymentId)).toEqual([o.card]);
+    await expect(o.oneFries('meanwhile')).rejects.toMatchObject({ code: 'refund-in-progress' });
+
+    const order = await o.refund(s.cashier.ctx, o.orderId, request, 'cut-off');
+    expect(order).toMatchObject({ status: 'refunded', refundedAmount: total });
+    expect(o.pay.refunds.map((r) => [r.paymentId, r.amount])).toEqual([
+      [o.card, total - 400],
+      [o.cash, 400],
+    ]);
+    expect((await refunded(s.tenant)).map((e) => e.amount)).toEqual([total - 400, 400]);
+  });
+
+  it('counts the share that moved of a refund whose next share payments refused, once its hold lapses', async () => {
+    const s = h.shop();
+    const o = await paidOrder(s);
+    const total = (await h.api.getOrder(s.cashier.ctx, o.orderId)).totals.total;
+    const refusingCash = refundOrder(h.module.deps, drawersOpen, {
+      ...o.pay.port,
+      refund: (ctx, args) =>
+        args.paymentId === o.cash
+          ? Promise.reject(new DomainError('refund-limit-exceeded', 'Too much.'))
+          : o.pay.port.refund(ctx, args),
+    });
+    const request = await everything(s, o.orderId);
+    await expect(refusingCash(s.cashier.ctx, o.orderId, request, 'half')).rejects.toMatchObject({
+      code: 'refund-limit-exceeded',
+    });
+    // The card's share moved: the units stay spoken for until the hold lapses.
+    await expect(o.oneFries('too-soon')).rejects.toMatchObject({ code: 'refund-in-progress' });
+    h.clock.advance(61_000);
+    const order = await o.oneFries('after');
+    // The card's money is counted as given back; the fries' units were free again.
+    expect(order.refundedAmount).toBe(total - 400 + 350);
+    expect(order.lines.find((l) => l.lineId === o.fries.lineId)!.refundedQuantity).toBe(1);
+    expect(o.pay.refunds.map((r) => [r.paymentId, r.amount])).toEqual([
+      [o.card, total - 400],
+      [o.cash, 350],
+    ]);
+    expect((await refunded(s.tenant)).map((e) => [e.tender, e.amount])).toEqual([
+      ['card', total - 400],
+      ['cash', 350],
+    ]);
+  });
+
   it('refuses to refund through a payment that did not pay the order', async () => {
     const s = h.shop();
     const o = await paidOrder(s);

@@ -8,10 +8,22 @@ import {
   type RefundOrderInput,
 } from '../contract.ts';
 import { requireApproval } from '../domain/approval.ts';
-import { paidStatuses, refundableLeft, refundAmount, soldStatuses } from '../domain/order.ts';
-import type { PendingRefund, RefundLine, RefundRecord } from '../domain/order-types.ts';
+import {
+  paidStatuses,
+  refundableLeft,
+  refundAmount,
+  refundPending,
+  refundRecorded,
+  soldStatuses,
+} from '../domain/order.ts';
+import type {
+  PendingRefund,
+  RefundLine,
+  RefundPortion,
+  RefundRecord,
+} from '../domain/order-types.ts';
 import { approvalFor, verifyApprover } from './approvals.ts';
-import { refundedPayload, type RefundRoute } from './integration-events.ts';
+import { refundedPayload } from './integration-events.ts';
 import {
   applyCommand,
   assertRegisterOf,
@@ -58,13 +70,32 @@ function sameRequest(recorded: RefundRecord, input: { lines: RefundLine[]; reaso
   return before.size === now.size && [...now].every(([line, units]) => before.get(line) === units);
 }
 
-/** Announces the refund recorded by this change, with where its money went (for the drawer). */
-const announceRefund = (route: RefundRoute) => async (repo: OrderingRepository, change: Change) => {
-  for (const event of change.events) {
-    if (event.type !== 'OrderRefunded') continue;
-    await repo.emit(orderingEvents.orderRefunded, refundedPayload(change.after, event, route));
-  }
-};
+/**
+ * Announces the refund recorded by this change, one event per payment its
+ * money went back to (for the drawer of `registerId`).
+ */
+const announceRefund =
+  (registerId: string, portions: readonly RefundPortion[]) =>
+  async (repo: OrderingRepository, change: Change) => {
+    for (const event of change.events) {
+      if (event.type !== 'OrderRefunded') continue;
+      let refundedTotal = event.refundedTotal - event.amount;
+      for (const portion of portions) {
+        refundedTotal += portion.amount;
+        await repo.emit(
+          orderingEvents.orderRefunded,
+          refundedPayload(change.after, event, {
+            registerId,
+            paymentId: portion.paymentId,
+            tender: portion.tender,
+            refundId: portion.refundId,
+            amount: portion.amount,
+            refundedTotal,
+          }),
+        );
+      }
+    }
+  };
 
 /**
  * Refunds items of a paid order in three steps: the order speaks for the
@@ -116,27 +147,46 @@ export function refundOrder(deps: OrderingDeps, drawers: Drawers, payments: Refu
         paymentId: input.paymentId,
       });
     }
-    // A retry goes back to the payment the first attempt refunded, whatever is left on it now.
-    const earlier = await payments.findRefund(
-      ctx,
-      order.payments.map((p) => p.paymentId),
-      refundId,
-    );
+    // A retry takes up the plan its first attempt made, whatever is left on the payments now.
+    const resumed = record.state.pendingRefund?.refundId === refundId;
+    const planned = resumed ? record.state.pendingRefund?.portions : undefined;
+    // Begun by code that planned no portions, a retry goes back to the payment it refunded.
+    const earlier = planned
+      ? undefined
+      : await payments.findRefund(
+          ctx,
+          order.payments.map((p) => p.paymentId),
+          refundId,
+        );
     if (earlier && input.paymentId && earlier.paymentId !== input.paymentId) {
       raiseCheckout('idempotency-key-reused', 'This Idempotency-Key refunded another payment.');
     }
-    const { paymentId, tender } =
-      earlier ??
-      (input.paymentId
-        ? { paymentId: input.paymentId, ...(await payments.refundable(ctx, input.paymentId)) }
-        : await pickPayment(ctx, payments, payersOf(record, input.lines), amount));
-    const route = { registerId: input.registerId ?? order.registerId, paymentId, tender };
+    const portions =
+      planned ??
+      (earlier
+        ? [{ ...earlier, refundId, amount }]
+        : input.paymentId
+          ? [
+              {
+                paymentId: input.paymentId,
+                tender: (await payments.refundable(ctx, input.paymentId)).tender,
+                refundId,
+                amount,
+              },
+            ]
+          : await planPortions(ctx, payments, payersOf(record, input.lines), amount, refundId));
+    const registerId = input.registerId ?? order.registerId;
     // Cash comes out of a drawer: one that is closed could not account for it.
-    if (!earlier && tender === 'cash' && !(await drawers.isOpen(ctx, route.registerId))) {
+    if (
+      !resumed &&
+      !earlier &&
+      portions.some((p) => p.tender === 'cash') &&
+      !(await drawers.isOpen(ctx, registerId))
+    ) {
       raiseCheckout(
         'drawer-not-open',
         'A cash refund is paid out of the register’s drawer: open the drawer first.',
-        { registerId: route.registerId },
+        { registerId },
       );
     }
     // The units are spoken for before the money moves: a refund of the same
@@ -147,25 +197,29 @@ export function refundOrder(deps: OrderingDeps, drawers: Drawers, payments: Refu
       reason: input.reason,
       ...(approval && { approval }),
       ...(input.registerId !== undefined && { registerId: input.registerId }),
+      portions,
     });
-    try {
-      await payments.refund(ctx, {
-        paymentId,
-        refundId,
-        amount: begun,
-        reason: input.reason,
-        token: input.approval.token,
-      });
-    } catch (err) {
-      // Refused by payments (a limit, a tender that cannot take it): no money moved, the
-      // units are free again. Anything else may have moved it: the same key settles it.
-      if (err instanceof DomainError && err.kind !== 'unavailable') {
-        await changeOrder(deps, ctx, orderId, undefined, () => ({
-          type: 'cancel-refund',
-          refundId,
-        }));
+    for (const [index, portion] of begun.entries()) {
+      try {
+        await payments.refund(ctx, {
+          paymentId: portion.paymentId,
+          refundId: portion.refundId,
+          amount: portion.amount,
+          reason: input.reason,
+          token: input.approval.token,
+        });
+      } catch (err) {
+        // Refused by payments before any money moved (a limit, a tender that cannot take
+        // it): the units are free again. Past the first portion, or on anything else,
+        // money may have moved: the same key carries on, or the next refund settles it.
+        if (index === 0 && err instanceof DomainError && err.kind !== 'unavailable') {
+          await changeOrder(deps, ctx, orderId, undefined, () => ({
+            type: 'cancel-refund',
+            refundId,
+          }));
+        }
+        throw err;
       }
-      throw err;
     }
     try {
       const { order: after } = await changeOrder(
@@ -177,11 +231,11 @@ export function refundOrder(deps: OrderingDeps, drawers: Drawers, payments: Refu
           type: 'refund',
           refundId,
           lines: input.lines,
-          amount: o.state.pendingRefund?.amount ?? begun,
+          amount: o.state.pendingRefund?.amount ?? amountOf(begun),
           reason: input.reason,
           ...(approval && { approval }),
         }),
-        announceRefund(route),
+        announceRefund(registerId, begun),
       );
       return { ...after, replayed: false };
     } catch (err) {
@@ -194,6 +248,9 @@ export function refundOrder(deps: OrderingDeps, drawers: Drawers, payments: Refu
   };
 }
 
+const amountOf = (portions: readonly RefundPortion[]) =>
+  portions.reduce((sum, p) => sum + p.amount, 0);
+
 /** The order after a refund; `replayed` when the Idempotency-Key's refund was recorded before. */
 export type RefundedOrder = OrderView & { readonly replayed: boolean };
 
@@ -201,12 +258,12 @@ export type RefundedOrder = OrderView & { readonly replayed: boolean };
 const refundHoldMs = 60_000;
 
 /**
- * Begins the refund on the order (`begin-refund`) and answers its amount,
- * worked out on the order as locked. A refund begun earlier under the same
- * id is taken up again. Another refund still under way refuses this one
- * (`refund-in-progress`); one whose hold lapsed (its request died between
- * payments and the order) is settled first from what payments says: recorded
- * if its money was given back, else cancelled.
+ * Begins the refund on the order (`begin-refund`) and answers where its
+ * money goes, worked out on the order as locked. A refund begun earlier
+ * under the same id is taken up again with its own plan. Another refund
+ * still under way refuses this one (`refund-in-progress`); one whose hold
+ * lapsed (its request died between payments and the order) is settled first
+ * from what payments says.
  */
 async function beginRefund(
   deps: OrderingDeps,
@@ -219,8 +276,9 @@ async function beginRefund(
     reason: string;
     approval?: RefundRecord['approval'];
     registerId?: string;
+    portions: readonly RefundPortion[];
   },
-): Promise<number> {
+): Promise<readonly RefundPortion[]> {
   const orderId = record.id;
   const stale = record.state.pendingRefund;
   if (
@@ -230,21 +288,32 @@ async function beginRefund(
   ) {
     await settleLapsedRefund(deps, payments, ctx, record, stale);
   }
-  let amount = 0;
+  let portions = refund.portions;
   await changeOrder(deps, ctx, orderId, undefined, (o) => {
     const pending = o.state.pendingRefund;
     if (pending?.refundId === refund.refundId) {
-      amount = pending.amount;
+      // Begun by an attempt with no plan: its one payment takes what it began.
+      portions = pending.portions ?? [{ ...portions[0]!, amount: pending.amount }];
       return null;
     }
-    amount = refundAmount(o.state, refund.lines);
+    const amount = refundAmount(o.state, refund.lines);
+    if (amount !== amountOf(portions)) {
+      raise('order-concurrency-conflict', 'The order changed while the refund was made.', {
+        amount,
+      });
+    }
     const until = new Date(deps.clock.now().getTime() + refundHoldMs).toISOString();
     return { type: 'begin-refund', ...refund, amount, until };
   });
-  return amount;
+  return portions;
 }
 
-/** A refund whose request died after beginning it: recorded if payments gave the money back. */
+/**
+ * A refund whose request died after beginning it, settled from what payments
+ * says: recorded if all its money went back, cancelled if none did. If only
+ * some of its portions went back, the refund is cancelled and the money that
+ * moved is counted on the order as given back by those payments.
+ */
 async function settleLapsedRefund(
   deps: OrderingDeps,
   payments: RefundPayments,
@@ -253,38 +322,63 @@ async function settleLapsedRefund(
   stale: PendingRefund,
 ): Promise<void> {
   const orderId = record.id;
-  const paymentIds = record.state.payments.map((p) => p.paymentId);
-  const given = await payments.findRefund(ctx, paymentIds, stale.refundId);
-  if (!given) {
-    await changeOrder(deps, ctx, orderId, undefined, () => ({
-      type: 'cancel-refund',
-      refundId: stale.refundId,
-    }));
+  const registerId = stale.registerId ?? record.registerId;
+  let given: RefundPortion[];
+  if (stale.portions) {
+    const found = await Promise.all(
+      stale.portions.map((p) => payments.findRefund(ctx, [p.paymentId], p.refundId)),
+    );
+    given = stale.portions.filter((_, i) => found[i]);
+  } else {
+    // Begun with no plan: its money went back to one payment, or nowhere.
+    const paymentIds = record.state.payments.map((p) => p.paymentId);
+    const found = await payments.findRefund(ctx, paymentIds, stale.refundId);
+    given = found ? [{ ...found, refundId: stale.refundId, amount: stale.amount }] : [];
+  }
+  if (given.length > 0 && given.length === (stale.portions?.length ?? 1)) {
+    await changeOrder(
+      deps,
+      ctx,
+      orderId,
+      undefined,
+      (o) =>
+        o.state.pendingRefund?.refundId === stale.refundId
+          ? {
+              type: 'refund',
+              refundId: stale.refundId,
+              lines: stale.lines,
+              amount: stale.amount,
+              reason: stale.reason,
+              approval: stale.approval,
+            }
+          : null,
+      announceRefund(registerId, given),
+    );
     return;
   }
-  const route = {
-    registerId: stale.registerId ?? record.registerId,
-    paymentId: given.paymentId,
-    tender: given.tender,
-  };
-  await changeOrder(
-    deps,
-    ctx,
-    orderId,
-    undefined,
-    (o) =>
-      o.state.pendingRefund?.refundId === stale.refundId
-        ? {
-            type: 'refund',
-            refundId: stale.refundId,
-            lines: stale.lines,
-            amount: stale.amount,
-            reason: stale.reason,
-            approval: stale.approval,
-          }
-        : null,
-    announceRefund(route),
-  );
+  await changeOrder(deps, ctx, orderId, undefined, () => ({
+    type: 'cancel-refund',
+    refundId: stale.refundId,
+  }));
+  for (const portion of given) {
+    await changeOrder(
+      deps,
+      ctx,
+      orderId,
+      undefined,
+      (o) =>
+        refundRecorded(o.state, portion.refundId)
+          ? null
+          : {
+              type: 'record-payment-refund',
+              refundId: portion.refundId,
+              amount: portion.amount,
+              reason: stale.reason,
+              approvedBy: stale.approval.approvedBy,
+            },
+      announceRefund(registerId, [portion]),
+    );
+  }
 }
 
 /**
@@ -309,22 +403,55 @@ export function payersOf(record: OrderRecord, lines: readonly RefundLine[]): str
 }
 
 /**
- * Of `paymentIds` (the payments that paid for what is refunded), a card
- * payment that can take the whole refund, else any that can; and its tender.
+ * Where a refund's money goes, of `paymentIds` (the payments that paid for
+ * what is refunded): a card payment that can take it all, else any payment
+ * that can. When none can (a split tender), it is shared out: card payments
+ * first (a processor's refusal then comes before any money moved), then the
+ * others, most refundable first.
  */
-async function pickPayment(
+async function planPortions(
   ctx: CallContext,
   payments: RefundPayments,
   paymentIds: readonly string[],
   amount: number,
-): Promise<{ paymentId: string; tender: string }> {
+  refundId: string,
+): Promise<RefundPortion[]> {
   const candidates = await Promise.all(
     paymentIds.map(async (id) => ({ id, ...(await payments.refundable(ctx, id)) })),
   );
   const able = candidates.filter((c) => c.refundable >= amount);
-  const pick = able.find((c) => c.tender === 'card') ?? able[0];
-  if (!pick) raise('refund-exceeds-paid', 'No single payment can take this refund; name one.');
-  return { paymentId: pick.id, tender: pick.tender };
+  const whole = able.find((c) => c.tender === 'card') ?? able[0];
+  if (whole) return [{ paymentId: whole.id, tender: whole.tender, refundId, amount }];
+  const shares = candidates
+    .filter((c) => c.refundable > 0)
+    .sort(
+      (a, b) =>
+        Number(b.tender === 'card') - Number(a.tender === 'card') || b.refundable - a.refundable,
+    );
+  const portions: RefundPortion[] = [];
+  let left = amount;
+  for (const c of shares) {
+    if (left === 0) break;
+    const share = Math.min(left, c.refundable);
+    portions.push({
+      paymentId: c.id,
+      tender: c.tender,
+      refundId:
+        portions.length === 0 ? refundId : stableId(`ordering:refund-share:${refundId}:${c.id}`),
+      amount: share,
+    });
+    left -= share;
+  }
+  if (left > 0) {
+    raise(
+      'refund-exceeds-paid',
+      'The payments that paid for these items cannot take this refund.',
+      {
+        refundable: amount - left,
+      },
+    );
+  }
+  return portions;
 }
 
 /** A refund as payments announces it (`payments.payment-refunded`). */
@@ -364,16 +491,14 @@ export async function recordPaymentRefundIn(
   const statuses = state.paidAmount > 0 ? paidStatuses : soldStatuses;
   if (!statuses.includes(state.status)) return 'order-not-sold';
   if (!state.payments.some((p) => p.paymentId === refund.paymentId)) return 'not-its-payment';
-  if (
-    state.refunds.some((r) => r.refundId === refund.refundId) ||
-    state.pendingRefund?.refundId === refund.refundId
-  ) {
+  if (refundRecorded(state, refund.refundId) || refundPending(state, refund.refundId)) {
     return 'already-known';
   }
-  const route = {
-    registerId: order.registerId,
+  const portion = {
     paymentId: refund.paymentId,
     tender: refund.toOriginalTender ? refund.tender : 'cash',
+    refundId: refund.refundId,
+    amount: refund.amount,
   };
   await applyCommand(
     repo,
@@ -387,7 +512,7 @@ export async function recordPaymentRefundIn(
       reason: refund.reason,
       approvedBy: refund.approvedBy,
     }),
-    { loaded: order, effects: announceRefund(route) },
+    { loaded: order, effects: announceRefund(order.registerId, [portion]) },
   );
   return 'recorded';
 }

@@ -113,8 +113,10 @@ export const orderingEvents = {
     }),
   ),
   /**
-   * Money given back on a paid order, one event per refund: what the cash
-   * drawer of `registerId` must pay out (cash) or total (other tenders).
+   * Money given back on a paid order, one event per payment it went back to
+   * (a refund no single payment could take is shared out over several, each
+   * share under its own `refundId`): what the cash drawer of `registerId`
+   * must pay out (cash) or total (other tenders).
    */
   orderRefunded: defineEvent(
     'ordering.order-refunded',
@@ -124,6 +126,7 @@ export const orderingEvents = {
       storeId: z.uuid(),
       /** The register that gave the money back: the one named by the refund, else the order's. */
       registerId: z.uuid(),
+      /** The refund payments made: the order's refund, or its share given back by this payment. */
       refundId: z.uuid(),
       /** The payment refunded; the money goes back to its own tender. */
       paymentId: z.uuid(),
@@ -131,7 +134,7 @@ export const orderingEvents = {
       tender: z.string().min(1),
       amount: int,
       currency: z.string(),
-      /** Everything refunded on the order so far, this refund included. */
+      /** Everything refunded on the order so far, this share included. */
       refundedTotal: int,
       reason: z.string(),
       approvedBy: z.string(),

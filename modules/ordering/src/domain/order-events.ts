@@ -9,6 +9,7 @@ import type {
   PaymentRef,
   PendingRefund,
   RefundLine,
+  RefundPortion,
 } from './order-types.ts';
 
 /** Every event names its order and the instant it happened (an ISO string passed in). */
@@ -85,6 +86,8 @@ export type OrderRefunded = Stamped<{
   /** Absent on refunds recorded before units were kept per line. */
   readonly lines?: readonly RefundLine[];
   readonly amount: number;
+  /** The payments it went back to, when the order planned them. */
+  readonly portions?: readonly RefundPortion[];
   readonly refundedTotal: number;
   readonly reason: string;
   readonly approval: Approval;

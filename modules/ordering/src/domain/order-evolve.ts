@@ -136,6 +136,7 @@ export function evolve(state: Order | null, event: OrderEvent): Order {
           {
             refundId: event.refundId,
             amount: event.amount,
+            ...(event.portions && { portions: event.portions }),
             lines: event.lines ?? [],
             reason: event.reason,
             approval: event.approval,

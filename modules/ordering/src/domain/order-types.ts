@@ -141,9 +141,25 @@ export interface RefundLine {
   readonly quantity: number;
 }
 
+/**
+ * The part of a refund one payment gives back. A refund goes back to one
+ * payment when one can take it; when none can (a split tender), it is shared
+ * out, each portion a refund of its own at payments (`refundId`: the first
+ * portion's is the refund's own id).
+ */
+export interface RefundPortion {
+  readonly paymentId: string;
+  /** The payment's tender as payments names it: `cash`, `card`. */
+  readonly tender: string;
+  readonly refundId: string;
+  readonly amount: number;
+}
+
 export interface RefundRecord {
   readonly refundId: string;
   readonly amount: number;
+  /** Where the money went, when the order planned it (absent on older refunds). */
+  readonly portions?: readonly RefundPortion[];
   /** The units given back: a line's units are refunded once at most. */
   readonly lines: readonly RefundLine[];
   readonly reason: string;
@@ -163,6 +179,8 @@ export interface PendingRefund {
   readonly approval: Approval;
   /** The register whose drawer a cash refund leaves, when one was named. */
   readonly registerId?: string;
+  /** Where the money goes, payment by payment (absent on refunds begun by older code). */
+  readonly portions?: readonly RefundPortion[];
   readonly at: string;
   /** Past this instant (ISO), a refund that never came back may be settled by another. */
   readonly until: string;
@@ -285,6 +303,7 @@ export type OrderCommand =
       readonly reason: string;
       readonly approval?: Approval;
       readonly registerId?: string;
+      readonly portions?: readonly RefundPortion[];
       readonly until: string;
     }
   /** The refund's money did not move: its units are free again. */

@@ -511,6 +511,65 @@ describe('refunding an order', () => {
     });
     expect(decide(done, { type: 'cancel-refund', refundId: 'r1' }, minute(12)).events).toEqual([]);
   });
+
+  it('shares a refund over its payments only as portions that add up, each its own refund', () => {
+    const tendered = run(
+      [
+        {
+          type: 'pay',
+          payments: [
+            { paymentId: 'cash', amount: 1000 },
+            { paymentId: 'card', amount: 1350 },
+          ],
+        },
+        { type: 'close' },
+      ],
+      withLines(),
+    ).state;
+    const share = (paymentId: string, refundId: string, amount: number) => ({
+      paymentId,
+      tender: paymentId,
+      refundId,
+      amount,
+    });
+    const begin = (portions: ReturnType<typeof share>[]): OrderCommand => ({
+      ...(refund('r1', [soup, burger(1)], 1450) as Extract<OrderCommand, { type: 'refund' }>),
+      type: 'begin-refund',
+      portions,
+      until: minute(20).toISOString(),
+    });
+    const wrong = [
+      [share('card', 'r1', 1350), share('cash', 'r1-cash', 99)],
+      [share('card', 'r1-card', 1350), share('cash', 'r1', 100)],
+      [share('card', 'r1', 1350), share('card', 'r1-b', 100)],
+      [share('card', 'r1', 1350), share('cash', 'r1', 100)],
+      [share('card', 'r1', 1350), share('gift', 'r1-gift', 100)],
+      [share('card', 'r1', 1450), share('cash', 'r1-cash', 0)],
+      [],
+    ];
+    for (const portions of wrong) {
+      expect(() => decide(tendered, begin(portions), minute(9))).toThrow(code('invalid-payment'));
+    }
+    const portions = [share('card', 'r1', 1350), share('cash', 'r1-cash', 100)];
+    const pending = decide(tendered, begin(portions), minute(9)).state;
+    expect(pending.pendingRefund?.portions).toEqual(portions);
+    const done = decide(pending, refund('r1', [soup, burger(1)], 1450), minute(10)).state;
+    expect(done.refunds[0]).toMatchObject({ refundId: 'r1', amount: 1450, portions });
+    // A portion's id is a recorded refund: payments cannot count it again.
+    expect(() =>
+      decide(
+        done,
+        {
+          type: 'record-payment-refund',
+          refundId: 'r1-cash',
+          amount: 100,
+          reason: 'cold',
+          approvedBy: null,
+        },
+        minute(11),
+      ),
+    ).toThrow(code('duplicate-refund'));
+  });
 });
 
 describe('the order’s events', () => {

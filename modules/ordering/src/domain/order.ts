@@ -23,6 +23,7 @@ import type {
   OrderStatus,
   PaymentRef,
   RefundLine,
+  RefundPortion,
 } from './order-types.ts';
 import { assertDiscount, assertServiceCharge } from './pricing.ts';
 
@@ -400,6 +401,22 @@ export const soldStatuses: readonly OrderStatus[] = [
  */
 export const paidStatuses: readonly OrderStatus[] = [...soldStatuses, 'open', 'sent'];
 
+/** Whether a refund, or a portion of one given back by another payment, is recorded under `refundId`. */
+export function refundRecorded(order: Order, refundId: string): boolean {
+  return order.refunds.some(
+    (r) => r.refundId === refundId || r.portions?.some((p) => p.refundId === refundId),
+  );
+}
+
+/** Whether the refund under way gives money back under `refundId` (itself or one of its portions). */
+export function refundPending(order: Order, refundId: string): boolean {
+  const pending = order.pendingRefund;
+  return (
+    !!pending &&
+    (pending.refundId === refundId || !!pending.portions?.some((p) => p.refundId === refundId))
+  );
+}
+
 /** A refund of an order in one of `statuses`, under an id not recorded yet, of a positive amount. */
 function assertNewRefund(
   order: Order,
@@ -408,7 +425,7 @@ function assertNewRefund(
 ): void {
   requireStatus(order, statuses, 'refunded');
   if (!refund.refundId.trim()) raise('invalid-payment', 'A refund needs an id.');
-  if (order.refunds.some((r) => r.refundId === refund.refundId)) {
+  if (refundRecorded(order, refund.refundId)) {
     raise('duplicate-refund', `Refund ${refund.refundId} was already recorded.`);
   }
   if (!Number.isSafeInteger(refund.amount) || refund.amount <= 0) {
@@ -457,6 +474,8 @@ const refundLines = (lines: readonly RefundLine[]) =>
 
 function refund(order: Order, command: Extract<OrderCommand, { type: 'refund' }>, at: string) {
   const approved = checkRefund(order, command);
+  const pending = order.pendingRefund;
+  const portions = pending?.refundId === command.refundId ? pending.portions : undefined;
   const event: OrderEvent = {
     type: 'OrderRefunded',
     orderId: order.orderId,
@@ -464,6 +483,7 @@ function refund(order: Order, command: Extract<OrderCommand, { type: 'refund' }>
     refundId: command.refundId,
     lines: refundLines(command.lines),
     amount: command.amount,
+    ...(portions && { portions }),
     refundedTotal: order.refundedAmount + command.amount,
     ...approved,
   };
@@ -508,6 +528,7 @@ function beginRefund(
   if (order.pendingRefund?.refundId === command.refundId) return [];
   const approved = checkRefund(order, command);
   if (Number.isNaN(Date.parse(command.until))) raise('invalid-payment', 'until is not an instant.');
+  if (command.portions) checkPortions(order, { ...command, portions: command.portions });
   return [
     {
       type: 'RefundBegun',
@@ -519,8 +540,38 @@ function beginRefund(
         amount: command.amount,
         ...approved,
         ...(command.registerId !== undefined && { registerId: command.registerId }),
+        ...(command.portions && { portions: command.portions }),
         until: command.until,
       },
     },
   ];
+}
+
+/**
+ * A refund's portions share out exactly its amount, each a positive amount
+ * to a different payment of the order under an id of its own, the first
+ * under the refund's.
+ */
+function checkPortions(
+  order: Order,
+  command: Pick<Extract<OrderCommand, { type: 'begin-refund' }>, 'refundId' | 'amount'> & {
+    portions: readonly RefundPortion[];
+  },
+): void {
+  const { portions } = command;
+  const paid = new Set(order.payments.map((p) => p.paymentId));
+  const fail = (why: string) => raise('invalid-payment', `A refund's portions ${why}.`);
+  if (portions.length === 0) fail('cannot be empty');
+  if (portions[0]!.refundId !== command.refundId) fail('start under the refund’s own id');
+  if (new Set(portions.map((p) => p.paymentId)).size !== portions.length) {
+    fail('go to different payments');
+  }
+  if (new Set(portions.map((p) => p.refundId)).size !== portions.length) fail('need their own ids');
+  if (portions.some((p) => !paid.has(p.paymentId))) fail('go to payments of this order');
+  if (portions.some((p) => !Number.isSafeInteger(p.amount) || p.amount <= 0)) {
+    fail('are positive amounts');
+  }
+  if (portions.reduce((sum, p) => sum + p.amount, 0) !== command.amount) {
+    fail('add up to the refund');
+  }
 }
