@@ -241,6 +241,34 @@ describe.each(testEngines())('the catalog’s POS menu through HTTP on %s', (eng
     expect(past.json().code).toBe('invalid-until');
   });
 
+  it('pages the items unavailable in a store by item id, with a cursor of its own', async () => {
+    const { token, stores } = await c.tenantWithStores(['Europe/Paris']);
+    const { burger, cola } = await smallCatalog(c, token);
+    const store = stores[0]!.id;
+    const off = (itemId: string, until: string | null) =>
+      c.ok(200, 'PUT', `/stores/${store}/items/${itemId}/availability`, token, {
+        available: false,
+        until,
+      });
+    await off(burger.id, null);
+    await off(cola.id, new Date(Date.now() + 3_600_000).toISOString());
+    const list = (query: string) => c.ok(200, 'GET', `/stores/${store}/unavailable${query}`, token);
+    const first = await list('?limit=1');
+    expect(first.items).toHaveLength(1);
+    expect(first.nextCursor).toEqual(expect.any(String));
+    const second = await list(`?limit=1&cursor=${encodeURIComponent(first.nextCursor)}`);
+    expect(second.items).toHaveLength(1);
+    expect(second.nextCursor).toBeNull();
+    expect([first.items[0].itemId, second.items[0].itemId]).toEqual([burger.id, cola.id].sort());
+    const foreign = await c.call(
+      'GET',
+      `/stores/${store}/prices?cursor=${first.nextCursor}`,
+      token,
+    );
+    expect(foreign.statusCode).toBe(400);
+    expect(foreign.json().code).toBe('invalid-cursor');
+  });
+
   it('lets a cashier and the kitchen read the menu, but not change a price', async () => {
     const { token, stores } = await c.tenantWithStores(['Europe/Paris']);
     const { burger } = await smallCatalog(c, token);

@@ -1,6 +1,7 @@
+import { cursorScope, toPage } from '@stratum/platform';
 import { catalogEvents, raise, type AvailabilityView, type CatalogApi } from '../contract.ts';
 import { endOfLocalDay } from '../domain/availability.ts';
-import { assertStoreAccess, type CatalogDeps } from './deps.ts';
+import { afterOf, assertStoreAccess, type CatalogDeps } from './deps.ts';
 import type { UnavailableRecord } from './ports.ts';
 
 const view = (storeId: string, itemId: string, until: Date | null, available: boolean) =>
@@ -61,11 +62,18 @@ export function setAvailability(deps: CatalogDeps): CatalogApi['setAvailability'
 }
 
 export function listUnavailable(deps: CatalogDeps): CatalogApi['listUnavailable'] {
-  return (ctx, storeId) => {
+  return (ctx, storeId, query) => {
     assertStoreAccess(ctx, storeId);
     return deps.store.read(ctx.tenantId, async (repo) => {
-      const rows: UnavailableRecord[] = await repo.listUnavailable(storeId, deps.clock.now());
-      return rows.map((r) => view(r.storeId, r.itemId, r.until, false));
+      const cursors = cursorScope('unavailable-items');
+      const after = afterOf(cursors, query.cursor, ['u']);
+      const rows = await repo.listUnavailable(storeId, deps.clock.now(), query.limit + 1, after);
+      return toPage(
+        rows,
+        query.limit,
+        (r: UnavailableRecord) => view(r.storeId, r.itemId, r.until, false),
+        cursors.keyOf((r) => [r.itemId]),
+      );
     });
   };
 }

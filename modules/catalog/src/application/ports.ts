@@ -166,7 +166,12 @@ export interface CatalogRepository {
   upsertOverride(storeId: string, variantId: string, priceMinor: number): Promise<OverrideRecord>;
   deleteOverride(storeId: string, variantId: string): Promise<void>;
   findUnavailable(storeId: string, itemId: string): Promise<UnavailableRecord | undefined>;
-  listUnavailable(storeId: string, now: Date): Promise<UnavailableRecord[]>;
+  listUnavailable(
+    storeId: string,
+    now: Date,
+    limit: number,
+    after?: After,
+  ): Promise<UnavailableRecord[]>;
   setUnavailable(storeId: string, itemId: string, until: Date | null): Promise<void>;
   clearUnavailable(storeId: string, itemId: string): Promise<void>;
 

@@ -10,6 +10,7 @@ import type {
   ListItemsQuery,
   ListModifierGroupsQuery,
   ListStorePricesQuery,
+  ListUnavailableQuery,
   ListTaxRatesQuery,
   LookupQuery,
   ModifierOptionInput,
@@ -164,7 +165,12 @@ export interface CatalogApi {
     itemId: string,
     input: SetAvailabilityInput,
   ): Promise<AvailabilityView>;
-  listUnavailable(ctx: CallContext, storeId: string): Promise<AvailabilityView[]>;
+  /** The items unavailable in the store now, by item id. */
+  listUnavailable(
+    ctx: CallContext,
+    storeId: string,
+    query: ListUnavailableQuery,
+  ): Promise<Page<AvailabilityView>>;
 
   /** The POS menu of a store, served from the cache (see ADR 0010). */
   menu(ctx: CallContext, storeId: string): Promise<SerializedMenu>;

@@ -192,6 +192,8 @@ export const listTaxRatesQuery = z.object({
 export type ListTaxRatesQuery = z.infer<typeof listTaxRatesQuery>;
 
 export const listStorePricesQuery = z.object({ ...pageQuery });
+export const listUnavailableQuery = z.object({ ...pageQuery });
+export type ListUnavailableQuery = z.infer<typeof listUnavailableQuery>;
 export type ListStorePricesQuery = z.infer<typeof listStorePricesQuery>;
 
 export const priceHistoryQuery = z.object({ ...pageQuery });

@@ -4,6 +4,7 @@ import {
   availabilityView,
   changePriceInput,
   listStorePricesQuery,
+  listUnavailableQuery,
   quoteLineInput,
   quoteView,
   removeOverrideQuery,
@@ -87,10 +88,11 @@ export function storeRoutes(api: CatalogApi) {
           tags,
           summary: 'Items unavailable in this store now',
           params: storeParams,
-          response: { 200: z.object({ items: z.array(availabilityView) }) },
+          querystring: listUnavailableQuery,
+          response: { 200: pageOf(availabilityView) },
         },
       },
-      async (r) => ({ items: await api.listUnavailable(ctx(r), r.params.storeId) }),
+      (r) => api.listUnavailable(ctx(r), r.params.storeId, r.query),
     );
     app.post(
       `${base}/stores/:storeId/quote`,

@@ -80,7 +80,7 @@ export function storesRepository(tx: Tx, tenantId: string): StoresRepo {
         .where(and(eq(unavailableItems.storeId, storeId), eq(unavailableItems.itemId, itemId)));
       return row;
     },
-    async listUnavailable(storeId, now) {
+    async listUnavailable(storeId, now, limit, after) {
       return tx
         .select(unavailableColumns)
         .from(unavailableItems)
@@ -89,9 +89,11 @@ export function storesRepository(tx: Tx, tenantId: string): StoresRepo {
             eq(unavailableItems.tenantId, tenantId),
             eq(unavailableItems.storeId, storeId),
             or(isNull(unavailableItems.until), gt(unavailableItems.until, now)),
+            after ? gt(unavailableItems.itemId, String(after[0])) : undefined,
           ),
         )
-        .orderBy(unavailableItems.itemId);
+        .orderBy(unavailableItems.itemId)
+        .limit(limit);
     },
     async setUnavailable(storeId, itemId, until) {
       await tx
