@@ -418,6 +418,10 @@ describe.each(testEngines())('refunds of paid orders on %s', (engine) => {
     await expect(dyingAtCash(s.cashier.ctx, o.orderId, request, 'cut-off')).rejects.toThrow('died');
     expect(o.pay.refunds.map((r) => r.paymentId)).toEqual([o.card]);
     await expect(o.oneFries('meanwhile')).rejects.toMatchObject({ code: 'refund-in-progress' });
+    // The key's plan shares the money out: it cannot be sent to one payment now.
+    await expect(
+      o.refund(s.cashier.ctx, o.orderId, { ...request, paymentId: o.cash }, 'cut-off'),
+    ).rejects.toMatchObject({ code: 'idempotency-key-reused' });
 
     const order = await o.refund(s.cashier.ctx, o.orderId, request, 'cut-off');
     expect(order).toMatchObject({ status: 'refunded', refundedAmount: total });

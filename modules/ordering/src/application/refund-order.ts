@@ -158,7 +158,8 @@ export function refundOrder(deps: OrderingDeps, drawers: Drawers, payments: Refu
           order.payments.map((p) => p.paymentId),
           refundId,
         );
-    if (earlier && input.paymentId && earlier.paymentId !== input.paymentId) {
+    const went = planned ?? (earlier ? [earlier] : []);
+    if (input.paymentId && went.some((p) => p.paymentId !== input.paymentId)) {
       raiseCheckout('idempotency-key-reused', 'This Idempotency-Key refunded another payment.');
     }
     const portions =
