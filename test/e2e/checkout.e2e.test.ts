@@ -108,6 +108,28 @@ describe.each(testEngines())('checking out at the till on %s', (engine) => {
       { 'idempotency-key': `card-${order.orderId}` },
     );
 
+  /** Pays `cash` in cash (given exactly) and the rest by card, with `tip` on the card, at `till`. */
+  const payCashAndCard = (order: OrderView, till: string, cash: number, tip = 0) =>
+    ok<CheckoutView>(
+      201,
+      'POST',
+      `/api/v1/ordering/orders/${order.orderId}/checkout`,
+      cashier,
+      {
+        registerId: till,
+        tenders: [
+          { kind: 'cash', amount: cash, given: cash },
+          {
+            kind: 'card',
+            amount: order.totals.total - cash,
+            tip,
+            card: { number: '4242424242424242' },
+          },
+        ],
+      },
+      { 'idempotency-key': `cash-and-card-${order.orderId}` },
+    );
+
   async function ringUp(register = registerId) {
     const { withModifiers, option, plain } = pickItems(menu);
     const order = await ok<OrderView>(201, 'POST', '/api/v1/ordering/orders', cashier, {
@@ -236,20 +258,7 @@ describe.each(testEngines())('checking out at the till on %s', (engine) => {
     // Cash pays exactly the plain item, so that item can go back in cash; the card pays the rest.
     const cash = plain.priced!.total;
     const card = order.totals.total - cash;
-    const checkout = await ok<CheckoutView>(
-      201,
-      'POST',
-      `/api/v1/ordering/orders/${order.orderId}/checkout`,
-      cashier,
-      {
-        registerId: till.id,
-        tenders: [
-          { kind: 'cash', amount: cash, given: cash },
-          { kind: 'card', amount: card, tip: 100, card: { number: '4242424242424242' } },
-        ],
-      },
-      { 'idempotency-key': `drawer-${order.orderId}` },
-    );
+    const checkout = await payCashAndCard(order, till.id, cash, 100);
     expect(checkout.status).toBe('completed');
     await expect.poll(xReport).toMatchObject({
       openingFloatMinor: 10_000,
@@ -301,20 +310,7 @@ describe.each(testEngines())('checking out at the till on %s', (engine) => {
     const order = await ringUp(till.id);
     const cash = Math.floor(order.totals.total / 2);
     const card = order.totals.total - cash;
-    const checkout = await ok<CheckoutView>(
-      201,
-      'POST',
-      `/api/v1/ordering/orders/${order.orderId}/checkout`,
-      cashier,
-      {
-        registerId: till.id,
-        tenders: [
-          { kind: 'cash', amount: cash, given: cash },
-          { kind: 'card', amount: card, card: { number: '4242424242424242' } },
-        ],
-      },
-      { 'idempotency-key': `shared-${order.orderId}` },
-    );
+    const checkout = await payCashAndCard(order, till.id, cash);
     const [cashPayment, cardPayment] = checkout.tenders.map((t) => t.paymentId);
     const refund = () =>
       call(
