@@ -498,6 +498,41 @@ describe.each(testEngines())('checking out at the till on %s', (engine) => {
     expect(receipt.text).not.toContain(table.id);
   });
 
+  it('seats an order at a table with the longest name the floor plan allows', async () => {
+    const section = await ok<{ id: string }>(201, 'POST', '/api/v1/store-ops/sections', manager, {
+      storeId,
+      name: `Terrace ${Date.now()}`,
+    });
+    const name = `Long table ${'x'.repeat(69)}`;
+    expect(name).toHaveLength(80);
+    const table = await ok<{ id: string }>(201, 'POST', '/api/v1/store-ops/tables', manager, {
+      sectionId: section.id,
+      name,
+      seats: 4,
+    });
+    const { plain } = pickItems(menu);
+    const order = await ok<OrderView>(201, 'POST', '/api/v1/ordering/orders', cashier, {
+      storeId,
+      registerId,
+      fulfilment: { type: 'dine-in', tableId: table.id },
+      lines: [{ variantId: plain.variants[0]!.id, quantity: 1 }],
+    });
+    expect(order.fulfilment).toMatchObject({ tableId: table.id, tableName: name });
+    const base = `/api/v1/ordering/orders/${order.orderId}`;
+    const listed = await ok<{ items: OrderView[] }>(
+      200,
+      'GET',
+      `/api/v1/ordering/orders?storeId=${storeId}&limit=200`,
+      cashier,
+    );
+    expect(listed.items.map((o) => o.orderId)).toContain(order.orderId);
+    await payByCard(order);
+    const receipt = await ok<ReceiptView>(200, 'GET', `${base}/receipt`, cashier);
+    // Too long for the order line's right-hand side: it wraps, within 80 columns.
+    expect(receipt.text).toContain('Table Long table');
+    expect(receipt.text.split('\n').every((line) => line.length <= 80)).toBe(true);
+  });
+
   it('numbers the receipt in the sequence of the till that took the payment', async () => {
     const stamp = Date.now();
     const newTill = async (name: string) =>

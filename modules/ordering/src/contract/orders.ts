@@ -28,8 +28,8 @@ export const fulfilment = z.discriminatedUnion('type', [
      * table of the order's store), or a label the floor knows the table by.
      */
     tableId: text(64),
-    /** The floor-plan table's name, set by the server when `tableId` is a table's id. */
-    tableName: text(64).optional(),
+    /** The floor-plan table’s name (store-ops allows 80 characters), set by the server when `tableId` is a table’s id. */
+    tableName: text(80).optional(),
     covers: z.number().int().min(1).max(500).optional(),
   }),
   z.object({ type: z.literal('takeaway'), customerName: text(100).optional() }),
