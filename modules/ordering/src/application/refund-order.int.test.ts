@@ -403,6 +403,51 @@ describe.each(testEngines())('refunds of paid orders on %s', (engine) => {
     expect((await h.api.getOrder(s.cashier.ctx, o.orderId)).refundedAmount).toBe(total);
   });
 
+  it('gives back for items what each payment paid for them, never a card’s tip', async () => {
+    const s = h.shop();
+    const ctx = s.cashier.ctx;
+    const { orderId } = await h.api.createOrder(ctx, {
+      storeId: s.storeId,
+      registerId: s.registerId,
+      fulfilment: { type: 'takeaway' },
+    });
+    const order = await h.api.addLine(ctx, orderId, {
+      variantId: s.menu.fries.variantId,
+      quantity: 4,
+    });
+    const total = order.totals.total;
+    const [cash, card] = [newId(), newId()];
+    await h.module.checkout.recordPayment(ctx, orderId, {
+      payments: [
+        { paymentId: card, amount: total - 400, tip: 300 },
+        { paymentId: cash, amount: 400 },
+      ],
+      receiptNumber: 1,
+      paidAt: h.clock.now(),
+    });
+    const pay = payments({
+      [card]: { tender: 'card', refundable: total - 400 + 300 },
+      [cash]: { tender: 'cash', refundable: 400 },
+    });
+    const refund = refundOrder(h.module.deps, drawersOpen, pay.port);
+    const fries = (quantity: number, extra: Partial<RefundOrderInput> = {}) => ({
+      lines: [{ lineId: order.lines[0]!.lineId, quantity }],
+      reason: 'cold',
+      approval: { token: s.manager.token },
+      ...extra,
+    });
+    // Named, the card cannot give back more than it paid for the fries.
+    await expect(
+      refund(ctx, orderId, fries(4, { paymentId: card }), 'all-to-card'),
+    ).rejects.toMatchObject({ code: 'refund-exceeds-paid', details: { refundable: total - 400 } });
+    const after = await refund(ctx, orderId, fries(4), 'all');
+    expect(after).toMatchObject({ status: 'refunded', refundedAmount: total });
+    expect(pay.refunds.map((r) => [r.paymentId, r.amount])).toEqual([
+      [card, total - 400],
+      [cash, 400],
+    ]);
+  });
+
   it('carries on a shared refund cut off between its shares, under the same key', async () => {
     const s = h.shop();
     const o = await paidOrder(s);

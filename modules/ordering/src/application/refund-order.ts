@@ -167,15 +167,15 @@ export function refundOrder(deps: OrderingDeps, drawers: Drawers, payments: Refu
       (earlier
         ? [{ ...earlier, refundId, amount }]
         : input.paymentId
-          ? [
-              {
-                paymentId: input.paymentId,
-                tender: (await payments.refundable(ctx, input.paymentId)).tender,
-                refundId,
-                amount,
-              },
-            ]
-          : await planPortions(ctx, payments, payersOf(record, input.lines), amount, refundId));
+          ? [await namedPortion(ctx, payments, record, input.paymentId, amount, refundId)]
+          : await planPortions(
+              ctx,
+              payments,
+              record,
+              payersOf(record, input.lines),
+              amount,
+              refundId,
+            ));
     const registerId = input.registerId ?? order.registerId;
     // Cash comes out of a drawer: one that is closed could not account for it.
     if (
@@ -404,36 +404,72 @@ export function payersOf(record: OrderRecord, lines: readonly RefundLine[]): str
 }
 
 /**
+ * What `paymentId` can still give back for items: what it paid for them (its
+ * tip was never part of the items) less the items' money already given back
+ * through it, and never more than payments says is left on it.
+ */
+function itemsLeftOn(record: OrderRecord, paymentId: string, refundable: number): number {
+  const paid = record.state.payments.find((p) => p.paymentId === paymentId)?.amount ?? 0;
+  const given = record.state.refunds
+    .filter((r) => r.lines.length > 0)
+    .flatMap((r) => r.portions ?? [])
+    .filter((p) => p.paymentId === paymentId)
+    .reduce((sum, p) => sum + p.amount, 0);
+  return Math.max(0, Math.min(refundable, paid - given));
+}
+
+/** The refund's money all to the payment the request names, if it paid that much for items. */
+async function namedPortion(
+  ctx: CallContext,
+  payments: RefundPayments,
+  record: OrderRecord,
+  paymentId: string,
+  amount: number,
+  refundId: string,
+): Promise<RefundPortion> {
+  const { refundable, tender } = await payments.refundable(ctx, paymentId);
+  const left = itemsLeftOn(record, paymentId, refundable);
+  if (amount > left) {
+    raise('refund-exceeds-paid', 'That payment has less than this left to give back for items.', {
+      refundable: left,
+    });
+  }
+  return { paymentId, tender, refundId, amount };
+}
+
+/**
  * Where a refund's money goes, of `paymentIds` (the payments that paid for
  * what is refunded): a card payment that can take it all, else any payment
  * that can. When none can (a split tender), it is shared out: card payments
  * first (a processor's refusal then comes before any money moved), then the
- * others, most refundable first.
+ * others, most refundable first. A payment gives back at most what it paid
+ * for items, never its tip.
  */
 async function planPortions(
   ctx: CallContext,
   payments: RefundPayments,
+  record: OrderRecord,
   paymentIds: readonly string[],
   amount: number,
   refundId: string,
 ): Promise<RefundPortion[]> {
   const candidates = await Promise.all(
-    paymentIds.map(async (id) => ({ id, ...(await payments.refundable(ctx, id)) })),
+    paymentIds.map(async (id) => {
+      const { refundable, tender } = await payments.refundable(ctx, id);
+      return { id, tender, left: itemsLeftOn(record, id, refundable) };
+    }),
   );
-  const able = candidates.filter((c) => c.refundable >= amount);
+  const able = candidates.filter((c) => c.left >= amount);
   const whole = able.find((c) => c.tender === 'card') ?? able[0];
   if (whole) return [{ paymentId: whole.id, tender: whole.tender, refundId, amount }];
   const shares = candidates
-    .filter((c) => c.refundable > 0)
-    .sort(
-      (a, b) =>
-        Number(b.tender === 'card') - Number(a.tender === 'card') || b.refundable - a.refundable,
-    );
+    .filter((c) => c.left > 0)
+    .sort((a, b) => Number(b.tender === 'card') - Number(a.tender === 'card') || b.left - a.left);
   const portions: RefundPortion[] = [];
   let left = amount;
   for (const c of shares) {
     if (left === 0) break;
-    const share = Math.min(left, c.refundable);
+    const share = Math.min(left, c.left);
     portions.push({
       paymentId: c.id,
       tender: c.tender,
