@@ -24,7 +24,7 @@ import { setOrderDiscount, setServiceCharge, setTip } from './application/adjust
 import { bumpTicket, fireCourse, getKitchenTickets } from './application/kitchen.ts';
 import { voidOrder } from './application/void-order.ts';
 import { splitBill } from './application/split-bill.ts';
-import { cancelForCheckout, closeOrder, recordPayment } from './application/settlement.ts';
+import { closeOrder, recordPayment } from './application/settlement.ts';
 import { pgOrderingStore } from './adapters/postgres/store.ts';
 import { pgSalesReports } from './adapters/postgres/sales-reports.ts';
 import { salesSummary } from './application/sales-summary.ts';
@@ -62,7 +62,6 @@ export type {
   Tables,
 } from './application/ports.ts';
 export type {
-  CancelResult,
   PaymentRecorded,
   RecordPaymentInput,
   SettledPayment,
@@ -96,7 +95,6 @@ export interface OrderingOptions {
 /** The checkout saga's way into ordering, beside the public API (not HTTP routes). */
 export interface OrderingCheckout {
   recordPayment: ReturnType<typeof recordPayment>;
-  cancelForCheckout: ReturnType<typeof cancelForCheckout>;
   closeOrder: OrderingApi['closeOrder'];
 }
 
@@ -186,7 +184,7 @@ export function buildOrderingModule(
     salesSummary: salesSummary({ reports: pgSalesReports(deps.database), stores: d.stores }),
   };
   const feed = kitchenBroadcaster();
-  const settle = { recordPayment: recordPayment(d), cancelForCheckout: cancelForCheckout(d) };
+  const settle = { recordPayment: recordPayment(d) };
   const saga = deps.checkoutModules && checkoutOf(deps, d, api, deps.checkoutModules);
   const routes = orderingRoutes(api, feed, deps.kitchenFeed);
   return {

@@ -261,28 +261,4 @@ describe.each(testEngines())('split bills, payment and receipts on %s', (engine)
       { orderId, storeId: s.storeId, closedAt: closed.closedAt },
     ]);
   });
-
-  it('cancels for a failed checkout: voids, replays, leaves a cooked tab open, refuses a paid one', async () => {
-    const s = h.shop();
-    const cancel = (orderId: string) =>
-      h.module.checkout.cancelForCheckout(s.cashier.ctx, orderId, 'card declined');
-    const quick = await tab(s);
-    expect(await cancel(quick.orderId)).toMatchObject({
-      outcome: 'voided',
-      order: { status: 'voided', voided: { reason: 'card declined', approvedBy: null } },
-    });
-    expect((await cancel(quick.orderId)).outcome).toBe('already-voided');
-    const cooked = await tab(s);
-    await h.api.fireCourse(s.cashier.ctx, cooked.orderId, 1);
-    expect(await cancel(cooked.orderId)).toMatchObject({
-      outcome: 'left-open',
-      order: { status: 'sent' },
-    });
-    const paid = await tab(s);
-    await h.module.checkout.recordPayment(s.cashier.ctx, paid.orderId, payment());
-    await expect(cancel(paid.orderId)).rejects.toMatchObject({ code: 'payment-not-voided' });
-    expect((await h.events(s.tenant, 'ordering.order-voided')).map((e) => e.payload)).toEqual([
-      expect.objectContaining({ orderId: quick.orderId, reason: 'card declined' }),
-    ]);
-  });
 });

@@ -26,7 +26,6 @@ import type {
   StoreInfo,
 } from './ports.ts';
 import { toOrderView, toReceiptView } from './views.ts';
-import { recordVoid } from './void-order.ts';
 
 export interface SettledPayment {
   readonly paymentId: string;
@@ -266,63 +265,5 @@ export function closeOrder(deps: OrderingDeps): OrderingApi['closeOrder'] {
   return (ctx, orderId, options) =>
     withRetry(deps, options, () =>
       deps.store.inTenant(ctx, (repo) => closeOrderIn(deps, repo, ctx, orderId, options)),
-    );
-}
-
-export interface CancelResult {
-  order: OrderView;
-  /**
-   * `voided`; `already-voided` (a retried compensation); or `left-open`: the
-   * kitchen has seen lines of it, which only a manager may take back, so the
-   * order stays open for the staff to settle or void with approval.
-   */
-  outcome: 'voided' | 'already-voided' | 'left-open';
-}
-
-/**
- * The checkout saga's compensation: voids an unpaid order with a reason and
- * no approval. It never fails on an order it may leave as it is (voided
- * already, or cooked for), so a compensation can always finish; a paid order
- * is refused (`payment-not-voided`): its payments must be voided first.
- */
-export async function cancelForCheckoutIn(
-  deps: Pick<OrderingDeps, 'clock'>,
-  repo: OrderingRepository,
-  ctx: CallContext,
-  orderId: string,
-  reason: string,
-  checkoutId?: string,
-): Promise<CancelResult> {
-  const current = await loadOrder(repo, ctx, orderId, true);
-  if (current.status === 'voided') {
-    return { order: toOrderView(current), outcome: 'already-voided' };
-  }
-  const open = current.status === 'open' || current.status === 'sent';
-  // Cooked for, or partly paid by other guests: the staff settle it.
-  if (open && (current.state.paidAmount > 0 || current.state.lines.some((l) => l.firedAt))) {
-    return { order: toOrderView(current), outcome: 'left-open' };
-  }
-  const { record } = await applyCommand(
-    repo,
-    ctx,
-    orderId,
-    deps.clock.now(),
-    () => ({ type: 'void', reason, ...(checkoutId !== undefined && { checkoutId }) }),
-    { lock: true, effects: recordVoid },
-  );
-  return { order: toOrderView(record), outcome: 'voided' };
-}
-
-export function cancelForCheckout(deps: OrderingDeps) {
-  return (
-    ctx: CallContext,
-    orderId: string,
-    reason: string,
-    checkoutId?: string,
-  ): Promise<CancelResult> =>
-    withRetry(deps, undefined, () =>
-      deps.store.inTenant(ctx, (repo) =>
-        cancelForCheckoutIn(deps, repo, ctx, orderId, reason, checkoutId),
-      ),
     );
 }

@@ -34,6 +34,10 @@ export type CheckoutKind = 'whole' | 'part' | 'rest';
 export type ForwardStep =
   'place' | 'reserve-stock' | `pay:${number}` | 'confirm-order' | 'fire-kitchen' | 'confirm-stock';
 
+/**
+ * `cancel-order` is planned no more (a failed checkout leaves the bill open);
+ * a saga stopped at it by an earlier version releases the order there.
+ */
 export type CompensationStep =
   'cancel-order' | 'release-stock' | `refund:${number}` | 'release-order';
 
@@ -78,13 +82,13 @@ export function nextForward(
 
 /**
  * What undoing a checkout that failed at `failedAt` takes, newest first:
- * refund or void every payment, release the stock, cancel the order, free
- * the order the checkout held —
- * whichever step failed (a part's checkout gives back its own money only, and
- * one settling a partly paid bill leaves the order open). The saga records its progress at checkpoints (ADR
- * 0014), so steps after the failing one may have run in an attempt that
- * crashed; undoing a step that never ran is a no-op. A failure after the
- * pivot is not compensated.
+ * refund or void every payment, release the stock, free the order the
+ * checkout held — whichever step failed (a part's checkout gives back its
+ * own money only). The order itself is never voided: the guest still owes
+ * the bill and pays it another way, or the till voids it. The saga records
+ * its progress at checkpoints (ADR 0014), so steps after the failing one may
+ * have run in an attempt that crashed; undoing a step that never ran is a
+ * no-op. A failure after the pivot is not compensated.
  */
 export function compensationSteps(
   failedAt: ForwardStep,
@@ -95,10 +99,9 @@ export function compensationSteps(
     throw new Error(`a checkout is not compensated after ${pivotStep} (failed at ${failedAt})`);
   }
   const refunds = [...tenders].reverse().map((t): CompensationStep => `refund:${t.index}`);
-  // Last, the order the checkout held is free to change again (a void frees it too).
+  // Last, the order the checkout held is free again: still owed, to be paid another way.
   if (kind === 'part') return [...refunds, 'release-order'];
-  if (kind === 'rest') return [...refunds, 'release-stock', 'release-order'];
-  return [...refunds, 'release-stock', 'cancel-order', 'release-order'];
+  return [...refunds, 'release-stock', 'release-order'];
 }
 
 export function nextCompensation(
@@ -108,6 +111,7 @@ export function nextCompensation(
   kind: CheckoutKind = 'whole',
 ): CompensationStep | null {
   const steps = compensationSteps(failedAt, tenders, kind);
+  if (step === 'cancel-order') return 'release-order';
   const at = steps.indexOf(step);
   if (at < 0) throw new Error(`unknown compensation step ${step}`);
   return steps[at + 1] ?? null;

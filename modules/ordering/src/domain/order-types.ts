@@ -287,8 +287,6 @@ export type OrderCommand =
       readonly approval?: Approval;
       /** Required for a paid order: payments has voided every payment of it. */
       readonly paymentsVoided?: boolean;
-      /** The checkout that holds the order, undoing itself: it may void what it holds. */
-      readonly checkoutId?: string;
     }
   /** A checkout starts paying the order (see `Order.checkout`); the same checkout again is a no-op. */
   | { readonly type: 'hold-for-checkout'; readonly checkoutId: string }

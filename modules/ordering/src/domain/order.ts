@@ -300,7 +300,7 @@ function payPart(order: Order, command: Extract<OrderCommand, { type: 'pay-part'
 function voidOrder(order: Order, command: Extract<OrderCommand, { type: 'void' }>, at: string) {
   requireStatus(order, ['open', 'sent', 'paid'], 'voided');
   requireNothingPaid(order, 'be voided');
-  requireNotInCheckout(order, 'be voided', command.checkoutId);
+  requireNotInCheckout(order, 'be voided');
   const reason = command.reason.trim();
   if (!reason) raise('reason-required', 'Say why the order is voided.');
   if (order.status === 'paid' && command.paymentsVoided !== true) {

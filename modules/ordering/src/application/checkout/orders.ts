@@ -5,12 +5,7 @@ import type { OrderRecord, OrderingDeps, OrderingRepository } from '../ports.ts'
 import { storeTickets } from '../kitchen.ts';
 import { applyCommand, changeOrder, loadOrder, withRetry } from '../order-writer.ts';
 import type { PlannedTender } from '../../domain/checkout.ts';
-import {
-  cancelForCheckout,
-  recordPartPaymentIn,
-  recordPaymentIn,
-  type SettledPayment,
-} from '../settlement.ts';
+import { recordPartPaymentIn, recordPaymentIn, type SettledPayment } from '../settlement.ts';
 import { toOrderView } from '../views.ts';
 import type { CheckoutOrders, OrderSnapshot } from './ports.ts';
 
@@ -67,7 +62,6 @@ export function checkoutOrders(
   d: OrderingDeps,
   api: Pick<OrderingApi, 'getOrder'>,
 ): CheckoutOrders<OrderingRepository> {
-  const cancel = cancelForCheckout(d);
   return {
     snapshot: async (ctx, orderId) => snapshotOf(await api.getOrder(ctx, orderId)),
 
@@ -115,10 +109,6 @@ export function checkoutOrders(
 
     async fireRemaining(ctx, orderId) {
       await fireRemainingIn(d, ctx, orderId);
-    },
-
-    async cancel(ctx, orderId, checkoutId, reason) {
-      await cancel(ctx, orderId, reason, checkoutId);
     },
   };
 }

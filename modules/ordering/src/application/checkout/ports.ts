@@ -49,8 +49,6 @@ export interface CheckoutOrders<U = unknown> {
   ): Promise<(unit: U) => Promise<void>>;
   /** Fires every course the kitchen has not seen yet; nothing to fire is fine. */
   fireRemaining(ctx: CallContext, orderId: string): Promise<void>;
-  /** Voids the unpaid order after checkout `checkoutId` failed; a voided order stays voided. */
-  cancel(ctx: CallContext, orderId: string, checkoutId: string, reason: string): Promise<void>;
 }
 
 export interface OrderSnapshot {

@@ -145,9 +145,8 @@ export function checkoutSaga<U>(deps: CheckoutDeps<U>) {
       await payments.undo(ctx, tender.paymentId, reason);
     } else if (step === 'release-stock') {
       await reservations.release(ctx, record.plan.reservationId);
-    } else if (step === 'cancel-order') {
-      await orders.cancel(ctx, record.orderId, record.id, reason);
     } else {
+      // `release-order`, or `cancel-order` where an earlier version planned it: the bill stays owed.
       await orders.release(ctx, record.orderId, record.id);
     }
   }
