@@ -16,12 +16,19 @@ describe.each(testEngines())('the inventory audit log through HTTP on %s', (engi
   afterAll(() => t?.close());
 
   const adjust = (token: string, storeId: string, stockItemId: string, quantity: number) =>
-    c.ok(201, 'POST', '/movements', token, {
-      storeId,
-      kind: 'adjustment',
-      reason: 'recount after delivery',
-      lines: [{ stockItemId, quantity }],
-    });
+    c.ok(
+      201,
+      'POST',
+      '/movements',
+      token,
+      {
+        storeId,
+        kind: 'adjustment',
+        reason: 'recount after delivery',
+        lines: [{ stockItemId, quantity }],
+      },
+      c.keyed(),
+    );
 
   const userId = async (token: string) =>
     (await c.ok(200, 'GET', '/api/v1/identity/me', token)).user.id;
@@ -118,14 +125,21 @@ describe.each(testEngines())('the inventory audit log through HTTP on %s', (engi
     const eggs = await c.item(token, 'ingredient', 'Eggs');
     // One batch of two lines writes two entries in one transaction.
     const oil = await c.item(token, 'ingredient', 'Oil', 'ml');
-    await c.ok(201, 'POST', '/movements', token, {
-      storeId: store,
-      kind: 'receipt',
-      lines: [
-        { stockItemId: eggs, quantity: 60 },
-        { stockItemId: oil, quantity: 900 },
-      ],
-    });
+    await c.ok(
+      201,
+      'POST',
+      '/movements',
+      token,
+      {
+        storeId: store,
+        kind: 'receipt',
+        lines: [
+          { stockItemId: eggs, quantity: 60 },
+          { stockItemId: oil, quantity: 900 },
+        ],
+      },
+      c.keyed(),
+    );
     await adjust(token, store, eggs, -6);
     await adjust(token, store, oil, -100);
     const all = (await c.ok(200, 'GET', '/audit', token)).items.map((e) => e.id);

@@ -36,12 +36,19 @@ describe.each(testEngines())('inventory through HTTP on %s', (engine) => {
     const store = stores[0]!;
     const flour = await c.item(token, 'ingredient', 'Flour', 'g');
     await c.receive(token, store, flour, 5000);
-    await c.ok(201, 'POST', '/movements', token, {
-      storeId: store,
-      kind: 'waste',
-      reason: 'bag torn',
-      lines: [{ stockItemId: flour, quantity: 250 }],
-    });
+    await c.ok(
+      201,
+      'POST',
+      '/movements',
+      token,
+      {
+        storeId: store,
+        kind: 'waste',
+        reason: 'bag torn',
+        lines: [{ stockItemId: flour, quantity: 250 }],
+      },
+      c.keyed(),
+    );
     expect(await c.level(token, store, flour)).toMatchObject({ onHand: 4750, unit: 'g' });
     const ledger = await c.ok(200, 'GET', `/movements?storeId=${store}&sort=occurredAt`, token);
     expect(ledger.items.map((m) => [m.kind, m.quantity])).toEqual([
@@ -62,12 +69,18 @@ describe.each(testEngines())('inventory through HTTP on %s', (engine) => {
     await c.receive(token, store, soda, 5);
     const cashier = await c.staff(token, ['cashier']);
     expect(await c.level(cashier, store, soda)).toMatchObject({ onHand: 5 });
-    const adjust = await c.call('POST', '/movements', cashier, {
-      storeId: store,
-      kind: 'adjustment',
-      reason: 'found one',
-      lines: [{ stockItemId: soda, quantity: 1 }],
-    });
+    const adjust = await c.call(
+      'POST',
+      '/movements',
+      cashier,
+      {
+        storeId: store,
+        kind: 'adjustment',
+        reason: 'found one',
+        lines: [{ stockItemId: soda, quantity: 1 }],
+      },
+      c.keyed(),
+    );
     expect(adjust.statusCode).toBe(403);
     expect(adjust.json()).toMatchObject({
       code: 'permission-denied',
@@ -84,12 +97,19 @@ describe.each(testEngines())('inventory through HTTP on %s', (engine) => {
     const manager = await c.staff(token, ['manager']);
     const milk = await c.item(token, 'ingredient', 'Milk', 'ml');
     await c.receive(token, store, milk, 1000);
-    await c.ok(201, 'POST', '/movements', manager, {
-      storeId: store,
-      kind: 'adjustment',
-      reason: 'recount after delivery',
-      lines: [{ stockItemId: milk, quantity: -200 }],
-    });
+    await c.ok(
+      201,
+      'POST',
+      '/movements',
+      manager,
+      {
+        storeId: store,
+        kind: 'adjustment',
+        reason: 'recount after delivery',
+        lines: [{ stockItemId: milk, quantity: -200 }],
+      },
+      c.keyed(),
+    );
     const me = await c.ok(200, 'GET', '/api/v1/identity/me', manager);
     const rows = await server.database.transaction(
       async (tx) =>
@@ -114,18 +134,30 @@ describe.each(testEngines())('inventory through HTTP on %s', (engine) => {
   it('answers an adjustment without a reason, and an unknown store, with problems', async () => {
     const { token, stores } = await c.tenant();
     const soda = await c.item(token, 'retail', 'Soda');
-    const noReason = await c.call('POST', '/movements', token, {
-      storeId: stores[0],
-      kind: 'adjustment',
-      lines: [{ stockItemId: soda, quantity: 3 }],
-    });
+    const noReason = await c.call(
+      'POST',
+      '/movements',
+      token,
+      {
+        storeId: stores[0],
+        kind: 'adjustment',
+        lines: [{ stockItemId: soda, quantity: 3 }],
+      },
+      c.keyed(),
+    );
     expect(noReason.statusCode).toBe(400);
     expect(noReason.json()).toMatchObject({ code: 'reason-required' });
-    const unknownStore = await c.call('POST', '/movements', token, {
-      storeId: '01900000-0000-7000-8000-00000000beef',
-      kind: 'receipt',
-      lines: [{ stockItemId: soda, quantity: 3 }],
-    });
+    const unknownStore = await c.call(
+      'POST',
+      '/movements',
+      token,
+      {
+        storeId: '01900000-0000-7000-8000-00000000beef',
+        kind: 'receipt',
+        lines: [{ stockItemId: soda, quantity: 3 }],
+      },
+      c.keyed(),
+    );
     expect(unknownStore.statusCode).toBe(404);
     expect(unknownStore.json()).toMatchObject({ code: 'store-not-found' });
   });
@@ -152,11 +184,18 @@ describe.each(testEngines())('inventory through HTTP on %s', (engine) => {
     const [from, to] = stores as [string, string];
     const beans = await c.item(token, 'retail', 'Beans');
     await c.receive(token, from, beans, 30);
-    const { transfer } = await c.ok(201, 'POST', '/transfers', token, {
-      fromStoreId: from,
-      toStoreId: to,
-      lines: [{ stockItemId: beans, quantity: 12 }],
-    });
+    const { transfer } = await c.ok(
+      201,
+      'POST',
+      '/transfers',
+      token,
+      {
+        fromStoreId: from,
+        toStoreId: to,
+        lines: [{ stockItemId: beans, quantity: 12 }],
+      },
+      c.keyed(),
+    );
     expect(transfer.status).toBe('dispatched');
     expect(await c.level(token, from, beans)).toMatchObject({ onHand: 18 });
     expect(await c.level(token, to, beans)).toMatchObject({ onHand: 0, inTransit: 12 });
@@ -182,11 +221,17 @@ describe.each(testEngines())('inventory through HTTP on %s', (engine) => {
       lines: [{ variantId: beans, quantity: 1 }],
     });
     expect([reservation.statusCode, reservation.json().code]).toEqual([409, 'store-archived']);
-    const transfer = await c.call('POST', '/transfers', token, {
-      fromStoreId: open,
-      toStoreId: archived,
-      lines: [{ stockItemId: beans, quantity: 1 }],
-    });
+    const transfer = await c.call(
+      'POST',
+      '/transfers',
+      token,
+      {
+        fromStoreId: open,
+        toStoreId: archived,
+        lines: [{ stockItemId: beans, quantity: 1 }],
+      },
+      c.keyed(),
+    );
     expect([transfer.statusCode, transfer.json().code]).toEqual([409, 'store-archived']);
     expect(await c.level(token, open, beans)).toMatchObject({ onHand: 10, inTransit: 0 });
   });

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { expect } from 'vitest';
 import type { StratumServer } from '@stratum/server';
 import { httpClient } from '@stratum/testing';
@@ -86,17 +87,27 @@ export function inventoryClient(server: StratumServer) {
   const staff = async (ownerToken: string, roles: string[], storeIds?: string[]) =>
     (await http.staff(ownerToken, roles, storeIds ? { storeIds } : {})).accessToken;
 
+  /** An Idempotency-Key header: stock movements and transfers take one (fresh unless given). */
+  const keyed = (key: string = randomUUID()) => ({ 'idempotency-key': key });
+
   const receive = (token: string, storeId: string, stockItemId: string, quantity: number) =>
-    ok(201, 'POST', '/movements', token, {
-      storeId,
-      kind: 'receipt',
-      lines: [{ stockItemId, quantity }],
-    });
+    ok(
+      201,
+      'POST',
+      '/movements',
+      token,
+      {
+        storeId,
+        kind: 'receipt',
+        lines: [{ stockItemId, quantity }],
+      },
+      keyed(),
+    );
 
   const level = (token: string, storeId: string, stockItemId: string) =>
     ok(200, 'GET', `/levels/${storeId}/${stockItemId}`, token);
 
-  return { call, ok, tenant, item, staff, receive, level };
+  return { call, ok, tenant, item, staff, receive, level, keyed };
 }
 
 /** Collects the inventory events a server publishes on its bus. */

@@ -25,6 +25,7 @@ import {
   type Page,
   type RecordCountInput,
   type RecordMovementsInput,
+  type Replayable,
   type SetThresholdInput,
   type StockItemView,
 } from './contract/stock.ts';
@@ -92,6 +93,13 @@ export const inventoryErrors = defineErrors({
   'transfer-not-found': 'not-found',
   'transfer-already-received': 'conflict',
   'same-store-transfer': 'invalid',
+  /**
+   * Stock moved by hand and transfers need an Idempotency-Key, as every POST
+   * that moves money or stock does: a retry must not move the stock twice.
+   */
+  'idempotency-key-required': 'invalid',
+  /** The Idempotency-Key was used for a different request of the same kind. */
+  'idempotency-key-reused': 'unprocessable',
 });
 export type InventoryErrorCode = keyof typeof inventoryErrors.codes;
 export const raise: Raise<InventoryErrorCode> = inventoryErrors.raise;
@@ -194,8 +202,17 @@ export interface InventoryApi {
     input: SetThresholdInput,
   ): Promise<LevelView>;
 
-  /** Receipts, adjustments (with a reason) and waste, written as one batch. */
-  recordMovements(ctx: CallContext, input: RecordMovementsInput): Promise<MovementBatchView>;
+  /**
+   * Receipts, adjustments (with a reason) and waste, written as one batch. The
+   * Idempotency-Key is required and names one batch of the tenant: the same
+   * request under it again returns the first answer, `replayed`, and moves
+   * nothing; another request under it is `idempotency-key-reused`.
+   */
+  recordMovements(
+    ctx: CallContext,
+    input: RecordMovementsInput,
+    idempotencyKey: string | undefined,
+  ): Promise<Replayable<MovementBatchView>>;
   listMovements(ctx: CallContext, query: ListMovementsQuery): Promise<Page<MovementView>>;
   /** Counted quantities become count-correction movements of the difference. */
   recordCount(ctx: CallContext, input: RecordCountInput): Promise<CountView>;
@@ -221,7 +238,12 @@ export interface InventoryApi {
   setRecipe(ctx: CallContext, variantId: string, input: SetRecipeInput): Promise<RecipeView>;
   deleteRecipe(ctx: CallContext, variantId: string): Promise<void>;
 
-  dispatchTransfer(ctx: CallContext, input: DispatchTransferInput): Promise<DispatchResult>;
+  /** Sends stock to another store; keyed as `recordMovements` is (one transfer per key). */
+  dispatchTransfer(
+    ctx: CallContext,
+    input: DispatchTransferInput,
+    idempotencyKey: string | undefined,
+  ): Promise<Replayable<DispatchResult>>;
   receiveTransfer(ctx: CallContext, transferId: string): Promise<TransferView>;
   getTransfer(ctx: CallContext, transferId: string): Promise<TransferView>;
   listTransfers(ctx: CallContext, query: ListTransfersQuery): Promise<Page<TransferView>>;

@@ -162,11 +162,15 @@ export async function inventoryHarness(
       const soda = await harness.item(tenant, 'retail');
       const ctx = harness.ctx(tenant);
       if (onHand > 0) {
-        await harness.api.recordMovements(ctx, {
-          storeId: store,
-          kind: 'receipt',
-          lines: [{ stockItemId: soda, quantity: onHand }],
-        });
+        await harness.api.recordMovements(
+          ctx,
+          {
+            storeId: store,
+            kind: 'receipt',
+            lines: [{ stockItemId: soda, quantity: onHand }],
+          },
+          newId(),
+        );
       }
       const level = () => harness.api.getLevel(ctx, store, soda);
       return { tenant, store, soda, ctx, level };

@@ -100,14 +100,20 @@ export async function seedShop(send: Send): Promise<TestShop> {
   const croissantId = await retail('Croissant', 180);
   const waterId = await retail('Water', 200);
   await stockItemsKnown(send, token, [croissantId, waterId]);
-  await ok(201, 'POST', '/api/v1/inventory/movements', {
-    storeId: store.id,
-    kind: 'receipt',
-    lines: [
-      { stockItemId: croissantId, quantity: 5 },
-      { stockItemId: waterId, quantity: 41 },
-    ],
-  });
+  await ok(
+    201,
+    'POST',
+    '/api/v1/inventory/movements',
+    {
+      storeId: store.id,
+      kind: 'receipt',
+      lines: [
+        { stockItemId: croissantId, quantity: 5 },
+        { stockItemId: waterId, quantity: 41 },
+      ],
+    },
+    { 'idempotency-key': `bff-opening-stock-${store.id}` },
+  );
   for (const id of [croissantId, waterId]) {
     await ok(200, 'PUT', `/api/v1/inventory/levels/${store.id}/${id}/threshold`, { threshold: 5 });
   }

@@ -26,18 +26,25 @@ interface Answer {
   status: number;
   body: string;
 }
-type Send = (method: Method, url: string, token: string, payload?: unknown) => Promise<Answer>;
+type Send = (
+  method: Method,
+  url: string,
+  token: string,
+  payload?: unknown,
+  headers?: Record<string, string>,
+) => Promise<Answer>;
 
 /** Requests into a server of this process (`app.inject`), or over HTTP to a base URL (e.g. the gateway). */
 function transportOf(target: StratumServer | string): { send: Send; wake: () => void } {
   if (typeof target === 'string') {
     return {
-      async send(method, url, token, payload) {
+      async send(method, url, token, payload, headers = {}) {
         const res = await fetch(new URL(url, target), {
           method,
           headers: {
             ...(token && { authorization: `Bearer ${token}` }),
             ...(payload !== undefined && { 'content-type': 'application/json' }),
+            ...headers,
           },
           ...(payload !== undefined && { body: JSON.stringify(payload) }),
         });
@@ -47,11 +54,11 @@ function transportOf(target: StratumServer | string): { send: Send; wake: () => 
     };
   }
   return {
-    async send(method, url, token, payload) {
+    async send(method, url, token, payload, headers = {}) {
       const res = await target.app.inject({
         method,
         url,
-        headers: token ? { authorization: `Bearer ${token}` } : {},
+        headers: { ...(token && { authorization: `Bearer ${token}` }), ...headers },
         ...(payload !== undefined && { payload: payload as object }),
         remoteAddress: '127.0.0.1',
       });
@@ -73,8 +80,13 @@ export async function seedDemo(
 ): Promise<SeedSummary> {
   const transport = transportOf(target);
   let token = '';
-  const call = async <T>(method: Method, url: string, payload?: unknown): Promise<T> => {
-    const res = await transport.send(method, url, token, payload);
+  const call = async <T>(
+    method: Method,
+    url: string,
+    payload?: unknown,
+    headers?: Record<string, string>,
+  ): Promise<T> => {
+    const res = await transport.send(method, url, token, payload, headers);
     if (res.status >= 300) throw new Error(`seed: ${method} ${url} → ${res.status} ${res.body}`);
     return (res.body ? JSON.parse(res.body) : undefined) as T;
   };
@@ -275,12 +287,18 @@ export async function seedDemo(
     ...stocked,
   ];
   for (const storeId of storeIds) {
-    await call('POST', '/api/v1/inventory/movements', {
-      storeId,
-      kind: 'receipt',
-      reference: 'Opening stock',
-      lines: opening.map((o) => ({ stockItemId: o.variantId, quantity: o.stock })),
-    });
+    // One key per store's opening stock: a retried request never receives it twice.
+    await call(
+      'POST',
+      '/api/v1/inventory/movements',
+      {
+        storeId,
+        kind: 'receipt',
+        reference: 'Opening stock',
+        lines: opening.map((o) => ({ stockItemId: o.variantId, quantity: o.stock })),
+      },
+      { 'idempotency-key': `opening-stock-${storeId}` },
+    );
     for (const o of opening.filter((x) => x.lowStock > 0)) {
       await call('PUT', `/api/v1/inventory/levels/${storeId}/${o.variantId}/threshold`, {
         threshold: o.lowStock,

@@ -20,12 +20,16 @@ describe.each(testEngines())('stock levels, thresholds and lists on %s', (engine
     const item = await h.item(tenant, 'ingredient', { unit: 'g' });
     const ctx = h.ctx(tenant);
     const move = (kind: 'receipt' | 'adjustment' | 'waste', quantity: number, reason?: string) =>
-      h.api.recordMovements(ctx, {
-        storeId: store,
-        kind,
-        ...(reason && { reason }),
-        lines: [{ stockItemId: item, quantity }],
-      });
+      h.api.recordMovements(
+        ctx,
+        {
+          storeId: store,
+          kind,
+          ...(reason && { reason }),
+          lines: [{ stockItemId: item, quantity }],
+        },
+        newId(),
+      );
     const level = () => h.api.getLevel(ctx, store, item);
     return { tenant, store, item, ctx, move, level };
   }
@@ -131,11 +135,15 @@ describe.each(testEngines())('stock levels, thresholds and lists on %s', (engine
       await h.item(tenant, 'retail'),
     ];
     for (const [i, stockItemId] of ids.entries()) {
-      await h.api.recordMovements(ctx, {
-        storeId: store,
-        kind: 'receipt',
-        lines: [{ stockItemId, quantity: (3 - i) * 10 }],
-      });
+      await h.api.recordMovements(
+        ctx,
+        {
+          storeId: store,
+          kind: 'receipt',
+          lines: [{ stockItemId, quantity: (3 - i) * 10 }],
+        },
+        newId(),
+      );
     }
     const byStock = async (sort: 'onHand' | '-onHand') => {
       const seen: number[] = [];
@@ -179,11 +187,15 @@ describe.each(testEngines())('stock levels, thresholds and lists on %s', (engine
   it('refuses a cursor from another list, or from the same list sorted the other way', async () => {
     const { tenant, store, ctx } = await setUp();
     for (const stockItemId of [await h.item(tenant, 'retail'), await h.item(tenant, 'retail')]) {
-      await h.api.recordMovements(ctx, {
-        storeId: store,
-        kind: 'receipt',
-        lines: [{ stockItemId, quantity: 5 }],
-      });
+      await h.api.recordMovements(
+        ctx,
+        {
+          storeId: store,
+          kind: 'receipt',
+          lines: [{ stockItemId, quantity: 5 }],
+        },
+        newId(),
+      );
     }
     const movements = await h.api.listMovements(ctx, { limit: 1, sort: '-occurredAt' });
     const levels = await h.api.listLevels(ctx, { limit: 1, sort: 'onHand' });

@@ -196,6 +196,31 @@ export interface TransferRepository {
   ): Promise<TransferRecord[]>;
 }
 
+/** The kinds of request an Idempotency-Key names one of (a key is scoped to its kind). */
+export type IdempotencyScope = 'movements' | 'transfers';
+
+/** What an Idempotency-Key already names: its request's fingerprint and first answer. */
+export interface IdempotencyRecord {
+  fingerprint: string;
+  response: unknown;
+}
+
+export interface IdempotencyRepository {
+  /**
+   * Claims `key` for this transaction, or returns what it already names. A
+   * key claimed by a transaction still running makes this wait for it: the
+   * key is then this one's if that one rolled back, and names that one's
+   * answer if it committed. Claim first, before any lock is taken.
+   */
+  claimIdempotencyKey(
+    scope: IdempotencyScope,
+    key: string,
+    fingerprint: string,
+  ): Promise<IdempotencyRecord | undefined>;
+  /** Stores the answer to the request that claimed `key` in this transaction. */
+  answerIdempotencyKey(scope: IdempotencyScope, key: string, response: unknown): Promise<void>;
+}
+
 /** Inventory's data, inside one tenant-scoped transaction. */
 export interface InventoryRepository
   extends
@@ -203,7 +228,8 @@ export interface InventoryRepository
     LevelRepository,
     LedgerRepository,
     ReservationRepository,
-    TransferRepository {
+    TransferRepository,
+    IdempotencyRepository {
   /**
    * Runs the unit's last statements, started together; the commit leaves with
    * them where the engine allows (the platform's `lastly`, whose rules apply).

@@ -92,14 +92,18 @@ describe.each(testEngines())('reservations on %s', (engine) => {
         { stockItemId: beef, quantity: 150 },
       ],
     });
-    await h.api.recordMovements(ctx, {
-      storeId: store,
-      kind: 'receipt',
-      lines: [
-        { stockItemId: bun, quantity: 10 },
-        { stockItemId: beef, quantity: 2000 },
-      ],
-    });
+    await h.api.recordMovements(
+      ctx,
+      {
+        storeId: store,
+        kind: 'receipt',
+        lines: [
+          { stockItemId: bun, quantity: 10 },
+          { stockItemId: beef, quantity: 2000 },
+        ],
+      },
+      newId(),
+    );
     const { reservation } = await h.api.reserve(ctx, {
       storeId: store,
       lines: [{ variantId: burger, quantity: 2 }],

@@ -21,12 +21,16 @@ describe.each(testEngines())('stock movements, thresholds and counts on %s', (en
     const item = await h.item(tenant, 'ingredient', { unit: 'g' });
     const ctx = h.ctx(tenant);
     const move = (kind: 'receipt' | 'adjustment' | 'waste', quantity: number, reason?: string) =>
-      h.api.recordMovements(ctx, {
-        storeId: store,
-        kind,
-        ...(reason && { reason }),
-        lines: [{ stockItemId: item, quantity }],
-      });
+      h.api.recordMovements(
+        ctx,
+        {
+          storeId: store,
+          kind,
+          ...(reason && { reason }),
+          lines: [{ stockItemId: item, quantity }],
+        },
+        newId(),
+      );
     const level = () => h.api.getLevel(ctx, store, item);
     return { tenant, store, item, ctx, move, level };
   }
@@ -86,11 +90,15 @@ describe.each(testEngines())('stock movements, thresholds and counts on %s', (en
     const { tenant, store, ctx } = await setUp();
     const burger = await h.item(tenant, 'menu');
     await expect(
-      h.api.recordMovements(ctx, {
-        storeId: store,
-        kind: 'receipt',
-        lines: [{ stockItemId: burger, quantity: 1 }],
-      }),
+      h.api.recordMovements(
+        ctx,
+        {
+          storeId: store,
+          kind: 'receipt',
+          lines: [{ stockItemId: burger, quantity: 1 }],
+        },
+        newId(),
+      ),
     ).rejects.toMatchObject({ code: 'stock-item-not-stocked' });
   });
 

@@ -19,21 +19,29 @@ describe.each(testEngines())('transfers between stores on %s', (engine) => {
     h.stores.set(to, 'block');
     const item = await h.item(tenant, 'retail');
     const ctx = h.ctx(tenant);
-    await h.api.recordMovements(ctx, {
-      storeId: from,
-      kind: 'receipt',
-      lines: [{ stockItemId: item, quantity: 20 }],
-    });
+    await h.api.recordMovements(
+      ctx,
+      {
+        storeId: from,
+        kind: 'receipt',
+        lines: [{ stockItemId: item, quantity: 20 }],
+      },
+      newId(),
+    );
     return { tenant, from, to, item, ctx };
   }
 
   it('dispatches into transit and receives into the destination, through both states', async () => {
     const { tenant, from, to, item, ctx } = await setUp();
-    const { transfer } = await h.api.dispatchTransfer(ctx, {
-      fromStoreId: from,
-      toStoreId: to,
-      lines: [{ stockItemId: item, quantity: 8 }],
-    });
+    const { transfer } = await h.api.dispatchTransfer(
+      ctx,
+      {
+        fromStoreId: from,
+        toStoreId: to,
+        lines: [{ stockItemId: item, quantity: 8 }],
+      },
+      newId(),
+    );
     expect(transfer.status).toBe('dispatched');
     expect(await h.api.getLevel(ctx, from, item)).toMatchObject({ onHand: 12 });
     expect(await h.api.getLevel(ctx, to, item)).toMatchObject({ onHand: 0, inTransit: 8 });
@@ -59,11 +67,15 @@ describe.each(testEngines())('transfers between stores on %s', (engine) => {
 
   it('refuses to receive a transfer twice', async () => {
     const { from, to, item, ctx } = await setUp();
-    const { transfer } = await h.api.dispatchTransfer(ctx, {
-      fromStoreId: from,
-      toStoreId: to,
-      lines: [{ stockItemId: item, quantity: 1 }],
-    });
+    const { transfer } = await h.api.dispatchTransfer(
+      ctx,
+      {
+        fromStoreId: from,
+        toStoreId: to,
+        lines: [{ stockItemId: item, quantity: 1 }],
+      },
+      newId(),
+    );
     await h.api.receiveTransfer(ctx, transfer.id);
     await expect(h.api.receiveTransfer(ctx, transfer.id)).rejects.toMatchObject({
       code: 'transfer-already-received',
@@ -73,33 +85,49 @@ describe.each(testEngines())('transfers between stores on %s', (engine) => {
   it('refuses, under the source’s block policy, to send more than is available', async () => {
     const { from, to, item, ctx } = await setUp();
     await expect(
-      h.api.dispatchTransfer(ctx, {
-        fromStoreId: from,
-        toStoreId: to,
-        lines: [{ stockItemId: item, quantity: 21 }],
-      }),
+      h.api.dispatchTransfer(
+        ctx,
+        {
+          fromStoreId: from,
+          toStoreId: to,
+          lines: [{ stockItemId: item, quantity: 21 }],
+        },
+        newId(),
+      ),
     ).rejects.toMatchObject({ code: 'insufficient-stock' });
     await expect(
-      h.api.dispatchTransfer(ctx, {
-        fromStoreId: from,
-        toStoreId: from,
-        lines: [{ stockItemId: item, quantity: 1 }],
-      }),
+      h.api.dispatchTransfer(
+        ctx,
+        {
+          fromStoreId: from,
+          toStoreId: from,
+          lines: [{ stockItemId: item, quantity: 1 }],
+        },
+        newId(),
+      ),
     ).rejects.toMatchObject({ code: 'same-store-transfer' });
   });
 
   it('lists transfers by state and destination', async () => {
     const { from, to, item, ctx } = await setUp();
-    const a = await h.api.dispatchTransfer(ctx, {
-      fromStoreId: from,
-      toStoreId: to,
-      lines: [{ stockItemId: item, quantity: 1 }],
-    });
-    await h.api.dispatchTransfer(ctx, {
-      fromStoreId: from,
-      toStoreId: to,
-      lines: [{ stockItemId: item, quantity: 2 }],
-    });
+    const a = await h.api.dispatchTransfer(
+      ctx,
+      {
+        fromStoreId: from,
+        toStoreId: to,
+        lines: [{ stockItemId: item, quantity: 1 }],
+      },
+      newId(),
+    );
+    await h.api.dispatchTransfer(
+      ctx,
+      {
+        fromStoreId: from,
+        toStoreId: to,
+        lines: [{ stockItemId: item, quantity: 2 }],
+      },
+      newId(),
+    );
     await h.api.receiveTransfer(ctx, a.transfer.id);
     const open = await h.api.listTransfers(ctx, {
       limit: 10,

@@ -1,8 +1,17 @@
-import { cursorScope, newId, toPage } from '@stratum/platform';
-import { inventoryEvents, raise, type InventoryApi } from '../contract.ts';
+import { cursorScope, newId, toPage, type CallContext } from '@stratum/platform';
+import {
+  dispatchResult,
+  inventoryEvents,
+  raise,
+  type DispatchResult,
+  type DispatchTransferInput,
+  type InventoryApi,
+  type OversellPolicy,
+} from '../contract.ts';
 import { receiveStep, validateTransfer } from '../domain/transfer.ts';
 import { visibleStores } from '../domain/stores.ts';
-import type { InventoryDeps } from './ports.ts';
+import { keyedRequest, once } from './idempotency.ts';
+import type { InventoryDeps, InventoryRepository } from './ports.ts';
 import {
   assertStoreAccess,
   demandsFor,
@@ -16,83 +25,99 @@ import { toTransferView } from './views.ts';
 /**
  * Dispatch: transfer-out movements at the source (checked against its
  * policy like any removal) and in-transit quantities at the destination, in
- * one transaction.
+ * one transaction. One transfer per Idempotency-Key: a retry gets the first
+ * answer and dispatches nothing.
  */
 export function dispatchTransfer(deps: InventoryDeps): InventoryApi['dispatchTransfer'] {
-  return async (ctx, input) => {
-    const { fromStoreId, toStoreId, lines } = input;
-    validateTransfer(fromStoreId, toStoreId, lines);
+  return async (ctx, input, idempotencyKey) => {
+    const request = keyedRequest('transfers', idempotencyKey, input);
+    validateTransfer(input.fromStoreId, input.toStoreId, input.lines);
     const [from, to] = await Promise.all([
-      storeFor(deps, ctx, fromStoreId),
-      deps.stores.get(ctx, toStoreId),
+      storeFor(deps, ctx, input.fromStoreId),
+      deps.stores.get(ctx, input.toStoreId),
     ]);
-    if (!to.active) raise('store-archived', 'The destination store is archived.');
-    return deps.store.inTenant(ctx, async (repo) => {
-      const ids = lines.map((l) => l.stockItemId);
-      const items = await stockedItems(repo, ids);
-      const levels = await repo.lockLevels(
-        ids.flatMap((stockItemId) => [
-          { storeId: fromStoreId, stockItemId },
-          { storeId: toStoreId, stockItemId },
-        ]),
-      );
-      const id = newId();
-      const batchId = newId();
-      const takes = lines.map((l) => ({
+    return deps.store.inTenant(ctx, (repo) =>
+      once(repo, request, dispatchResult, () => {
+        // Refused once the key is claimed: a retry of a transfer dispatched
+        // before its destination was archived still gets its answer.
+        if (!to.active) raise('store-archived', 'The destination store is archived.');
+        return dispatch(repo, ctx, input, from.policy);
+      }),
+    );
+  };
+}
+
+/** Dispatches the transfer of a new request, in the transaction that claimed its key. */
+async function dispatch(
+  repo: InventoryRepository,
+  ctx: CallContext,
+  input: DispatchTransferInput,
+  policy: OversellPolicy,
+): Promise<DispatchResult> {
+  const { fromStoreId, toStoreId, lines } = input;
+  const ids = lines.map((l) => l.stockItemId);
+  const items = await stockedItems(repo, ids);
+  const levels = await repo.lockLevels(
+    ids.flatMap((stockItemId) => [
+      { storeId: fromStoreId, stockItemId },
+      { storeId: toStoreId, stockItemId },
+    ]),
+  );
+  const id = newId();
+  const batchId = newId();
+  const takes = lines.map((l) => ({
+    storeId: fromStoreId,
+    stockItemId: l.stockItemId,
+    requested: l.quantity,
+  }));
+  const warnings = await enforcePolicy(repo, demandsFor(levels, takes), {
+    storeId: fromStoreId,
+    policy,
+    enforceable: true,
+    source: 'transfer',
+    referenceId: id,
+  });
+  await writeChanges(
+    repo,
+    levels,
+    items,
+    lines.flatMap((l) => [
+      {
         storeId: fromStoreId,
         stockItemId: l.stockItemId,
-        requested: l.quantity,
-      }));
-      const warnings = await enforcePolicy(repo, demandsFor(levels, takes), {
-        storeId: fromStoreId,
-        policy: from.policy,
-        enforceable: true,
-        source: 'transfer',
-        referenceId: id,
-      });
-      await writeChanges(
-        repo,
-        levels,
-        items,
-        lines.flatMap((l) => [
-          {
-            storeId: fromStoreId,
-            stockItemId: l.stockItemId,
-            change: { onHand: -l.quantity },
-            kind: 'transfer-out' as const,
-          },
-          { storeId: toStoreId, stockItemId: l.stockItemId, change: { inTransit: l.quantity } },
-        ]),
-        {
-          batchId,
-          reason: input.note ?? null,
-          referenceType: 'transfer',
-          referenceId: id,
-          actorId: ctx.actor.id,
-        },
-      );
-      const transfer = await repo.insertTransfer({
-        id,
-        fromStoreId,
-        toStoreId,
-        status: 'dispatched',
-        note: input.note ?? null,
-        lines,
-        dispatchedBy: ctx.actor.id,
-        dispatchBatchId: batchId,
-        receivedAt: null,
-        receivedBy: null,
-        receiveBatchId: null,
-      });
-      await repo.emit(inventoryEvents.transferDispatched, {
-        transferId: id,
-        fromStoreId,
-        toStoreId,
-        lines,
-      });
-      return { transfer: toTransferView(transfer), warnings };
-    });
-  };
+        change: { onHand: -l.quantity },
+        kind: 'transfer-out' as const,
+      },
+      { storeId: toStoreId, stockItemId: l.stockItemId, change: { inTransit: l.quantity } },
+    ]),
+    {
+      batchId,
+      reason: input.note ?? null,
+      referenceType: 'transfer',
+      referenceId: id,
+      actorId: ctx.actor.id,
+    },
+  );
+  const transfer = await repo.insertTransfer({
+    id,
+    fromStoreId,
+    toStoreId,
+    status: 'dispatched',
+    note: input.note ?? null,
+    lines,
+    dispatchedBy: ctx.actor.id,
+    dispatchBatchId: batchId,
+    receivedAt: null,
+    receivedBy: null,
+    receiveBatchId: null,
+  });
+  await repo.emit(inventoryEvents.transferDispatched, {
+    transferId: id,
+    fromStoreId,
+    toStoreId,
+    lines,
+  });
+  return { transfer: toTransferView(transfer), warnings };
 }
 
 /** Receive: the in-transit quantities become transfer-in movements at the destination. */

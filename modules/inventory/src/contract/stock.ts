@@ -33,6 +33,13 @@ export type MovementKind = z.infer<typeof movementKind>;
 export const MAX_QUANTITY = 1_000_000_000;
 export const positiveQuantity = z.number().int().min(1).max(MAX_QUANTITY);
 
+/**
+ * The answer to a request made under an Idempotency-Key. `replayed`: the key
+ * was used before for the same request, whose first answer this is; nothing
+ * was recorded again.
+ */
+export type Replayable<T> = T & { readonly replayed: boolean };
+
 /** A page of a cursor-paginated list (`pageOf(item)` in the platform). */
 export interface Page<T> {
   items: T[];

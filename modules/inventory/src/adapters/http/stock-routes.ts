@@ -1,5 +1,11 @@
 import { z } from 'zod';
-import { callContextOf, pageOf, type StratumApp } from '@stratum/platform';
+import {
+  callContextOf,
+  idempotencyKeyHeaders,
+  markReplayed,
+  pageOf,
+  type StratumApp,
+} from '@stratum/platform';
 import {
   consistencyQuery,
   consistencyReport,
@@ -122,12 +128,27 @@ export function stockRoutes(app: StratumApp, api: InventoryApi): void {
       schema: {
         tags,
         summary: 'Record a receipt, an adjustment (with a reason) or waste',
+        description:
+          'Moves stock, so it takes an Idempotency-Key (400 `idempotency-key-required` ' +
+          'without one). The same request again under the key answers the batch first ' +
+          'recorded, with `Idempotent-Replayed: true`, and moves nothing; another request ' +
+          'under it is 422 `idempotency-key-reused`. Keys are per tenant.',
+        headers: idempotencyKeyHeaders(
+          'a retry with the same key gets the same batch, never a second one',
+        ),
         body: recordMovementsInput,
         response: { 201: movementBatchView },
       },
     },
-    async (request, reply) =>
-      reply.status(201).send(await api.recordMovements(callContextOf(request), request.body)),
+    async (request, reply) => {
+      const { replayed, ...batch } = await api.recordMovements(
+        callContextOf(request),
+        request.body,
+        request.headers['idempotency-key'],
+      );
+      markReplayed(reply, replayed);
+      return reply.status(201).send(batch);
+    },
   );
 
   app.post(

@@ -1,4 +1,10 @@
-import { callContextOf, pageOf, type StratumApp } from '@stratum/platform';
+import {
+  callContextOf,
+  idempotencyKeyHeaders,
+  markReplayed,
+  pageOf,
+  type StratumApp,
+} from '@stratum/platform';
 import {
   dispatchResult,
   dispatchTransferInput,
@@ -20,12 +26,27 @@ export function transferRoutes(app: StratumApp, api: InventoryApi): void {
       schema: {
         tags,
         summary: 'Dispatch stock to another store (it is in transit until received)',
+        description:
+          'Moves stock, so it takes an Idempotency-Key (400 `idempotency-key-required` ' +
+          'without one). The same request again under the key answers the transfer first ' +
+          'dispatched, with `Idempotent-Replayed: true`, and dispatches nothing; another ' +
+          'request under it is 422 `idempotency-key-reused`. Keys are per tenant.',
+        headers: idempotencyKeyHeaders(
+          'a retry with the same key gets the same transfer, never a second one',
+        ),
         body: dispatchTransferInput,
         response: { 201: dispatchResult },
       },
     },
-    async (request, reply) =>
-      reply.status(201).send(await api.dispatchTransfer(callContextOf(request), request.body)),
+    async (request, reply) => {
+      const { replayed, ...dispatched } = await api.dispatchTransfer(
+        callContextOf(request),
+        request.body,
+        request.headers['idempotency-key'],
+      );
+      markReplayed(reply, replayed);
+      return reply.status(201).send(dispatched);
+    },
   );
   app.get(
     `${base}/transfers`,

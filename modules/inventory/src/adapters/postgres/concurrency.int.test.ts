@@ -21,11 +21,15 @@ describe.runIf(postgresUrl())('concurrent stock writers on PostgreSQL', () => {
     const item = await h.item(tenant, 'retail');
     const ctx = h.ctx(tenant);
     if (onHand > 0) {
-      await h.api.recordMovements(ctx, {
-        storeId: store,
-        kind: 'receipt',
-        lines: [{ stockItemId: item, quantity: onHand }],
-      });
+      await h.api.recordMovements(
+        ctx,
+        {
+          storeId: store,
+          kind: 'receipt',
+          lines: [{ stockItemId: item, quantity: onHand }],
+        },
+        newId(),
+      );
     }
     return { store, item, ctx };
   }
@@ -87,12 +91,16 @@ describe.runIf(postgresUrl())('concurrent stock writers on PostgreSQL', () => {
         await h.api.confirmReservation(ctx, reservation.id);
         return;
       }
-      await h.api.recordMovements(ctx, {
-        storeId: store,
-        kind: i % 4 === 2 ? 'waste' : 'receipt',
-        reason: 'spoiled',
-        lines: [{ stockItemId: item, quantity: 1 }],
-      });
+      await h.api.recordMovements(
+        ctx,
+        {
+          storeId: store,
+          kind: i % 4 === 2 ? 'waste' : 'receipt',
+          reason: 'spoiled',
+          lines: [{ stockItemId: item, quantity: 1 }],
+        },
+        newId(),
+      );
     });
     await Promise.allSettled(writes);
     const report = await h.api.checkConsistency(ctx, { storeId: store });
@@ -108,14 +116,62 @@ describe.runIf(postgresUrl())('concurrent stock writers on PostgreSQL', () => {
     h.stores.set(store, 'warn');
     await Promise.all(
       Array.from({ length: 20 }, () =>
-        h.api.recordMovements(ctx, {
-          storeId: store,
-          kind: 'receipt',
-          lines: [{ stockItemId: item, quantity: 2 }],
-        }),
+        h.api.recordMovements(
+          ctx,
+          {
+            storeId: store,
+            kind: 'receipt',
+            lines: [{ stockItemId: item, quantity: 2 }],
+          },
+          newId(),
+        ),
       ),
     );
     const levels = await h.api.listLevels(ctx, { limit: 50, sort: 'stockItemId', storeId: store });
     expect(levels.items.map((l) => l.onHand)).toEqual([40]);
+  });
+
+  it('records one batch when ten retries of a receipt race under one Idempotency-Key', async () => {
+    const { store, item, ctx } = await storeWith(0);
+    const input = {
+      storeId: store,
+      kind: 'receipt' as const,
+      lines: [{ stockItemId: item, quantity: 7 }],
+    };
+    const results = await Promise.all(
+      Array.from({ length: 10 }, () => h.api.recordMovements(ctx, input, 'delivery-race')),
+    );
+    expect(results.filter((r) => !r.replayed)).toHaveLength(1);
+    expect(new Set(results.map((r) => r.batchId)).size).toBe(1);
+    const { replayed: _, ...first } = results.find((r) => !r.replayed)!;
+    for (const r of results) expect(r).toEqual({ ...first, replayed: r.replayed });
+    expect(await h.api.getLevel(ctx, store, item)).toMatchObject({ onHand: 7 });
+    const ledger = await h.api.listMovements(ctx, {
+      storeId: store,
+      limit: 50,
+      sort: 'occurredAt',
+    });
+    expect(ledger.items.map((m) => m.batchId)).toEqual([first.batchId]);
+  });
+
+  it('dispatches one transfer when ten retries race under one Idempotency-Key', async () => {
+    const { store, item, ctx } = await storeWith(10);
+    const to = newId();
+    h.stores.set(to, 'block');
+    const input = {
+      fromStoreId: store,
+      toStoreId: to,
+      lines: [{ stockItemId: item, quantity: 4 }],
+    };
+    const results = await Promise.all(
+      Array.from({ length: 10 }, () => h.api.dispatchTransfer(ctx, input, 'transfer-race')),
+    );
+    expect(results.filter((r) => !r.replayed)).toHaveLength(1);
+    expect(new Set(results.map((r) => r.transfer.id)).size).toBe(1);
+    expect(await h.api.getLevel(ctx, store, item)).toMatchObject({ onHand: 6 });
+    expect(await h.api.getLevel(ctx, to, item)).toMatchObject({ inTransit: 4 });
+    const transfers = await h.api.listTransfers(ctx, { limit: 50, sort: 'dispatchedAt' });
+    expect(transfers.items.map((t) => t.id)).toEqual([results[0]!.transfer.id]);
+    expect(await h.api.checkConsistency(ctx, {})).toMatchObject({ consistent: true });
   });
 });

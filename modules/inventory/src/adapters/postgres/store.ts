@@ -17,6 +17,7 @@ import { ledgerRepository } from './ledger-repo.ts';
 import { reservationRepository } from './reservation-repo.ts';
 import { transferRepository } from './transfer-repo.ts';
 import { auditRepository } from './audit-repo.ts';
+import { idempotencyRepository } from './idempotency-repo.ts';
 
 /** Inventory's repository over one transaction of one tenant. */
 export function inventoryRepository(
@@ -32,6 +33,7 @@ export function inventoryRepository(
     ...reservationRepository(tx, tenantId),
     ...transferRepository(tx, tenantId),
     ...auditRepository(tx, tenantId),
+    ...idempotencyRepository(tx, tenantId),
     lastly: (writes) => lastly(tx, writes),
     async emit(event, payload) {
       await events.add(tx, event, payload, tenantId);
