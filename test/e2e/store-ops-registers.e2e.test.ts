@@ -196,6 +196,26 @@ describe.each(testEngines())('store-ops registers, receipts and floor plan on %s
       const res = await c.call('POST', `/registers/${register.id}/receipt-numbers`, cashier);
       expect(res.json().code).toBe('register-deactivated');
     });
+
+    it('stops an archived store’s registers from issuing, and still answers a retried reference', async () => {
+      const { token, store, register } = await c.tenantWithRegister();
+      const url = `/registers/${register.id}/receipt-numbers`;
+      const first = await c.ok(201, 'POST', url, token, { reference: 'order-1' });
+      await c.ok(200, 'POST', `/stores/${store.id}/archive`, token, { reason: 'closed' });
+      for (const body of [undefined, { reference: 'order-2' }]) {
+        const res = await c.call('POST', url, token, body);
+        expect([res.statusCode, res.json().code]).toEqual([409, 'store-archived']);
+        expect(res.headers['content-type']).toContain('application/problem+json');
+      }
+      expect(await c.ok(201, 'POST', url, token, { reference: 'order-1' })).toEqual(first);
+      const drawer = await c.call('POST', `/registers/${register.id}/drawer`, token, {
+        openingFloatMinor: 0,
+      });
+      expect([drawer.statusCode, drawer.json().code]).toEqual([409, 'store-archived']);
+      const renamed = await c.call('PATCH', `/registers/${register.id}`, token, { name: 'T2' });
+      expect([renamed.statusCode, renamed.json().code]).toEqual([409, 'store-archived']);
+      await c.ok(200, 'POST', `/registers/${register.id}/deactivate`, token);
+    });
   });
 
   describe('floor plan', () => {

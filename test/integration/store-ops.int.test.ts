@@ -26,7 +26,7 @@ describe.each(testEngines())('receipt numbers in transactions on %s', (engine) =
     let taken = 0;
     await expect(
       store.inTenant(owner.tenantId, async (repo) => {
-        taken = (await repo.takeReceiptNumber(register.id, 'order-x', owner.userId)).number;
+        taken = (await repo.takeReceiptNumber(register.id, 'order-x', owner.userId))!.number;
         throw new Error('checkout failed after numbering');
       }),
     ).rejects.toThrow('checkout failed');
@@ -64,7 +64,7 @@ describe.runIf(postgresUrl())('store-ops under concurrency on PostgreSQL', () =>
     const outcomes = await Promise.allSettled(
       range(40).map((i) =>
         store.inTenant(owner.tenantId, async (repo) => {
-          const { number } = await repo.takeReceiptNumber(register.id, null, owner.userId);
+          const { number } = (await repo.takeReceiptNumber(register.id, null, owner.userId))!;
           if (i % 2 === 0) throw new Error('rolled back');
           return number;
         }),

@@ -155,13 +155,18 @@ export interface StoreOpsApi extends StoreDirectory {
   createStore(ctx: CallContext, input: CreateStoreInput): Promise<StoreView>;
   listStores(ctx: CallContext, query: ListStoresQuery): Promise<Page<StoreView>>;
   updateStore(ctx: CallContext, storeId: string, input: UpdateStoreInput): Promise<StoreView>;
-  /** Archives a store; rejected with `store-has-open-drawers` while a drawer is open. */
+  /**
+   * Archives a store; rejected with `store-has-open-drawers` while a drawer is
+   * open, so an archived store never has one. From then on its registers open
+   * no drawer and issue no receipt number, and neither they nor its floor plan
+   * change (`store-archived`); a register may still be deactivated.
+   */
   archiveStore(ctx: CallContext, storeId: string, reason?: string): Promise<StoreView>;
 
   createRegister(ctx: CallContext, input: CreateRegisterInput): Promise<RegisterView>;
   getRegister(ctx: CallContext, registerId: string): Promise<RegisterView>;
   listRegisters(ctx: CallContext, query: ListRegistersQuery): Promise<Page<RegisterView>>;
-  /** Renames a register or links/unlinks an identity device. */
+  /** Renames a register or links/unlinks an identity device; `store-archived` once its store is. */
   updateRegister(
     ctx: CallContext,
     registerId: string,
@@ -248,7 +253,10 @@ export interface StoreOpsApi extends StoreDirectory {
   /**
    * The next receipt number of the register: gapless and never repeated. With a
    * `reference` (e.g. an order id) the call is idempotent: a retry returns the
-   * number already given to that reference instead of using a new one.
+   * number already given to that reference instead of using a new one. A
+   * deactivated register (`register-deactivated`) or one of an archived store
+   * (`store-archived`) issues no new number, and the sequence does not move; a
+   * number already given to the reference is still returned.
    */
   allocateReceiptNumber(
     ctx: CallContext,

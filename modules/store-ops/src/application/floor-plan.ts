@@ -30,11 +30,13 @@ export function listSections(deps: StoreOpsDeps): StoreOpsApi['listSections'] {
   };
 }
 
+/** An archived store's floor plan stays as it was, as the store's settings do. */
 export function updateSection(deps: StoreOpsDeps): StoreOpsApi['updateSection'] {
   return (ctx, sectionId, input) =>
     deps.store.inTenant(ctx.tenantId, async (repo) => {
       const section = await requireSection(repo, sectionId);
       assertStoreAccess(ctx, section.storeId);
+      await requireStore(repo, section.storeId, { active: true });
       return repo.updateSection(sectionId, input);
     });
 }
@@ -48,6 +50,7 @@ export function removeSection(deps: StoreOpsDeps): StoreOpsApi['removeSection'] 
     deps.store.inTenant(ctx.tenantId, async (repo) => {
       const section = await requireSection(repo, sectionId);
       assertStoreAccess(ctx, section.storeId);
+      await requireStore(repo, section.storeId, { active: true });
       if ((await repo.countTablesInSection(sectionId)) > 0) {
         raise('section-in-use', 'Move or remove the section’s tables first.');
       }
@@ -91,6 +94,7 @@ export function updateTable(deps: StoreOpsDeps): StoreOpsApi['updateTable'] {
       const table = await repo.findTable(tableId);
       if (!table) raise('table-not-found', 'No such table.');
       assertStoreAccess(ctx, table.storeId);
+      await requireStore(repo, table.storeId, { active: true });
       if (input.sectionId !== undefined && input.sectionId !== table.sectionId) {
         const target = await repo.findSection(input.sectionId);
         // A table moves between sections of its own store only.

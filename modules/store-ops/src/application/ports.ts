@@ -139,12 +139,17 @@ export interface StoreOpsRepository {
     registerId: string,
     reference: string,
   ): Promise<Omit<ReceiptNumberView, 'registerName'> | undefined>;
-  /** Takes the next number (UPDATE … RETURNING) and records it as issued. */
+  /**
+   * Takes the next number (UPDATE … RETURNING) and records it as issued, in
+   * one statement that also checks the register's store: undefined, with
+   * nothing taken and the sequence unmoved, when the store is archived (or
+   * the register does not exist).
+   */
   takeReceiptNumber(
     registerId: string,
     reference: string | null,
     actorId: string,
-  ): Promise<Omit<ReceiptNumberView, 'registerName'>>;
+  ): Promise<Omit<ReceiptNumberView, 'registerName'> | undefined>;
 
   emit<S extends z.ZodType>(event: EventDefinition<string, S>, payload: z.input<S>): Promise<void>;
   audit(entry: AuditEntry): Promise<void>;

@@ -7,7 +7,11 @@ import { requireRegister } from './registers.ts';
 /**
  * Allocates the register's next receipt number in one transaction (ADR 0007).
  * With a reference, the sequence row is locked first and an earlier number
- * for the same reference is returned, so a retried checkout never burns one.
+ * for the same reference is returned, so a retried checkout never burns one,
+ * even once the register is deactivated or its store archived. Otherwise an
+ * archived store's registers issue nothing: the statement that takes the
+ * number checks the store itself, so the refusal costs the sale no statement
+ * and the sequence does not move.
  */
 export function allocateReceiptNumber(deps: StoreOpsDeps): StoreOpsApi['allocateReceiptNumber'] {
   return (ctx, registerId, options = {}) =>
@@ -27,6 +31,10 @@ export function allocateReceiptNumber(deps: StoreOpsDeps): StoreOpsApi['allocate
       if (register.status !== 'active') {
         raise('register-deactivated', 'A deactivated register issues no receipts.');
       }
-      return named(await repo.takeReceiptNumber(registerId, reference, ctx.actor.id));
+      const taken = await repo.takeReceiptNumber(registerId, reference, ctx.actor.id);
+      // The register was read above and registers are never deleted: nothing taken
+      // means its store is archived.
+      if (!taken) raise('store-archived', 'An archived store’s registers issue no receipts.');
+      return named(taken);
     });
 }

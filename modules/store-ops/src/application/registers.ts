@@ -71,11 +71,17 @@ export function listRegisters(deps: StoreOpsDeps): StoreOpsApi['listRegisters'] 
   };
 }
 
+/**
+ * Renames a register or (un)links its device. An archived store's registers
+ * are set up no further, as the store itself is not; they may still be
+ * deactivated.
+ */
 export function updateRegister(deps: StoreOpsDeps): StoreOpsApi['updateRegister'] {
   return (ctx, registerId, input) =>
     deps.store.inTenant(ctx.tenantId, async (repo) => {
       const before = await requireRegister(repo, registerId, { active: true, lock: 'update' });
       assertStoreAccess(ctx, before.storeId);
+      await requireStore(repo, before.storeId, { active: true });
       if (input.deviceId && input.deviceId !== before.deviceId) {
         await requireLinkableDevice(repo, input.deviceId, before.storeId);
       }
@@ -91,7 +97,10 @@ export function updateRegister(deps: StoreOpsDeps): StoreOpsApi['updateRegister'
     });
 }
 
-/** Retires a register; its drawer must be closed first so no cash is left unaccounted. */
+/**
+ * Retires a register; its drawer must be closed first so no cash is left
+ * unaccounted. Winding a store down, it stays possible once the store is archived.
+ */
 export function deactivateRegister(deps: StoreOpsDeps): StoreOpsApi['deactivateRegister'] {
   return (ctx, registerId) =>
     deps.store.inTenant(ctx.tenantId, async (repo) => {

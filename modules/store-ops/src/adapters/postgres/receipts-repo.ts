@@ -2,7 +2,7 @@ import { sql } from 'drizzle-orm';
 import { rowsOf, together, type Tx } from '@stratum/platform';
 import { raise, type ReceiptNumberView } from '../../contract.ts';
 import type { StoreOpsRepository } from '../../application/ports.ts';
-import { receiptNumbers, receiptSequences } from './schema.ts';
+import { receiptNumbers, receiptSequences, registers, stores } from './schema.ts';
 import { iso } from './paging.ts';
 
 type ReceiptsPart = Pick<StoreOpsRepository, 'lockReceiptSequence' | 'takeReceiptNumber'>;
@@ -49,19 +49,26 @@ export function receiptsRepository(tx: Tx, tenantId: string): ReceiptsPart {
       return row && fromRaw(row);
     },
     async takeReceiptNumber(registerId, reference, actorId) {
+      // The store's status is checked in the statement that takes the number, not
+      // read before it: a sale pays no extra round trip for it, and the sequence
+      // only moves for a store that is active as the number is taken. Written as
+      // two primary-key probes, which the planner runs once, before the update.
       const [row] = rowsOf<RawReceipt>(
         await tx.execute(sql`
           with taken as (
             update ${receiptSequences} set next_number = next_number + 1
             where tenant_id = ${tenantId}::uuid and register_id = ${registerId}::uuid
+              and exists (
+                select 1 from ${stores}
+                where id = (select store_id from ${registers} where id = ${registerId}::uuid)
+                  and status = 'active')
             returning next_number - 1 as number)
           insert into ${receiptNumbers} (tenant_id, register_id, number, reference, actor_id)
           select ${tenantId}::uuid, ${registerId}::uuid, number, ${reference}::text, ${actorId}::text
           from taken
           returning register_id, number, reference, allocated_at`),
       );
-      if (!row) raise('register-not-found', 'No such register.');
-      return fromRaw(row);
+      return row && fromRaw(row);
     },
   };
 }
