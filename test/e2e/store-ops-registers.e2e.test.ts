@@ -313,7 +313,7 @@ describe.each(testEngines())('store-ops registers, receipts and floor plan on %s
       expect(seats.statusCode).toBe(400);
     });
 
-    it('removes a section only when it holds no tables', async () => {
+    it('removes a section once its tables are inactive, keeping them and their section', async () => {
       const { token, store } = await c.tenantWithRegister();
       const s = await c.ok(201, 'POST', '/sections', token, { storeId: store.id, name: 'Patio' });
       const table = await c.ok(201, 'POST', '/tables', token, {
@@ -322,15 +322,44 @@ describe.each(testEngines())('store-ops registers, receipts and floor plan on %s
         seats: 2,
       });
       const busy = await c.call('DELETE', `/sections/${s.id}`, token);
-      expect(busy.json().code).toBe('section-in-use');
-      const empty = await c.ok(201, 'POST', '/sections', token, {
-        storeId: store.id,
-        name: 'Spare',
+      expect([busy.statusCode, busy.json().code]).toEqual([409, 'section-in-use']);
+      expect(busy.json()).toMatchObject({
+        detail:
+          'The section still has 1 active table (P1): deactivate it or move it to another section first.',
+        activeTableCount: 1,
+        activeTables: [{ id: table.id, name: 'P1' }],
       });
-      await c.ok(200, 'PATCH', `/tables/${table.id}`, token, { sectionId: empty.id });
+
+      await c.ok(200, 'PATCH', `/tables/${table.id}`, token, { active: false });
       await c.ok(204, 'DELETE', `/sections/${s.id}`, token);
-      const left = await c.ok(200, 'GET', `/stores/${store.id}/sections`, token);
-      expect(left.items.map((x: { name: string }) => x.name)).toEqual(['Spare']);
+      await c.ok(204, 'DELETE', `/sections/${s.id}`, token);
+      const url = `/stores/${store.id}/sections`;
+      expect((await c.ok(200, 'GET', url, token)).items).toEqual([]);
+      const archived = await c.ok(200, 'GET', `${url}?status=archived`, token);
+      expect(archived.items).toEqual([{ ...s, status: 'archived' }]);
+      expect(await c.ok(200, 'GET', `/tables/${table.id}`, token)).toMatchObject({
+        sectionId: s.id,
+        active: false,
+      });
+      const added = await c.call('POST', '/tables', token, {
+        sectionId: s.id,
+        name: 'P2',
+        seats: 2,
+      });
+      expect([added.statusCode, added.json().code]).toEqual([409, 'section-archived']);
+      const reused = await c.call('PATCH', `/tables/${table.id}`, token, { active: true });
+      expect([reused.statusCode, reused.json().code]).toEqual([409, 'section-archived']);
+
+      // The name is free again, and the old table is used again once moved there.
+      const patio = await c.ok(201, 'POST', '/sections', token, {
+        storeId: store.id,
+        name: 'Patio',
+      });
+      expect(patio.status).toBe('active');
+      await c.ok(200, 'PATCH', `/tables/${table.id}`, token, { sectionId: patio.id, active: true });
+      expect((await c.ok(200, 'GET', url, token)).items.map((x) => x.id)).toEqual([patio.id]);
+      const bad = await c.call('GET', `${url}?status=gone`, token);
+      expect(bad.statusCode).toBe(400);
     });
 
     it('does not move a table into another store’s section', async () => {

@@ -95,7 +95,10 @@ export const storeOpsErrors = defineErrors({
   'device-revoked': 'conflict',
   'section-not-found': 'not-found',
   'section-name-taken': 'conflict',
+  /** The section still has active tables; the problem lists them (`activeTables`). */
   'section-in-use': 'conflict',
+  /** The section has been removed: it takes no table, and its tables are not used again in it. */
+  'section-archived': 'conflict',
   'table-not-found': 'not-found',
   'table-name-taken': 'conflict',
   'drawer-not-found': 'not-found',
@@ -175,7 +178,7 @@ export interface StoreOpsApi extends StoreDirectory {
   deactivateRegister(ctx: CallContext, registerId: string): Promise<RegisterView>;
 
   createSection(ctx: CallContext, input: CreateSectionInput): Promise<SectionView>;
-  /** The store's sections in display order: by position, then name. */
+  /** The store's active sections in display order (by position, then name), or its removed ones. */
   listSections(
     ctx: CallContext,
     storeId: string,
@@ -186,13 +189,23 @@ export interface StoreOpsApi extends StoreDirectory {
     sectionId: string,
     input: UpdateSectionInput,
   ): Promise<SectionView>;
-  /** Removes an empty section; `section-in-use` while it still holds tables. */
+  /**
+   * Removes a section whose tables are all inactive (or that has none): it is
+   * archived, not deleted, so its tables and the orders that name them still
+   * resolve. It leaves the floor plan, takes no new table and frees its name;
+   * removing it again does nothing. `section-in-use` while a table in it is
+   * active.
+   */
   removeSection(ctx: CallContext, sectionId: string): Promise<void>;
+  /** Adds a table to an active section (`section-archived` for a removed one). */
   createTable(ctx: CallContext, input: CreateTableInput): Promise<TableView>;
   listTables(ctx: CallContext, query: ListTablesQuery): Promise<Page<TableView>>;
   /** One table of the floor plan, or `table-not-found`. */
   getTable(ctx: CallContext, tableId: string): Promise<TableView>;
-  /** Renames, reseats, moves or (de)activates a table; tables are never deleted. */
+  /**
+   * Renames, reseats, moves or (de)activates a table; tables are never deleted.
+   * A table is moved into, or activated in, an active section only.
+   */
   updateTable(ctx: CallContext, tableId: string, input: UpdateTableInput): Promise<TableView>;
 
   /** Opens the register's drawer with a counted float; `drawer-already-open` (409) if one is. */

@@ -1,11 +1,16 @@
 import { newId } from '@stratum/platform';
 import { raise, type SectionView, type StoreOpsApi } from '../contract.ts';
+import { NAMED_ACTIVE_TABLES, sectionInUseMessage } from '../domain/floor-plan.ts';
 import { assertStoreAccess, type StoreOpsDeps } from './deps.ts';
-import type { StoreOpsRepository } from './ports.ts';
+import type { RowLock, StoreOpsRepository } from './ports.ts';
 import { requireStore } from './stores.ts';
 
-async function requireSection(repo: StoreOpsRepository, sectionId: string): Promise<SectionView> {
-  const section = await repo.findSection(sectionId);
+async function requireSection(
+  repo: StoreOpsRepository,
+  sectionId: string,
+  options: { lock?: RowLock } = {},
+): Promise<SectionView> {
+  const section = await repo.findSection(sectionId, options.lock ? { lock: options.lock } : {});
   if (!section) raise('section-not-found', 'No such section.');
   return section;
 }
@@ -37,33 +42,58 @@ export function updateSection(deps: StoreOpsDeps): StoreOpsApi['updateSection'] 
       const section = await requireSection(repo, sectionId);
       assertStoreAccess(ctx, section.storeId);
       await requireStore(repo, section.storeId, { active: true });
+      if (section.status !== 'active') {
+        raise('section-archived', 'The section has been removed: it is not changed any more.');
+      }
       return repo.updateSection(sectionId, input);
     });
 }
 
 /**
- * Removes a section only when no table (active or not) belongs to it: tables
- * are kept for the orders that name them, and a table needs its section.
+ * Removes a section once none of its tables is active. It is archived rather
+ * than deleted: tables are never deleted (orders name them) and each keeps
+ * its section, so the section must stay for them to resolve. The section row
+ * is locked first, as putting an active table in a section locks it shared:
+ * a table added or reactivated meanwhile is either seen here, or finds the
+ * section archived.
  */
 export function removeSection(deps: StoreOpsDeps): StoreOpsApi['removeSection'] {
   return (ctx, sectionId) =>
     deps.store.inTenant(ctx.tenantId, async (repo) => {
-      const section = await requireSection(repo, sectionId);
+      const section = await requireSection(repo, sectionId, { lock: 'update' });
       assertStoreAccess(ctx, section.storeId);
+      // Removed already: a retried removal is answered as the first one was.
+      if (section.status === 'archived') return;
       await requireStore(repo, section.storeId, { active: true });
-      if ((await repo.countTablesInSection(sectionId)) > 0) {
-        raise('section-in-use', 'Move or remove the section’s tables first.');
+      const active = await repo.activeTablesInSection(sectionId, NAMED_ACTIVE_TABLES);
+      if (active.total > 0) {
+        raise('section-in-use', sectionInUseMessage(active), {
+          activeTableCount: active.total,
+          activeTables: active.tables,
+        });
       }
-      await repo.deleteSection(sectionId);
+      await repo.updateSection(sectionId, { status: 'archived' });
     });
 }
+
+/**
+ * A section a table is added to, moved into or reactivated in: it must be
+ * active. It is read with a shared lock held until commit, so a removal of
+ * the section waits for the table and then sees it (see `removeSection`).
+ */
+const lockSectionForTables = (repo: StoreOpsRepository, sectionId: string) =>
+  repo.findSection(sectionId, { lock: 'share' });
 
 export function createTable(deps: StoreOpsDeps): StoreOpsApi['createTable'] {
   return (ctx, input) =>
     deps.store.inTenant(ctx.tenantId, async (repo) => {
-      const section = await requireSection(repo, input.sectionId);
+      const section = await lockSectionForTables(repo, input.sectionId);
+      if (!section) raise('section-not-found', 'No such section.');
       assertStoreAccess(ctx, section.storeId);
       await requireStore(repo, section.storeId, { active: true });
+      if (section.status !== 'active') {
+        raise('section-archived', 'The section has been removed: add the table to another one.');
+      }
       return repo.insertTable({ id: newId(), storeId: section.storeId, ...input });
     });
 }
@@ -96,10 +126,22 @@ export function updateTable(deps: StoreOpsDeps): StoreOpsApi['updateTable'] {
       assertStoreAccess(ctx, table.storeId);
       await requireStore(repo, table.storeId, { active: true });
       if (input.sectionId !== undefined && input.sectionId !== table.sectionId) {
-        const target = await repo.findSection(input.sectionId);
+        const target = await lockSectionForTables(repo, input.sectionId);
         // A table moves between sections of its own store only.
         if (!target || target.storeId !== table.storeId) {
           raise('section-not-found', 'No such section in the table’s store.');
+        }
+        if (target.status !== 'active') {
+          raise('section-archived', 'The section has been removed: move the table to another one.');
+        }
+      } else if (input.active === true && !table.active) {
+        // A removed section keeps the tables it had, inactive: one is used again elsewhere.
+        const section = await lockSectionForTables(repo, table.sectionId);
+        if (section?.status !== 'active') {
+          raise(
+            'section-archived',
+            'The table’s section has been removed: move the table to another section to use it again.',
+          );
         }
       }
       return repo.updateTable(tableId, input);

@@ -25,6 +25,7 @@ import type {
   ZReport,
 } from '../contract.ts';
 import type { MovementTotal } from '../domain/drawer.ts';
+import type { ActiveTables } from '../domain/floor-plan.ts';
 
 export type RowLock = 'share' | 'update';
 
@@ -46,7 +47,7 @@ export interface KnownDevice {
 }
 
 export type RegisterPatch = Partial<Pick<RegisterView, 'name' | 'deviceId' | 'status'>>;
-export type SectionPatch = Partial<Pick<SectionView, 'name' | 'position'>>;
+export type SectionPatch = Partial<Pick<SectionView, 'name' | 'position' | 'status'>>;
 export type TablePatch = Partial<Pick<TableView, 'name' | 'seats' | 'sectionId' | 'active'>>;
 
 export interface NewMovement {
@@ -88,12 +89,16 @@ export interface StoreOpsRepository {
    */
   recordDevice(device: KnownDevice): Promise<void>;
 
-  insertSection(section: Omit<SectionView, 'createdAt'>): Promise<SectionView>;
-  findSection(id: string): Promise<SectionView | undefined>;
+  insertSection(section: Omit<SectionView, 'createdAt' | 'status'>): Promise<SectionView>;
+  /**
+   * With `lock`, holds the section row until commit: `update` to archive it,
+   * `share` to put an active table in it, so the two serialise.
+   */
+  findSection(id: string, options?: { lock?: RowLock }): Promise<SectionView | undefined>;
   listSections(storeId: string, query: ListSectionsQuery): Promise<Page<SectionView>>;
   updateSection(id: string, patch: SectionPatch): Promise<SectionView>;
-  countTablesInSection(sectionId: string): Promise<number>;
-  deleteSection(id: string): Promise<void>;
+  /** How many of the section's tables are active, and the first `limit` of them by name. */
+  activeTablesInSection(sectionId: string, limit: number): Promise<ActiveTables>;
   insertTable(table: CreateTableInput & { id: string; storeId: string }): Promise<TableView>;
   findTable(id: string): Promise<TableView | undefined>;
   listTables(query: ListTablesQuery): Promise<Page<TableView>>;

@@ -39,12 +39,17 @@ export const listRegistersQuery = z.object({
 });
 export type ListRegistersQuery = z.infer<typeof listRegistersQuery>;
 
-/** A named area of a store's floor (terrace, bar, main room). */
+/**
+ * A named area of a store's floor (terrace, bar, main room). A removed section
+ * is `archived`: it is no longer listed and takes no tables, but the tables it
+ * held still name it.
+ */
 export const sectionView = z.object({
   id: z.uuid(),
   storeId: z.uuid(),
   name: z.string(),
   position: z.number().int(),
+  status: z.enum(['active', 'archived']),
   createdAt: z.iso.datetime(),
 });
 export type SectionView = z.infer<typeof sectionView>;
@@ -64,8 +69,14 @@ export const updateSectionInput = z
   });
 export type UpdateSectionInput = z.infer<typeof updateSectionInput>;
 
-/** Sections always come in display order (position, then name), a page at a time. */
-export const listSectionsQuery = z.object({ ...pageQuery });
+/**
+ * Sections always come in display order (position, then name), a page at a
+ * time: the active ones (the floor plan), or with `status=archived` the removed ones.
+ */
+export const listSectionsQuery = z.object({
+  ...pageQuery,
+  status: z.enum(['active', 'archived']).default('active'),
+});
 export type ListSectionsQuery = z.infer<typeof listSectionsQuery>;
 
 /**

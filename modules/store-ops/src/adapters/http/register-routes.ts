@@ -135,7 +135,7 @@ export function registerRoutes(app: StratumApp, api: StoreOpsApi): void {
       config: read,
       schema: {
         tags,
-        summary: 'A store’s floor-plan sections, in display order',
+        summary: 'A store’s floor-plan sections (or its removed ones), in display order',
         params: idParams,
         querystring: listSectionsQuery,
         response: { 200: pageOf(sectionView) },
@@ -163,7 +163,7 @@ export function registerRoutes(app: StratumApp, api: StoreOpsApi): void {
       config: write,
       schema: {
         tags,
-        summary: 'Remove an empty section',
+        summary: 'Remove a section whose tables are all inactive (it is archived, its tables kept)',
         params: idParams,
         response: { 204: z.null().describe('Removed') },
       },

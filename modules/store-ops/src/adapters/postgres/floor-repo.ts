@@ -1,9 +1,9 @@
-import { and, eq, sql } from 'drizzle-orm';
+import { and, asc, eq, sql } from 'drizzle-orm';
 import type { Tx } from '@stratum/platform';
 import { raise, type SectionView, type TableView } from '../../contract.ts';
 import type { StoreOpsRepository } from '../../application/ports.ts';
 import { floorSections, floorTables } from './schema.ts';
-import { isForeignKeyViolation, isUniqueViolation } from '@stratum/platform';
+import { isUniqueViolation } from '@stratum/platform';
 import { iso, keyset } from './paging.ts';
 
 type SectionRow = typeof floorSections.$inferSelect;
@@ -14,6 +14,7 @@ const toSectionView = (r: SectionRow): SectionView => ({
   storeId: r.storeId,
   name: r.name,
   position: r.position,
+  status: r.status,
   createdAt: iso(r.createdAt),
 });
 
@@ -47,8 +48,7 @@ type FloorPart = Pick<
   | 'findSection'
   | 'listSections'
   | 'updateSection'
-  | 'countTablesInSection'
-  | 'deleteSection'
+  | 'activeTablesInSection'
   | 'insertTable'
   | 'findTable'
   | 'listTables'
@@ -65,8 +65,9 @@ export function floorRepository(tx: Tx, tenantId: string): FloorPart {
           .returning();
         return toSectionView(row!);
       }),
-    async findSection(id) {
-      const [row] = await tx.select().from(floorSections).where(eq(floorSections.id, id));
+    async findSection(id, options = {}) {
+      const query = tx.select().from(floorSections).where(eq(floorSections.id, id));
+      const [row] = await (options.lock ? query.for(options.lock) : query);
       return row && toSectionView(row);
     },
     async listSections(storeId, query) {
@@ -81,7 +82,12 @@ export function floorRepository(tx: Tx, tenantId: string): FloorPart {
         .select()
         .from(floorSections)
         .where(
-          and(eq(floorSections.tenantId, tenantId), eq(floorSections.storeId, storeId), k.after),
+          and(
+            eq(floorSections.tenantId, tenantId),
+            eq(floorSections.storeId, storeId),
+            eq(floorSections.status, query.status),
+            k.after,
+          ),
         )
         .orderBy(...k.orderBy)
         .limit(query.limit + 1);
@@ -97,21 +103,28 @@ export function floorRepository(tx: Tx, tenantId: string): FloorPart {
         if (!row) raise('section-not-found', 'No such section.');
         return toSectionView(row);
       }),
-    async countTablesInSection(sectionId) {
-      const [row] = await tx
-        .select({ n: sql<number>`count(*)::int` })
+    async activeTablesInSection(sectionId, limit) {
+      // The window count is taken before the limit: the total of all active tables.
+      const rows = await tx
+        .select({
+          id: floorTables.id,
+          name: floorTables.name,
+          total: sql<number>`(count(*) over ())::int`,
+        })
         .from(floorTables)
-        .where(eq(floorTables.sectionId, sectionId));
-      return row?.n ?? 0;
-    },
-    async deleteSection(id) {
-      try {
-        await tx.delete(floorSections).where(eq(floorSections.id, id));
-      } catch (err) {
-        // A table added by a concurrent transaction: the foreign key says no.
-        if (isForeignKeyViolation(err)) raise('section-in-use', 'The section still has tables.');
-        throw err;
-      }
+        .where(
+          and(
+            eq(floorTables.tenantId, tenantId),
+            eq(floorTables.sectionId, sectionId),
+            eq(floorTables.active, true),
+          ),
+        )
+        .orderBy(asc(floorTables.name), asc(floorTables.id))
+        .limit(limit);
+      return {
+        total: rows[0]?.total ?? 0,
+        tables: rows.map(({ id, name }) => ({ id, name })),
+      };
     },
 
     insertTable: (table) =>

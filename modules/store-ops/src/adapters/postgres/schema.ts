@@ -101,6 +101,11 @@ export const devices = storeOps.table(
   () => [tenantIsolationPolicy()],
 );
 
+/**
+ * A store's floor sections. A removed section is archived, never deleted: the
+ * tables it held (kept for the orders that name them) still belong to it. Only
+ * an active section's name is taken.
+ */
 export const floorSections = storeOps.table(
   'floor_sections',
   {
@@ -111,10 +116,15 @@ export const floorSections = storeOps.table(
       .references(() => stores.id),
     name: text('name').notNull(),
     position: integer('position').notNull().default(0),
+    status: text('status', { enum: ['active', 'archived'] })
+      .notNull()
+      .default('active'),
     createdAt: ts('created_at').notNull().defaultNow(),
   },
   (t) => [
-    uniqueIndex('floor_sections_name_key').on(t.tenantId, t.storeId, sql`lower(${t.name})`),
+    uniqueIndex('floor_sections_name_key')
+      .on(t.tenantId, t.storeId, sql`lower(${t.name})`)
+      .where(sql`status = 'active'`),
     tenantIsolationPolicy(),
   ],
 );
