@@ -169,11 +169,19 @@ export const identityEvents = {
   ),
   userDeactivated: defineEvent('identity.user-deactivated', 1, z.object({ userId: z.uuid() })),
   userReactivated: defineEvent('identity.user-reactivated', 1, z.object({ userId: z.uuid() })),
+  /**
+   * A device was registered for a store. With `deviceRevoked`, it states the
+   * device's state rather than a change to apply once: the devices registered
+   * before these events had listeners were announced again, under new message
+   * ids (migration 0002), so a consumer may hear of a device twice, or of its
+   * revocation before its registration, and must end in the same state.
+   */
   deviceRegistered: defineEvent(
     'identity.device-registered',
     1,
     z.object({ deviceId: z.uuid(), storeId: z.uuid(), name: z.string() }),
   ),
+  /** A device stopped working for good; see `deviceRegistered` for repeats. */
   deviceRevoked: defineEvent(
     'identity.device-revoked',
     1,
