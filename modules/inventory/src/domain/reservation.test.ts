@@ -72,14 +72,22 @@ describe('what a reservation holds', () => {
     expect(explodeLines([{ variantId: coffee, quantity: 5 }], items, recipes)).toEqual([]);
   });
 
-  it('refuses unknown and archived variants', () => {
+  it('refuses unknown variants and holds archived ones, rung up before they were archived', () => {
     expect(() => explodeLines([{ variantId: id(99), quantity: 1 }], items, recipes)).toThrow(
       expect.objectContaining({ code: 'stock-item-not-found' }),
     );
-    const archived = new Map(items).set(soda, { id: soda, kind: 'retail', archived: true });
-    expect(() => explodeLines([{ variantId: soda, quantity: 1 }], archived, recipes)).toThrow(
-      expect.objectContaining({ code: 'stock-item-archived' }),
-    );
+    const archived = new Map(items)
+      .set(soda, { id: soda, kind: 'retail', archived: true })
+      .set(burger, { id: burger, kind: 'menu', archived: true });
+    const lines = [
+      { variantId: soda, quantity: 2 },
+      { variantId: burger, quantity: 1 },
+    ];
+    expect(explodeLines(lines, archived, recipes)).toEqual([
+      { stockItemId: soda, quantity: 2 },
+      { stockItemId: bun, quantity: 1 },
+      { stockItemId: beef, quantity: 150 },
+    ]);
   });
 });
 

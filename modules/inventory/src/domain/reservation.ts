@@ -27,7 +27,9 @@ export interface Hold {
  * menu item holds its recipe's components times the quantity, and a menu item
  * without a recipe holds nothing (it is not stock-tracked). Holds of the same
  * item are summed, in first-seen order. The recipe is read now: a later change
- * to it does not alter what this reservation will deplete.
+ * to it does not alter what this reservation will deplete. An archived item
+ * is held as any other: an order rung up before it was archived keeps what it
+ * snapshotted, and selling it must not fail at the till.
  */
 export function explodeLines(
   lines: readonly Line[],
@@ -40,7 +42,6 @@ export function explodeLines(
   for (const line of lines) {
     const item = items.get(line.variantId);
     if (!item) raise('stock-item-not-found', `Unknown variant ${line.variantId}.`);
-    if (item.archived) raise('stock-item-archived', `Variant ${line.variantId} is archived.`);
     if (item.kind !== 'menu') {
       add(item.id, line.quantity);
       continue;
