@@ -260,6 +260,25 @@ describe.each(testEngines())('checking out at the till on %s', (engine) => {
     const card = order.totals.total - cash;
     const checkout = await payCashAndCard(order, till.id, cash, 100);
     expect(checkout.status).toBe('completed');
+    // The card's tip is on top of the order's total; the order and its receipt agree on both.
+    const sold = await ok<OrderView>(
+      200,
+      'GET',
+      `/api/v1/ordering/orders/${order.orderId}`,
+      cashier,
+    );
+    expect(sold).toMatchObject({
+      tip: 0,
+      tenderTips: 100,
+      totalCharged: order.totals.total + 100,
+    });
+    const { document } = await ok<ReceiptView>(
+      200,
+      'GET',
+      `/api/v1/ordering/orders/${order.orderId}/receipt`,
+      cashier,
+    );
+    expect(document).toMatchObject({ tip: 100, total: sold.totalCharged });
     await expect.poll(xReport).toMatchObject({
       openingFloatMinor: 10_000,
       cashSalesMinor: cash,

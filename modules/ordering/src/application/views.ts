@@ -85,6 +85,7 @@ export function toOrderView(r: OrderRecord): OrderView {
   const unpaid = order.status === 'open' || order.status === 'sent';
   const parts = order.paidParts ?? [];
   const paidParts = new Set(parts.map((p) => p.partId));
+  const tenderTips = order.payments.reduce((sum, p) => sum + (p.tip ?? 0), 0);
   return {
     orderId: r.id,
     storeId: r.storeId,
@@ -108,6 +109,8 @@ export function toOrderView(r: OrderRecord): OrderView {
       tip: p.tip ?? 0,
     })),
     paidAmount: order.paidAmount,
+    tenderTips,
+    totalCharged: priced.totals.total + tenderTips,
     balanceDue: unpaid ? priced.totals.total - order.paidAmount : 0,
     paidParts: parts.map((p) => ({
       partId: p.partId,

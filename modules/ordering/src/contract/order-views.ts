@@ -110,6 +110,10 @@ export const orderView = z.object({
   ),
   /** What was paid of the total: the parts paid so far while open, the total once paid. */
   paidAmount: z.number().int(),
+  /** Tips given with the payments on top of the total (a card's): not the order's `tip`. */
+  tenderTips: z.number().int(),
+  /** What the customer was charged in all: the total and the tenders' tips, the receipt's TOTAL. */
+  totalCharged: z.number().int(),
   /** What is still owed (tip included) while the order is open or sent; 0 after. */
   balanceDue: z.number().int(),
   /** Split-bill parts paid on their own, in the order they were paid. */
