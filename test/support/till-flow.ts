@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { expect } from 'vitest';
 import type { MenuDocument } from '@stratum/catalog/contract';
 import type { CheckoutView, OrderView, ReceiptView } from '@stratum/ordering/contract';
@@ -33,6 +34,8 @@ export interface TillFlowResult {
  * with modifiers and a discount, takes cash plus card, prints the receipt, and
  * refunds one item with a manager's approval; the drawer's X report then
  * shows the sale and the refund (events from ordering reaching store-ops).
+ * Last, a goodwill refund through payments' own route takes cash out of
+ * the same drawer.
  */
 export async function tillFlow(api: Api, baseUrl: string): Promise<TillFlowResult> {
   const seeded = await seedDemo(baseUrl);
@@ -155,5 +158,30 @@ export async function tillFlow(api: Api, baseUrl: string): Promise<TillFlowResul
   const cardLine = x.tenders.find((t) => t.tender === 'card');
   expect(cardLine).toMatchObject({ salesMinor: total - cash + 100 });
   expect(cardLine!.refundsMinor).toBe(refunded.refundedAmount);
+
+  // Goodwill through payments' own route pays cash out of the drawer of the till that took
+  // the payment: payments asks store-ops (another process in the services shape) that it is open.
+  await api.ok(
+    201,
+    'POST',
+    `/api/v1/payments/${checkout.tenders[0]!.paymentId}/refunds`,
+    manager,
+    { refundId: randomUUID(), amount: 100, reason: 'goodwill' },
+    { 'idempotency-key': `goodwill-${order.orderId}` },
+  );
+  await eventually(
+    'the cash refund in the drawer’s X report',
+    async () => {
+      const report = await api.ok<XReport>(
+        200,
+        'GET',
+        `/api/v1/store-ops/drawer-sessions/${session.id}/x-report`,
+        cashier,
+      );
+      const cashLine = report.tenders.find((t) => t.tender === 'cash');
+      return cashLine?.refundsMinor === 100 ? report : undefined;
+    },
+    20_000,
+  );
   return { orderId: order.orderId, checkout, refunded };
 }

@@ -11,4 +11,21 @@ describe('the server configuration', () => {
       /IDEMPOTENCY_RETENTION_MS/,
     );
   });
+
+  it('needs store-ops’ address in a process hosting payments alone: cash refunds ask its drawers', () => {
+    const paymentsAlone = {
+      STRATUM_MODULES: 'payments',
+      STRATUM_REMOTE_IDENTITY: 'http://identity:4101',
+      STRATUM_SERVICE_SECRET: 'a service secret long enough to pass',
+      NATS_URL: 'nats://nats:4222',
+      REDIS_URL: 'redis://redis:6379',
+    };
+    expect(() => loadServerConfig(paymentsAlone)).toThrow(
+      /STRATUM_REMOTE_STORE_OPS.*payments calls store-ops/,
+    );
+    expect(
+      loadServerConfig({ ...paymentsAlone, STRATUM_REMOTE_STORE_OPS: 'http://catalog:4102' })
+        .STRATUM_MODULES,
+    ).toEqual(['payments']);
+  });
 });

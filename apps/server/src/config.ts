@@ -179,7 +179,7 @@ export const moduleDependencies: Record<ModuleName, readonly ModuleName[]> = {
   'store-ops': [],
   catalog: ['store-ops'],
   inventory: ['store-ops'],
-  payments: ['identity'],
+  payments: ['identity', 'store-ops'],
   ordering: ['identity', 'store-ops', 'catalog', 'inventory', 'payments'],
 };
 

@@ -276,6 +276,7 @@ export async function buildServer(config: ServerConfig, options: BuildOptions = 
           policy: { deadlineMs: config.PROCESSOR_DEADLINE_MS },
         }),
         approvals,
+        storeOps: storeOpsApi!,
         options: {
           defaultRefundLimit: config.REFUND_LIMIT_DEFAULT,
           idempotencyRetentionMs: config.IDEMPOTENCY_RETENTION_MS,

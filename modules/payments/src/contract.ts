@@ -11,6 +11,7 @@ import type {
   PaymentView,
   RefundLimitView,
   RefundPaymentInput,
+  RefundPaymentOptions,
   TakePaymentInput,
   VoidPaymentInput,
 } from './contract/payments.ts';
@@ -19,6 +20,7 @@ import {
   paymentEventView,
   paymentView,
   refundPaymentInput,
+  refundPaymentOptions,
   takePaymentInput,
   voidPaymentInput,
 } from './contract/payments.ts';
@@ -86,6 +88,13 @@ export const paymentErrors = defineErrors({
   'cash-insufficient': 'unprocessable',
   /** The card was declined; `declineCode` says why. Nothing was charged. */
   'card-declined': 'unprocessable',
+  /**
+   * A refund paid out in cash needs the drawer of the till that took the
+   * payment open (details: `registerId`); open it and retry under the same key.
+   */
+  'drawer-not-open': 'conflict',
+  /** The payment does not say which till took it, so no drawer can pay its cash back. */
+  'payment-register-unknown': 'conflict',
 
   'idempotency-key-required': 'invalid',
   'idempotency-key-invalid': 'invalid',
@@ -122,10 +131,18 @@ export interface PaymentsApi {
   voidPayment(ctx: CallContext, input: VoidPaymentInput): Promise<PaymentView>;
   /**
    * Gives money back, up to captured minus refunded. Above the store's limit
-   * or to another tender a manager must approve (`approval.token`). Idempotent
-   * on `refundId`.
+   * or to another tender a manager must approve (`approval.token`). Cash
+   * paid out (a cash payment's own refund, or any refund to another tender)
+   * leaves the drawer of the till that took the payment, which must be open
+   * (`drawer-not-open`) unless `options.drawerChecked`. Idempotent on
+   * `refundId`: a refund already made is returned as it stands, whatever
+   * the drawer's state by now.
    */
-  refundPayment(ctx: CallContext, input: RefundPaymentInput): Promise<PaymentView>;
+  refundPayment(
+    ctx: CallContext,
+    input: RefundPaymentInput,
+    options?: RefundPaymentOptions,
+  ): Promise<PaymentView>;
   getPayment(ctx: CallContext, paymentId: string): Promise<PaymentView>;
   listPayments(ctx: CallContext, query: ListPaymentsQuery): Promise<Page<PaymentView>>;
   /** The payment's stream, oldest first. */
@@ -159,7 +176,11 @@ export const paymentsRemote = defineRemoteContract<PaymentsApi>()('payments', {
     result: paymentView.nullable(),
     idempotent: true,
   },
-  refundPayment: { args: z.tuple([refundPaymentInput]), result: paymentView, idempotent: true },
+  refundPayment: {
+    args: z.tuple([refundPaymentInput, refundPaymentOptions.optional()]),
+    result: paymentView,
+    idempotent: true,
+  },
   getPayment: { args: z.tuple([z.uuid()]), result: paymentView, idempotent: true },
   paymentEvents: {
     args: z.tuple([z.uuid()]),

@@ -1,5 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import type { ModuleDeps, ModuleInstance, ModuleManifest } from '@stratum/platform';
+import type { StoreOpsApi } from '@stratum/store-ops/contract';
 import { paymentsPermissions, type PaymentsApi } from './contract.ts';
 import type {
   Approvals,
@@ -25,6 +26,7 @@ import { pgPaymentStore } from './adapters/postgres/store.ts';
 import { pgIdempotencyStore } from './adapters/postgres/idempotency-store.ts';
 import { outbox } from './adapters/postgres/schema.ts';
 import { paymentsRoutes } from './adapters/http/routes.ts';
+import { storeOpsDrawers } from './adapters/store-ops/drawers.ts';
 
 export type {
   Approvals,
@@ -89,6 +91,8 @@ export interface PaymentsModuleDeps extends ModuleDeps {
   processor: CardProcessor;
   /** Verifies a manager's access token given as a refund approval (same tenant only). */
   approvals: Approvals;
+  /** Store-ops, in process or remote: whether the drawer a cash refund leaves is open. */
+  storeOps: Pick<StoreOpsApi, 'currentDrawer'>;
   options?: PaymentsOptions;
   /** Idempotency-Key records and their retention; default: payments' own PostgreSQL table. */
   idempotencyKeys?: IdempotencyStore & IdempotencyKeyRetention;
@@ -101,6 +105,7 @@ export function createPaymentsModule(deps: PaymentsModuleDeps): PaymentsModule {
     store: pgPaymentStore(deps.database, deps.wakeRelay),
     processor: deps.processor,
     approvals: deps.approvals,
+    drawers: storeOpsDrawers(deps.storeOps),
     clock: options.clock ?? { now: () => new Date() },
     settings: {
       defaultRefundLimit: options.defaultRefundLimit ?? 5_000,

@@ -1,7 +1,8 @@
 // Support for payments' own tests: the module on a real database (PGlite in
 // memory or a PostgreSQL URL) and a real card processor (the sandbox the test
 // starts), with in-memory access tokens that serve both as bearer tokens and
-// as refund approvals, and a clock the test moves. Not used by production code.
+// as refund approvals, store-ops' drawers in memory, and a clock the test
+// moves. Not used by production code.
 import { asc, eq } from 'drizzle-orm';
 import {
   DomainError,
@@ -19,6 +20,7 @@ import {
   type Principal,
   type StratumApp,
 } from '@stratum/platform';
+import type { DrawerSessionView, StoreOpsApi } from '@stratum/store-ops/contract';
 import { paymentsPermissions, type TakePaymentInput } from './contract.ts';
 import {
   createPaymentsModule,
@@ -88,11 +90,55 @@ export function inMemoryTokens() {
   };
 }
 
+/**
+ * Store-ops as payments calls it: every till's drawer is open until the test
+ * closes it, and store-ops' own refusal says so when it is not.
+ */
+export function inMemoryStoreOps() {
+  const closed = new Set<string>();
+  const asked: string[] = [];
+  const api: Pick<StoreOpsApi, 'currentDrawer'> = {
+    currentDrawer(ctx, registerId) {
+      asked.push(registerId);
+      if (closed.has(registerId)) {
+        return Promise.reject(
+          new DomainError(
+            'drawer-not-open',
+            'The register has no open drawer session.',
+            'conflict',
+          ),
+        );
+      }
+      const session: DrawerSessionView = {
+        id: newId(),
+        storeId: newId(),
+        registerId,
+        status: 'open',
+        currency: 'EUR',
+        openingFloatMinor: 0,
+        openedBy: ctx.actor.id,
+        openedAt: new Date(0).toISOString(),
+        closedBy: null,
+        closedAt: null,
+      };
+      return Promise.resolve(session);
+    },
+  };
+  return {
+    api,
+    closeDrawer: (registerId: string) => void closed.add(registerId),
+    openDrawer: (registerId: string) => void closed.delete(registerId),
+    /** The registers whose drawer payments asked about, in order. */
+    drawersAsked: () => [...asked],
+  };
+}
+
 export interface Harness {
   module: PaymentsModule;
   api: PaymentsModule['api'];
   database: Database;
   tokens: ReturnType<typeof inMemoryTokens>;
+  storeOps: ReturnType<typeof inMemoryStoreOps>;
   clock: { now(): Date; advance(ms: number): void };
   /** A call context for a new user of `tenantId` with one role, in every store by default. */
   ctx(tenantId: string, role?: Role, stores?: string[]): CallContext;
@@ -138,6 +184,7 @@ export async function paymentsHarness(options: {
   let now = Date.parse('2026-11-24T09:00:00.000Z');
   const clock = { now: () => new Date(now), advance: (ms: number) => void (now += ms) };
   const tokens = inMemoryTokens();
+  const storeOps = inMemoryStoreOps();
   const module = createPaymentsModule({
     database,
     bus: inProcessEventBus(logger),
@@ -149,6 +196,7 @@ export async function paymentsHarness(options: {
       policy: options.policy ?? quickPolicy,
     }),
     approvals: tokens.approvals,
+    storeOps: storeOps.api,
     options: { ...options.module, clock },
   });
   const store = pgPaymentStore(database, () => {});
@@ -162,6 +210,7 @@ export async function paymentsHarness(options: {
     api: module.api,
     database,
     tokens,
+    storeOps,
     clock,
     ctx: (tenantId, role = 'manager', stores = ['*']) =>
       ctxOf(tokens.issue(tenantId, role, stores)),
@@ -210,24 +259,26 @@ export const cards = {
   invalid: '4242424242424241',
 } as const;
 
-/** A card sale of `amount` in a store, with a new payment and order id. */
+/** A card sale of `amount` in a store, with a new payment and order id, at a till of its own. */
 export const cardSale = (storeId: string, amount = 2_500, extra: Partial<TakePaymentInput> = {}) =>
   ({
     paymentId: newId(),
     orderId: newId(),
     storeId,
+    registerId: newId(),
     currency: 'EUR',
     amount,
     tender: { kind: 'card', card: { number: cards.approved } },
     ...extra,
   }) satisfies TakePaymentInput;
 
-/** A cash sale of `amount` paid with `given`. */
+/** A cash sale of `amount` paid with `given`, at a till of its own. */
 export const cashSale = (storeId: string, amount: number, given: number) =>
   ({
     paymentId: newId(),
     orderId: newId(),
     storeId,
+    registerId: newId(),
     currency: 'EUR',
     amount,
     tender: { kind: 'cash', given },

@@ -48,7 +48,10 @@ export interface RefundPayments {
     paymentIds: readonly string[],
     refundId: string,
   ): Promise<{ paymentId: string; tender: string } | undefined>;
-  /** Idempotent on `refundId`; applies payments' own limit and approval rules. */
+  /**
+   * Idempotent on `refundId`; applies payments' own limit and approval rules.
+   * The drawer is the refund's own to check (see `refundOrder`), not payments'.
+   */
   refund(
     ctx: CallContext,
     input: { paymentId: string; refundId: string; amount: number; reason: string; token: string },
@@ -503,6 +506,8 @@ export interface PaymentRefund {
   readonly tender: string;
   /** False: the money went back another way than the payment came (cash, from the drawer). */
   readonly toOriginalTender: boolean;
+  /** The till that took the payment, whose drawer payments made sure was open; if known. */
+  readonly registerId?: string | null | undefined;
 }
 
 export type PaymentRefundOutcome =
@@ -511,10 +516,11 @@ export type PaymentRefundOutcome =
 /**
  * Counts on the order a refund that payments made on its own (its refund
  * route), in the caller's transaction, and announces it for the drawer of
- * the order's register. The order's own refunds are already known to it
- * (recorded, or pending while their money moves), and a checkout's undoing
- * gives back payments of an order that was never sold or that it never
- * recorded: those are left alone.
+ * the till that took the payment, which payments found open (the order's
+ * register when payments does not say). The order's own refunds are already
+ * known to it (recorded, or pending while their money moves), and a
+ * checkout's undoing gives back payments of an order that was never sold or
+ * that it never recorded: those are left alone.
  */
 export async function recordPaymentRefundIn(
   deps: Pick<OrderingDeps, 'clock'>,
@@ -549,7 +555,7 @@ export async function recordPaymentRefundIn(
       reason: refund.reason,
       approvedBy: refund.approvedBy,
     }),
-    { loaded: order, effects: announceRefund(order.registerId, [portion]) },
+    { loaded: order, effects: announceRefund(refund.registerId ?? order.registerId, [portion]) },
   );
   return 'recorded';
 }

@@ -16,7 +16,14 @@ const auditState = (view: Projection | null) =>
 export async function announce(
   repo: PaymentRepository,
   ctx: CallContext,
-  change: { paymentId: string; event: PaymentEvent; before: Projection | null; after: Projection },
+  change: {
+    paymentId: string;
+    event: PaymentEvent;
+    before: Projection | null;
+    after: Projection;
+    /** The till that took the payment, if it was recorded. */
+    registerId: string | null;
+  },
 ): Promise<void> {
   const { paymentId, event, before, after } = change;
   const common = {
@@ -54,6 +61,7 @@ export async function announce(
         toOriginalTender: event.toOriginalTender,
         approvedBy: event.approvedBy ?? null,
         reason: event.reason,
+        registerId: change.registerId,
       });
       await repo.audit({
         action: 'payment.refunded',

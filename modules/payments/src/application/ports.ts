@@ -76,6 +76,15 @@ export interface Approvals {
   verify(ctx: CallContext, token: string): Promise<Actor>;
 }
 
+/**
+ * Store-ops' cash drawers, as refunds need them: cash handed back over the
+ * counter leaves a till's drawer, and only an open one accounts for it.
+ */
+export interface Drawers {
+  /** True while the register has an open drawer session. */
+  isOpen(ctx: CallContext, registerId: string): Promise<boolean>;
+}
+
 /** A response stored under an Idempotency-Key, replayed to a repeated request. */
 export interface StoredResponse {
   status: number;
@@ -136,6 +145,7 @@ export interface PaymentsDeps {
   store: PaymentStore;
   processor: CardProcessor;
   approvals: Approvals;
+  drawers: Drawers;
   clock: Clock;
   settings: PaymentsSettings;
 }

@@ -1,7 +1,12 @@
 import { DomainError, type CallContext } from '@stratum/platform';
-import { raise, refundPaymentInput, type PaymentsApi } from '../contract.ts';
-import { decide, type DecideContext, type PaymentCommand } from '../domain/payment.ts';
-import type { Principal } from '../domain/refund-policy.ts';
+import { raise, refundPaymentInput, refundPaymentOptions, type PaymentsApi } from '../contract.ts';
+import {
+  decide,
+  type Authorization,
+  type DecideContext,
+  type PaymentCommand,
+} from '../domain/payment.ts';
+import { paysOutCash, type Principal } from '../domain/refund-policy.ts';
 import type { PaymentRepository, PaymentsDeps } from './ports.ts';
 import { processorKeys } from './processor-steps.ts';
 import { assertStoreAccess, fold, principalOf, write, type Loaded } from './stream.ts';
@@ -39,12 +44,44 @@ function recordedRefund(current: Loaded, refundId: string) {
 }
 
 /**
+ * Cash handed back leaves the drawer of the till that took the payment:
+ * ordering counts the refund on the order and store-ops posts it to that
+ * drawer (ADR 0007), which skips it when no session is open, so the cash
+ * would leave unaccounted. Asked of store-ops outside any transaction.
+ */
+async function requireOpenDrawer(
+  deps: PaymentsDeps,
+  ctx: CallContext,
+  authorization: Authorization,
+  toOriginalTender: boolean,
+): Promise<void> {
+  if (!paysOutCash(authorization.tender, toOriginalTender)) return;
+  const { registerId } = authorization;
+  if (registerId === undefined) {
+    raise(
+      'payment-register-unknown',
+      'This payment does not say which till took it, so no drawer can pay its cash back: ' +
+        'refund it through its order, at a till whose drawer is open.',
+    );
+  }
+  if (!(await deps.drawers.isOpen(ctx, registerId))) {
+    raise(
+      'drawer-not-open',
+      'A cash refund is paid out of the register’s drawer: open the drawer first.',
+      { registerId },
+    );
+  }
+}
+
+/**
  * Gives money back. The rules (refundable amount, store limit, approval) are
- * decided on a fresh read first; a card refund to the original tender then
- * goes to the processor (key `<refundId>:refund`, outside any transaction);
- * the refund is recorded last, decided again on a fresh read, with
- * payments.payment-refunded and an audit entry. Cash refunds, and refunds to
- * another tender, are only recorded: the money leaves the drawer.
+ * decided on a fresh read first; a refund that pays cash out then needs the
+ * drawer of the payment's till open (unless the caller saw to it); a card
+ * refund to the original tender then goes to the processor (key
+ * `<refundId>:refund`, outside any transaction); the refund is recorded
+ * last, decided again on a fresh read, with payments.payment-refunded and an
+ * audit entry. Cash refunds, and refunds to another tender, are only
+ * recorded: the money leaves the drawer.
  *
  * A crash between the processor's refund and our commit is repaired by the
  * caller's retry with the same `refundId`: the processor replays its refund
@@ -55,8 +92,9 @@ export function refundPayment(
   deps: PaymentsDeps,
   options: { reversal?: boolean } = {},
 ): PaymentsApi['refundPayment'] {
-  return async (ctx, raw) => {
+  return async (ctx, raw, rawOptions) => {
     const input = refundPaymentInput.parse(raw);
+    const { drawerChecked = false } = refundPaymentOptions.parse(rawOptions ?? {});
     const approver = input.approval ? await approverOf(deps, ctx, input.approval.token) : undefined;
     const command: PaymentCommand = {
       type: 'refund',
@@ -90,7 +128,12 @@ export function refundPayment(
     });
     if (checked.length === 0) return loadedView(before);
     const authorization = before.state.authorization;
-    if (authorization?.tender === 'card' && input.toOriginalTender && authorization.processorRef) {
+    if (!authorization) throw new Error('invariant: a refund was decided without an authorization');
+    // A reversal gives back a sale that never happened: its cash never reached a drawer.
+    if (!options.reversal && !drawerChecked) {
+      await requireOpenDrawer(deps, ctx, authorization, input.toOriginalTender);
+    }
+    if (authorization.tender === 'card' && input.toOriginalTender && authorization.processorRef) {
       await deps.processor.refund({
         paymentId: authorization.processorRef,
         amount: input.amount,

@@ -51,10 +51,11 @@ describe.each(testEngines())('reversing a payment on %s', (engine) => {
     expect((await processor.stats()).byRoute['POST /v1/payments/:id/refunds']).toBe(1);
   });
 
-  it('gives back cash by recording the refund', async () => {
+  it('gives back cash by recording the refund, drawer or not: the sale never reached one', async () => {
     const ctx = h.ctx(newId(), 'cashier');
     const sale = cashSale(newId(), 9_000, 10_000);
     await h.api.takePayment(ctx, sale);
+    h.storeOps.closeDrawer(sale.registerId);
 
     expect(
       await h.api.reversePayment(ctx, { paymentId: sale.paymentId, reason: 'undone' }),
@@ -62,6 +63,7 @@ describe.each(testEngines())('reversing a payment on %s', (engine) => {
       status: 'refunded',
       refunded: 9_000,
     });
+    expect(h.storeOps.drawersAsked()).not.toContain(sale.registerId);
   });
 
   it('returns a declined payment as it is and says null for one that never started', async () => {

@@ -132,6 +132,9 @@ export async function write(
       const at = deps.clock.now();
       const views: Projection[] = [];
       for (const event of events) views.push(projectEvent(views.at(-1) ?? current.view, event));
+      // The till is set by the stream's first event and never changes.
+      const opened = events.reduce(evolve, current.state);
+      const registerId = (opened.authorization ?? opened.request)?.registerId ?? null;
       await together([
         repo.append(paymentId, current.state.version, events, views.at(-1)!, {
           at,
@@ -143,6 +146,7 @@ export async function write(
             event,
             before: i === 0 ? current.view : views[i - 1]!,
             after: views[i]!,
+            registerId,
           }),
         ),
       ]);

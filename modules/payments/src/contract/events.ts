@@ -44,6 +44,12 @@ export const paymentsEvents = {
       toOriginalTender: z.boolean(),
       approvedBy: z.string().nullable(),
       reason: z.string(),
+      /**
+       * The till that took the payment, whose drawer pays cash back: null
+       * when the payment does not say; absent from events written before
+       * payments recorded it.
+       */
+      registerId: z.uuid().nullable().optional(),
     }),
   ),
   /** An uncaptured authorization was released; no money moved. */

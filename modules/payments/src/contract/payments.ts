@@ -37,6 +37,12 @@ export const takePaymentInput = z.object({
   tender: tenderInput,
   /** Free text for people reading the payment, e.g. an order number. */
   reference: z.string().trim().min(1).max(200).optional(),
+  /**
+   * The till that took it. Cash given back through payments' own refund route
+   * comes out of this till's drawer, which must be open; without it, only a
+   * refund of the order (which names its till) gives the payment's cash back.
+   */
+  registerId: z.uuid().optional(),
 });
 export type TakePaymentInput = z.input<typeof takePaymentInput>;
 
@@ -58,6 +64,18 @@ export const refundPaymentInput = z.object({
   approval: z.object({ token: z.string().min(1).max(4096) }).optional(),
 });
 export type RefundPaymentInput = z.input<typeof refundPaymentInput>;
+
+/** What a module calling `refundPayment` has already seen to itself; never taken over HTTP. */
+export const refundPaymentOptions = z.object({
+  /**
+   * The caller pays a cash refund out of a drawer it found open itself and
+   * posts the refund to that drawer (ordering's refunds of orders, which may
+   * name another till than the one that took the payment), so payments does
+   * not ask store-ops again, nor refuse a refund the caller has begun.
+   */
+  drawerChecked: z.boolean().optional(),
+});
+export type RefundPaymentOptions = z.input<typeof refundPaymentOptions>;
 
 export const paymentStatus = z.enum([
   'pending',

@@ -21,6 +21,8 @@ export type PaymentEvent =
       currency: string;
       orderId: string;
       storeId: string;
+      /** The till that took the payment, when the caller said (its drawer pays cash back). */
+      registerId?: string;
       reference?: string;
       last4?: string;
     }
@@ -33,6 +35,7 @@ export type PaymentEvent =
       currency: string;
       orderId: string;
       storeId: string;
+      registerId?: string;
       processorRef?: string;
       last4?: string;
       /** The part of `amount` the customer asked to give as a tip. */

@@ -1,6 +1,11 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { refundApproval, type Principal, type RefundRequest } from './refund-policy.ts';
+import {
+  paysOutCash,
+  refundApproval,
+  type Principal,
+  type RefundRequest,
+} from './refund-policy.ts';
 
 const cashier: Principal = { id: 'ann', roles: ['cashier'], stores: ['s-1'] };
 const manager: Principal = { id: 'max', roles: ['manager'], stores: ['s-1'] };
@@ -68,5 +73,14 @@ describe('refundApproval', () => {
         expect(decision.outcome).toBe(amount > storeLimit ? 'approval-required' : 'allowed');
       }),
     );
+  });
+});
+
+describe('paysOutCash', () => {
+  it('says cash leaves the till unless a card is refunded to the card', () => {
+    expect(paysOutCash('cash', true)).toBe(true);
+    expect(paysOutCash('cash', false)).toBe(true);
+    expect(paysOutCash('card', false)).toBe(true);
+    expect(paysOutCash('card', true)).toBe(false);
   });
 });

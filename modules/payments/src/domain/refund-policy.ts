@@ -1,4 +1,5 @@
 import { approverRoles, refundRoles } from '../contract.ts';
+import type { Tender } from './payment-events.ts';
 
 /** Who is asking, as the verified token says: roles, and store ids (`'*'` = every store). */
 export interface Principal {
@@ -59,4 +60,13 @@ export function refundApproval(request: RefundRequest): RefundApproval {
     return { outcome: 'allowed', approvedBy: approver.id };
   }
   return { outcome: 'approval-required', reasons };
+}
+
+/**
+ * Whether a refund hands cash over the counter: a cash payment given back
+ * to its own tender, or any payment given back another way (the till has
+ * no other way than cash). Only a card refunded to the card moves no cash.
+ */
+export function paysOutCash(tender: Tender, toOriginalTender: boolean): boolean {
+  return tender === 'cash' || !toOriginalTender;
 }

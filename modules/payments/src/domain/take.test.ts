@@ -55,6 +55,7 @@ describe('a take request', () => {
       orderId: 'o-1',
       storeId: 's-1',
       reference: 'table 4',
+      registerId: null,
       given: null,
       last4: '4242',
     });
@@ -127,5 +128,33 @@ describe('opening a payment', () => {
     expect(
       sameTakeRequest(recordedRequest(open(card)[0]!), takeRequest(otherCard as TakeInput)),
     ).toBe(false);
+  });
+
+  it('records the till that took it, and tells a retry at another till from the same sale', () => {
+    for (const input of [card, cash]) {
+      const atBar = { ...input, registerId: 'r-bar' };
+      const [first] = open(atBar);
+      expect(first).toMatchObject({ registerId: 'r-bar' });
+      const recorded = recordedRequest(first!);
+      expect(sameTakeRequest(recorded, takeRequest(atBar))).toBe(true);
+      expect(sameTakeRequest(recorded, takeRequest({ ...input, registerId: 'r-terrace' }))).toBe(
+        false,
+      );
+      // A checkout begun before the till was recorded, or resumed by a caller that does not say.
+      expect(sameTakeRequest(recorded, takeRequest(input))).toBe(true);
+      expect(sameTakeRequest(recordedRequest(open(input)[0]!), takeRequest(atBar))).toBe(true);
+    }
+  });
+
+  it('keeps the till through the card’s authorization', () => {
+    const [requested] = open({ ...card, registerId: 'r-bar' });
+    let state = evolve(initialPayment, requested!);
+    const [authorized] = decide(
+      state,
+      { type: 'record-authorization', processorRef: 'p-1' },
+      context,
+    );
+    state = evolve(state, authorized!);
+    expect(state.authorization).toMatchObject({ registerId: 'r-bar', processorRef: 'p-1' });
   });
 });

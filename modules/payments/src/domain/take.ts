@@ -12,6 +12,7 @@ export interface TakeInput {
   readonly tip?: number;
   readonly tender: { kind: 'cash'; given: number } | { kind: 'card'; card: { number: string } };
   readonly reference?: string;
+  readonly registerId?: string;
 }
 
 /**
@@ -27,6 +28,8 @@ export interface TakeRequest {
   readonly orderId: string;
   readonly storeId: string;
   readonly reference: string | null;
+  /** The till that took it, if the caller said. */
+  readonly registerId: string | null;
   /** Cash handed over (cash only). */
   readonly given: number | null;
   readonly last4: string | null;
@@ -61,6 +64,7 @@ export function takeRequest(input: TakeInput): TakeRequest {
     orderId: input.orderId,
     storeId: input.storeId,
     reference: input.reference ?? null,
+    registerId: input.registerId ?? null,
   };
   if (input.tender.kind === 'cash') {
     if (tip !== 0) raise('tip-not-allowed', 'Tips are taken on cards only.');
@@ -87,6 +91,7 @@ export function recordedRequest(first: PaymentEvent): TakeRequest {
     orderId: first.orderId,
     storeId: first.storeId,
     reference: first.reference ?? null,
+    registerId: first.registerId ?? null,
     given: first.type === 'payment.authorized' ? (first.cash?.given ?? null) : null,
     last4: first.last4 ?? null,
   };
@@ -104,9 +109,14 @@ const fields = [
   'last4',
 ] as const satisfies readonly (keyof TakeRequest)[];
 
-/** Whether a retried request is the one the payment id was first used for. */
+/**
+ * Whether a retried request is the one the payment id was first used for.
+ * Two different tills are different requests; a till on one side only is not
+ * (a checkout begun before payments recorded the till, resumed after).
+ */
 export function sameTakeRequest(a: TakeRequest, b: TakeRequest): boolean {
-  return fields.every((field) => a[field] === b[field]);
+  const sameTill = a.registerId === null || b.registerId === null || a.registerId === b.registerId;
+  return sameTill && fields.every((field) => a[field] === b[field]);
 }
 
 /**
@@ -119,6 +129,7 @@ export function openingCommands(request: TakeRequest): PaymentCommand[] {
     currency: request.currency,
     orderId: request.orderId,
     storeId: request.storeId,
+    ...(request.registerId !== null && { registerId: request.registerId }),
     ...(request.reference !== null && { reference: request.reference }),
   };
   if (request.tender === 'cash') {

@@ -12,6 +12,8 @@ export function paymentsForCheckout(
         paymentId: tender.paymentId,
         orderId: order.orderId,
         storeId: order.storeId,
+        // The till the cash goes into: a refund through payments pays it back from there.
+        registerId: order.registerId,
         currency: order.currency,
         amount: tender.amount,
         reference: `order ${order.orderId}`,
@@ -46,14 +48,20 @@ export function paymentsForRefunds(
       return { refundable: payment.refundable, tender: payment.tender };
     },
     async refund(ctx, input) {
-      await payments.refundPayment(ctx, {
-        paymentId: input.paymentId,
-        refundId: input.refundId,
-        amount: input.amount,
-        reason: input.reason,
-        toOriginalTender: true,
-        approval: { token: input.token },
-      });
+      await payments.refundPayment(
+        ctx,
+        {
+          paymentId: input.paymentId,
+          refundId: input.refundId,
+          amount: input.amount,
+          reason: input.reason,
+          toOriginalTender: true,
+          approval: { token: input.token },
+        },
+        // The order's refund found its till's drawer open before any money moved, and
+        // carries on with a refund it began even if the drawer closed since.
+        { drawerChecked: true },
+      );
     },
   };
 }

@@ -16,9 +16,10 @@ const scope = 'payments-http';
 
 /**
  * Refusals that say "not now" rather than "not this": the key is released so
- * the client's retry is processed, not answered with the refusal again.
+ * the client's retry is processed, not answered with the refusal again (a
+ * cash refund refused for a closed drawer goes through once it is opened).
  */
-const retryable = new Set(['payment-concurrency-conflict', 'payment-pending']);
+const retryable = new Set(['payment-concurrency-conflict', 'payment-pending', 'drawer-not-open']);
 
 function mayRetry(error: unknown, status: number): boolean {
   if (status >= 500) return true;
