@@ -12,11 +12,13 @@ type Json = Record<string, unknown>;
 /**
  * Payments' own routes on the seeded café, through HTTP: a refund made there
  * (an amount, no items) pays cash out of the drawer of the till that took
- * the payment, so it waits for that drawer to be open.
+ * the payment, so it waits for that drawer to be open; refund limits are set
+ * for the business's own stores only.
  */
-describe.each(testEngines())('payments’ own refund route on %s', (engine) => {
+describe.each(testEngines())('payments’ own routes on %s', (engine) => {
   let t: TestServer;
   let http: ReturnType<typeof httpClient<Json>>;
+  let owner: string;
   let cashier: string;
   let manager: string;
   let storeId: string;
@@ -37,6 +39,7 @@ describe.each(testEngines())('payments’ own refund route on %s', (engine) => {
     t = await startTestServer(engine);
     http = httpClient<Json>(t.server, '/api/v1');
     await seedDemo(t.server);
+    owner = await login(demoAccounts.owner);
     cashier = await login(demoAccounts.cashier);
     manager = await login(demoAccounts.manager);
     const stores = await http.ok<{ items: { id: string }[] }>(
@@ -168,5 +171,61 @@ describe.each(testEngines())('payments’ own refund route on %s', (engine) => {
         cashRefundsMinor: 150,
         expectedCashMinor: 1_000 + total - 150,
       });
+  });
+
+  const limitOf = (store: string) => `/api/v1/payments/stores/${store}/refund-limit`;
+  const setLimit = (store: string, token: string, refundLimit: number) =>
+    http.call('PUT', limitOf(store), token, { refundLimit });
+
+  it('answers 404 store-not-found for the refund limit of a store the business does not have', async () => {
+    const nowhere = randomUUID();
+    const signedUp = await http.ok<{ tokens: { accessToken: string } }>(
+      201,
+      'POST',
+      '/api/v1/identity/signup',
+      '',
+      {
+        businessName: 'Another café',
+        ownerEmail: `payments-e2e-${randomUUID()}@example.test`,
+        password: 'another owner password',
+      },
+    );
+    const stranger = signedUp.tokens.accessToken;
+    const before = await http.ok<Json>(200, 'GET', limitOf(storeId), owner);
+
+    const answers = [
+      await setLimit(nowhere, owner, 1),
+      await http.call('GET', limitOf(nowhere), owner),
+      await setLimit(storeId, stranger, 1),
+      await http.call('GET', limitOf(storeId), stranger),
+    ];
+
+    for (const res of answers) {
+      expect(res.statusCode, res.body).toBe(404);
+      expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+      expect(res.json()).toMatchObject({ code: 'store-not-found' });
+    }
+    expect(await http.ok<Json>(200, 'GET', limitOf(storeId), owner)).toEqual(before);
+  });
+
+  it('keeps an archived store’s refund limit: it is read, not changed', async () => {
+    const store = await http.ok<{ id: string }>(201, 'POST', '/api/v1/store-ops/stores', owner, {
+      name: `Pop-up ${randomUUID()}`,
+      timezone: 'Europe/Vienna',
+      currency: 'EUR',
+    });
+    expect((await setLimit(store.id, owner, 2_000)).statusCode).toBe(200);
+    await http.ok(200, 'POST', `/api/v1/store-ops/stores/${store.id}/archive`, owner, {
+      reason: 'the season is over',
+    });
+
+    const changed = await setLimit(store.id, owner, 1);
+
+    expect(changed.statusCode, changed.body).toBe(409);
+    expect(changed.json()).toMatchObject({ code: 'store-archived' });
+    expect(await http.ok<Json>(200, 'GET', limitOf(store.id), manager)).toMatchObject({
+      refundLimit: 2_000,
+      source: 'store',
+    });
   });
 });

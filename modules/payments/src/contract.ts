@@ -80,6 +80,10 @@ export const paymentErrors = defineErrors({
   'refund-approval-invalid': 'forbidden',
   'refund-forbidden': 'forbidden',
   'store-not-allowed': 'forbidden',
+  /** No such store in the caller's business. */
+  'store-not-found': 'not-found',
+  /** An archived store's settings are kept, not changed. */
+  'store-archived': 'conflict',
   'reason-required': 'invalid',
   'invalid-amount': 'invalid',
   'invalid-currency': 'invalid',
@@ -147,7 +151,13 @@ export interface PaymentsApi {
   listPayments(ctx: CallContext, query: ListPaymentsQuery): Promise<Page<PaymentView>>;
   /** The payment's stream, oldest first. */
   paymentEvents(ctx: CallContext, paymentId: string): Promise<PaymentEventView[]>;
+  /**
+   * Sets the largest refund staff may give alone in a store of the caller's
+   * business (`store-not-found` otherwise), not an archived one
+   * (`store-archived`).
+   */
   setRefundLimit(ctx: CallContext, storeId: string, amount: number): Promise<RefundLimitView>;
+  /** The store's refund limit, archived or not; `store-not-found` for no store of the business. */
   getRefundLimit(ctx: CallContext, storeId: string): Promise<RefundLimitView>;
   /**
    * For recovery after a crash: when the stream shows a card authorization

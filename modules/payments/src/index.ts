@@ -27,6 +27,7 @@ import { pgIdempotencyStore } from './adapters/postgres/idempotency-store.ts';
 import { outbox } from './adapters/postgres/schema.ts';
 import { paymentsRoutes } from './adapters/http/routes.ts';
 import { storeOpsDrawers } from './adapters/store-ops/drawers.ts';
+import { storeOpsStores } from './adapters/store-ops/stores.ts';
 
 export type {
   Approvals,
@@ -91,8 +92,11 @@ export interface PaymentsModuleDeps extends ModuleDeps {
   processor: CardProcessor;
   /** Verifies a manager's access token given as a refund approval (same tenant only). */
   approvals: Approvals;
-  /** Store-ops, in process or remote: whether the drawer a cash refund leaves is open. */
-  storeOps: Pick<StoreOpsApi, 'currentDrawer'>;
+  /**
+   * Store-ops, in process or remote: whether the drawer a cash refund leaves
+   * is open, and which stores a business has.
+   */
+  storeOps: Pick<StoreOpsApi, 'currentDrawer' | 'getStore'>;
   options?: PaymentsOptions;
   /** Idempotency-Key records and their retention; default: payments' own PostgreSQL table. */
   idempotencyKeys?: IdempotencyStore & IdempotencyKeyRetention;
@@ -106,6 +110,7 @@ export function createPaymentsModule(deps: PaymentsModuleDeps): PaymentsModule {
     processor: deps.processor,
     approvals: deps.approvals,
     drawers: storeOpsDrawers(deps.storeOps),
+    stores: storeOpsStores(deps.storeOps),
     clock: options.clock ?? { now: () => new Date() },
     settings: {
       defaultRefundLimit: options.defaultRefundLimit ?? 5_000,

@@ -20,7 +20,7 @@ import {
   type Principal,
   type StratumApp,
 } from '@stratum/platform';
-import type { DrawerSessionView, StoreOpsApi } from '@stratum/store-ops/contract';
+import type { DrawerSessionView, StoreOpsApi, StoreView } from '@stratum/store-ops/contract';
 import { paymentsPermissions, type TakePaymentInput } from './contract.ts';
 import {
   createPaymentsModule,
@@ -92,12 +92,21 @@ export function inMemoryTokens() {
 
 /**
  * Store-ops as payments calls it: every till's drawer is open until the test
- * closes it, and store-ops' own refusal says so when it is not.
+ * closes it, a store exists once the test adds it to a tenant, and
+ * store-ops' own refusals say so otherwise.
  */
 export function inMemoryStoreOps() {
   const closed = new Set<string>();
   const asked: string[] = [];
-  const api: Pick<StoreOpsApi, 'currentDrawer'> = {
+  const stores = new Map<string, StoreView>();
+  const storeKey = (tenantId: string, storeId: string) => `${tenantId}:${storeId}`;
+  const api: Pick<StoreOpsApi, 'currentDrawer' | 'getStore'> = {
+    getStore(ctx, storeId) {
+      const store = stores.get(storeKey(ctx.tenantId, storeId));
+      return store
+        ? Promise.resolve(store)
+        : Promise.reject(new DomainError('store-not-found', 'No such store.', 'not-found'));
+    },
     currentDrawer(ctx, registerId) {
       asked.push(registerId);
       if (closed.has(registerId)) {
@@ -126,6 +135,27 @@ export function inMemoryStoreOps() {
   };
   return {
     api,
+    /** Adds a store (a new one unless named) to the tenant, and says its id. */
+    addStore(tenantId: string, storeId: string = newId()): string {
+      stores.set(storeKey(tenantId, storeId), {
+        id: storeId,
+        name: `Store ${storeId.slice(-4)}`,
+        timezone: 'Europe/Vienna',
+        currency: 'EUR',
+        address: null,
+        taxInclusive: true,
+        taxRounding: 'per-line',
+        oversellPolicy: 'block',
+        status: 'active',
+        createdAt: new Date(0).toISOString(),
+      });
+      return storeId;
+    },
+    archiveStore(tenantId: string, storeId: string): void {
+      const store = stores.get(storeKey(tenantId, storeId));
+      if (!store) throw new Error('no such store');
+      stores.set(storeKey(tenantId, storeId), { ...store, status: 'archived' });
+    },
     closeDrawer: (registerId: string) => void closed.add(registerId),
     openDrawer: (registerId: string) => void closed.delete(registerId),
     /** The registers whose drawer payments asked about, in order. */

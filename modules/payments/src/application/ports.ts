@@ -85,6 +85,12 @@ export interface Drawers {
   isOpen(ctx: CallContext, registerId: string): Promise<boolean>;
 }
 
+/** Store-ops' stores, as payments' store settings need them. */
+export interface Stores {
+  /** A store of the caller's tenant, or `store-not-found` (another tenant's too). */
+  get(ctx: CallContext, storeId: string): Promise<{ id: string; active: boolean }>;
+}
+
 /** A response stored under an Idempotency-Key, replayed to a repeated request. */
 export interface StoredResponse {
   status: number;
@@ -146,6 +152,7 @@ export interface PaymentsDeps {
   processor: CardProcessor;
   approvals: Approvals;
   drawers: Drawers;
+  stores: Stores;
   clock: Clock;
   settings: PaymentsSettings;
 }

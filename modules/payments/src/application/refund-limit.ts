@@ -31,21 +31,34 @@ const toView = (
         updatedAt: null,
       };
 
+/**
+ * A store's limit, its own or the default. The store must be one of the
+ * caller's business (asked of store-ops before the transaction, as for every
+ * store-scoped route); an archived store's limit can still be read.
+ */
 export function getRefundLimit(deps: PaymentsDeps): PaymentsApi['getRefundLimit'] {
   return async (ctx, storeId) => {
     assertStoreAccess(ctx, storeId);
+    await deps.stores.get(ctx, storeId);
     const record = await deps.store.inTenant(ctx, (repo) => repo.findRefundLimit(storeId));
     return toView(deps, storeId, record);
   };
 }
 
-/** Sets the largest refund staff may give alone in a store; the change is audited. */
+/**
+ * Sets the largest refund staff may give alone in a store; the change is
+ * audited. Only a store of the caller's business that is not archived has a
+ * limit set: the store is asked of store-ops before the transaction opens,
+ * so no row is kept for a store that is not there.
+ */
 export function setRefundLimit(deps: PaymentsDeps): PaymentsApi['setRefundLimit'] {
   return async (ctx, storeId, amount) => {
     assertStoreAccess(ctx, storeId);
     if (!Number.isSafeInteger(amount) || amount < 0) {
       raise('invalid-amount', 'A refund limit is a whole number of minor units, 0 or more.');
     }
+    const store = await deps.stores.get(ctx, storeId);
+    if (!store.active) raise('store-archived', 'The store is archived.');
     return deps.store.inTenant(ctx, async (repo) => {
       const before = await repo.findRefundLimit(storeId);
       const saved = await repo.saveRefundLimit(storeId, amount, {

@@ -37,10 +37,10 @@ describe.each(testEngines())('refunds on %s', (engine) => {
   afterAll(() => h?.close());
   beforeEach(() => processor.reset());
 
-  /** A captured card payment of 10 000 taken by a cashier of a new tenant. */
+  /** A captured card payment of 10 000 taken by a cashier of a new tenant, in its store. */
   async function captured(amount = 10_000) {
     const tenant = newId();
-    const store = newId();
+    const store = h.storeOps.addStore(tenant);
     const cashier = h.ctx(tenant, 'cashier');
     const payment = await h.api.takePayment(cashier, cardSale(store, amount));
     return { tenant, store, cashier, payment };

@@ -231,7 +231,7 @@ describe.each(testEngines())('payments over HTTP on %s', (engine) => {
 
   it('checks permissions: only managers and owners set refund limits, the kitchen gives no money back', async () => {
     const tenant = newId();
-    const store = newId();
+    const store = h.storeOps.addStore(tenant);
     const sale = await captured(tenant);
     const url = `/api/v1/payments/stores/${store}/refund-limit`;
     const put = (token: string) =>

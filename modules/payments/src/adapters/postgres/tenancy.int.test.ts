@@ -50,7 +50,7 @@ describe.each(testEngines())('payments tenancy on %s', (engine) => {
 
   it('hides a payment, its stream and its settings from another tenant, even unfiltered', async () => {
     const owner = h.ctx(newId(), 'owner');
-    const store = newId();
+    const store = h.storeOps.addStore(owner.tenantId);
     const payment = await h.api.takePayment(owner, cardSale(store));
     await h.api.setRefundLimit(owner, store, 100);
     await h.api.refundPayment(owner, {
@@ -68,7 +68,14 @@ describe.each(testEngines())('payments tenancy on %s', (engine) => {
       code: 'payment-not-found',
     });
     expect((await h.api.listPayments(intruder, {})).items).toEqual([]);
-    expect(await h.api.getRefundLimit(intruder, store)).toMatchObject({ source: 'default' });
+    // Not a store of the intruder's business: no limit to show, nor any to set.
+    await expect(h.api.getRefundLimit(intruder, store)).rejects.toMatchObject({
+      code: 'store-not-found',
+    });
+    await expect(h.api.setRefundLimit(intruder, store, 1)).rejects.toMatchObject({
+      code: 'store-not-found',
+    });
+    expect(await h.api.getRefundLimit(owner, store)).toMatchObject({ refundLimit: 100 });
     const counts = await h.database.transaction(
       async (tx) => {
         const seen: Record<string, number> = {};
