@@ -212,6 +212,7 @@ export function tokenRegistry() {
         new DomainError('unauthenticated', 'Unknown token.', 'unauthenticated'),
       );
     },
+    stillValid: (principal) => [...principals.values()].includes(principal),
   };
   const approvals: Approvals = {
     async verify(ctx: CallContext, token: string): Promise<Actor> {
@@ -238,6 +239,10 @@ export function tokenRegistry() {
       const token = `token-${newId()}`;
       principals.set(token, { tenantId, actor });
       return { actor, ctx: { tenantId, actor }, token };
+    },
+    /** Ends the token's session, as a logout does. */
+    revoke(token: string): void {
+      principals.delete(token);
     },
   };
 }

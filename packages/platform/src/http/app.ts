@@ -69,6 +69,13 @@ declare module 'fastify' {
      * registered the usual way.
      */
     fastRoute(route: FastRoute): void;
+    /**
+     * Whether the caller who opened `request` still stands: their token has
+     * not expired and their session was not ended (logout, revocation). A
+     * long-lived answer, such as an event stream, asks as it goes and ends
+     * when the answer is no. True when the authenticator cannot tell.
+     */
+    callerStands(request: FastifyRequest): boolean | Promise<boolean>;
   }
 }
 
@@ -269,6 +276,10 @@ export async function createHttpApp(options: HttpAppOptions) {
 
   app.decorate('fastRoute', (route: FastRoute) => {
     fastRoutes.push(route);
+  });
+  app.decorate('callerStands', (request: FastifyRequest) => {
+    if (!request.principal) return false;
+    return options.authenticator?.stillValid?.(request.principal) ?? true;
   });
   // The fast lane creates no spans, even with tracing on (ADR 0019): its
   // answers come from memory in microseconds, and a span would cost more than

@@ -81,7 +81,7 @@ describe.each(testEngines())('the kitchen feed over a real socket on %s', (engin
   beforeAll(async () => {
     h = await orderingHarness({
       ...(engine === 'postgres' && { postgres: await createTestDatabase(postgresUrl()!) }),
-      kitchenFeed: { heartbeatMs: 40 },
+      kitchenFeed: { heartbeatMs: 40, callerCheckMs: 40 },
     });
     app = await h.http();
     await app.listen({ port: 0, host: '127.0.0.1' });
@@ -224,6 +224,32 @@ describe.each(testEngines())('the kitchen feed over a real socket on %s', (engin
     expect(nowhere.status).toBe(404);
     expect(nowhere.headers.get('content-type')).toMatch(/^application\/problem\+json/);
     expect(await nowhere.json()).toMatchObject({ code: 'store-not-found' });
+  });
+
+  it('ends a stream once its caller’s session ends, and sends it nothing more', async () => {
+    const s = h.shop();
+    const listening = h.module.kitchenFeed.size;
+    const quiet = h.tokens.user(s.tenant, ['kitchen']);
+    const idle = await openFeed(feedUrl(s.storeId), quiet.token);
+    await idle.until((f) => f.event === 'snapshot');
+    const busy = h.tokens.user(s.tenant, ['kitchen']);
+    const live = await openFeed(feedUrl(s.storeId), busy.token);
+    await live.until((f) => f.event === 'snapshot');
+
+    h.tokens.revoke(quiet.token);
+    h.tokens.revoke(busy.token);
+    await fire(s, s.storeId, s.menu.soup.variantId);
+    for (const feed of [idle, live]) {
+      const after: Frame[] = [];
+      for (let f = await feed.next(); f; f = await feed.next()) after.push(f);
+      expect(after.filter((f) => f.event !== undefined)).toEqual([]);
+    }
+    // Another display of the store, still signed in, hears the ticket.
+    const other = await openFeed(feedUrl(s.storeId), s.kitchen.token);
+    const snapshot = await other.until((f) => f.event === 'snapshot');
+    expect(data<{ tickets: Ticket[] }>(snapshot).tickets).toHaveLength(1);
+    other.cancel();
+    await expect.poll(() => h.module.kitchenFeed.size).toBe(listening);
   });
 
   it('stops listening when the display hangs up', async () => {

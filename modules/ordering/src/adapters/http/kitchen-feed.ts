@@ -8,6 +8,8 @@ import { base, kitchenRead, kitchenTags, storeParams } from './shared.ts';
 export interface KitchenFeedOptions {
   /** Comment lines that keep proxies from closing an idle stream (default 15 s). */
   heartbeatMs?: number;
+  /** How often a stream checks that its caller's token and session still stand (default 2 s). */
+  callerCheckMs?: number;
 }
 
 const frame = (m: KitchenFeedMessage) =>
@@ -20,7 +22,9 @@ const frame = (m: KitchenFeedMessage) =>
  * `ticket-bumped` as this process hears them on the bus. A reconnecting
  * display gets a fresh snapshot, so `Last-Event-ID` is not needed to catch
  * up. Streams end when the client goes away and when the app closes, so they
- * never hold a shutdown up.
+ * never hold a shutdown up, and when the caller's token expires or their
+ * session ends (a logout): a feed is read with the rights of who opened it,
+ * and the display reconnects with a fresh token.
  */
 export function kitchenFeedRoute(
   app: StratumApp,
@@ -29,6 +33,7 @@ export function kitchenFeedRoute(
   options: KitchenFeedOptions = {},
 ): void {
   const heartbeatMs = options.heartbeatMs ?? 15_000;
+  const callerCheckMs = options.callerCheckMs ?? 2_000;
   const open = new Set<() => void>();
   // Before the server stops accepting: an open stream is an in-flight response
   // that server.close() would otherwise wait for until the deadline.
@@ -84,15 +89,28 @@ export function kitchenFeedRoute(
       const write = (chunk: string) => {
         if (!res.writableEnded && !res.destroyed) res.write(chunk);
       };
+      /** Whether the caller still stands; a stream whose caller is gone is closed. */
+      const stands = (): boolean => {
+        const answer = app.callerStands(request);
+        if (answer === true) return true;
+        if (answer === false) close();
+        else void answer.then((yes) => yes || close(), close);
+        return answer !== false;
+      };
       write(`retry: 2000\nevent: snapshot\ndata: ${JSON.stringify({ tickets })}\n\n`);
       for (const m of pending.splice(0)) write(frame(m));
-      deliver = (m) => write(frame(m));
+      deliver = (m) => {
+        if (stands()) write(frame(m));
+      };
       const heartbeat = setInterval(() => write(': heartbeat\n\n'), heartbeatMs);
       heartbeat.unref();
+      const check = setInterval(stands, callerCheckMs);
+      check.unref();
 
       const close = () => {
         if (!open.delete(close)) return;
         clearInterval(heartbeat);
+        clearInterval(check);
         stop();
         if (!res.writableEnded) res.end();
       };
