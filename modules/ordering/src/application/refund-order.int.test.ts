@@ -398,6 +398,10 @@ describe.each(testEngines())('refunds of paid orders on %s', (engine) => {
       }),
     );
     expect(told).toBe('already-known');
+    await expect(o.oneFries('more')).rejects.toMatchObject({
+      code: 'invalid-order-transition',
+      message: 'Everything paid for this order was given back already.',
+    });
     expect(o.pay.refunds).toHaveLength(2);
     expect(await refunded(s.tenant)).toHaveLength(2);
     expect((await h.api.getOrder(s.cashier.ctx, o.orderId)).refundedAmount).toBe(total);

@@ -136,8 +136,11 @@ export function refundOrder(deps: OrderingDeps, drawers: Drawers, payments: Refu
     const approval = approvalFor(approver, order.storeId);
     // Everything the order will check, checked before any money moves.
     requireApproval(input.reason, approval);
+    if (order.status === 'refunded') {
+      raise('invalid-order-transition', 'Everything paid for this order was given back already.');
+    }
     if (!['paid', 'closed', 'partially-refunded'].includes(order.status)) {
-      raise('invalid-order-transition', `An order that is ${order.status} is not refunded.`);
+      raise('invalid-order-transition', `An order that is ${order.status} cannot be refunded.`);
     }
     const amount = refundAmount(record.state, input.lines);
     const left = refundableLeft(record.state);

@@ -6,7 +6,13 @@ export const oversellPolicy = z.enum(['block', 'warn', 'allow-with-alert']);
 export type OversellPolicy = z.infer<typeof oversellPolicy>;
 
 /** Whether taxes are rounded per line or once per order (per store). */
-export const taxRounding = z.enum(['per-line', 'per-order']);
+export const taxRounding = z
+  .enum(['per-line', 'per-order'])
+  .describe(
+    'How an order’s taxes are rounded (half-up): `per-line` rounds each line’s tax per rate ' +
+      'and adds the rounded amounts; `per-order` adds the exact tax of every line per rate and ' +
+      'rounds each rate’s total once. Set on the store, copied onto each order when it opens.',
+  );
 
 export const currencyCode = z.string().regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code such as EUR');
 
@@ -86,7 +92,14 @@ export const createStoreInput = z.object({
   timezone: timezoneName,
   currency: knownCurrencyCode,
   address: addressInput.nullable().default(null),
-  taxInclusive: z.boolean().default(false),
+  taxInclusive: z
+    .boolean()
+    .default(false)
+    .describe(
+      'Whether the store’s prices include tax: the store’s default for a rate that does not ' +
+        'say. Every catalog tax rate says (its own `inclusive` flag decides), so this matters ' +
+        'only to prices taxed by a rate without one.',
+    ),
   taxRounding: taxRounding.default('per-line'),
   oversellPolicy: oversellPolicy.default('block'),
 });
