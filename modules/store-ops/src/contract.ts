@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import {
+  DomainError,
   defineErrors,
   defineEvent,
   defineRemoteContract,
@@ -285,6 +286,24 @@ export interface StoreOpsApi extends StoreDirectory {
    * names no store is shown to unrestricted callers only.
    */
   listAudit(ctx: CallContext, query: ListAuditQuery): Promise<Page<AuditEntryView>>;
+}
+
+/**
+ * Whether the register's drawer is open, asked of `currentDrawer` (in process
+ * or remote alike): `drawer-not-open` is a no; any other failure is thrown.
+ */
+export async function drawerIsOpen(
+  storeOps: Pick<StoreOpsApi, 'currentDrawer'>,
+  ctx: CallContext,
+  registerId: string,
+): Promise<boolean> {
+  try {
+    await storeOps.currentDrawer(ctx, registerId);
+    return true;
+  } catch (err) {
+    if (err instanceof DomainError && err.code === 'drawer-not-open') return false;
+    throw err;
+  }
 }
 
 /** What other modules call on store-ops across a process boundary. */
