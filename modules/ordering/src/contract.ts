@@ -87,6 +87,11 @@ export const orderingErrors = defineErrors({
   'duplicate-refund': 'conflict',
   /** Another refund of the order is being paid out; its units are spoken for until it is done. */
   'refund-in-progress': 'conflict',
+  /**
+   * The refund under this Idempotency-Key was refused by payments part-way: what moved is
+   * counted as money given back, the items were not refunded.
+   */
+  'refund-partly-given': 'conflict',
   'order-empty': 'unprocessable',
   /** The payments do not add up to the order's priced total. */
   'payment-amount-mismatch': 'unprocessable',

@@ -481,7 +481,7 @@ describe.each(testEngines())('refunds of paid orders on %s', (engine) => {
     expect((await refunded(s.tenant)).map((e) => e.amount)).toEqual([total - 400, 400]);
   });
 
-  it('counts the share that moved of a refund whose next share payments refused, once its hold lapses', async () => {
+  it('counts the share that moved of a refund whose next share payments refused, and frees the units', async () => {
     const s = h.shop();
     const o = await paidOrder(s);
     const total = (await h.api.getOrder(s.cashier.ctx, o.orderId)).totals.total;
@@ -496,11 +496,16 @@ describe.each(testEngines())('refunds of paid orders on %s', (engine) => {
     await expect(refusingCash(s.cashier.ctx, o.orderId, request, 'half')).rejects.toMatchObject({
       code: 'refund-limit-exceeded',
     });
-    // The card's share moved: the units stay spoken for until the hold lapses.
-    await expect(o.oneFries('too-soon')).rejects.toMatchObject({ code: 'refund-in-progress' });
-    h.clock.advance(61_000);
+    // The card's share moved and is counted; the units are free again at once.
+    const counted = await h.api.getOrder(s.cashier.ctx, o.orderId);
+    expect(counted).toMatchObject({ refundedAmount: total - 400, refundInProgress: null });
+    expect(counted.lines.every((l) => l.refundedQuantity === 0)).toBe(true);
+    // The key does not pretend the items went back.
+    await expect(o.refund(s.cashier.ctx, o.orderId, request, 'half')).rejects.toMatchObject({
+      code: 'refund-partly-given',
+      details: { givenBack: total - 400 },
+    });
     const order = await o.oneFries('after');
-    // The card's money is counted as given back; the fries' units were free again.
     expect(order.refundedAmount).toBe(total - 400 + 350);
     expect(order.lines.find((l) => l.lineId === o.fries.lineId)!.refundedQuantity).toBe(1);
     expect(o.pay.refunds.map((r) => [r.paymentId, r.amount])).toEqual([

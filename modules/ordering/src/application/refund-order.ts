@@ -126,6 +126,14 @@ export function refundOrder(deps: OrderingDeps, drawers: Drawers, payments: Refu
     const order = toOrderView(record);
     const recorded = record.state.refunds.find((r) => r.refundId === refundId);
     if (recorded) {
+      if (recorded.approval.role === 'payments') {
+        raise(
+          'refund-partly-given',
+          'Payments refused part of this refund: what went back is counted as money given ' +
+            'back, and the items were not refunded. Refund them again under a new key.',
+          { givenBack: recorded.amount },
+        );
+      }
       // Recorded before lines were kept, a refund cannot be compared: it is replayed.
       if (recorded.lines.length > 0 && !sameRequest(recorded, input)) {
         raiseCheckout('idempotency-key-reused', 'This Idempotency-Key refunded something else.');
@@ -216,14 +224,16 @@ export function refundOrder(deps: OrderingDeps, drawers: Drawers, payments: Refu
           token: input.approval.token,
         });
       } catch (err) {
-        // Refused by payments before any money moved (a limit, a tender that cannot take
-        // it): the units are free again. Past the first portion, or on anything else,
-        // money may have moved: the same key carries on, or the next refund settles it.
-        if (index === 0 && err instanceof DomainError && err.kind !== 'unavailable') {
-          await changeOrder(deps, ctx, orderId, undefined, () => ({
-            type: 'cancel-refund',
+        // Refused by payments (a limit, a tender that cannot take it): the units are free
+        // again, and the shares that went back before this one are counted as money given
+        // back. Anything else may have moved money: the same key carries on, or the next
+        // refund settles it once the hold lapses.
+        if (err instanceof DomainError && err.kind !== 'unavailable') {
+          await abandonRefund(deps, ctx, orderId, registerId, begun.slice(0, index), {
             refundId,
-          }));
+            reason: input.reason,
+            approvedBy: approval?.approvedBy ?? null,
+          });
         }
         throw err;
       }
@@ -363,9 +373,29 @@ async function settleLapsedRefund(
     );
     return;
   }
+  await abandonRefund(deps, ctx, orderId, registerId, given, {
+    refundId: stale.refundId,
+    reason: stale.reason,
+    approvedBy: stale.approval.approvedBy,
+  });
+}
+
+/**
+ * Gives up a refund whose money did not all go back: its units are free
+ * again, and each share that did go back is counted on the order as money
+ * given back by its payment (no units), under the id payments gave it.
+ */
+async function abandonRefund(
+  deps: OrderingDeps,
+  ctx: CallContext,
+  orderId: string,
+  registerId: string,
+  given: readonly RefundPortion[],
+  refund: { refundId: string; reason: string; approvedBy: string | null },
+): Promise<void> {
   await changeOrder(deps, ctx, orderId, undefined, () => ({
     type: 'cancel-refund',
-    refundId: stale.refundId,
+    refundId: refund.refundId,
   }));
   for (const portion of given) {
     await changeOrder(
@@ -380,8 +410,8 @@ async function settleLapsedRefund(
               type: 'record-payment-refund',
               refundId: portion.refundId,
               amount: portion.amount,
-              reason: stale.reason,
-              approvedBy: stale.approval.approvedBy,
+              reason: refund.reason,
+              approvedBy: refund.approvedBy,
             },
       announceRefund(registerId, [portion]),
     );
