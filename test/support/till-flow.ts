@@ -141,15 +141,17 @@ export async function tillFlow(api: Api, baseUrl: string): Promise<TillFlowResul
 
   // Ordering's events reach store-ops: the card sale, then its refund, land in the drawer.
   type XReport = { tenders: { tender: string; salesMinor: number; refundsMinor: number }[] };
+  const xReport = () =>
+    api.ok<XReport>(
+      200,
+      'GET',
+      `/api/v1/store-ops/drawer-sessions/${session.id}/x-report`,
+      cashier,
+    );
   const x = await eventually(
     'the card refund in the drawer’s X report',
     async () => {
-      const report = await api.ok<XReport>(
-        200,
-        'GET',
-        `/api/v1/store-ops/drawer-sessions/${session.id}/x-report`,
-        cashier,
-      );
+      const report = await xReport();
       const refunded = report.tenders.find((t) => t.tender === 'card')?.refundsMinor ?? 0;
       return refunded > 0 ? report : undefined;
     },
@@ -172,12 +174,7 @@ export async function tillFlow(api: Api, baseUrl: string): Promise<TillFlowResul
   await eventually(
     'the cash refund in the drawer’s X report',
     async () => {
-      const report = await api.ok<XReport>(
-        200,
-        'GET',
-        `/api/v1/store-ops/drawer-sessions/${session.id}/x-report`,
-        cashier,
-      );
+      const report = await xReport();
       const cashLine = report.tenders.find((t) => t.tender === 'cash');
       return cashLine?.refundsMinor === 100 ? report : undefined;
     },
