@@ -4,6 +4,7 @@ import { parseArgs } from 'node:util';
 import { checkoutScenario } from './scenarios/checkout.ts';
 import { menuScenario } from './scenarios/menu.ts';
 import { shapesScenario } from './scenarios/shapes.ts';
+import { postgresTransports, selectPostgres, type PostgresTransport } from './lib/postgres.ts';
 
 export type Shape = 'embedded' | 'postgres';
 
@@ -23,13 +24,17 @@ interface Scenario {
   run: (options: BenchOptions) => Promise<Record<string, unknown>>;
   defaultDuration: number;
   /** The options it reads beyond --duration and --connections. */
-  accepts: readonly ('shape' | 'cashiers')[];
+  accepts: readonly ('shape' | 'cashiers' | 'pg-transport')[];
 }
 
 const scenarios: Record<string, Scenario> = {
   menu: { run: menuScenario, defaultDuration: 10, accepts: [] },
-  checkout: { run: checkoutScenario, defaultDuration: 20, accepts: ['shape', 'cashiers'] },
-  shapes: { run: shapesScenario, defaultDuration: 20, accepts: ['cashiers'] },
+  checkout: {
+    run: checkoutScenario,
+    defaultDuration: 20,
+    accepts: ['shape', 'cashiers', 'pg-transport'],
+  },
+  shapes: { run: shapesScenario, defaultDuration: 20, accepts: ['cashiers', 'pg-transport'] },
 };
 const shapes: readonly Shape[] = ['embedded', 'postgres'];
 
@@ -38,8 +43,10 @@ const usage = [
   '  menu      [--duration S (10)] [--connections N (64)]',
   '  checkout  [--shape embedded|postgres (postgres)] [--cashiers N (16)] [--duration S (20)]',
   '            [--connections N (64): of the hello-world calibration]',
-  '  shapes    [--cashiers N (16)] [--duration S (20, per shape)]: the checkout load against',
-  '            embedded, single (PostgreSQL, Redis, NATS) and services (gateway) in turn',
+  '            [--pg-transport socket|tcp (socket if the local PostgreSQL has one)]',
+  '  shapes    [--cashiers N (16)] [--duration S (20, per shape)] [--pg-transport socket|tcp]:',
+  '            the checkout load against embedded, single (PostgreSQL, Redis, NATS) and',
+  '            services (gateway) in turn',
   'BENCH_PROFILE_DIR=<dir>: the servers write a V8 CPU profile there when they stop.',
 ].join('\n');
 
@@ -57,6 +64,7 @@ try {
       connections: { type: 'string', default: '64' },
       shape: { type: 'string' },
       cashiers: { type: 'string' },
+      'pg-transport': { type: 'string' },
     },
   });
 } catch (err) {
@@ -69,7 +77,7 @@ if (!name || !scenario) {
   fail(name ? `unknown scenario "${name}"` : 'which scenario?');
 }
 if (positionals.length > 1) fail(`unexpected argument "${positionals[1]}"`);
-for (const option of ['shape', 'cashiers'] as const) {
+for (const option of ['shape', 'cashiers', 'pg-transport'] as const) {
   if (values[option] !== undefined && !scenario.accepts.includes(option)) {
     fail(`--${option} does not apply to the ${name} scenario`);
   }
@@ -88,6 +96,12 @@ const shape = values.shape ?? 'postgres';
 if (!shapes.includes(shape as Shape)) {
   fail(`--shape must be one of ${shapes.join(', ')} (got "${shape}")`);
 }
+const transport = values['pg-transport'];
+if (transport !== undefined && !postgresTransports.includes(transport as PostgresTransport)) {
+  fail(`--pg-transport must be one of ${postgresTransports.join(', ')} (got "${transport}")`);
+}
+const refused = selectPostgres(transport as PostgresTransport | undefined);
+if (refused) fail(refused);
 const options: Omit<BenchOptions, 'log'> = {
   durationSeconds: wholeNumber(
     'duration',

@@ -1,15 +1,79 @@
 import { randomBytes, randomUUID } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import pg from 'pg';
 import { percentile, round } from './stats.ts';
 
-/** The local PostgreSQL's admin URL (the tests' default, overridable as they allow). */
-export const adminUrl =
-  process.env.BENCH_DATABASE_URL ??
-  process.env.TEST_DATABASE_URL ??
-  'postgres://postgres@127.0.0.1:5432/postgres';
+/**
+ * How the bench, and the servers it starts, reach PostgreSQL: its Unix socket
+ * or TCP on loopback. Both carry the same protocol to the same server; on a
+ * machine where a system call is dear, the socket spares each round trip the
+ * loopback TCP stack, on both sides (ADR 0016).
+ */
+export type PostgresTransport = 'socket' | 'tcp';
+export const postgresTransports: readonly PostgresTransport[] = ['socket', 'tcp'];
 
-async function admin<T>(fn: (client: pg.Client) => Promise<T>, url = adminUrl): Promise<T> {
+/** Where Debian's PostgreSQL keeps its socket (libpq's default for a local server). */
+const socketDir = '/var/run/postgresql';
+const socketUrl = `postgres://postgres@localhost/postgres?host=${socketDir}`;
+const tcpUrl = 'postgres://postgres@127.0.0.1:5432/postgres';
+
+/** The socket of the local PostgreSQL on its standard port, if it has one. */
+export const localSocketExists = (): boolean => existsSync(join(socketDir, '.s.PGSQL.5432'));
+
+/** The admin URL as the environment gives it (the tests' variables), if it does. */
+const urlFromEnv = () => process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL;
+
+/** A URL's transport: a `host` that is a folder (in the query or the authority) is a socket. */
+function transportOf(url: string): PostgresTransport {
+  try {
+    const parsed = new URL(url);
+    const host = parsed.searchParams.get('host') ?? decodeURIComponent(parsed.hostname);
+    return host.startsWith('/') ? 'socket' : 'tcp';
+  } catch {
+    return 'tcp';
+  }
+}
+
+let selected: { url: string; transport: PostgresTransport } | undefined;
+
+/**
+ * Chooses the admin URL for this run, or says why it cannot: the environment's
+ * URL if it names one (then `wanted` must agree with it or be left out), else
+ * the local server over `wanted`, by default its socket when there is one.
+ */
+export function selectPostgres(wanted?: PostgresTransport): string | null {
+  const fromEnv = urlFromEnv();
+  if (fromEnv) {
+    const transport = transportOf(fromEnv);
+    if (wanted && wanted !== transport) {
+      return `--pg-transport ${wanted}: BENCH_DATABASE_URL (or TEST_DATABASE_URL) reaches PostgreSQL over ${transport}`;
+    }
+    selected = { url: fromEnv, transport };
+    return null;
+  }
+  const transport = wanted ?? (localSocketExists() ? 'socket' : 'tcp');
+  if (transport === 'socket' && !localSocketExists()) {
+    return `--pg-transport socket: PostgreSQL has no socket in ${socketDir}`;
+  }
+  selected = { url: transport === 'socket' ? socketUrl : tcpUrl, transport };
+  return null;
+}
+
+/** The admin URL of this run (the default selection until `selectPostgres` is called). */
+export function adminUrl(): string {
+  if (!selected) selectPostgres();
+  return selected!.url;
+}
+
+/** How this run reaches PostgreSQL. */
+export function postgresTransport(): PostgresTransport {
+  if (!selected) selectPostgres();
+  return selected!.transport;
+}
+
+async function admin<T>(fn: (client: pg.Client) => Promise<T>, url = adminUrl()): Promise<T> {
   const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 3000 });
   await client.connect();
   try {
@@ -42,7 +106,7 @@ export interface ScratchDatabase {
 export async function createDatabase(prefix: string): Promise<ScratchDatabase> {
   const name = `${prefix}_${randomBytes(6).toString('hex')}`;
   await admin((c) => c.query(`create database ${name}`));
-  const url = new URL(adminUrl);
+  const url = new URL(adminUrl());
   url.pathname = `/${name}`;
   return {
     name,

@@ -10,6 +10,7 @@ import { sampleBackends, type BackendStates } from '../lib/backend-states.ts';
 import {
   adminUrl,
   createDatabase,
+  postgresTransport,
   postgresUnreachable,
   twoInsertCalibration,
   type ScratchDatabase,
@@ -229,7 +230,7 @@ export async function checkoutScenario(options: BenchOptions): Promise<Record<st
     });
     const snapshot = async (previous?: Snapshot): Promise<Snapshot> => {
       if (database) {
-        if (!previous) backendSampler = await sampleBackends(adminUrl, database.name);
+        if (!previous) backendSampler = await sampleBackends(adminUrl(), database.name);
         else backendStates = await backendSampler?.stop();
       }
       const db = monitor && (await dbSnapshot(monitor));
@@ -374,7 +375,7 @@ export async function checkoutScenario(options: BenchOptions): Promise<Record<st
     const figures = {
       shape,
       cashiers: cashierCount,
-      ...(shape === 'postgres' && { pool_size: poolSize }),
+      ...(shape === 'postgres' && { pool_size: poolSize, pg_transport: postgresTransport() }),
       registers: registerIds.length,
       warmup_s: warmupSeconds,
       window_s: round(wall, 2),

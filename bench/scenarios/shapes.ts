@@ -3,7 +3,7 @@ import { performance } from 'node:perf_hooks';
 import { Cleanup } from '../lib/cleanup.ts';
 import { startDeployment, type Deployment } from '../lib/deployments.ts';
 import { benchClientAddress, natsUnreachable, redisUnreachable } from '../lib/engines.ts';
-import { postgresUnreachable } from '../lib/postgres.ts';
+import { postgresTransport, postgresUnreachable } from '../lib/postgres.ts';
 import { cores, machineCpuSeconds, memoryMb, processCpuSeconds } from '../lib/procfs.ts';
 import {
   deploymentShapes,
@@ -186,6 +186,7 @@ export async function shapesScenario(options: BenchOptions): Promise<Record<stri
     duration_s: durationSeconds,
     cores,
     client_address: clientAddress,
+    pg_transport: postgresTransport(),
     ...summary,
   };
 }
