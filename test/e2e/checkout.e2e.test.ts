@@ -679,6 +679,55 @@ describe.each(testEngines())('checking out at the till on %s', (engine) => {
     ).toBe('paid');
   });
 
+  it('takes no card at a store archived while an order was open: nothing is charged', async () => {
+    const owner = await login(demoAccounts.owner);
+    const popUp = await ok<{ id: string }>(201, 'POST', '/api/v1/store-ops/stores', owner, {
+      name: `Pop-up ${Date.now()}`,
+      timezone: 'Europe/Vienna',
+      currency: 'EUR',
+    });
+    const till = await ok<{ id: string }>(201, 'POST', '/api/v1/store-ops/registers', owner, {
+      storeId: popUp.id,
+      name: 'Pop-up till',
+    });
+    const { plain } = pickItems(menu);
+    const order = await ok<OrderView>(201, 'POST', '/api/v1/ordering/orders', owner, {
+      storeId: popUp.id,
+      registerId: till.id,
+      fulfilment: { type: 'takeaway' },
+      lines: [{ variantId: plain.variants[0]!.id, quantity: 1 }],
+    });
+    await ok(200, 'POST', `/api/v1/store-ops/stores/${popUp.id}/archive`, owner, {
+      reason: 'the season is over',
+    });
+
+    const res = await call(
+      'POST',
+      `/api/v1/ordering/orders/${order.orderId}/checkout`,
+      owner,
+      {
+        registerId: till.id,
+        tenders: [
+          { kind: 'card', amount: order.totals.total, card: { number: '4242424242424242' } },
+        ],
+      },
+      { 'idempotency-key': `archived-${order.orderId}` },
+    );
+
+    expect(res.statusCode, res.body).toBe(409);
+    expect(res.json()).toMatchObject({ code: 'store-archived', storeId: popUp.id });
+    const payments = await ok<{ items: unknown[] }>(
+      200,
+      'GET',
+      `/api/v1/payments?orderId=${order.orderId}`,
+      owner,
+    );
+    expect(payments.items).toEqual([]);
+    expect(
+      await ok<OrderView>(200, 'GET', `/api/v1/ordering/orders/${order.orderId}`, owner),
+    ).toMatchObject({ status: 'open', checkoutInProgress: null, paidAmount: 0 });
+  });
+
   it.each([
     [
       'tenders that do not add up to the total',

@@ -227,6 +227,7 @@ function checkoutOf(
     payments: paymentsForCheckout(modules.payments),
     receipts: storeOpsReceiptNumbers(modules.storeOps),
     registers: d.registers,
+    stores: d.stores,
     drawers: storeOpsDrawers(modules.storeOps),
     clock: d.clock,
     settings: { ...defaultCheckoutSettings, ...timings },

@@ -63,6 +63,11 @@ export interface PaymentRecorded {
   replayed: boolean;
 }
 
+/** What `recordPaymentIn` answers: also the order as written, for more work in the same transaction. */
+export interface PaymentRecordedIn extends PaymentRecorded {
+  record: OrderRecord;
+}
+
 function assertPaymentInput(input: RecordPaymentInput): void {
   if (!Number.isSafeInteger(input.receiptNumber) || input.receiptNumber < 1) {
     raise('invalid-payment', 'A receipt number is a positive whole number.');
@@ -100,7 +105,7 @@ export async function recordPaymentIn(
   store: StoreInfo,
   /** A further check of the order as locked, before anything is written (the saga's version check). */
   check?: (current: OrderRecord) => void,
-): Promise<PaymentRecorded> {
+): Promise<PaymentRecordedIn> {
   assertPaymentInput(input);
   const [current, existing] = await together([
     loadOrder(repo, ctx, orderId, true),
@@ -114,7 +119,12 @@ export async function recordPaymentIn(
       existing.receiptNumber === input.receiptNumber &&
       samePayments(current.state.payments, payments)
     ) {
-      return { order: toOrderView(current), receipt: toReceiptView(existing), replayed: true };
+      return {
+        order: toOrderView(current),
+        receipt: toReceiptView(existing),
+        replayed: true,
+        record: current,
+      };
     }
     raise('invalid-order-transition', 'The order was already paid.', { status: current.status });
   }
@@ -173,7 +183,7 @@ export async function recordPaymentIn(
     },
   );
   if (!result) raise('invalid-order-transition', 'The order was not paid.');
-  return { order: toOrderView(record), receipt: toReceiptView(result), replayed: false };
+  return { order: toOrderView(record), receipt: toReceiptView(result), replayed: false, record };
 }
 
 /** The payments of the split-bill parts paid so far, as their receipt lines will name them. */
@@ -232,9 +242,10 @@ export function recordPayment(deps: OrderingDeps) {
   ): Promise<PaymentRecorded> => {
     const order = await readOrder(deps, ctx, orderId);
     const store = await deps.stores.get(ctx, order.storeId);
-    return withRetry(deps, undefined, () =>
+    const { record: _written, ...recorded } = await withRetry(deps, undefined, () =>
       deps.store.inTenant(ctx, (repo) => recordPaymentIn(repo, ctx, orderId, input, store)),
     );
+    return recorded;
   };
 }
 

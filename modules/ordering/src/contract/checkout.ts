@@ -23,7 +23,7 @@ export const checkoutErrors = defineErrors({
   'idempotency-key-reused': 'unprocessable',
   /** The order changed (lines, discounts) between the request and its placing. */
   'order-changed-during-checkout': 'conflict',
-  /** The checkout was undone: nothing was charged, the stock is back, the order is cancelled. */
+  /** The checkout was undone: nothing was charged, the stock is back, the bill is still owed. */
   'checkout-failed': 'unprocessable',
 });
 export type CheckoutErrorCode = keyof typeof checkoutErrors.codes;

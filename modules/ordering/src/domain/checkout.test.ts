@@ -27,24 +27,30 @@ const card: PlannedTender = {
 };
 
 describe('the checkout saga steps', () => {
-  it('runs place, reserve, one payment per tender, confirm, fire and confirm stock in that order', () => {
+  it('runs place, reserve, one payment per tender, confirm (which fires the kitchen) and confirm stock in that order', () => {
     expect(forwardSteps([cash, card])).toEqual([
       'place',
       'reserve-stock',
       'pay:0',
       'pay:1',
       'confirm-order',
-      'fire-kitchen',
       'confirm-stock',
     ]);
     expect(nextForward('pay:1', [cash, card])).toBe('confirm-order');
+    expect(nextForward('confirm-order', [cash, card])).toBe('confirm-stock');
     expect(nextForward('confirm-stock', [cash, card])).toBeNull();
+  });
+
+  it('goes on from fire-kitchen, where an earlier version left a saga, to confirm-stock', () => {
+    expect(nextForward('fire-kitchen', [cash, card])).toBe('confirm-stock');
+    expect(nextForward('fire-kitchen', [card], 'rest')).toBe('confirm-stock');
+    expect(canCompensate('fire-kitchen', [cash, card])).toBe(false);
   });
 
   it('undoes a failure up to and including confirm-order and none after it', () => {
     expect(canCompensate('pay:1', [cash, card])).toBe(true);
     expect(canCompensate('confirm-order', [cash, card])).toBe(true);
-    expect(canCompensate('fire-kitchen', [cash, card])).toBe(false);
+    expect(canCompensate('confirm-stock', [cash, card])).toBe(false);
   });
 
   it('undoes a failed second payment by refunding both payments, releasing stock and the order', () => {
@@ -78,6 +84,7 @@ describe('the checkout saga steps', () => {
   });
 
   it('refuses to compensate a checkout past its pivot', () => {
+    expect(() => compensationSteps('confirm-stock', [cash])).toThrow(/not compensated/);
     expect(() => compensationSteps('fire-kitchen', [cash])).toThrow(/not compensated/);
   });
 
@@ -104,7 +111,7 @@ describe('the checkout saga steps', () => {
       'release-stock',
       'release-order',
     ]);
-    expect(canCompensate('fire-kitchen', [card], 'rest')).toBe(false);
+    expect(canCompensate('confirm-stock', [card], 'rest')).toBe(false);
   });
 
   it('gives change only on cash tenders', () => {

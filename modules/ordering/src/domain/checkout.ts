@@ -42,12 +42,18 @@ export type CompensationStep =
   'cancel-order' | 'release-stock' | `refund:${number}` | 'release-order';
 
 /**
- * The pivot: `confirm-order` marks the order paid in one transaction, so it
- * either happens or not. A failure up to and including it is undone; once it
- * is done the customer has paid and the order stands, and the steps after it
- * are retried until they succeed, never compensated.
+ * The pivot: `confirm-order` marks the order paid and fires the kitchen in
+ * one transaction, so it either happens or not. A failure up to and including
+ * it is undone; once it is done the customer has paid and the order stands,
+ * and the steps after it are retried until they succeed, never compensated.
  */
 export const pivotStep: ForwardStep = 'confirm-order';
+
+/**
+ * `fire-kitchen` is planned no more: the pivot fires the kitchen. A saga an
+ * earlier version left at it fires what is left, then goes on to `confirm-stock`.
+ */
+const legacyFireKitchen: ForwardStep = 'fire-kitchen';
 
 export function forwardSteps(
   tenders: readonly PlannedTender[],
@@ -55,7 +61,7 @@ export function forwardSteps(
 ): ForwardStep[] {
   const pays = tenders.map((t): ForwardStep => `pay:${t.index}`);
   if (kind === 'part') return ['place', ...pays, 'confirm-order'];
-  return ['place', 'reserve-stock', ...pays, 'confirm-order', 'fire-kitchen', 'confirm-stock'];
+  return ['place', 'reserve-stock', ...pays, 'confirm-order', 'confirm-stock'];
 }
 
 /** Whether a failure at `step` is undone (up to and including the pivot). */
@@ -64,6 +70,7 @@ export function canCompensate(
   tenders: readonly PlannedTender[],
   kind: CheckoutKind = 'whole',
 ): boolean {
+  if (step === legacyFireKitchen) return false;
   const steps = forwardSteps(tenders, kind);
   return steps.indexOf(step) <= steps.indexOf(pivotStep);
 }
@@ -74,6 +81,7 @@ export function nextForward(
   tenders: readonly PlannedTender[],
   kind: CheckoutKind = 'whole',
 ): ForwardStep | null {
+  if (step === legacyFireKitchen) return 'confirm-stock';
   const steps = forwardSteps(tenders, kind);
   const at = steps.indexOf(step);
   if (at < 0) throw new Error(`unknown checkout step ${step}`);

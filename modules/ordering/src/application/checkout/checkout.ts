@@ -277,6 +277,14 @@ export function checkoutUseCases<U>(deps: CheckoutDeps<U>) {
     const previous = () => store.byKey(ctx.tenantId, idempotencyKey);
     // Asked before the transaction: another module's call never runs inside ours.
     const registerStore = await deps.registers.storeOf(ctx, request.registerId);
+    if (!(await deps.stores.get(ctx, registerStore)).active) {
+      // Refused before any money moves; a checkout that paid before the store was archived is answered.
+      const existing = await previous();
+      if (existing) return replay(ctx, existing, fingerprint);
+      raise('store-archived', 'The store is archived: it takes no more payments.', {
+        storeId: registerStore,
+      });
+    }
     if (
       request.tenders.some((t) => t.kind === 'cash') &&
       !(await deps.drawers.isOpen(ctx, request.registerId))

@@ -91,7 +91,16 @@ export function checkoutOrders(
         paidAt: payment.paidAt,
       };
       return async (repo: OrderingRepository) => {
-        await recordPaymentIn(repo, ctx, orderId, input, store, versionCheck(payment));
+        const { record } = await recordPaymentIn(
+          repo,
+          ctx,
+          orderId,
+          input,
+          store,
+          versionCheck(payment),
+        );
+        // The kitchen learns of the sale as it is paid: no transaction of its own.
+        await fireRemainingOn(repo, ctx, record, d.clock.now());
       };
     },
 
@@ -125,25 +134,38 @@ function settled(t: PlannedTender): SettledPayment {
   };
 }
 
-/** Fires every course with lines the kitchen has not seen, in one transaction; none is fine. */
+/**
+ * Fires every course with lines the kitchen has not seen, in the caller's
+ * transaction, on the order as it read it (`FOR UPDATE`); none is fine.
+ */
+async function fireRemainingOn(
+  repo: OrderingRepository,
+  ctx: CallContext,
+  loaded: OrderRecord,
+  now: Date,
+): Promise<void> {
+  let current = loaded;
+  const courses = new Set(
+    current.state.lines.filter((l) => !l.voided && l.firedAt === null).map((l) => l.course),
+  );
+  for (const course of [...courses].sort((a, b) => a - b)) {
+    const { record } = await applyCommand(
+      repo,
+      ctx,
+      current.id,
+      now,
+      () => ({ type: 'fire-course', course }),
+      { loaded: current, effects: storeTickets },
+    );
+    current = record;
+  }
+}
+
+/** `fireRemainingOn` in a transaction of its own. */
 function fireRemainingIn(d: OrderingDeps, ctx: CallContext, orderId: string) {
   return withRetry(d, undefined, () =>
-    d.store.inTenant(ctx, async (repo) => {
-      let current = await loadOrder(repo, ctx, orderId, true);
-      const courses = new Set(
-        current.state.lines.filter((l) => !l.voided && l.firedAt === null).map((l) => l.course),
-      );
-      for (const course of [...courses].sort((a, b) => a - b)) {
-        const { record } = await applyCommand(
-          repo,
-          ctx,
-          orderId,
-          d.clock.now(),
-          () => ({ type: 'fire-course', course }),
-          { loaded: current, effects: storeTickets },
-        );
-        current = record;
-      }
-    }),
+    d.store.inTenant(ctx, async (repo) =>
+      fireRemainingOn(repo, ctx, await loadOrder(repo, ctx, orderId, true), d.clock.now()),
+    ),
   );
 }

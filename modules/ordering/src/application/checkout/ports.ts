@@ -6,7 +6,7 @@ import type {
   ForwardStep,
   PlannedTender,
 } from '../../domain/checkout.ts';
-import type { Registers } from '../ports.ts';
+import type { Registers, Stores } from '../ports.ts';
 
 /**
  * What the saga needs of the order it checks out (implemented on ordering's
@@ -25,8 +25,9 @@ export interface CheckoutOrders<U = unknown> {
   /** Frees the order a checkout held after it was undone; a no-op once it is not held by it. */
   release(ctx: CallContext, orderId: string, checkoutId: string): Promise<void>;
   /**
-   * Records the payments and the receipt, in the unit of work the returned
-   * function is given: the order is paid. Idempotent per checkout;
+   * Records the payments and the receipt, and fires every course the kitchen
+   * has not seen, in the unit of work the returned function is given: the
+   * order is paid and the kitchen told. Idempotent per checkout;
    * `order-changed-during-checkout` if the order is no longer at
    * `payment.orderVersion` (lines or prices changed while it was being paid).
    * What it needs from other modules (the store, for the receipt) is fetched
@@ -47,7 +48,10 @@ export interface CheckoutOrders<U = unknown> {
     orderId: string,
     payment: PartPayment,
   ): Promise<(unit: U) => Promise<void>>;
-  /** Fires every course the kitchen has not seen yet; nothing to fire is fine. */
+  /**
+   * Fires every course the kitchen has not seen yet; nothing to fire is fine.
+   * For sagas an earlier version left at `fire-kitchen`.
+   */
   fireRemaining(ctx: CallContext, orderId: string): Promise<void>;
 }
 
@@ -246,6 +250,8 @@ export interface CheckoutDeps<U = unknown> {
   readonly receipts: ReceiptNumbers;
   /** Where a register belongs: a checkout pays at a till of the order's store. */
   readonly registers: Registers;
+  /** The store of that till: an archived store takes no payment. */
+  readonly stores: Stores;
   /** Whether a register's cash drawer is open: cash is taken into an open drawer only. */
   readonly drawers: Drawers;
   readonly clock: { now(): Date };

@@ -51,6 +51,8 @@ function world() {
   const store = memoryCheckoutStore(clock);
   /** The register's cash drawer. */
   const drawer = { open: true };
+  /** The register's store (store-ops' directory). */
+  const shop = { active: true };
   const deps: CheckoutDeps = {
     store,
     clock,
@@ -65,7 +67,7 @@ function world() {
       prepareMarkPaid: (_c, _id, p) =>
         Promise.resolve(() => {
           maybeFail('markPaid');
-          did.push(`paid #${p.receiptNumber} change ${p.changeDue}`);
+          did.push(`paid #${p.receiptNumber} change ${p.changeDue}`, 'fired');
           order.status = 'paid';
           return Promise.resolve();
         }),
@@ -119,12 +121,36 @@ function world() {
       storeOf: (_c, id) => Promise.resolve(id === registerId ? storeId : otherStoreId),
     },
     drawers: { isOpen: () => Promise.resolve(drawer.open) },
+    stores: {
+      get: (_c, id) =>
+        Promise.resolve({
+          id,
+          name: 'Main',
+          currency: 'EUR',
+          taxInclusive: true,
+          rounding: 'per-line',
+          timezone: 'Europe/Berlin',
+          address: [],
+          active: shop.active,
+        }),
+    },
   };
-  return { clock, order, did, taken, fail, store, deps, drawer, checkout: checkoutUseCases(deps) };
+  return {
+    clock,
+    order,
+    did,
+    taken,
+    fail,
+    store,
+    deps,
+    drawer,
+    shop,
+    checkout: checkoutUseCases(deps),
+  };
 }
 
 describe('the checkout saga', () => {
-  it('places, reserves, takes every tender, confirms, fires and confirms the stock', async () => {
+  it('places, reserves, takes every tender, confirms and fires, and confirms the stock', async () => {
     const w = world();
     const done = await w.checkout.start(ctx, orderId, splitTender, 'key-1');
 
@@ -144,7 +170,6 @@ describe('the checkout saga', () => {
       'forward:pay:0',
       'forward:pay:1',
       'forward:confirm-order',
-      'forward:fire-kitchen',
       'forward:confirm-stock',
     ]);
   });
@@ -200,9 +225,9 @@ describe('the checkout saga', () => {
     expect(w.taken.size).toBe(0);
   });
 
-  it('never undoes a paid order: a failing kitchen is retried until it works', async () => {
+  it('never undoes a paid order: a failing stock confirmation is retried until it works', async () => {
     const w = world();
-    w.fail['fire'] = () => new DomainError('kitchen-broken', 'No.', 'conflict');
+    w.fail['confirmStock'] = () => new DomainError('stock-broken', 'No.', 'conflict');
 
     const first = await w.checkout.start(ctx, orderId, splitTender, 'key-1');
     for (let i = 0; i < 3; i += 1) {
@@ -211,14 +236,33 @@ describe('the checkout saga', () => {
     }
     expect(await w.checkout.get(ctx, first.id)).toMatchObject({
       status: 'running',
-      step: 'fire-kitchen',
+      step: 'confirm-stock',
     });
     expect(w.taken.size).toBe(2);
 
-    delete w.fail['fire'];
+    delete w.fail['confirmStock'];
     w.clock.ms += 60_000;
     await w.checkout.resumeDue();
     expect((await w.checkout.get(ctx, first.id)).status).toBe('completed');
+    expect(w.did.filter((d) => d === 'fired')).toHaveLength(1);
+  });
+
+  it('finishes a saga an earlier version left at fire-kitchen: fires what is left, then the stock', async () => {
+    const w = world();
+    w.fail['confirmStock'] = unavailable;
+    const first = await w.checkout.start(ctx, orderId, splitTender, 'key-1');
+    expect(first).toMatchObject({ status: 'running', step: 'confirm-stock' });
+    // Where an earlier version, which fired the kitchen in a step of its own, stopped.
+    await w.store.advance(first, [], { step: 'fire-kitchen', status: 'running' }, 0);
+    delete w.fail['confirmStock'];
+    w.did.length = 0;
+
+    w.clock.ms += 60_000;
+    expect(await w.checkout.resumeDue()).toBe(1);
+
+    expect(await w.checkout.get(ctx, first.id)).toMatchObject({ status: 'completed' });
+    expect(w.did).toEqual(['fired', 'stock confirmed']);
+    expect(w.taken.size).toBe(2);
   });
 
   it('charges once when a step is interrupted after its effect and run again', async () => {
@@ -328,6 +372,26 @@ describe('the checkout saga', () => {
     v.drawer.open = false; // the Z report closed it
     const again = await v.checkout.start(ctx, orderId, splitTender, 'key-1');
     expect(again).toMatchObject({ id: done.id, status: 'completed' });
+  });
+
+  it('takes no payment at an archived store, and still answers a checkout it took before', async () => {
+    const w = world();
+    const done = await w.checkout.start(ctx, orderId, splitTender, 'key-1');
+    expect(done.status).toBe('completed');
+    w.shop.active = false;
+    w.did.length = 0;
+
+    expect(await w.checkout.start(ctx, orderId, splitTender, 'key-1')).toMatchObject({
+      id: done.id,
+      status: 'completed',
+    });
+    w.order.status = 'open';
+    await expect(w.checkout.start(ctx, orderId, splitTender, 'key-2')).rejects.toMatchObject({
+      code: 'store-archived',
+      details: { storeId },
+    });
+    expect(w.did).toEqual([]);
+    expect(await w.store.byKey(ctx.tenantId, 'key-2')).toBeUndefined();
   });
 
   it('undoes the checkout when the order changed after it was requested', async () => {
