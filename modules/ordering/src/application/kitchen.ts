@@ -6,6 +6,7 @@ import {
   type KitchenTicketView,
   type OrderingApi,
 } from '../contract.ts';
+import type { Order, OrderCommand } from '../domain/order-types.ts';
 import { bumpedPayload, firedPayload } from './integration-events.ts';
 import { assertStoreAccess, changeOrder, type Change } from './order-writer.ts';
 import type { OrderingDeps, OrderingRepository, TicketRecord } from './ports.ts';
@@ -28,6 +29,14 @@ export function fireCourse(deps: OrderingDeps): OrderingApi['fireCourse'] {
     );
     return { order, tickets: result ?? [] };
   };
+}
+
+/** A `fire-course` for every course with live lines the kitchen has not seen, first course first. */
+export function fireUnfired(order: Order): OrderCommand[] {
+  const courses = new Set(
+    order.lines.filter((l) => !l.voided && l.firedAt === null).map((l) => l.course),
+  );
+  return [...courses].sort((a, b) => a - b).map((course) => ({ type: 'fire-course', course }));
 }
 
 /** The effect of firing: the new tickets stored and announced in the order's transaction. */

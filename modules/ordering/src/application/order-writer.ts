@@ -2,7 +2,7 @@ import { DomainError, together, type CallContext } from '@stratum/platform';
 import { raise, type CommandOptions, type OrderView } from '../contract.ts';
 import { decide } from '../domain/order.ts';
 import type { OrderEvent } from '../domain/order-events.ts';
-import type { OrderCommand } from '../domain/order-types.ts';
+import type { Order, OrderCommand } from '../domain/order-types.ts';
 import { canActInStore } from '../domain/stores.ts';
 import type { OrderRecord, OrderingDeps, OrderingRepository } from './ports.ts';
 import { toOrderView } from './views.ts';
@@ -88,6 +88,18 @@ export interface ApplyOptions<T> {
   loaded?: OrderRecord;
   /** What else the change does in the same transaction: tickets, audit, outbox. */
   effects?: (repo: OrderingRepository, change: Change) => Promise<T>;
+  /**
+   * Commands decided on the outcome of the first, written with it as one
+   * change (the pivot pays the order and fires its courses in one write).
+   */
+  andThen?: (order: Order) => readonly OrderCommand[];
+  /**
+   * The change's statements are the transaction's last: the commit leaves with
+   * them (`repo.lastly`). Only for an order read `FOR UPDATE` (`loaded`
+   * locked, or `lock`), so that the version check cannot miss, and effects
+   * whose refusals are failing statements.
+   */
+  last?: boolean;
 }
 
 /** Commands that leave the amounts alone keep a split bill; any other change clears it. */
@@ -101,21 +113,33 @@ const keepsSplit = new Set<OrderCommand['type']>([
   'void',
 ]);
 
+/** A change decided but not yet written (`prepareCommand`). */
+export interface PreparedChange<T> {
+  /** The order as the change leaves it, or as it was when nothing changes. */
+  readonly record: OrderRecord;
+  /**
+   * Starts every statement of the change before it returns (so the caller
+   * may send them with others, or with the commit) and settles with the
+   * effects' result; absent when the command changes nothing.
+   */
+  readonly write?: () => Promise<T | undefined>;
+}
+
 /**
- * Decides a command against the order inside the caller's transaction and
- * stores the outcome: the new state under the version it was decided on,
- * the domain events numbered after it, and the effects, all sent together.
- * `commandFor` sees the order as read in this transaction; null means there
- * is nothing to do.
+ * Decides a command against the order inside the caller's transaction, and
+ * leaves the writing to the caller: the new state under the version it was
+ * decided on, the domain events numbered after it, and the effects, all sent
+ * together. `commandFor` sees the order as read in this transaction; null
+ * means there is nothing to do.
  */
-export async function applyCommand<T = undefined>(
+export async function prepareCommand<T = undefined>(
   repo: OrderingRepository,
   ctx: CallContext,
   orderId: string,
   now: Date,
   commandFor: (order: OrderRecord) => OrderCommand | null,
   options: ApplyOptions<T> = {},
-): Promise<{ record: OrderRecord; result: T | undefined }> {
+): Promise<PreparedChange<T>> {
   const before = options.loaded ?? (await loadOrder(repo, ctx, orderId, options.lock));
   if (options.expectedVersion !== undefined && before.version !== options.expectedVersion) {
     raise('order-concurrency-conflict', 'The order changed since you read it.', {
@@ -124,30 +148,55 @@ export async function applyCommand<T = undefined>(
     });
   }
   const command = commandFor(before);
-  if (!command) return { record: before, result: undefined };
-  const { state, events } = decide(before.state, command, now);
-  if (events.length === 0) return { record: before, result: undefined };
+  if (!command) return { record: before };
+  const first = decide(before.state, command, now);
+  let { state } = first;
+  const events = [...first.events];
+  let keeps = keepsSplit.has(command.type);
+  for (const then of first.events.length > 0 ? (options.andThen?.(state) ?? []) : []) {
+    const next = decide(state, then, now);
+    state = next.state;
+    events.push(...next.events);
+    keeps &&= keepsSplit.has(then.type);
+  }
+  if (events.length === 0) return { record: before };
   const after: OrderRecord = {
     ...before,
     status: state.status,
     state,
-    split: keepsSplit.has(command.type) ? before.split : null,
+    split: keeps ? before.split : null,
     version: before.version + events.length,
     updatedAt: now,
   };
   // Sent together: a lost race is reported as such, not as what the events then hit.
-  const [, , result] = await together([
-    repo.updateOrder(after, before.version).then((updated) => {
-      if (!updated) {
-        raise('order-concurrency-conflict', 'The order changed while this change was made.', {
-          version: before.version,
-        });
-      }
-    }),
-    repo.appendEvents(orderId, before.version, events, ctx.actor.id),
-    options.effects?.(repo, { before, after, events }),
-  ]);
-  return { record: after, result };
+  const write = () =>
+    together([
+      repo.updateOrder(after, before.version).then((updated) => {
+        if (!updated) {
+          raise('order-concurrency-conflict', 'The order changed while this change was made.', {
+            version: before.version,
+          });
+        }
+      }),
+      repo.appendEvents(orderId, before.version, events, ctx.actor.id),
+      options.effects?.(repo, { before, after, events }),
+    ]).then(([, , result]) => result);
+  return { record: after, write };
+}
+
+/** `prepareCommand`, written at once: the order as changed and the effects' result. */
+export async function applyCommand<T = undefined>(
+  repo: OrderingRepository,
+  ctx: CallContext,
+  orderId: string,
+  now: Date,
+  commandFor: (order: OrderRecord) => OrderCommand | null,
+  options: ApplyOptions<T> = {},
+): Promise<{ record: OrderRecord; result: T | undefined }> {
+  const { record, write } = await prepareCommand(repo, ctx, orderId, now, commandFor, options);
+  if (!write) return { record, result: undefined };
+  const result = await (options.last ? repo.lastly(write) : write());
+  return { record, result };
 }
 
 /** `applyCommand` in a transaction of its own, decided again if it loses a race. */

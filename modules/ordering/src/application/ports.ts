@@ -118,7 +118,10 @@ export interface TicketChangeRepository {
 }
 
 export interface ReceiptRepository {
-  /** False when the register already has a receipt with this number. */
+  /**
+   * False when the register already has a receipt with this number; on
+   * PostgreSQL the refused insert has then failed the transaction.
+   */
   insertReceipt(receipt: ReceiptRecord): Promise<boolean>;
   findReceipt(orderId: string): Promise<ReceiptRecord | undefined>;
 }

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, postgresUrl, testEngines } from '@stratum/testing';
 import { orderingHarness, type Harness, type Shop } from '../test-harness.ts';
-import { recordPartPaymentIn, type RecordPaymentInput } from './settlement.ts';
+import { recordPartPaymentIn, recordPaymentIn, type RecordPaymentInput } from './settlement.ts';
 
 describe.each(testEngines())('split bills, payment and receipts on %s', (engine) => {
   let h: Harness;
@@ -190,6 +190,50 @@ describe.each(testEngines())('split bills, payment and receipts on %s', (engine)
       h.module.checkout.recordPayment(s.cashier.ctx, second.orderId, payment()),
     ).rejects.toMatchObject({ code: 'receipt-number-taken' });
     expect((await h.api.getOrder(s.cashier.ctx, second.orderId)).status).toBe('open');
+  });
+
+  it('keeps nothing of a checkout’s payment refused for a taken receipt number, its commit sent along', async () => {
+    const s = h.shop();
+    const first = await tab(s);
+    const second = await tab(s);
+    await h.module.checkout.recordPayment(s.cashier.ctx, first.orderId, payment());
+    const store = await h.module.deps.stores.get(s.cashier.ctx, s.storeId);
+
+    await expect(
+      h.module.deps.store.inTenant(s.cashier.ctx, (repo) =>
+        recordPaymentIn(repo, s.cashier.ctx, second.orderId, payment(), store, {
+          fireKitchen: true,
+          last: true,
+        }),
+      ),
+    ).rejects.toMatchObject({ code: 'receipt-number-taken' });
+
+    expect(await h.api.getOrder(s.cashier.ctx, second.orderId)).toEqual(second.order);
+    const tickets = await h.api.getKitchenTickets(s.cashier.ctx, s.storeId, { status: 'open' });
+    expect(tickets.filter((t) => t.orderId === second.orderId)).toEqual([]);
+    const paid = await h.events(s.tenant, 'ordering.order-paid');
+    expect(paid.map((e) => (e.payload as { orderId: string }).orderId)).toEqual([first.orderId]);
+  });
+
+  it('pays the order and fires its courses as one change when asked to', async () => {
+    const s = h.shop();
+    const { orderId, order } = await tab(s);
+    const store = await h.module.deps.stores.get(s.cashier.ctx, s.storeId);
+
+    await h.module.deps.store.inTenant(s.cashier.ctx, (repo) =>
+      recordPaymentIn(repo, s.cashier.ctx, orderId, payment(), store, {
+        fireKitchen: true,
+        last: true,
+      }),
+    );
+
+    const paid = await h.api.getOrder(s.cashier.ctx, orderId);
+    expect(paid.status).toBe('paid');
+    expect(paid.lines.every((l) => l.firedAt !== null)).toBe(true);
+    // Paid, then fired: the events follow the version the order was at.
+    expect(paid.version).toBeGreaterThan(order.version + 1);
+    const tickets = await h.api.getKitchenTickets(s.cashier.ctx, s.storeId, { status: 'open' });
+    expect(tickets.filter((t) => t.orderId === orderId).length).toBeGreaterThan(0);
   });
 
   it('records a part paid on its own, then the payment that settles: one receipt with every tender', async () => {

@@ -17,6 +17,7 @@ import { priceOf } from '../domain/order-pricing.ts';
 import { receiptOf } from '../domain/receipt-build.ts';
 import { renderReceiptText } from '../domain/receipt.ts';
 import { closedPayload, paidPayload } from './integration-events.ts';
+import { fireUnfired, storeTickets } from './kitchen.ts';
 import { applyCommand, loadOrder, readOrder, withRetry } from './order-writer.ts';
 import type {
   OrderRecord,
@@ -63,9 +64,18 @@ export interface PaymentRecorded {
   replayed: boolean;
 }
 
-/** What `recordPaymentIn` answers: also the order as written, for more work in the same transaction. */
-export interface PaymentRecordedIn extends PaymentRecorded {
-  record: OrderRecord;
+export interface RecordPaymentOptions {
+  /** A further check of the order as locked, before anything is written (the saga's version check). */
+  check?: (current: OrderRecord) => void;
+  /** Also fires the courses the kitchen has not seen, in the same write (the checkout's pivot). */
+  fireKitchen?: boolean;
+  /**
+   * The payment's statements are the transaction's last: the commit leaves
+   * with them (`repo.lastly`). The order is read `FOR UPDATE` and a taken
+   * receipt number is a failing statement, so nothing is decided from their
+   * answers.
+   */
+  last?: boolean;
 }
 
 function assertPaymentInput(input: RecordPaymentInput): void {
@@ -103,15 +113,14 @@ export async function recordPaymentIn(
   orderId: string,
   input: RecordPaymentInput,
   store: StoreInfo,
-  /** A further check of the order as locked, before anything is written (the saga's version check). */
-  check?: (current: OrderRecord) => void,
-): Promise<PaymentRecordedIn> {
+  options: RecordPaymentOptions = {},
+): Promise<PaymentRecorded> {
   assertPaymentInput(input);
   const [current, existing] = await together([
     loadOrder(repo, ctx, orderId, true),
     repo.findReceipt(orderId),
   ]);
-  check?.(current);
+  options.check?.(current);
   // A partly paid order: the parts' payments come first, on the receipt too.
   const payments = [...partPayments(current), ...input.payments];
   if (existing) {
@@ -119,12 +128,7 @@ export async function recordPaymentIn(
       existing.receiptNumber === input.receiptNumber &&
       samePayments(current.state.payments, payments)
     ) {
-      return {
-        order: toOrderView(current),
-        receipt: toReceiptView(existing),
-        replayed: true,
-        record: current,
-      };
+      return { order: toOrderView(current), receipt: toReceiptView(existing), replayed: true };
     }
     raise('invalid-order-transition', 'The order was already paid.', { status: current.status });
   }
@@ -143,7 +147,10 @@ export async function recordPaymentIn(
     }),
     {
       loaded: current,
-      effects: async (tx, { after }) => {
+      ...(options.fireKitchen && { andThen: fireUnfired }),
+      ...(options.last && { last: true }),
+      effects: async (tx, change) => {
+        const { after } = change;
         const document = receiptOf(after.state, priceOf(after.state), {
           store: { name: store.name, address: store.address },
           register: input.register ?? input.registerId ?? after.registerId,
@@ -177,13 +184,14 @@ export async function recordPaymentIn(
             }
           }),
           tx.emit(orderingEvents.orderPaid, paidPayload(after, input.receiptNumber)),
+          options.fireKitchen ? storeTickets(tx, change) : undefined,
         ]);
         return receipt;
       },
     },
   );
   if (!result) raise('invalid-order-transition', 'The order was not paid.');
-  return { order: toOrderView(record), receipt: toReceiptView(result), replayed: false, record };
+  return { order: toOrderView(record), receipt: toReceiptView(result), replayed: false };
 }
 
 /** The payments of the split-bill parts paid so far, as their receipt lines will name them. */
@@ -242,10 +250,9 @@ export function recordPayment(deps: OrderingDeps) {
   ): Promise<PaymentRecorded> => {
     const order = await readOrder(deps, ctx, orderId);
     const store = await deps.stores.get(ctx, order.storeId);
-    const { record: _written, ...recorded } = await withRetry(deps, undefined, () =>
+    return withRetry(deps, undefined, () =>
       deps.store.inTenant(ctx, (repo) => recordPaymentIn(repo, ctx, orderId, input, store)),
     );
-    return recorded;
   };
 }
 

@@ -16,13 +16,14 @@ export function memoryCheckoutStore(clock: { now(): Date }): CheckoutStore & {
     steps: (id) => log.get(id) ?? [],
     async create(_ctx, plan, leaseMs) {
       // No transaction here: the fakes' unit of work is nothing.
-      const record = await plan(undefined);
+      const { checkout: record, write } = await plan(undefined);
       const taken = [...rows.values()].some(
         (r) =>
           r.tenantId === record.tenantId &&
           (r.idempotencyKey === record.idempotencyKey || (r.orderId === record.orderId && live(r))),
       );
       if (taken) return undefined;
+      await write?.();
       log.set(record.id, ['forward:place']);
       return save({
         ...record,

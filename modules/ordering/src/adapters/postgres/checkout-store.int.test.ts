@@ -4,6 +4,7 @@ import { newId, rowsOf } from '@stratum/platform';
 import { createTestDatabase, postgresUrl, testEngines } from '@stratum/testing';
 import type { CheckoutRecord, NewCheckout } from '../../application/checkout/ports.ts';
 import { orderingHarness, type Harness } from '../../test-harness.ts';
+import { prepareCommand } from '../../application/order-writer.ts';
 import { pgCheckoutStore } from './checkout-store.ts';
 import { outbox } from './schema.ts';
 
@@ -49,7 +50,7 @@ describe.each(testEngines())('the checkout store on %s', (engine) => {
       { tenantId },
     );
 
-  const planned = (saga: NewCheckout) => () => Promise.resolve(saga);
+  const planned = (saga: NewCheckout) => () => Promise.resolve({ checkout: saga });
 
   it('creates a saga with place logged, and keeps nothing of a second one under its key', async () => {
     const store = pgCheckoutStore(h.database, outbox, () => {});
@@ -90,7 +91,7 @@ describe.each(testEngines())('the checkout store on %s', (engine) => {
       shop.cashier.ctx,
       async (unit) => {
         const read = await unit.findOrder(order.orderId, false);
-        return { ...saga, orderId: read!.id, storeId: read!.storeId };
+        return { checkout: { ...saga, orderId: read!.id, storeId: read!.storeId } };
       },
       30_000,
     );
@@ -109,6 +110,42 @@ describe.each(testEngines())('the checkout store on %s', (engine) => {
     ).rejects.toThrow('not payable');
     expect(await store.byKey(shop.tenant, 'key-5')).toBeUndefined();
     expect(await stepsOf(shop.tenant, refused.id)).toEqual([]);
+  });
+
+  it('keeps none of the plan’s writes when the saga’s key is taken, though the commit left with them', async () => {
+    const store = pgCheckoutStore(h.database, outbox, () => {});
+    const shop = h.shop();
+    const order = await h.api.createOrder(shop.cashier.ctx, {
+      storeId: shop.storeId,
+      registerId: shop.registerId,
+      fulfilment: { type: 'takeaway' },
+    });
+    const first = newSaga(shop.tenant, 'key-6');
+    expect(await store.create(shop.cashier.ctx, planned(first), 30_000)).toBeDefined();
+
+    const second = { ...newSaga(shop.tenant, 'key-6'), orderId: order.orderId };
+    const taken = await store.create(
+      shop.cashier.ctx,
+      async (unit) => {
+        const { write } = await prepareCommand(
+          unit,
+          shop.cashier.ctx,
+          order.orderId,
+          h.clock.now(),
+          () => ({ type: 'hold-for-checkout', checkoutId: second.id }),
+          { lock: true },
+        );
+        return { checkout: second, write: write! };
+      },
+      30_000,
+    );
+
+    expect(taken).toBeUndefined();
+    expect(await h.api.getOrder(shop.cashier.ctx, order.orderId)).toMatchObject({
+      version: order.version,
+      checkoutInProgress: null,
+    });
+    expect(await stepsOf(shop.tenant, second.id)).toEqual([]);
   });
 
   it('announces a completed saga with the receipt number its pivot recorded', async () => {

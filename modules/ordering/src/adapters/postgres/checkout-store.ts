@@ -2,6 +2,7 @@ import { and, eq, isNull, lt, or, sql } from 'drizzle-orm';
 import {
   compiled,
   createOutbox,
+  isUniqueViolation,
   lastly,
   placeholderSet,
   placeholdersOf,
@@ -74,7 +75,6 @@ const insertCheckout = compiled<
       ]),
       leaseUntil: sql`now() + ${p.lease}::interval`,
     })
-    .onConflictDoNothing()
     .returning(),
 );
 const insertStep = compiled<typeof checkoutSteps.$inferInsert, unknown>((db, p) =>
@@ -266,26 +266,41 @@ export function pgCheckoutStore(
   return {
     create: (ctx, plan, leaseMs) =>
       transactionAs(database, ctx, async (tx) => {
-        const record = await plan(orderingRepository(tx, ctx.tenantId, wakeRelay));
-        const [created] = await together([
-          insertCheckout(tx, {
-            ...record,
-            plan: record.plan as unknown as Record<string, unknown>,
-            lease: `${leaseMs} milliseconds`,
-          }).then(([row]) => {
-            // Taken (a retry's key): nothing of this attempt may be kept.
-            if (!row) throw new KeyTaken(record.idempotencyKey);
-            return recordOf(row);
-          }),
-          // The saga starts with the order placed: its plan is the order it places.
-          insertStep(tx, {
-            tenantId: record.tenantId,
-            checkoutId: record.id,
-            step: 'place',
-            direction: 'forward',
-            result: {},
-          }),
-        ]);
+        const { checkout: record, write } = await plan(
+          orderingRepository(tx, ctx.tenantId, wakeRelay),
+        );
+        // The plan's writes (the order held, read FOR UPDATE) and the saga's leave with the
+        // commit. A taken key or a live checkout of the order fails the insert, and so the
+        // transaction: nothing of this attempt is kept.
+        const [, created] = await lastly(tx, () =>
+          together([
+            write?.(),
+            insertCheckout(tx, {
+              ...record,
+              plan: record.plan as unknown as Record<string, unknown>,
+              lease: `${leaseMs} milliseconds`,
+            }).then(
+              ([row]) => recordOf(row!),
+              (err: unknown) => {
+                if (
+                  isUniqueViolation(err, 'checkouts_idempotency_key_idx') ||
+                  isUniqueViolation(err, 'checkouts_live_order_idx')
+                ) {
+                  throw new KeyTaken(record.idempotencyKey);
+                }
+                throw err;
+              },
+            ),
+            // The saga starts with the order placed: its plan is the order it places.
+            insertStep(tx, {
+              tenantId: record.tenantId,
+              checkoutId: record.id,
+              step: 'place',
+              direction: 'forward',
+              result: {},
+            }),
+          ]),
+        );
         return created;
       }).catch((err: unknown) => {
         if (err instanceof KeyTaken) return undefined;

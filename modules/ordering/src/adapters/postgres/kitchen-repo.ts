@@ -1,5 +1,11 @@
 import { and, asc, desc, eq } from 'drizzle-orm';
-import { compiled, compiledRows, placeholdersOf, type Tx } from '@stratum/platform';
+import {
+  compiled,
+  compiledRows,
+  isUniqueViolation,
+  placeholdersOf,
+  type Tx,
+} from '@stratum/platform';
 import type {
   KitchenRepository,
   ReceiptRepository,
@@ -123,9 +129,6 @@ const insertReceipt = compiled<ReceiptRow, { orderId: string }[]>((db, p) =>
         'createdAt',
       ]),
     )
-    .onConflictDoNothing({
-      target: [receipts.tenantId, receipts.registerId, receipts.receiptNumber],
-    })
     .returning({ orderId: receipts.orderId }),
 );
 const findReceipt = compiled<{ tenantId: string; orderId: string }, ReceiptRow[]>((db, p) =>
@@ -138,9 +141,15 @@ const findReceipt = compiled<{ tenantId: string; orderId: string }, ReceiptRow[]
 export function receiptRepository(tx: Tx, tenantId: string): ReceiptRepository {
   return {
     async insertReceipt(r) {
-      // A taken number inserts nothing and leaves the caller's transaction usable.
-      const inserted = await insertReceipt(tx, { ...r, tenantId });
-      return inserted.length > 0;
+      // A taken number fails the statement, and so the transaction: the checkout's pivot sends
+      // its commit with this insert (ADR 0016), and a refusal must turn that commit into a rollback.
+      try {
+        await insertReceipt(tx, { ...r, tenantId });
+        return true;
+      } catch (err) {
+        if (isUniqueViolation(err, 'receipts_register_number_idx')) return false;
+        throw err;
+      }
     },
     async findReceipt(orderId) {
       const [row] = await findReceipt(tx, { tenantId, orderId });

@@ -305,15 +305,18 @@ export function checkoutUseCases<U>(deps: CheckoutDeps<U>) {
       const checkoutId = newId();
       created = await store.create(
         ctx,
-        async (unit) =>
-          newCheckout(
+        async (unit) => {
+          const held = await deps.orders.holdIn(unit, ctx, orderId, checkoutId);
+          const checkout = newCheckout(
             ctx,
             checkoutId,
-            await deps.orders.holdIn(unit, ctx, orderId, checkoutId),
+            held.snapshot,
             request,
             { fingerprint, idempotencyKey },
             registerStore,
-          ),
+          );
+          return { checkout, write: held.write };
+        },
         settings.leaseMs,
       );
     } catch (err) {

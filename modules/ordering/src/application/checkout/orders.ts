@@ -2,8 +2,14 @@ import type { CallContext } from '@stratum/platform';
 import { raiseCheckout } from '../../contract/checkout.ts';
 import type { OrderView, OrderingApi } from '../../contract.ts';
 import type { OrderRecord, OrderingDeps, OrderingRepository } from '../ports.ts';
-import { storeTickets } from '../kitchen.ts';
-import { applyCommand, changeOrder, loadOrder, withRetry } from '../order-writer.ts';
+import { fireUnfired, storeTickets } from '../kitchen.ts';
+import {
+  applyCommand,
+  changeOrder,
+  loadOrder,
+  prepareCommand,
+  withRetry,
+} from '../order-writer.ts';
 import type { PlannedTender } from '../../domain/checkout.ts';
 import { recordPartPaymentIn, recordPaymentIn, type SettledPayment } from '../settlement.ts';
 import { toOrderView } from '../views.ts';
@@ -66,11 +72,19 @@ export function checkoutOrders(
     snapshot: async (ctx, orderId) => snapshotOf(await api.getOrder(ctx, orderId)),
 
     async holdIn(repo, ctx, orderId, checkoutId) {
-      const { record } = await applyCommand(repo, ctx, orderId, d.clock.now(), () => ({
-        type: 'hold-for-checkout',
-        checkoutId,
-      }));
-      return snapshotOf(toOrderView(record));
+      // Locked as it is read, so the hold's version check cannot miss once its writes leave.
+      const { record, write } = await prepareCommand(
+        repo,
+        ctx,
+        orderId,
+        d.clock.now(),
+        () => ({ type: 'hold-for-checkout', checkoutId }),
+        { lock: true },
+      );
+      return {
+        snapshot: snapshotOf(toOrderView(record)),
+        write: write ?? (() => Promise.resolve()),
+      };
     },
 
     async release(ctx, orderId, checkoutId) {
@@ -91,16 +105,12 @@ export function checkoutOrders(
         paidAt: payment.paidAt,
       };
       return async (repo: OrderingRepository) => {
-        const { record } = await recordPaymentIn(
-          repo,
-          ctx,
-          orderId,
-          input,
-          store,
-          versionCheck(payment),
-        );
-        // The kitchen learns of the sale as it is paid: no transaction of its own.
-        await fireRemainingOn(repo, ctx, record, d.clock.now());
+        // The kitchen learns of the sale as it is paid, and the commit leaves with both.
+        await recordPaymentIn(repo, ctx, orderId, input, store, {
+          check: versionCheck(payment),
+          fireKitchen: true,
+          last: true,
+        });
       };
     },
 
@@ -134,38 +144,19 @@ function settled(t: PlannedTender): SettledPayment {
   };
 }
 
-/**
- * Fires every course with lines the kitchen has not seen, in the caller's
- * transaction, on the order as it read it (`FOR UPDATE`); none is fine.
- */
-async function fireRemainingOn(
-  repo: OrderingRepository,
-  ctx: CallContext,
-  loaded: OrderRecord,
-  now: Date,
-): Promise<void> {
-  let current = loaded;
-  const courses = new Set(
-    current.state.lines.filter((l) => !l.voided && l.firedAt === null).map((l) => l.course),
-  );
-  for (const course of [...courses].sort((a, b) => a - b)) {
-    const { record } = await applyCommand(
-      repo,
-      ctx,
-      current.id,
-      now,
-      () => ({ type: 'fire-course', course }),
-      { loaded: current, effects: storeTickets },
-    );
-    current = record;
-  }
-}
-
-/** `fireRemainingOn` in a transaction of its own. */
+/** Fires every course with lines the kitchen has not seen, in one write; none is fine. */
 function fireRemainingIn(d: OrderingDeps, ctx: CallContext, orderId: string) {
   return withRetry(d, undefined, () =>
-    d.store.inTenant(ctx, async (repo) =>
-      fireRemainingOn(repo, ctx, await loadOrder(repo, ctx, orderId, true), d.clock.now()),
-    ),
+    d.store.inTenant(ctx, async (repo) => {
+      const current = await loadOrder(repo, ctx, orderId, true);
+      await applyCommand(
+        repo,
+        ctx,
+        orderId,
+        d.clock.now(),
+        (order) => fireUnfired(order.state)[0] ?? null,
+        { loaded: current, effects: storeTickets, andThen: fireUnfired },
+      );
+    }),
   );
 }

@@ -17,11 +17,13 @@ export interface CheckoutOrders<U = unknown> {
   /** The order as it stands, priced; `order-not-found` if there is none. */
   snapshot(ctx: CallContext, orderId: string): Promise<OrderSnapshot>;
   /**
-   * In the caller's unit of work (the saga's creation): holds the order for
-   * checkout `checkoutId` — nothing else may change it until the checkout
-   * pays it or is undone (`order-in-checkout`) — and answers it as held.
+   * In the caller's unit of work (the saga's creation): reads the order
+   * `FOR UPDATE` and decides to hold it for checkout `checkoutId` — nothing
+   * else may change it until the checkout pays it or is undone
+   * (`order-in-checkout`) — and answers it as held, with the writes of the
+   * hold still to be started (`write`), so that they leave with the saga's.
    */
-  holdIn(unit: U, ctx: CallContext, orderId: string, checkoutId: string): Promise<OrderSnapshot>;
+  holdIn(unit: U, ctx: CallContext, orderId: string, checkoutId: string): Promise<HeldOrder>;
   /** Frees the order a checkout held after it was undone; a no-op once it is not held by it. */
   release(ctx: CallContext, orderId: string, checkoutId: string): Promise<void>;
   /**
@@ -53,6 +55,19 @@ export interface CheckoutOrders<U = unknown> {
    * For sagas an earlier version left at `fire-kitchen`.
    */
   fireRemaining(ctx: CallContext, orderId: string): Promise<void>;
+}
+
+export interface HeldOrder {
+  readonly snapshot: OrderSnapshot;
+  /** Starts the hold's statements before it returns; they fail with the unit of work. */
+  readonly write: () => Promise<unknown>;
+}
+
+/** A saga planned in ordering's unit of work, with that unit's own writes to go with it. */
+export interface PlannedCheckout {
+  readonly checkout: NewCheckout;
+  /** Started with the saga's insert, in the same write (`HeldOrder.write`). */
+  readonly write?: () => Promise<unknown>;
 }
 
 export interface OrderSnapshot {
@@ -199,13 +214,14 @@ export interface StepDone {
 export interface CheckoutStore<U = unknown> {
   /**
    * Plans a new saga in a unit of work of ordering's (`plan` reads the order
-   * there) and inserts it, holding the lease, with `place` logged as done, in
-   * the same transaction; `undefined` if its key is taken or another live
-   * checkout holds the order. What `plan` throws is thrown, and nothing is kept.
+   * there) and inserts it, holding the lease, with `place` logged as done and
+   * the plan's own writes, in the same transaction; `undefined` if its key is
+   * taken or another live checkout holds the order. What `plan` throws is
+   * thrown, and nothing is kept.
    */
   create(
     ctx: CallContext,
-    plan: (unit: U) => Promise<NewCheckout>,
+    plan: (unit: U) => Promise<PlannedCheckout>,
     leaseMs: number,
   ): Promise<CheckoutRecord | undefined>;
   get(tenantId: string, id: string): Promise<CheckoutRecord | undefined>;

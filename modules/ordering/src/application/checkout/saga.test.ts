@@ -59,7 +59,7 @@ function world() {
     settings: { leaseMs: 30_000, retryWindowMs: 20_000, requestWaitMs: 0 },
     orders: {
       snapshot: () => Promise.resolve({ ...order }),
-      holdIn: () => Promise.resolve({ ...order }),
+      holdIn: () => Promise.resolve({ snapshot: { ...order }, write: () => Promise.resolve() }),
       release: () => {
         did.push('order freed');
         return Promise.resolve();
