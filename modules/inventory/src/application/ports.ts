@@ -121,6 +121,8 @@ export interface RegistryRepository {
   /** False if the variant is not known. */
   updateStockItem(id: string, patch: { variantName: string; sku: string | null }): Promise<boolean>;
   findStockItems(ids: readonly string[]): Promise<Map<string, StockItemRecord>>;
+  /** The stock items a reservation holds, found through its holds (one statement, no look-up first). */
+  findStockItemsOfReservation(reservationId: string): Promise<Map<string, StockItemRecord>>;
   listStockItems(query: ListStockItemsQuery, after?: string): Promise<StockItemRecord[]>;
 }
 
@@ -130,6 +132,12 @@ export interface LevelRepository {
    * in one global order, so concurrent writers queue instead of deadlocking).
    */
   lockLevels(keys: readonly LevelKey[]): Promise<Map<string, LevelRecord>>;
+  /**
+   * Locks the existing levels a reservation holds, found through its holds, in
+   * the same order as `lockLevels`: one statement that needs no look-up first.
+   * A level not created yet is missing from the answer.
+   */
+  lockLevelsOfReservation(reservationId: string): Promise<Map<string, LevelRecord>>;
   /** Saves levels and returns them as stored. */
   saveLevels(levels: readonly LevelRecord[]): Promise<LevelRecord[]>;
   /**

@@ -166,7 +166,14 @@ export async function lockedReservation(repo: InventoryRepository, id: string) {
 export function confirmReservation(deps: InventoryDeps): InventoryApi['confirmReservation'] {
   return (ctx, id) =>
     deps.store.inTenant(ctx, async (repo) => {
-      const r = await lockedReservation(repo, id);
+      // The reservation, its stock items and its levels are read, and both locked, in one
+      // round trip: the holds name them, so nothing needs to be looked up first. The levels
+      // are taken after the reservation, in the order every writer takes them.
+      const [r, items, lockedLevels] = await together([
+        lockedReservation(repo, id),
+        repo.findStockItemsOfReservation(id),
+        repo.lockLevelsOfReservation(id),
+      ]);
       assertStoreAccess(ctx, r.storeId);
       const now = deps.clock.now();
       if (confirmStep(r.status, r.expiresAt, now) === 'replay') {
@@ -178,13 +185,10 @@ export function confirmReservation(deps: InventoryDeps): InventoryApi['confirmRe
         };
       }
       const batchId = newId();
-      // Everything that does not depend on the levels goes ahead of their lock,
-      // in the same round trip.
-      const [items, settled, levels] = await together([
-        repo.findStockItems(r.holds.map((h) => h.stockItemId)),
-        repo.settleReservation(r, { status: 'confirmed', settledAt: now, saleBatchId: batchId }),
-        repo.lockLevels(holdKeys(r)),
-      ]);
+      // A level created after the reservation was read (none is, in practice) is locked now.
+      const levels = holdKeys(r).every((k) => lockedLevels.has(levelKey(k)))
+        ? lockedLevels
+        : await repo.lockLevels(holdKeys(r));
       // Held stock is already promised: the sale cannot be refused now, but a
       // sale that takes on-hand below zero is reported, never silent.
       const warnings = await enforcePolicy(
@@ -204,25 +208,30 @@ export function confirmReservation(deps: InventoryDeps): InventoryApi['confirmRe
           referenceId: r.id,
         },
       );
-      const movements = await writeChanges(
-        repo,
-        levels,
-        items,
-        r.holds.map((h) => ({
-          storeId: r.storeId,
-          stockItemId: h.stockItemId,
-          change: { onHand: -h.quantity, reserved: -h.quantity },
-          kind: 'sale' as const,
-        })),
-        {
-          batchId,
-          reason: r.reference,
-          referenceType: 'reservation',
-          referenceId: r.id,
-          actorId: ctx.actor.id,
-        },
-        { last: true },
-      );
+      // The reservation settled (its row is locked: the update cannot miss) and the sale
+      // written leave together, with the commit.
+      const [settled, movements] = await together([
+        repo.settleReservation(r, { status: 'confirmed', settledAt: now, saleBatchId: batchId }),
+        writeChanges(
+          repo,
+          levels,
+          items,
+          r.holds.map((h) => ({
+            storeId: r.storeId,
+            stockItemId: h.stockItemId,
+            change: { onHand: -h.quantity, reserved: -h.quantity },
+            kind: 'sale' as const,
+          })),
+          {
+            batchId,
+            reason: r.reference,
+            referenceType: 'reservation',
+            referenceId: r.id,
+            actorId: ctx.actor.id,
+          },
+          { last: true },
+        ),
+      ]);
       return {
         reservation: toReservationView(settled),
         movements: movements.map(toMovementView),

@@ -1,5 +1,5 @@
 import { and, asc, desc, eq, inArray, isNotNull, isNull, or, sql, type SQL } from 'drizzle-orm';
-import { rowsOf, type Tx } from '@stratum/platform';
+import { compiled, rowsOf, type Tx } from '@stratum/platform';
 import type { ListLevelsQuery } from '../../contract.ts';
 import {
   levelKey,
@@ -7,7 +7,7 @@ import {
   type LevelRecord,
   type LevelRepository,
 } from '../../application/ports.ts';
-import { levels, stockItems } from './schema.ts';
+import { levels, reservationHolds, stockItems } from './schema.ts';
 import { toStockItem } from './registry-repo.ts';
 
 const toLevel = (r: typeof levels.$inferSelect): LevelRecord => ({
@@ -76,8 +76,30 @@ const inLockOrder = (a: LevelKey, b: LevelKey): number =>
   compareText(a.storeId, b.storeId) || compareText(a.stockItemId, b.stockItemId);
 const compareText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
+/** The levels of a reservation's holds, locked in `inLockOrder`: compiled once (ADR 0016). */
+const lockLevelsOfReservation = compiled<
+  { tenantId: string; reservationId: string },
+  (typeof levels.$inferSelect)[]
+>((db, p) =>
+  db
+    .select()
+    .from(levels)
+    .where(
+      and(
+        sql`${levels.tenantId} = ${p.tenantId}::uuid`,
+        sql`(${levels.storeId}, ${levels.stockItemId}) in (select h.store_id, h.stock_item_id from ${reservationHolds} h where h.reservation_id = ${p.reservationId}::uuid)`,
+      ),
+    )
+    .orderBy(asc(levels.storeId), asc(levels.stockItemId))
+    .for('update'),
+);
+
 export function levelRepository(tx: Tx, tenantId: string): LevelRepository {
   return {
+    async lockLevelsOfReservation(reservationId) {
+      const rows = await lockLevelsOfReservation(tx, { tenantId, reservationId });
+      return new Map(rows.map((r) => [levelKey(r), toLevel(r)]));
+    },
     async lockLevels(keys) {
       const unique = [...new Map(keys.map((k) => [levelKey(k), k])).values()].sort(inLockOrder);
       if (unique.length === 0) return new Map();

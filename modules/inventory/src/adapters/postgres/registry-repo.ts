@@ -1,7 +1,7 @@
 import { and, asc, desc, eq, gt, lt, sql } from 'drizzle-orm';
 import { compiled, type Tx } from '@stratum/platform';
 import type { RegistryRepository, StockItemRecord } from '../../application/ports.ts';
-import { items, stockItems } from './schema.ts';
+import { items, reservationHolds, stockItems } from './schema.ts';
 
 export const toStockItem = (r: typeof stockItems.$inferSelect): StockItemRecord => ({
   id: r.id,
@@ -21,6 +21,19 @@ const stockItemsById = compiled<{ ids: string[] }, (typeof stockItems.$inferSele
     .select()
     .from(stockItems)
     .where(sql`${stockItems.id} = any(${p.ids}::uuid[])`),
+);
+
+/** The stock items of a reservation's holds: compiled once (ADR 0016). */
+const stockItemsOfReservation = compiled<
+  { reservationId: string },
+  (typeof stockItems.$inferSelect)[]
+>((db, p) =>
+  db
+    .select()
+    .from(stockItems)
+    .where(
+      sql`${stockItems.id} in (select h.stock_item_id from ${reservationHolds} h where h.reservation_id = ${p.reservationId}::uuid)`,
+    ),
 );
 
 export function registryRepository(tx: Tx, tenantId: string): RegistryRepository {
@@ -72,6 +85,10 @@ export function registryRepository(tx: Tx, tenantId: string): RegistryRepository
         .where(eq(stockItems.id, id))
         .returning({ id: stockItems.id });
       return rows.length === 1;
+    },
+    async findStockItemsOfReservation(reservationId) {
+      const rows = await stockItemsOfReservation(tx, { reservationId });
+      return new Map(rows.map((r) => [r.id, toStockItem(r)]));
     },
     async findStockItems(ids) {
       if (ids.length === 0) return new Map();
