@@ -32,7 +32,9 @@ export interface PaymentRepository {
    * Appends events that continue the stream after `expectedVersion` and saves
    * the projection `view` in the same transaction. A version already taken by
    * another writer fails with `payment-concurrency-conflict` (the transaction
-   * is then lost: the caller starts again on a fresh read).
+   * is then lost: the caller starts again on a fresh read), and so does a
+   * projection that is not at `expectedVersion`. Both are failing statements,
+   * never an answer read afterwards, so the append may be among `lastly`'s.
    */
   append(
     paymentId: string,

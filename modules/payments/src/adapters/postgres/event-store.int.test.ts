@@ -51,6 +51,15 @@ describe.each(testEngines())('the payment event store on %s', (engine) => {
     h.database.transaction(async (tx) => rowsOf<T>(await tx.execute(statement)), {
       tenantId: ctx.tenantId,
     });
+  // The session user is the owner on both engines (ADR 0003): a deliberate escalation.
+  const asOwner = (ctx: CallContext, statement: ReturnType<typeof sql>) =>
+    h.database.transaction(
+      async (tx) => {
+        await tx.execute(sql`set local role postgres`);
+        await tx.execute(statement);
+      },
+      { tenantId: ctx.tenantId },
+    );
 
   it('refuses UPDATE and DELETE of events to the application role', async () => {
     const ctx = h.ctx(newId());
@@ -73,15 +82,6 @@ describe.each(testEngines())('the payment event store on %s', (engine) => {
   it('refuses them to the schema owner too, through the append-only trigger', async () => {
     const ctx = h.ctx(newId());
     const payment = await h.api.takePayment(ctx, cashSale(newId(), 500, 500));
-    // The session user is the owner on both engines (ADR 0003): a deliberate escalation.
-    const asOwner = (statement: ReturnType<typeof sql>) =>
-      h.database.transaction(
-        async (tx) => {
-          await tx.execute(sql`set local role postgres`);
-          await tx.execute(statement);
-        },
-        { tenantId: ctx.tenantId },
-      );
 
     const statements = [
       sql`update payments.payment_events set version = version + 10`,
@@ -91,7 +91,7 @@ describe.each(testEngines())('the payment event store on %s', (engine) => {
 
     // One at a time: a statement started early could fail before anyone awaits it.
     for (const statement of statements) {
-      expect(await failureOf(asOwner(statement))).toMatch(/append-only/);
+      expect(await failureOf(asOwner(ctx, statement))).toMatch(/append-only/);
     }
     expect(await h.api.paymentEvents(ctx, payment.id)).toHaveLength(2);
   });
@@ -156,6 +156,31 @@ describe.each(testEngines())('the payment event store on %s', (engine) => {
     expect(results[0]).toMatchObject({ status: 'captured', cash: { change: 200 } });
     expect(await h.api.paymentEvents(ctx, input.paymentId)).toHaveLength(2);
   });
+
+  it.each([
+    ['moved on', 'update payments.payments set version = version + 5'],
+    ['removed', 'delete from payments.payments'],
+  ])(
+    'appends nothing to a stream whose read model was %s by hand, and says the payment changed',
+    async (_, edit) => {
+      const ctx = h.ctx(newId());
+      const payment = await h.api.takePayment(ctx, cashSale(newId(), 500, 500));
+      await asOwner(ctx, sql`${sql.raw(edit)} where id = ${payment.id}`);
+
+      // The events would go in first: only the projection's own statement can refuse them.
+      await expect(
+        h.api.refundPayment(ctx, {
+          paymentId: payment.id,
+          refundId: newId(),
+          amount: 200,
+          reason: 'cold',
+        }),
+      ).rejects.toMatchObject({ code: 'payment-concurrency-conflict' });
+      expect(await h.api.paymentEvents(ctx, payment.id)).toHaveLength(2);
+      expect(await h.events(ctx.tenantId, 'payments.payment-refunded')).toEqual([]);
+      expect(await h.audit(ctx.tenantId)).toEqual([]);
+    },
+  );
 
   it('keeps the read model equal to the fold of the stream', async () => {
     const ctx = h.ctx(newId());

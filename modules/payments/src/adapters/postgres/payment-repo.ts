@@ -96,16 +96,42 @@ const insertRow = compiled<
     ...placeholdersOf(p, columnNames),
   }),
 );
-const updateRow = compiled<
-  Columns & { id: string; updatedAt: Date; expected: number },
-  { id: string }[]
->((db, p) =>
-  db
-    .update(paymentRows)
-    .set(placeholderSet<Row>({ ...placeholdersOf(p, columnNames), updatedAt: p.updatedAt }))
-    .where(and(eq(paymentRows.id, p.id), eq(paymentRows.version, p.expected)))
-    .returning({ id: paymentRows.id }),
+/**
+ * The projection's update, which fails unless it moves exactly one row on from
+ * the version the events continue. It is one of the last statements of the
+ * append's transaction, whose commit leaves with them (`lastly`, ADR 0016), so
+ * a row left unmatched may not be found from its answer: it must fail the
+ * statement, and with it the transaction. Over the updated rows `1 / count(*)`
+ * divides by zero when there are none (a constant error would be raised at
+ * planning, whatever the rows).
+ */
+const updateRow = compiled<Columns & { id: string; updatedAt: Date; expected: number }, unknown>(
+  (db, p) => {
+    const updated = db.$with('updated').as(
+      db
+        .update(paymentRows)
+        .set(placeholderSet<Row>({ ...placeholdersOf(p, columnNames), updatedAt: p.updatedAt }))
+        .where(and(eq(paymentRows.id, p.id), eq(paymentRows.version, p.expected)))
+        .returning({ id: paymentRows.id }),
+    );
+    return db
+      .with(updated)
+      .select({ moved: sql<number>`1 / count(*)::int` })
+      .from(updated);
+  },
 );
+
+/** Whether `error` is PostgreSQL's division by zero (22012), down drizzle's causes. */
+function isDivisionByZero(error: unknown): boolean {
+  for (
+    let e = error as { code?: unknown; cause?: unknown } | undefined;
+    e;
+    e = e.cause as typeof e
+  ) {
+    if (e.code === '22012') return true;
+  }
+  return false;
+}
 
 function toRecord(r: Row): PaymentRecord {
   return {
@@ -189,9 +215,11 @@ export function paymentRepository(
               ...columns(view),
               updatedAt: at,
               expected: expectedVersion,
-            }).then((updated) => {
-              // The events insert would have failed first; this guards a projection edited by hand.
-              if (updated.length !== 1) conflict();
+            }).catch((error: unknown) => {
+              // The events insert fails first on a writer's race; this guards a projection
+              // edited or removed by hand.
+              if (isDivisionByZero(error)) conflict();
+              throw error;
             }),
       ]);
     },
