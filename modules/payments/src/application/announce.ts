@@ -1,4 +1,4 @@
-import type { CallContext } from '@stratum/platform';
+import { together, type CallContext } from '@stratum/platform';
 import { paymentsEvents } from '../contract.ts';
 import type { PaymentEvent } from '../domain/payment.ts';
 import type { PaymentView as Projection } from '../domain/projection.ts';
@@ -12,6 +12,10 @@ const auditState = (view: Projection | null) =>
  * that appends it: integration events to the outbox, and audit entries for
  * the operations that move money back (refunds) or cancel a payment (voids).
  * Requests, authorizations and failed captures stay inside payments.
+ *
+ * Its statements are among the last of the append's transaction, whose commit
+ * may leave with them (`lastly`): they are started together, never one after
+ * another's answer.
  */
 export async function announce(
   repo: PaymentRepository,
@@ -52,46 +56,50 @@ export async function announce(
       });
       return;
     case 'payment.refunded':
-      await repo.emit(paymentsEvents.paymentRefunded, {
-        ...common,
-        refundId: event.refundId,
-        amount: event.amount,
-        refundedTotal: after.refunded,
-        refundable: after.refundable,
-        toOriginalTender: event.toOriginalTender,
-        approvedBy: event.approvedBy ?? null,
-        reason: event.reason,
-        registerId: change.registerId,
-      });
-      await repo.audit({
-        action: 'payment.refunded',
-        entityType: 'payment',
-        entityId: paymentId,
-        before: auditState(before),
-        after: {
-          ...auditState(after),
+      await together([
+        repo.emit(paymentsEvents.paymentRefunded, {
+          ...common,
           refundId: event.refundId,
           amount: event.amount,
+          refundedTotal: after.refunded,
+          refundable: after.refundable,
           toOriginalTender: event.toOriginalTender,
           approvedBy: event.approvedBy ?? null,
-        },
-        reason: event.reason,
-      });
+          reason: event.reason,
+          registerId: change.registerId,
+        }),
+        repo.audit({
+          action: 'payment.refunded',
+          entityType: 'payment',
+          entityId: paymentId,
+          before: auditState(before),
+          after: {
+            ...auditState(after),
+            refundId: event.refundId,
+            amount: event.amount,
+            toOriginalTender: event.toOriginalTender,
+            approvedBy: event.approvedBy ?? null,
+          },
+          reason: event.reason,
+        }),
+      ]);
       return;
     case 'payment.voided':
-      await repo.emit(paymentsEvents.paymentVoided, {
-        ...common,
-        amount: after.authorized,
-        reason: event.reason,
-      });
-      await repo.audit({
-        action: 'payment.voided',
-        entityType: 'payment',
-        entityId: paymentId,
-        before: auditState(before),
-        after: auditState(after),
-        reason: event.reason,
-      });
+      await together([
+        repo.emit(paymentsEvents.paymentVoided, {
+          ...common,
+          amount: after.authorized,
+          reason: event.reason,
+        }),
+        repo.audit({
+          action: 'payment.voided',
+          entityType: 'payment',
+          entityId: paymentId,
+          before: auditState(before),
+          after: auditState(after),
+          reason: event.reason,
+        }),
+      ]);
       return;
     default:
       return;
