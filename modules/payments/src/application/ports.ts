@@ -56,6 +56,11 @@ export interface PaymentRepository {
     refundLimit: number,
     meta: { at: Date; actorId: string | null },
   ): Promise<RefundLimitRecord>;
+  /**
+   * Runs the unit's last statements, started together; the commit leaves with
+   * them where the engine allows (the platform's `lastly`, whose rules apply).
+   */
+  lastly<T>(writes: () => Promise<T>): Promise<T>;
   /** Records an integration event in the outbox, in this transaction. */
   emit<S extends z.ZodType>(event: EventDefinition<string, S>, payload: z.input<S>): Promise<void>;
   /** Appends to the audit log, in this transaction. */

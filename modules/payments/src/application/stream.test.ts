@@ -40,6 +40,7 @@ function fakeDeps(conflicts: number, rival: PaymentEvent[] = []) {
       for (const event of events) stream.push({ event, occurredAt: new Date(), actorId: 'u-1' });
       return Promise.resolve();
     },
+    lastly: <T>(writes: () => Promise<T>) => writes(),
     emit: () => Promise.resolve(),
     audit: () => Promise.resolve(),
   } as unknown as PaymentRepository;

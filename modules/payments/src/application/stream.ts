@@ -107,6 +107,11 @@ const isConflict = (error: unknown) =>
  * conflict is reported as `payment-concurrency-conflict`. `decision` may
  * return no events: the stream then stays as it is.
  *
+ * The append and what it announces are the transaction's last statements, and
+ * on PostgreSQL its commit leaves with them (`lastly`, ADR 0016): a refusal
+ * there is a failing statement, which turns the commit into a rollback, and
+ * every retry runs in a new transaction.
+ *
  * Nothing here waits on the network: callers talk to the processor between
  * two `write`s, never inside one (PGlite has a single connection, and a
  * transaction held across an HTTP call would stall every other request).
@@ -135,21 +140,27 @@ export async function write(
       // The till is set by the stream's first event and never changes.
       const opened = events.reduce(evolve, current.state);
       const registerId = (opened.authorization ?? opened.request)?.registerId ?? null;
-      await together([
-        repo.append(paymentId, current.state.version, events, views.at(-1)!, {
-          at,
-          actorId: ctx.actor.id,
-        }),
-        ...events.map((event, i) =>
-          announce(repo, ctx, {
-            paymentId,
-            event,
-            before: i === 0 ? current.view : views[i - 1]!,
-            after: views[i]!,
-            registerId,
+      // The last statements: the commit leaves with them. Nothing is decided from their
+      // answers: a writer that took the version first fails the events' insert, a projection
+      // out of step fails its update, and either rolls the attempt back before the next one
+      // reads the stream afresh, in a transaction of its own.
+      await repo.lastly(() =>
+        together([
+          repo.append(paymentId, current.state.version, events, views.at(-1)!, {
+            at,
+            actorId: ctx.actor.id,
           }),
-        ),
-      ]);
+          ...events.map((event, i) =>
+            announce(repo, ctx, {
+              paymentId,
+              event,
+              before: i === 0 ? current.view : views[i - 1]!,
+              after: views[i]!,
+              registerId,
+            }),
+          ),
+        ]),
+      );
       const stored = events.map((event) => ({ event, occurredAt: at, actorId: ctx.actor.id }));
       return fold(paymentId, [...current.events, ...stored]);
     });

@@ -1,3 +1,4 @@
+import { Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import { newId, rowsOf, type CallContext } from '@stratum/platform';
@@ -36,14 +37,51 @@ async function failureOf(promise: Promise<unknown>): Promise<string> {
   return messages.join(' / ');
 }
 
+/**
+ * The writes to PostgreSQL (at `port`) of each transaction that `work` runs,
+ * in the order they began: a transaction's first write carries its `begin`,
+ * and a socket gathers what a tick sends into one `_writev`.
+ */
+async function writesPerTransaction(port: number, work: () => Promise<unknown>) {
+  type Write = (this: Socket, ...args: unknown[]) => unknown;
+  const proto = Socket.prototype as unknown as Record<'_write' | '_writev', Write>;
+  const originals = { _write: proto._write, _writev: proto._writev };
+  const transactions: { writes: number }[] = [];
+  const current = new Map<Socket, { writes: number }>();
+  for (const name of ['_write', '_writev'] as const) {
+    const original = originals[name];
+    proto[name] = function (this: Socket, ...args: unknown[]) {
+      if (this.remotePort === port) {
+        const data = args[0];
+        const text = Array.isArray(data)
+          ? data.map((c: { chunk: Buffer }) => String(c.chunk)).join('')
+          : String(data);
+        if (text.includes('begin')) {
+          const transaction = { writes: 0 };
+          transactions.push(transaction);
+          current.set(this, transaction);
+        }
+        const transaction = current.get(this);
+        if (transaction) transaction.writes += 1;
+      }
+      return original.apply(this, args);
+    };
+  }
+  try {
+    await work();
+  } finally {
+    Object.assign(proto, originals);
+  }
+  return transactions.map((t) => t.writes);
+}
+
 describe.each(testEngines())('the payment event store on %s', (engine) => {
   let h: Harness;
+  let postgresPort = 0;
   beforeAll(async () => {
-    h = await paymentsHarness({
-      processor,
-      ...(engine === 'postgres' && { postgres: await createTestDatabase(postgresUrl()!) }),
-      poolSize: 20,
-    });
+    const postgres = engine === 'postgres' ? await createTestDatabase(postgresUrl()!) : undefined;
+    if (postgres) postgresPort = Number(new URL(postgres.url).port || 5432);
+    h = await paymentsHarness({ processor, ...(postgres && { postgres }), poolSize: 20 });
   });
   afterAll(() => h?.close());
 
@@ -96,53 +134,61 @@ describe.each(testEngines())('the payment event store on %s', (engine) => {
     expect(await h.api.paymentEvents(ctx, payment.id)).toHaveLength(2);
   });
 
-  it('lets exactly one of many concurrent appends of the same version win, at every version', async () => {
-    const ctx = h.ctx(newId());
-    const paymentId = newId();
-    const opening: PaymentEvent = {
-      type: 'payment.authorized',
-      version: 1,
-      tender: 'cash',
-      amount: 1_000,
-      currency: 'EUR',
-      orderId: newId(),
-      storeId: newId(),
-    };
-    const capture: PaymentEvent = { type: 'payment.captured', version: 2, amount: 1_000 };
-    const stream = [opening, capture];
-    const race = (expected: number) =>
-      Promise.allSettled(
-        Array.from({ length: 10 }, () =>
-          h.repo(ctx, (repo) =>
-            repo.append(
-              paymentId,
-              expected,
-              stream.slice(expected, expected + 1),
-              projectPayment(stream.slice(0, expected + 1))!,
-              { at: new Date(), actorId: ctx.actor.id },
-            ),
+  it.each([
+    ['on their own', false],
+    ['sent with the commit', true],
+  ])(
+    'lets exactly one of many concurrent appends of the same version win, at every version (%s)',
+    async (_, last) => {
+      const ctx = h.ctx(newId());
+      const paymentId = newId();
+      const opening: PaymentEvent = {
+        type: 'payment.authorized',
+        version: 1,
+        tender: 'cash',
+        amount: 1_000,
+        currency: 'EUR',
+        orderId: newId(),
+        storeId: newId(),
+      };
+      const capture: PaymentEvent = { type: 'payment.captured', version: 2, amount: 1_000 };
+      const stream = [opening, capture];
+      const race = (expected: number) =>
+        Promise.allSettled(
+          Array.from({ length: 10 }, () =>
+            h.repo(ctx, (repo) => {
+              const append = () =>
+                repo.append(
+                  paymentId,
+                  expected,
+                  stream.slice(expected, expected + 1),
+                  projectPayment(stream.slice(0, expected + 1))!,
+                  { at: new Date(), actorId: ctx.actor.id },
+                );
+              return last ? repo.lastly(append) : append();
+            }),
           ),
-        ),
-      );
+        );
 
-    const first = await race(0);
-    const second = await race(1);
+      const first = await race(0);
+      const second = await race(1);
 
-    for (const round of [first, second]) {
-      expect(round.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
-      const losers = round.flatMap((r) => (r.status === 'rejected' ? [r.reason as unknown] : []));
-      expect(losers).toHaveLength(9);
-      for (const loser of losers) {
-        expect(loser).toMatchObject({ code: 'payment-concurrency-conflict', kind: 'conflict' });
+      for (const round of [first, second]) {
+        expect(round.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+        const losers = round.flatMap((r) => (r.status === 'rejected' ? [r.reason as unknown] : []));
+        expect(losers).toHaveLength(9);
+        for (const loser of losers) {
+          expect(loser).toMatchObject({ code: 'payment-concurrency-conflict', kind: 'conflict' });
+        }
       }
-    }
-    const stored = await h.api.paymentEvents(ctx, paymentId);
-    expect(stored.map((e) => e.version)).toEqual([1, 2]);
-    expect(await h.api.getPayment(ctx, paymentId)).toMatchObject({
-      version: 2,
-      status: 'captured',
-    });
-  });
+      const stored = await h.api.paymentEvents(ctx, paymentId);
+      expect(stored.map((e) => e.version)).toEqual([1, 2]);
+      expect(await h.api.getPayment(ctx, paymentId)).toMatchObject({
+        version: 2,
+        status: 'captured',
+      });
+    },
+  );
 
   it('settles concurrent takes of one payment id on one stream, each caller seeing the payment', async () => {
     const ctx = h.ctx(newId());
@@ -181,6 +227,80 @@ describe.each(testEngines())('the payment event store on %s', (engine) => {
       expect(await h.audit(ctx.tenantId)).toEqual([]);
     },
   );
+
+  it('records racing refunds of one payment whole or not at all, never beyond what was captured', async () => {
+    const ctx = h.ctx(newId());
+    const payment = await h.api.takePayment(ctx, cashSale(newId(), 1_000, 1_000));
+    const refundIds = Array.from({ length: 6 }, () => newId());
+
+    const outcomes = await Promise.allSettled(
+      refundIds.map((refundId) =>
+        h.api.refundPayment(ctx, { paymentId: payment.id, refundId, amount: 300, reason: 'cold' }),
+      ),
+    );
+
+    for (const outcome of outcomes) {
+      if (outcome.status === 'rejected') {
+        expect(['refund-exceeds-captured', 'payment-concurrency-conflict']).toContain(
+          (outcome.reason as { code?: string }).code,
+        );
+      }
+    }
+    const events = await h.api.paymentEvents(ctx, payment.id);
+    const refunds = events.filter((e) => e.type === 'payment.refunded');
+    expect(events.map((e) => e.version)).toEqual(events.map((_, i) => i + 1));
+    expect(refunds.length).toBeGreaterThan(0);
+    expect(refunds.length).toBeLessThanOrEqual(3);
+    expect(refunds.length).toBe(outcomes.filter((o) => o.status === 'fulfilled').length);
+    expect(await h.api.getPayment(ctx, payment.id)).toMatchObject({
+      version: events.length,
+      refunded: 300 * refunds.length,
+    });
+    expect(await h.events(ctx.tenantId, 'payments.payment-refunded')).toHaveLength(refunds.length);
+    expect(await h.audit(ctx.tenantId)).toHaveLength(refunds.length);
+  });
+
+  it('records a refund raced by its own retries once, answering each with the payment', async () => {
+    const ctx = h.ctx(newId());
+    const payment = await h.api.takePayment(ctx, cashSale(newId(), 1_000, 1_000));
+    const input = { paymentId: payment.id, refundId: newId(), amount: 400, reason: 'cold' };
+
+    const results = await Promise.all(
+      Array.from({ length: 8 }, () => h.api.refundPayment(ctx, input)),
+    );
+
+    expect(new Set(results.map((r) => JSON.stringify(r))).size).toBe(1);
+    expect(results[0]).toMatchObject({ refunded: 400, refundable: 600, version: 3 });
+    expect(await h.api.paymentEvents(ctx, payment.id)).toHaveLength(3);
+    expect(await h.events(ctx.tenantId, 'payments.payment-refunded')).toHaveLength(1);
+    expect(await h.audit(ctx.tenantId)).toHaveLength(1);
+  });
+
+  if (engine === 'postgres') {
+    it('sends each write of a card sale, and a refund’s, in one round trip with its commit', async () => {
+      const ctx = h.ctx(newId());
+      const input = cardSale(newId(), 2_000);
+
+      // The request, then the processor's answer: statements and commit in one write each.
+      const sale = await writesPerTransaction(postgresPort, () => h.api.takePayment(ctx, input));
+      expect(sale).toEqual([1, 1]);
+      // A refund decides on a read of its own, then once more in the transaction that records
+      // it (the stream, the store's limit): the record leaves with its commit.
+      const refund = await writesPerTransaction(postgresPort, () =>
+        h.api.refundPayment(ctx, {
+          paymentId: input.paymentId,
+          refundId: newId(),
+          amount: 500,
+          reason: 'cold',
+        }),
+      );
+      expect(refund).toEqual([3, 3]);
+      expect(await h.api.getPayment(ctx, input.paymentId)).toMatchObject({
+        status: 'partially-refunded',
+        refunded: 500,
+      });
+    });
+  }
 
   it('keeps the read model equal to the fold of the stream', async () => {
     const ctx = h.ctx(newId());

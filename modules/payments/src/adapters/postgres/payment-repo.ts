@@ -169,7 +169,7 @@ function toRecord(r: Row): PaymentRecord {
 export function paymentRepository(
   tx: Tx,
   tenantId: string,
-): Omit<PaymentRepository, 'emit' | 'audit'> {
+): Omit<PaymentRepository, 'lastly' | 'emit' | 'audit'> {
   return {
     async readStream(paymentId) {
       const rows = await tx

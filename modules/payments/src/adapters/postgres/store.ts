@@ -1,5 +1,6 @@
 import {
   createOutbox,
+  lastly,
   recordAudit,
   transactionAs,
   type Database,
@@ -19,6 +20,7 @@ export function paymentsRepository(
   const events = createOutbox(outbox, wakeRelay);
   return {
     ...paymentRepository(tx, tenantId),
+    lastly: (writes) => lastly(tx, writes),
     async emit(event, payload) {
       await events.add(tx, event, payload, tenantId);
     },
