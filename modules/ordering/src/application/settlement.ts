@@ -3,6 +3,7 @@
 // transaction (so the saga's step log commits with ordering's change) and
 // locks the order row (`FOR UPDATE`) until that transaction ends, so it never
 // loses a race; `x(deps)(ctx, …)` runs in a transaction of its own.
+import stringWidth from 'string-width';
 import { together, type CallContext } from '@stratum/platform';
 import {
   orderingEvents,
@@ -171,7 +172,7 @@ export async function recordPaymentIn(
           registerId: input.registerId ?? after.registerId,
           receiptNumber: input.receiptNumber,
           document,
-          text: renderReceiptText(document),
+          text: renderReceiptText(document, { width: stringWidth }),
           createdAt: input.paidAt,
         };
         await together([

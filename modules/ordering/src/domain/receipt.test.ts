@@ -1,4 +1,5 @@
 import fc from 'fast-check';
+import stringWidth from 'string-width';
 import { describe, expect, it } from 'vitest';
 import { formatMinor } from './currency.ts';
 import { newLine, placeOrder, run } from './order-fixtures.ts';
@@ -159,7 +160,8 @@ describe('wrapping', () => {
 });
 
 const text = fc.string({
-  unit: fc.constantFrom('a', 'é', 'W', ' ', '-', '\n', '漢', '😀'),
+  // Wide characters (CJK, emoji), a combining accent and an emoji with a skin tone among them.
+  unit: fc.constantFrom('a', 'é', 'W', ' ', '-', '\n', '漢', '😀', 'e\u0301', '👍🏽'),
   maxLength: 300,
 });
 const amount = fc.integer({ min: -1e12, max: 1e12 });
@@ -200,13 +202,16 @@ const receipt: fc.Arbitrary<Receipt> = fc.record({
   change: amount,
 });
 
-describe('any receipt, however long its names', () => {
-  const columns = (line: string) => Array.from(line).length;
+describe.each([
+  ['code points', (line: string) => Array.from(line).length],
+  ['display columns', stringWidth],
+])('any receipt, however long its names, counted in %s', (_, columns) => {
+  const render = (r: Receipt) => renderReceiptText(r, { width: columns });
 
   it('prints no line wider than 80 columns and none with trailing spaces', () => {
     fc.assert(
       fc.property(receipt, (r) => {
-        for (const line of renderReceiptText(r).split('\n')) {
+        for (const line of render(r).split('\n')) {
           expect(columns(line)).toBeLessThanOrEqual(RECEIPT_WIDTH);
           expect(line).toBe(line.trimEnd());
         }
@@ -217,7 +222,7 @@ describe('any receipt, however long its names', () => {
   it('right-aligns every amount to the last column', () => {
     fc.assert(
       fc.property(receipt, (r) => {
-        const lines = renderReceiptText(r).split('\n');
+        const lines = render(r).split('\n');
         const format = (n: number) => formatMinor(n, r.currency);
         const endsAt80 = (n: number) =>
           lines.some((l) => columns(l) === RECEIPT_WIDTH && l.endsWith(` ${format(n)}`));
@@ -235,8 +240,29 @@ describe('any receipt, however long its names', () => {
     fc.assert(
       fc.property(text, (name) => {
         const squeeze = (s: string) => Array.from(s.replace(/\s+/g, '')).join('');
-        expect(squeeze(wrap(name, 30, '  ').join(''))).toBe(squeeze(name));
+        expect(squeeze(wrap(name, 30, '  ', columns).join(''))).toBe(squeeze(name));
       }),
     );
+  });
+});
+
+describe('a receipt with wide characters', () => {
+  it('counts a CJK character or an emoji as two columns, a combining accent as none', () => {
+    expect(wrap('寿司寿司寿司', 5, '', stringWidth)).toEqual(['寿司', '寿司', '寿司']);
+    expect(wrap('🍣🍣 cafe\u0301', 8, '', stringWidth)).toEqual(['🍣🍣', 'cafe\u0301']);
+    // Never cut inside what a reader sees as one character.
+    expect(wrap('👍🏽👍🏽', 2, '', stringWidth)).toEqual(['👍🏽', '👍🏽']);
+  });
+
+  it('right-aligns the amount of a line named in Japanese to column 80 on a printer', () => {
+    const r = receiptOf(order, priceOf(order), details);
+    const named = {
+      ...r,
+      lines: r.lines.map((l) => ({ ...l, name: '抹茶ラテ', variantName: null })),
+    };
+    const row = renderReceiptText(named, { width: stringWidth })
+      .split('\n')
+      .find((l) => l.startsWith('抹茶ラテ'));
+    expect(stringWidth(row ?? '')).toBe(RECEIPT_WIDTH);
   });
 });

@@ -58,8 +58,13 @@ export interface Receipt {
 export const RECEIPT_WIDTH = 80;
 const W = RECEIPT_WIDTH;
 
-/** Width in code points, so an accented name counts as many columns as it has letters. */
-const width = (text: string) => Array.from(text).length;
+/**
+ * How many printer columns a piece of text takes. A CJK character or an emoji
+ * takes two, a combining accent none: the caller measures (the domain imports
+ * no such tables). By default, one column per code point.
+ */
+export type TextWidth = (text: string) => number;
+const codePoints: TextWidth = (text) => Array.from(text).length;
 
 /** Control characters and newlines in a name would break the layout: they become spaces. */
 const clean = (text: string) =>
@@ -67,47 +72,67 @@ const clean = (text: string) =>
     .map((ch) => (/[\p{Cc}\p{Zl}\p{Zp}]/u.test(ch) ? ' ' : ch))
     .join('');
 
-/** Greedy word wrap; a word longer than a line is cut. Never returns an empty list. */
-export function wrap(text: string, lineWidth: number, indent = ''): string[] {
-  const room = Math.max(1, lineWidth - width(indent));
+const segmenter = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
+/** What a reader sees as one character (a letter and its accents, an emoji with its modifiers). */
+const graphemes = (text: string) => Array.from(segmenter.segment(text), (s) => s.segment);
+
+/**
+ * Greedy word wrap to `lineWidth` columns as `measure` counts them; a word
+ * longer than a line is cut between characters, never inside one. Never
+ * returns an empty list.
+ */
+export function wrap(
+  text: string,
+  lineWidth: number,
+  indent = '',
+  measure: TextWidth = codePoints,
+): string[] {
+  const room = Math.max(1, lineWidth - measure(indent));
   const lines: string[] = [];
   let current = '';
   for (const word of clean(text).split(/\s+/).filter(Boolean)) {
-    let rest = Array.from(word);
-    while (rest.length > 0) {
-      const gap = current ? 1 : 0;
-      if (width(current) + gap + rest.length <= room) {
-        current += (gap ? ' ' : '') + rest.join('');
-        rest = [];
-      } else if (current) {
+    const gap = current ? 1 : 0;
+    if (measure(current) + gap + measure(word) <= room) {
+      current += (gap ? ' ' : '') + word;
+      continue;
+    }
+    if (current) lines.push(current);
+    current = '';
+    for (const ch of graphemes(word)) {
+      if (current && measure(current) + measure(ch) > room) {
         lines.push(current);
         current = '';
-      } else {
-        lines.push(rest.slice(0, room).join(''));
-        rest = rest.slice(room);
       }
+      current += ch;
     }
   }
   if (current || lines.length === 0) lines.push(current);
   return lines.map((l) => `${indent}${l}`.trimEnd());
 }
 
-const center = (text: string) =>
-  wrap(text, W).map((l) => ' '.repeat(Math.floor((W - width(l)) / 2)) + l);
-
-/** Label on the left, wrapped; the amount right-aligned to column 80 on the label's first row. */
-function row(label: string, amount: string, indent = ''): string[] {
-  if (width(amount) > W - 11) return [...wrap(label, W, indent), ...wrap(amount, W)];
-  const [first = '', ...rest] = wrap(label, W - width(amount) - 1, indent);
-  return [first + ' '.repeat(W - width(first) - width(amount)) + amount, ...rest];
-}
-
-/** Two facts on one row, left and right; on two rows when they do not fit together. */
-function pair(left: string, right: string): string[] {
-  const l = clean(left).trim();
-  const r = clean(right).trim();
-  if (width(l) + 1 + width(r) <= W) return [l + ' '.repeat(W - width(l) - width(r)) + r];
-  return [...wrap(l, W), ...wrap(r, W).map((x) => ' '.repeat(W - width(x)) + x)];
+/** The receipt's rows, laid out in columns as `measure` counts them. */
+function layout(measure: TextWidth) {
+  const pad = (n: number) => ' '.repeat(Math.max(0, n));
+  const wrapped = (text: string, lineWidth: number, indent = '') =>
+    wrap(text, lineWidth, indent, measure);
+  return {
+    wrap: wrapped,
+    center: (text: string) =>
+      wrapped(text, W).map((l) => pad(Math.floor((W - measure(l)) / 2)) + l),
+    /** Label on the left, wrapped; the amount right-aligned to column 80 on the label's first row. */
+    row: (label: string, amount: string, indent = ''): string[] => {
+      if (measure(amount) > W - 11) return [...wrapped(label, W, indent), ...wrapped(amount, W)];
+      const [first = '', ...rest] = wrapped(label, W - measure(amount) - 1, indent);
+      return [first + pad(W - measure(first) - measure(amount)) + amount, ...rest];
+    },
+    /** Two facts on one row, left and right; on two rows when they do not fit together. */
+    pair: (left: string, right: string): string[] => {
+      const l = clean(left).trim();
+      const r = clean(right).trim();
+      if (measure(l) + 1 + measure(r) <= W) return [l + pad(W - measure(l) - measure(r)) + r];
+      return [...wrapped(l, W), ...wrapped(r, W).map((x) => pad(W - measure(x)) + x)];
+    },
+  };
 }
 
 /** `2026-11-22T12:05:00+01:00` → `2026-11-22 12:05`; anything else is printed as given. */
@@ -119,14 +144,17 @@ const stamp = (iso: string) => {
 const titles = { sale: null, refund: 'REFUND', void: 'VOID' } as const;
 
 /**
- * Prints the receipt as plain text, no line wider than 80 columns: long
- * names wrap, amounts are right-aligned to the last column. `format` prints
- * an amount; by default the currency's exponent with integer arithmetic.
+ * Prints the receipt as plain text, no line wider than 80 columns as
+ * `options.width` counts them: long names wrap, amounts are right-aligned to
+ * the last column. `options.format` prints an amount; by default the
+ * currency's exponent with integer arithmetic.
  */
 export function renderReceiptText(
   receipt: Receipt,
-  format: (amount: number) => string = (amount) => formatMinor(amount, receipt.currency),
+  options: { format?: (amount: number) => string; width?: TextWidth } = {},
 ): string {
+  const format = options.format ?? ((amount: number) => formatMinor(amount, receipt.currency));
+  const { wrap, center, row, pair } = layout(options.width ?? codePoints);
   const rule = '-'.repeat(W);
   const out: string[] = [
     ...center(receipt.store.name),
