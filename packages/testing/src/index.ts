@@ -5,3 +5,4 @@ export * from './api.ts';
 export * from './http.ts';
 export * from './card-processor.ts';
 export * from './otlp-receiver.ts';
+export * from './socket-writes.ts';

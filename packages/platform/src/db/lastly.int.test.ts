@@ -1,8 +1,13 @@
-import { Socket } from 'node:net';
 import { eq } from 'drizzle-orm';
 import { pgSchema } from 'drizzle-orm/pg-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { signUpTenant, startTestServer, testEngines, type TestServer } from '@stratum/testing';
+import {
+  signUpTenant,
+  startTestServer,
+  testEngines,
+  transactionWrites,
+  type TestServer,
+} from '@stratum/testing';
 import { lastly } from './database.ts';
 import { messagingTables } from './tables.ts';
 import { together } from './together.ts';
@@ -10,35 +15,9 @@ import type { Tx } from './types.ts';
 
 const { outbox } = messagingTables(pgSchema('identity'));
 
-/**
- * Counts the writes that the socket of the transaction `work` runs makes to
- * PostgreSQL (the one that sends its `begin`; the outbox relay's connection
- * may write meanwhile). A corked socket sends what it gathered in one `_writev`.
- */
+/** How many writes the one transaction `work` runs makes to PostgreSQL on `port`. */
 async function writesOfTransaction(port: number, work: () => Promise<unknown>): Promise<number> {
-  type Write = (this: Socket, ...args: unknown[]) => unknown;
-  const proto = Socket.prototype as unknown as Record<'_write' | '_writev', Write>;
-  const originals = { _write: proto._write, _writev: proto._writev };
-  const writes = new Map<Socket, string[]>();
-  for (const name of ['_write', '_writev'] as const) {
-    const original = originals[name];
-    proto[name] = function (this: Socket, ...args: unknown[]) {
-      if (this.remotePort === port) {
-        const data = args[0];
-        const text = Array.isArray(data)
-          ? data.map((c: { chunk: Buffer }) => String(c.chunk)).join('')
-          : String(data);
-        writes.set(this, [...(writes.get(this) ?? []), text]);
-      }
-      return original.apply(this, args);
-    };
-  }
-  try {
-    await work();
-  } finally {
-    Object.assign(proto, originals);
-  }
-  const ours = [...writes.values()].filter((w) => w.some((text) => text.includes('begin')));
+  const ours = await transactionWrites(port, work);
   expect(ours).toHaveLength(1);
   return ours[0]!.length;
 }
