@@ -6,13 +6,16 @@ import { createInterface } from 'node:readline';
 import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  afterCommit,
   createOutbox,
   createOutboxRelay,
   inboxSubscription,
   inProcessEventBus,
+  lastly,
   rowsOf,
   type EventEnvelope,
   type RelayLink,
+  type Tx,
 } from '@stratum/platform';
 import { identityEvents } from '@stratum/identity/contract';
 import { buildServer, loadServerConfig, type StratumServer } from '@stratum/server';
@@ -22,6 +25,7 @@ import {
   signUpTenant,
   startTestServer,
   testEngines,
+  transactionWrites,
   type TestServer,
 } from '@stratum/testing';
 import { inbox, outbox, tenants } from '../../modules/identity/src/adapters/postgres/schema.ts';
@@ -166,24 +170,39 @@ describe.each(testEngines())('outbox and inbox on %s', (engine) => {
     await expect.poll(async () => (await outboxRows(tenantId))[0]?.publishedAt).not.toBeNull();
   });
 
+  /** An effect a handler writes through its transaction: an inbox row of a handler of its own. */
+  const writeEffect = (tx: Tx, effect: string, tenantId: string) =>
+    tx.insert(inbox).values({ messageId: crypto.randomUUID(), handler: effect, tenantId });
+  const effectsOf = async (effect: string, tenantId: string) =>
+    (
+      await server.database.transaction(
+        (tx) => tx.select().from(inbox).where(eq(inbox.handler, effect)),
+        { tenantId },
+      )
+    ).length;
+
   it('applies a handler’s effect once when a message is delivered twice', async () => {
     const { tenantId } = await signUpTenant(server);
     const [row] = await outboxRows(tenantId);
     const envelope = row!.envelope as EventEnvelope;
-    let applied = 0;
+    const effect = `test.count-effect-${engine}`;
+    let committed = 0;
     const subscription = inboxSubscription({
       name: `test.count-${engine}`,
       module: 'identity',
       event: identityEvents.tenantRegistered,
       database: server.database,
       inbox,
-      handle: async () => {
-        applied += 1;
+      handle: async (tx) => {
+        // Registered before the write: a duplicate's rollback must not run it.
+        afterCommit(tx, () => (committed += 1));
+        await writeEffect(tx, effect, tenantId);
       },
     });
     await Promise.all([subscription.handle(envelope), subscription.handle(envelope)]);
     await subscription.handle(envelope);
-    expect(applied).toBe(1);
+    expect(committed).toBe(1);
+    expect(await effectsOf(effect, tenantId)).toBe(1);
     const marks = await server.database.transaction(
       (tx) => tx.select().from(inbox).where(eq(inbox.messageId, envelope.id)),
       { tenantId },
@@ -191,27 +210,84 @@ describe.each(testEngines())('outbox and inbox on %s', (engine) => {
     expect(marks.map((m) => m.handler)).toEqual([`test.count-${engine}`]);
   });
 
+  it('commits nothing of a duplicate whose handler sent the commit with its last statements', async () => {
+    const { tenantId } = await signUpTenant(server);
+    const envelope = (await outboxRows(tenantId))[0]!.envelope as EventEnvelope;
+    const effect = `test.lastly-effect-${engine}`;
+    const subscription = inboxSubscription({
+      name: `test.lastly-${engine}`,
+      module: 'identity',
+      event: identityEvents.tenantRegistered,
+      database: server.database,
+      inbox,
+      // Its only statement leaves with the inbox row's insert and the commit.
+      handle: async (tx) => {
+        await lastly(tx, async () => {
+          await writeEffect(tx, effect, tenantId);
+        });
+      },
+    });
+    await subscription.handle(envelope);
+    await Promise.all([subscription.handle(envelope), subscription.handle(envelope)]);
+    expect(await effectsOf(effect, tenantId)).toBe(1);
+  });
+
+  if (engine === 'postgres') {
+    it('sends a handler’s first statements in the same write as its inbox row', async () => {
+      const { tenantId } = await signUpTenant(server);
+      const [row] = await outboxRows(tenantId);
+      const envelope = row!.envelope as EventEnvelope;
+      // Counted once the server's own deliveries of the event are done.
+      await eventually(async () => (await outboxRows(tenantId))[0]?.publishedAt).not.toBeNull();
+      const effect = `test.writes-effect-${engine}`;
+      const subscription = inboxSubscription({
+        name: `test.writes-${engine}`,
+        module: 'identity',
+        event: identityEvents.tenantRegistered,
+        database: server.database,
+        inbox,
+        handle: async (tx) => {
+          await tx.select().from(inbox).where(eq(inbox.handler, effect));
+          await lastly(tx, async () => {
+            await writeEffect(tx, effect, tenantId);
+          });
+        },
+      });
+      const port = Number(new URL(t.databaseUrl!).port || 5432);
+      const writes = () => transactionWrites(port, () => subscription.handle(envelope));
+      // The inbox row with the read; the write with the commit (four, each after an answer).
+      expect((await writes()).map((w) => w.length)).toEqual([2]);
+      // A duplicate costs the same, and its commit is answered with a rollback.
+      expect((await writes()).map((w) => w.length)).toEqual([2]);
+      expect(await effectsOf(effect, tenantId)).toBe(1);
+    });
+  }
+
   it('leaves no inbox mark when the handler fails, so a redelivery applies it', async () => {
     const { tenantId } = await signUpTenant(server);
     const envelope = (await outboxRows(tenantId))[0]!.envelope as EventEnvelope;
+    const effect = `test.flaky-effect-${engine}`;
     let calls = 0;
-    let applied = 0;
     const subscription = inboxSubscription({
       name: `test.flaky-${engine}`,
       module: 'identity',
       event: identityEvents.tenantRegistered,
       database: server.database,
       inbox,
-      handle: async () => {
+      handle: async (tx) => {
         calls += 1;
         if (calls === 1) throw new Error('transient failure');
-        applied += 1;
+        // A duplicate's handler runs beside its inbox row's insert; its failure is not the message's.
+        if (calls === 3) throw new Error('failed while the message was a duplicate');
+        await writeEffect(tx, effect, tenantId);
       },
     });
     await expect(subscription.handle(envelope)).rejects.toThrow('transient failure');
     await subscription.handle(envelope);
     await subscription.handle(envelope);
-    expect({ calls, applied }).toEqual({ calls: 2, applied: 1 });
+    await subscription.handle(envelope);
+    expect(calls).toBe(4);
+    expect(await effectsOf(effect, tenantId)).toBe(1);
   });
 
   it('polls only the outbox a commit woke, and every outbox on the poll tick', async () => {
