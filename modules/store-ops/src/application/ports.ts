@@ -156,6 +156,11 @@ export interface StoreOpsRepository {
     actorId: string,
   ): Promise<Omit<ReceiptNumberView, 'registerName'> | undefined>;
 
+  /**
+   * Runs the unit's last statements, started together; the commit leaves with
+   * them where the engine allows (the platform's `lastly`, whose rules apply).
+   */
+  lastly<T>(writes: () => Promise<T>): Promise<T>;
   emit<S extends z.ZodType>(event: EventDefinition<string, S>, payload: z.input<S>): Promise<void>;
   audit(entry: AuditEntry): Promise<void>;
   /** The audit log; with `stores`, only the entries about those stores. */

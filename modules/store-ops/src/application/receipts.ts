@@ -11,7 +11,8 @@ import { requireRegister } from './registers.ts';
  * even once the register is deactivated or its store archived. Otherwise an
  * archived store's registers issue nothing: the statement that takes the
  * number checks the store itself, so the refusal costs the sale no statement
- * and the sequence does not move.
+ * and the sequence does not move. The transaction commits with that statement
+ * (`lastly`); a refusal is raised once it has committed nothing.
  */
 export function allocateReceiptNumber(deps: StoreOpsDeps): StoreOpsApi['allocateReceiptNumber'] {
   return (ctx, registerId, options = {}) =>
@@ -31,7 +32,14 @@ export function allocateReceiptNumber(deps: StoreOpsDeps): StoreOpsApi['allocate
       if (register.status !== 'active') {
         raise('register-deactivated', 'A deactivated register issues no receipts.');
       }
-      const taken = await repo.takeReceiptNumber(registerId, reference, ctx.actor.id);
+      // The commit leaves with the statement that takes the number, so the sequence's
+      // lock (every sale of the register queues for it) is held one round trip less.
+      // Nothing is decided on its answer that the commit could get wrong: when it takes
+      // nothing, it has written nothing, and committing the locks and reads above is
+      // what rolling them back would be.
+      const taken = await repo.lastly(() =>
+        repo.takeReceiptNumber(registerId, reference, ctx.actor.id),
+      );
       // The register was read above and registers are never deleted: nothing taken
       // means its store is archived.
       if (!taken) raise('store-archived', 'An archived store’s registers issue no receipts.');

@@ -1,6 +1,7 @@
 import {
   afterCommit,
   createOutbox,
+  lastly,
   recordAudit,
   type Database,
   type Tx,
@@ -29,6 +30,7 @@ export function storeOpsRepository(
     ...drawersRepository(tx, tenantId),
     ...receiptsRepository(tx, tenantId),
     ...auditRepository(tx, tenantId),
+    lastly: (writes) => lastly(tx, writes),
     async emit(event, payload) {
       await events.add(tx, event, payload, tenantId);
     },
