@@ -174,6 +174,26 @@ describe.each(testEngines())(
       expect((await module.api.xReport(t.ctx, session.id)).expectedCashMinor).toBe(5_700);
     });
 
+    it('posts a sale once when its message comes several times at once, and in new messages too', async () => {
+      const t = await till();
+      const session = await t.open(1_000);
+      const payload = t.checkout([cash(400)]);
+      const envelope = makeEnvelope(checkoutEvents.checkoutCompleted, payload, t.tenant);
+      const again = () => deliver(checkoutEvents.checkoutCompleted, payload, t.tenant, envelope);
+      const anew = () => deliver(checkoutEvents.checkoutCompleted, payload, t.tenant);
+      await Promise.all([again(), anew(), again(), anew(), again(), again()]);
+      const sales = await module.api.listDrawerMovements(t.ctx, session.id, {
+        kind: 'sale',
+        limit: 50,
+        sort: 'at',
+      });
+      expect(sales.items.map((m) => [m.amountMinor, m.reference])).toEqual([
+        [400, payload.payments[0]!.paymentId],
+      ]);
+      expect((await module.api.xReport(t.ctx, session.id)).expectedCashMinor).toBe(1_400);
+      expect(await t.audit()).toEqual([]);
+    });
+
     it('takes a cash refund out of the expected cash and only totals a card refund', async () => {
       const t = await till();
       const session = await t.open(10_000);

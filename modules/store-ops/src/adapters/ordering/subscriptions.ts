@@ -19,7 +19,9 @@ import { storeOpsRepository } from '../postgres/store.ts';
  * part paid on its own) posts one sale per payment to the register's drawer,
  * a refund of an order one refund.
  * The payment or refund id is the movement's reference, so even the same
- * sale announced again in a new message is posted once.
+ * sale announced again in a new message is posted once. The last posting's
+ * write leaves with the commit (`lastly`); a message already handled fails
+ * its inbox row, and that commit is answered with a rollback.
  */
 export function orderingSubscriptions(
   database: Database,
@@ -41,19 +43,26 @@ export function orderingSubscriptions(
       envelope: { tenantId: string; occurredAt: string },
     ) => {
       const r = repo(tx, envelope.tenantId);
-      for (const payment of payload.payments) {
-        await postToDrawer(r, logger, {
-          storeId: payload.storeId,
-          registerId: payload.registerId,
-          kind: 'sale',
-          tender: payment.kind,
-          // What the tender took in: a card's tip is in the card total (a cash tender has none).
-          amountMinor: payment.amount + payment.tip,
-          currency: payload.currency,
-          reference: payment.paymentId,
-          occurredAt: envelope.occurredAt,
-          source,
-        });
+      const { payments } = payload;
+      for (const [i, payment] of payments.entries()) {
+        const last = i === payments.length - 1;
+        await postToDrawer(
+          r,
+          logger,
+          {
+            storeId: payload.storeId,
+            registerId: payload.registerId,
+            kind: 'sale',
+            tender: payment.kind,
+            // What the tender took in: a card's tip is in the card total (a cash tender has none).
+            amountMinor: payment.amount + payment.tip,
+            currency: payload.currency,
+            reference: payment.paymentId,
+            occurredAt: envelope.occurredAt,
+            source,
+          },
+          { last },
+        );
       }
     };
   return [
@@ -75,17 +84,22 @@ export function orderingSubscriptions(
       name: 'store-ops.on-ordering-order-refunded',
       event: refunded,
       async handle(tx, payload, envelope) {
-        await postToDrawer(repo(tx, envelope.tenantId), logger, {
-          storeId: payload.storeId,
-          registerId: payload.registerId,
-          kind: 'refund',
-          tender: payload.tender,
-          amountMinor: payload.amount,
-          currency: payload.currency,
-          reference: payload.refundId,
-          occurredAt: envelope.occurredAt,
-          source: refunded.type,
-        });
+        await postToDrawer(
+          repo(tx, envelope.tenantId),
+          logger,
+          {
+            storeId: payload.storeId,
+            registerId: payload.registerId,
+            kind: 'refund',
+            tender: payload.tender,
+            amountMinor: payload.amount,
+            currency: payload.currency,
+            reference: payload.refundId,
+            occurredAt: envelope.occurredAt,
+            source: refunded.type,
+          },
+          { last: true },
+        );
       },
     }),
   ];
