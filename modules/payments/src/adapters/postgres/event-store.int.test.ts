@@ -1,4 +1,3 @@
-import { Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import { newId, rowsOf, type CallContext } from '@stratum/platform';
@@ -7,6 +6,7 @@ import {
   postgresUrl,
   startCardProcessor,
   testEngines,
+  transactionWrites,
   type RunningCardProcessor,
 } from '@stratum/testing';
 import type { PaymentEvent } from '../../domain/payment.ts';
@@ -37,43 +37,9 @@ async function failureOf(promise: Promise<unknown>): Promise<string> {
   return messages.join(' / ');
 }
 
-/**
- * The writes to PostgreSQL (at `port`) of each transaction that `work` runs,
- * in the order they began: a transaction's first write carries its `begin`,
- * and a socket gathers what a tick sends into one `_writev`.
- */
-async function writesPerTransaction(port: number, work: () => Promise<unknown>) {
-  type Write = (this: Socket, ...args: unknown[]) => unknown;
-  const proto = Socket.prototype as unknown as Record<'_write' | '_writev', Write>;
-  const originals = { _write: proto._write, _writev: proto._writev };
-  const transactions: { writes: number }[] = [];
-  const current = new Map<Socket, { writes: number }>();
-  for (const name of ['_write', '_writev'] as const) {
-    const original = originals[name];
-    proto[name] = function (this: Socket, ...args: unknown[]) {
-      if (this.remotePort === port) {
-        const data = args[0];
-        const text = Array.isArray(data)
-          ? data.map((c: { chunk: Buffer }) => String(c.chunk)).join('')
-          : String(data);
-        if (text.includes('begin')) {
-          const transaction = { writes: 0 };
-          transactions.push(transaction);
-          current.set(this, transaction);
-        }
-        const transaction = current.get(this);
-        if (transaction) transaction.writes += 1;
-      }
-      return original.apply(this, args);
-    };
-  }
-  try {
-    await work();
-  } finally {
-    Object.assign(proto, originals);
-  }
-  return transactions.map((t) => t.writes);
-}
+/** The socket writes to PostgreSQL (at `port`) of each transaction `work` runs: its round trips. */
+const writesPerTransaction = async (port: number, work: () => Promise<unknown>) =>
+  (await transactionWrites(port, work)).map((writes) => writes.length);
 
 describe.each(testEngines())('the payment event store on %s', (engine) => {
   let h: Harness;
