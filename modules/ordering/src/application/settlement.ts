@@ -3,7 +3,6 @@
 // transaction (so the saga's step log commits with ordering's change) and
 // locks the order row (`FOR UPDATE`) until that transaction ends, so it never
 // loses a race; `x(deps)(ctx, …)` runs in a transaction of its own.
-import stringWidth from 'string-width';
 import { together, type CallContext } from '@stratum/platform';
 import {
   orderingEvents,
@@ -19,6 +18,7 @@ import { receiptOf } from '../domain/receipt-build.ts';
 import { renderReceiptText } from '../domain/receipt.ts';
 import { closedPayload, paidPayload } from './integration-events.ts';
 import { fireUnfired, storeTickets } from './kitchen.ts';
+import { printerColumns } from './receipt-columns.ts';
 import { applyCommand, loadOrder, readOrder, withRetry } from './order-writer.ts';
 import type {
   OrderRecord,
@@ -172,7 +172,7 @@ export async function recordPaymentIn(
           registerId: input.registerId ?? after.registerId,
           receiptNumber: input.receiptNumber,
           document,
-          text: renderReceiptText(document, { width: stringWidth }),
+          text: renderReceiptText(document, { width: printerColumns }),
           createdAt: input.paidAt,
         };
         await together([
