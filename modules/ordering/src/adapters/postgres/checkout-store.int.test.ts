@@ -52,6 +52,17 @@ describe.each(testEngines())('the checkout store on %s', (engine) => {
 
   const planned = (saga: NewCheckout) => () => Promise.resolve({ checkout: saga });
 
+  /** A shop of its own with an open takeaway order. */
+  async function openOrder() {
+    const shop = h.shop();
+    const order = await h.api.createOrder(shop.cashier.ctx, {
+      storeId: shop.storeId,
+      registerId: shop.registerId,
+      fulfilment: { type: 'takeaway' },
+    });
+    return { shop, order };
+  }
+
   it('creates a saga with place logged, and keeps nothing of a second one under its key', async () => {
     const store = pgCheckoutStore(h.database, outbox, () => {});
     const { tenant, cashier } = h.shop();
@@ -80,12 +91,7 @@ describe.each(testEngines())('the checkout store on %s', (engine) => {
 
   it('plans the saga from the order as its own transaction reads it, and keeps nothing it refuses', async () => {
     const store = pgCheckoutStore(h.database, outbox, () => {});
-    const shop = h.shop();
-    const order = await h.api.createOrder(shop.cashier.ctx, {
-      storeId: shop.storeId,
-      registerId: shop.registerId,
-      fulfilment: { type: 'takeaway' },
-    });
+    const { shop, order } = await openOrder();
     const saga = newSaga(shop.tenant, 'key-4');
     const created = await store.create(
       shop.cashier.ctx,
@@ -114,12 +120,7 @@ describe.each(testEngines())('the checkout store on %s', (engine) => {
 
   it('keeps none of the plan’s writes when the saga’s key is taken, though the commit left with them', async () => {
     const store = pgCheckoutStore(h.database, outbox, () => {});
-    const shop = h.shop();
-    const order = await h.api.createOrder(shop.cashier.ctx, {
-      storeId: shop.storeId,
-      registerId: shop.registerId,
-      fulfilment: { type: 'takeaway' },
-    });
+    const { shop, order } = await openOrder();
     const first = newSaga(shop.tenant, 'key-6');
     expect(await store.create(shop.cashier.ctx, planned(first), 30_000)).toBeDefined();
 
