@@ -42,3 +42,4 @@ export * from './redis/index.ts';
 export * from './telemetry/index.ts';
 export * from './db/together.ts';
 export * from './db/compiled.ts';
+export * from './db/repository.ts';

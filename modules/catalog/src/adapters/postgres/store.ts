@@ -1,5 +1,11 @@
 import { sql } from 'drizzle-orm';
-import { createOutbox, type Database, type Tx, type RelayLink } from '@stratum/platform';
+import {
+  createOutbox,
+  type Database,
+  type Tx,
+  type RelayLink,
+  joinRepository,
+} from '@stratum/platform';
 import { catalogEvents } from '../../contract.ts';
 import type { CatalogRepository, CatalogStore } from '../../application/ports.ts';
 import { itemsRepository } from './repo-items.ts';
@@ -9,14 +15,16 @@ import { outbox, versions } from './schema.ts';
 
 function repository(tx: Tx, tenantId: string, wakeRelay: RelayLink): CatalogRepository {
   const events = createOutbox(outbox, wakeRelay);
-  return {
-    ...itemsRepository(tx, tenantId),
-    ...modifiersRepository(tx, tenantId),
-    ...storesRepository(tx, tenantId),
-    async emit(event, payload) {
-      await events.add(tx, event, payload, tenantId);
-    },
-  };
+  return joinRepository(
+    itemsRepository(tx, tenantId),
+    modifiersRepository(tx, tenantId),
+    storesRepository(tx, tenantId),
+    {
+      async emit(event, payload) {
+        await events.add(tx, event, payload, tenantId);
+      },
+    } satisfies Pick<CatalogRepository, 'emit'>,
+  );
 }
 
 /** Bumps the tenant's catalog version; the row lock orders the tenant's writes. */

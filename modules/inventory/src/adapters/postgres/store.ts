@@ -8,6 +8,7 @@ import {
   type Database,
   type Tx,
   type RelayLink,
+  joinRepository,
 } from '@stratum/platform';
 import type { InventoryRepository, InventoryStore } from '../../application/ports.ts';
 import { auditLog, outbox } from './schema.ts';
@@ -26,22 +27,24 @@ export function inventoryRepository(
   wakeRelay: RelayLink,
 ): InventoryRepository {
   const events = createOutbox(outbox, wakeRelay);
-  return {
-    ...registryRepository(tx, tenantId),
-    ...levelRepository(tx, tenantId),
-    ...ledgerRepository(tx, tenantId),
-    ...reservationRepository(tx, tenantId),
-    ...transferRepository(tx, tenantId),
-    ...auditRepository(tx, tenantId),
-    ...idempotencyRepository(tx, tenantId),
-    lastly: (writes) => lastly(tx, writes),
-    async emit(event, payload) {
-      await events.add(tx, event, payload, tenantId);
-    },
-    async audit(entry) {
-      await recordAudit(tx, auditLog, tenantId, entry);
-    },
-  };
+  return joinRepository(
+    registryRepository(tx, tenantId),
+    levelRepository(tx, tenantId),
+    ledgerRepository(tx, tenantId),
+    reservationRepository(tx, tenantId),
+    transferRepository(tx, tenantId),
+    auditRepository(tx, tenantId),
+    idempotencyRepository(tx, tenantId),
+    {
+      lastly: (writes) => lastly(tx, writes),
+      async emit(event, payload) {
+        await events.add(tx, event, payload, tenantId);
+      },
+      async audit(entry) {
+        await recordAudit(tx, auditLog, tenantId, entry);
+      },
+    } satisfies Pick<InventoryRepository, 'lastly' | 'emit' | 'audit'>,
+  );
 }
 
 export function pgInventoryStore(database: Database, wakeRelay: RelayLink): InventoryStore {

@@ -6,6 +6,7 @@ import {
   type Database,
   type Tx,
   type RelayLink,
+  joinRepository,
 } from '@stratum/platform';
 import type { OrderingRepository, OrderingStore } from '../../application/ports.ts';
 import { kitchenRepository, receiptRepository } from './kitchen-repo.ts';
@@ -20,19 +21,21 @@ export function orderingRepository(
   wakeRelay: RelayLink,
 ): OrderingRepository {
   const events = createOutbox(outbox, wakeRelay);
-  return {
-    ...orderRepository(tx, tenantId),
-    ...kitchenRepository(tx, tenantId),
-    ...ticketChangesRepository(tx, tenantId),
-    ...receiptRepository(tx, tenantId),
-    lastly: (writes) => lastly(tx, writes),
-    async emit(event, payload) {
-      await events.add(tx, event, payload, tenantId);
-    },
-    async audit(entry) {
-      await recordAudit(tx, auditLog, tenantId, entry);
-    },
-  };
+  return joinRepository(
+    orderRepository(tx, tenantId),
+    kitchenRepository(tx, tenantId),
+    ticketChangesRepository(tx, tenantId),
+    receiptRepository(tx, tenantId),
+    {
+      lastly: (writes) => lastly(tx, writes),
+      async emit(event, payload) {
+        await events.add(tx, event, payload, tenantId);
+      },
+      async audit(entry) {
+        await recordAudit(tx, auditLog, tenantId, entry);
+      },
+    } satisfies Pick<OrderingRepository, 'lastly' | 'emit' | 'audit'>,
+  );
 }
 
 export function pgOrderingStore(database: Database, wakeRelay: RelayLink): OrderingStore {

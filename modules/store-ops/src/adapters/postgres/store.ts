@@ -6,6 +6,7 @@ import {
   type Database,
   type Tx,
   type RelayLink,
+  joinRepository,
 } from '@stratum/platform';
 import type { StoreOpsRepository, StoreOpsStore } from '../../application/ports.ts';
 import { auditLog, outbox } from './schema.ts';
@@ -23,24 +24,26 @@ export function storeOpsRepository(
   wakeRelay: RelayLink,
 ): StoreOpsRepository {
   const events = createOutbox(outbox, wakeRelay);
-  return {
-    ...storesRepository(tx, tenantId),
-    ...registersRepository(tx, tenantId),
-    ...floorRepository(tx, tenantId),
-    ...drawersRepository(tx, tenantId),
-    ...receiptsRepository(tx, tenantId),
-    ...auditRepository(tx, tenantId),
-    lastly: (writes) => lastly(tx, writes),
-    async emit(event, payload) {
-      await events.add(tx, event, payload, tenantId);
-    },
-    async audit(entry) {
-      await recordAudit(tx, auditLog, tenantId, entry);
-    },
-    afterCommit(hook) {
-      afterCommit(tx, hook);
-    },
-  };
+  return joinRepository(
+    storesRepository(tx, tenantId),
+    registersRepository(tx, tenantId),
+    floorRepository(tx, tenantId),
+    drawersRepository(tx, tenantId),
+    receiptsRepository(tx, tenantId),
+    auditRepository(tx, tenantId),
+    {
+      lastly: (writes) => lastly(tx, writes),
+      async emit(event, payload) {
+        await events.add(tx, event, payload, tenantId);
+      },
+      async audit(entry) {
+        await recordAudit(tx, auditLog, tenantId, entry);
+      },
+      afterCommit(hook) {
+        afterCommit(tx, hook);
+      },
+    } satisfies Pick<StoreOpsRepository, 'lastly' | 'emit' | 'audit' | 'afterCommit'>,
+  );
 }
 
 /** Store-ops' storage: one tenant-scoped transaction per unit of work. */
