@@ -1,29 +1,7 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  createLogger,
-  DomainError,
-  inProcessEventBus,
-  lruCache,
-  newId,
-  openDatabase,
-  type CallContext,
-  type Database,
-} from '@stratum/platform';
 import { createTestDatabase, postgresUrl, testEngines, type TestDatabase } from '@stratum/testing';
-import { createStoreOpsModule, storeOpsManifest, type StoreOpsModule } from '../index.ts';
-
-/** The error `call` fails with (fails the test if it succeeds). */
-async function refusal(call: () => Promise<unknown>): Promise<DomainError> {
-  let value: unknown;
-  try {
-    value = await call();
-  } catch (err) {
-    expect(err).toBeInstanceOf(DomainError);
-    return err as DomainError;
-  }
-  throw new Error(`expected a refusal, got ${JSON.stringify(value)}`);
-}
+import { ownerOf, refusal, storeOpsHarness, type Harness } from '../test-harness.ts';
 
 /**
  * Resolves once a transaction in the test database waits for a lock, or once
@@ -51,74 +29,26 @@ async function waitsForLock(url: string, settled: Promise<unknown>): Promise<voi
   }
 }
 
-const deferred = () => {
-  let resolve!: () => void;
-  const promise = new Promise<void>((r) => (resolve = r));
-  return { promise, resolve };
-};
-
 describe.each(testEngines())('removing floor sections on %s', (engine) => {
   let testDb: TestDatabase | undefined;
-  let database: Database;
-  let module: StoreOpsModule;
-  /** When set, the next transaction waits for `release` after its work, before committing. */
-  let holdNext: { done: () => void; release: Promise<void> } | undefined;
+  let h: Harness;
 
   beforeAll(async () => {
     testDb = engine === 'postgres' ? await createTestDatabase(postgresUrl()!) : undefined;
-    ({ database } = await openDatabase(
-      testDb ? { url: testDb.url, poolSize: 4 } : { dataDir: ':memory:' },
-      [storeOpsManifest.migrations],
-    ));
-    const holding: Database = {
-      ...database,
-      transaction(fn, options) {
-        const hold = holdNext;
-        holdNext = undefined;
-        if (!hold) return database.transaction(fn, options);
-        return database.transaction(async (tx) => {
-          const result = await fn(tx);
-          hold.done();
-          await hold.release;
-          return result;
-        }, options);
-      },
-    };
-    const logger = createLogger({ level: 'silent' });
-    module = createStoreOpsModule({
-      database: holding,
-      bus: inProcessEventBus(logger),
-      logger,
-      wakeRelay: () => {},
-      cache: lruCache(),
-    });
+    h = await storeOpsHarness(testDb ? { postgres: testDb } : {});
   });
-  afterAll(async () => {
-    await database?.close();
-    await testDb?.drop();
-  });
+  afterAll(() => h?.close());
 
   /** A tenant's owner with a store. */
   async function store() {
-    const ctx: CallContext = {
-      tenantId: newId(),
-      actor: { kind: 'user', id: newId(), roles: ['owner'], permissions: [], stores: ['*'] },
-    };
-    const created = await module.api.createStore(ctx, {
-      name: 'Main street',
-      timezone: 'Europe/Paris',
-      currency: 'EUR',
-      address: null,
-      taxInclusive: true,
-      taxRounding: 'per-line',
-      oversellPolicy: 'block',
-    });
+    const ctx = ownerOf();
+    const created = await h.store(ctx);
     const section = (name: string, position = 0) =>
-      module.api.createSection(ctx, { storeId: created.id, name, position });
+      h.api.createSection(ctx, { storeId: created.id, name, position });
     const table = (sectionId: string, name: string) =>
-      module.api.createTable(ctx, { sectionId, name, seats: 4 });
+      h.api.createTable(ctx, { sectionId, name, seats: 4 });
     const sections = async (status: 'active' | 'archived' = 'active') =>
-      (await module.api.listSections(ctx, created.id, { limit: 50, status })).items;
+      (await h.api.listSections(ctx, created.id, { limit: 50, status })).items;
     return { ctx, store: created, section, table, sections };
   }
 
@@ -127,9 +57,9 @@ describe.each(testEngines())('removing floor sections on %s', (engine) => {
     const bar = await s.section('Bar');
     const tables = [];
     for (const name of ['B3', 'B1', 'B2']) tables.push(await s.table(bar.id, name));
-    await module.api.updateTable(s.ctx, tables[0]!.id, { active: false });
+    await h.api.updateTable(s.ctx, tables[0]!.id, { active: false });
 
-    const refused = await refusal(() => module.api.removeSection(s.ctx, bar.id));
+    const refused = await refusal(() => h.api.removeSection(s.ctx, bar.id));
     expect(refused).toMatchObject({
       code: 'section-in-use',
       kind: 'conflict',
@@ -152,14 +82,14 @@ describe.each(testEngines())('removing floor sections on %s', (engine) => {
     const patio = await s.section('Patio', 2);
     const p1 = await s.table(patio.id, 'P1');
     const p2 = await s.table(patio.id, 'P2');
-    await module.api.updateTable(s.ctx, p1.id, { active: false });
-    await module.api.updateTable(s.ctx, p2.id, { sectionId: room.id });
+    await h.api.updateTable(s.ctx, p1.id, { active: false });
+    await h.api.updateTable(s.ctx, p2.id, { sectionId: room.id });
 
-    await module.api.removeSection(s.ctx, patio.id);
+    await h.api.removeSection(s.ctx, patio.id);
     expect(await s.sections()).toEqual([room]);
     expect(await s.sections('archived')).toEqual([{ ...patio, status: 'archived' }]);
-    expect(await module.api.getTable(s.ctx, p1.id)).toEqual({ ...p1, active: false });
-    const inPatio = await module.api.listTables(s.ctx, {
+    expect(await h.api.getTable(s.ctx, p1.id)).toEqual({ ...p1, active: false });
+    const inPatio = await h.api.listTables(s.ctx, {
       limit: 50,
       storeId: s.store.id,
       sectionId: patio.id,
@@ -167,14 +97,14 @@ describe.each(testEngines())('removing floor sections on %s', (engine) => {
     });
     expect(inPatio.items.map((t) => t.id)).toEqual([p1.id]);
     // Removing it again changes nothing and is not an error.
-    await module.api.removeSection(s.ctx, patio.id);
+    await h.api.removeSection(s.ctx, patio.id);
     expect(await s.sections('archived')).toEqual([{ ...patio, status: 'archived' }]);
   });
 
   it('removes a section that never had a table the same way, and frees its name', async () => {
     const s = await store();
     const spare = await s.section('Spare');
-    await module.api.removeSection(s.ctx, spare.id);
+    await h.api.removeSection(s.ctx, spare.id);
     expect(await s.sections()).toEqual([]);
     expect(await s.sections('archived')).toEqual([{ ...spare, status: 'archived' }]);
     const again = await s.section('spare');
@@ -188,9 +118,9 @@ describe.each(testEngines())('removing floor sections on %s', (engine) => {
     const old = await s.section('Old terrace');
     const room = await s.section('Main room');
     const kept = await s.table(old.id, 'O1');
-    await module.api.updateTable(s.ctx, kept.id, { active: false });
+    await h.api.updateTable(s.ctx, kept.id, { active: false });
     const elsewhere = await s.table(room.id, 'R1');
-    await module.api.removeSection(s.ctx, old.id);
+    await h.api.removeSection(s.ctx, old.id);
 
     const codes = async (call: () => Promise<unknown>) => {
       const err = await refusal(call);
@@ -198,32 +128,33 @@ describe.each(testEngines())('removing floor sections on %s', (engine) => {
     };
     expect(await codes(() => s.table(old.id, 'O2'))).toEqual(['section-archived', 'conflict']);
     expect(
-      await codes(() => module.api.updateTable(s.ctx, elsewhere.id, { sectionId: old.id })),
+      await codes(() => h.api.updateTable(s.ctx, elsewhere.id, { sectionId: old.id })),
     ).toEqual(['section-archived', 'conflict']);
-    expect(await codes(() => module.api.updateTable(s.ctx, kept.id, { active: true }))).toEqual([
+    expect(await codes(() => h.api.updateTable(s.ctx, kept.id, { active: true }))).toEqual([
       'section-archived',
       'conflict',
     ]);
-    expect(
-      await codes(() => module.api.updateSection(s.ctx, old.id, { name: 'New terrace' })),
-    ).toEqual(['section-archived', 'conflict']);
+    expect(await codes(() => h.api.updateSection(s.ctx, old.id, { name: 'New terrace' }))).toEqual([
+      'section-archived',
+      'conflict',
+    ]);
 
     // A kept table is renamed where it is, or moved to an active section and used again.
-    expect(await module.api.updateTable(s.ctx, kept.id, { name: 'O1 (old)' })).toMatchObject({
+    expect(await h.api.updateTable(s.ctx, kept.id, { name: 'O1 (old)' })).toMatchObject({
       sectionId: old.id,
       active: false,
     });
     expect(
-      await module.api.updateTable(s.ctx, kept.id, { sectionId: room.id, active: true }),
+      await h.api.updateTable(s.ctx, kept.id, { sectionId: room.id, active: true }),
     ).toMatchObject({ sectionId: room.id, active: true });
-    expect(await module.api.getTable(s.ctx, elsewhere.id)).toEqual(elsewhere);
+    expect(await h.api.getTable(s.ctx, elsewhere.id)).toEqual(elsewhere);
   });
 
   it('keeps each tenant’s sections to itself', async () => {
     const a = await store();
     const b = await store();
     const section = await a.section('Bar');
-    expect((await refusal(() => module.api.removeSection(b.ctx, section.id))).code).toBe(
+    expect((await refusal(() => h.api.removeSection(b.ctx, section.id))).code).toBe(
       'section-not-found',
     );
     expect(await a.sections()).toEqual([section]);
@@ -235,38 +166,34 @@ describe.each(testEngines())('removing floor sections on %s', (engine) => {
   onPostgres('lets a removal wait for a table being added, then refuses it', async () => {
     const s = await store();
     const section = await s.section('Bar');
-    const added = deferred();
-    const commit = deferred();
-    holdNext = { done: added.resolve, release: commit.promise };
+    const held = h.holdNext();
     const adding = s.table(section.id, 'B1');
-    await added.promise;
+    await held.worked;
 
-    const removing = refusal(() => module.api.removeSection(s.ctx, section.id));
+    const removing = refusal(() => h.api.removeSection(s.ctx, section.id));
     // The removal queues on the section until the table commits.
     await waitsForLock(testDb!.url, removing);
-    commit.resolve();
+    held.release();
     const table = await adding;
     expect((await removing).code).toBe('section-in-use');
     expect(await s.sections()).toEqual([section]);
-    expect(await module.api.getTable(s.ctx, table.id)).toMatchObject({ active: true });
+    expect(await h.api.getTable(s.ctx, table.id)).toMatchObject({ active: true });
   });
 
   onPostgres('lets a table being added wait for a removal, then refuses it', async () => {
     const s = await store();
     const section = await s.section('Bar');
-    const removed = deferred();
-    const commit = deferred();
-    holdNext = { done: removed.resolve, release: commit.promise };
-    const removing = module.api.removeSection(s.ctx, section.id);
-    await removed.promise;
+    const held = h.holdNext();
+    const removing = h.api.removeSection(s.ctx, section.id);
+    await held.worked;
 
     const adding = refusal(() => s.table(section.id, 'B1'));
     // The table queues on the section until the removal commits.
     await waitsForLock(testDb!.url, adding);
-    commit.resolve();
+    held.release();
     await removing;
     expect((await adding).code).toBe('section-archived');
-    const all = await module.api.listTables(s.ctx, {
+    const all = await h.api.listTables(s.ctx, {
       limit: 50,
       storeId: s.store.id,
       sort: 'createdAt',

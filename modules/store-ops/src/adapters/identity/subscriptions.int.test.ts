@@ -1,77 +1,40 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  inProcessEventBus,
-  lruCache,
-  makeEnvelope,
-  newId,
-  openDatabase,
-  type CallContext,
-  type Database,
-} from '@stratum/platform';
+import { newId } from '@stratum/platform';
 import { identityEvents } from '@stratum/identity/contract';
 import { captureLogs, createTestDatabase, postgresUrl, testEngines } from '@stratum/testing';
-import type { TestDatabase } from '@stratum/testing';
-import { createStoreOpsModule, storeOpsManifest, type StoreOpsModule } from '../../index.ts';
+import { ownerOf, storeOpsHarness, type Harness } from '../../test-harness.ts';
 
 describe.each(testEngines())('store-ops’ devices from identity’s events on %s', (engine) => {
-  let pg: TestDatabase | undefined;
-  let database: Database;
-  let module: StoreOpsModule;
+  let h: Harness;
   const logs = captureLogs('warn');
 
   beforeAll(async () => {
-    pg = engine === 'postgres' ? await createTestDatabase(postgresUrl()!) : undefined;
-    ({ database } = await openDatabase(
-      pg ? { url: pg.url, poolSize: 4 } : { dataDir: ':memory:' },
-      [storeOpsManifest.migrations],
-    ));
-    module = createStoreOpsModule({
-      database,
-      bus: inProcessEventBus(logs.logger),
+    h = await storeOpsHarness({
       logger: logs.logger,
-      wakeRelay: () => {},
-      cache: lruCache(),
+      ...(engine === 'postgres' && { postgres: await createTestDatabase(postgresUrl()!) }),
     });
   });
-  afterAll(async () => {
-    await database?.close();
-    await pg?.drop();
-  });
+  afterAll(() => h?.close());
 
-  /** Hands identity's event to store-ops' subscription for it, as the bus would. */
-  async function deliver(
+  /** Hands identity's event to store-ops, as the bus would; a registration names the device. */
+  const deliver = (
     event: typeof identityEvents.deviceRegistered | typeof identityEvents.deviceRevoked,
     payload: { deviceId: string; storeId: string },
     tenantId: string,
-  ) {
-    const subscription = module.subscriptions?.find((s) => s.types.includes(event.type));
-    if (!subscription) throw new Error(`store-ops does not subscribe to ${event.type}`);
-    const full =
-      event === identityEvents.deviceRegistered ? { ...payload, name: 'Tablet' } : payload;
-    await subscription.handle(makeEnvelope(event, full as never, tenantId));
-  }
+  ) =>
+    event === identityEvents.deviceRegistered
+      ? h.deliver(event, { ...payload, name: 'Tablet' }, tenantId)
+      : h.deliver(event, payload, tenantId);
 
   /** A business with two stores. */
   async function business() {
-    const tenantId = newId();
-    const ctx: CallContext = {
-      tenantId,
-      actor: { kind: 'user', id: newId(), roles: ['owner'], permissions: [], stores: ['*'] },
-    };
-    const store = (name: string) =>
-      module.api.createStore(ctx, {
-        name,
-        timezone: 'Europe/Paris',
-        currency: 'EUR',
-        address: null,
-        taxInclusive: true,
-        taxRounding: 'per-line',
-        oversellPolicy: 'block',
-      });
+    const ctx = ownerOf();
+    const tenantId = ctx.tenantId;
+    const store = (name: string) => h.store(ctx, { name });
     const main = await store('Main street');
     const side = await store('Side street');
     const register = (deviceId: string | null, name = `Till ${newId().slice(-4)}`) =>
-      module.api.createRegister(ctx, { storeId: main.id, name, deviceId });
+      h.api.createRegister(ctx, { storeId: main.id, name, deviceId });
     return { tenantId, ctx, main, side, register };
   }
 
@@ -94,9 +57,9 @@ describe.each(testEngines())('store-ops’ devices from identity’s events on %
     );
     const plain = await b.register(null);
     await expect(
-      module.api.updateRegister(b.ctx, plain.id, { deviceId: elsewhere }),
+      h.api.updateRegister(b.ctx, plain.id, { deviceId: elsewhere }),
     ).rejects.toMatchObject({ code: 'device-in-other-store' });
-    expect((await module.api.getRegister(b.ctx, plain.id)).deviceId).toBeNull();
+    expect((await h.api.getRegister(b.ctx, plain.id)).deviceId).toBeNull();
   });
 
   it('keeps a revoked device revoked, whatever order the events come in and however often', async () => {
@@ -138,10 +101,10 @@ describe.each(testEngines())('store-ops’ devices from identity’s events on %
       b.tenantId,
     );
     // A register linked before the revocation keeps its link; a new link is refused.
-    expect((await module.api.getRegister(b.ctx, linked.id)).deviceId).toBe(inOrder);
+    expect((await h.api.getRegister(b.ctx, linked.id)).deviceId).toBe(inOrder);
     const other = await b.register(null);
     await expect(
-      module.api.updateRegister(b.ctx, other.id, { deviceId: inOrder }),
+      h.api.updateRegister(b.ctx, other.id, { deviceId: inOrder }),
     ).rejects.toMatchObject({ code: 'device-revoked' });
   });
 

@@ -1,22 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { asc, eq } from 'drizzle-orm';
 import type { z } from 'zod';
-import {
-  inProcessEventBus,
-  lruCache,
-  makeEnvelope,
-  newId,
-  openDatabase,
-  type CallContext,
-  type Database,
-  type EventDefinition,
-  type EventEnvelope,
-} from '@stratum/platform';
+import { makeEnvelope, newId } from '@stratum/platform';
 import { checkoutEvents, orderingEvents } from '@stratum/ordering/contract';
 import { captureLogs, createTestDatabase, postgresUrl, testEngines } from '@stratum/testing';
-import type { TestDatabase } from '@stratum/testing';
-import { createStoreOpsModule, storeOpsManifest, type StoreOpsModule } from '../../index.ts';
-import { auditLog } from '../postgres/schema.ts';
+import { storeOpsHarness, type Harness } from '../../test-harness.ts';
 
 type Completed = z.input<typeof checkoutEvents.checkoutCompleted.payload>;
 type Refunded = z.input<typeof orderingEvents.orderRefunded.payload>;
@@ -24,66 +11,23 @@ type Refunded = z.input<typeof orderingEvents.orderRefunded.payload>;
 describe.each(testEngines())(
   'store-ops’ drawer postings from ordering’s events on %s',
   (engine) => {
-    let pg: TestDatabase | undefined;
-    let database: Database;
-    let module: StoreOpsModule;
+    let h: Harness;
     const logs = captureLogs('warn');
 
     beforeAll(async () => {
-      pg = engine === 'postgres' ? await createTestDatabase(postgresUrl()!) : undefined;
-      ({ database } = await openDatabase(
-        pg ? { url: pg.url, poolSize: 4 } : { dataDir: ':memory:' },
-        [storeOpsManifest.migrations],
-      ));
-      module = createStoreOpsModule({
-        database,
-        bus: inProcessEventBus(logs.logger),
+      h = await storeOpsHarness({
         logger: logs.logger,
-        wakeRelay: () => {},
-        cache: lruCache(),
+        ...(engine === 'postgres' && { postgres: await createTestDatabase(postgresUrl()!) }),
       });
     });
-    afterAll(async () => {
-      await database?.close();
-      await pg?.drop();
-    });
-
-    /** Hands an ordering event to store-ops' subscription for it, as the bus would. */
-    async function deliver<S extends z.ZodType>(
-      event: EventDefinition<string, S>,
-      payload: z.input<S>,
-      tenantId: string,
-      envelope: EventEnvelope = makeEnvelope(event, payload, tenantId),
-    ): Promise<EventEnvelope> {
-      const subscription = module.subscriptions?.find((s) => s.types.includes(event.type));
-      if (!subscription) throw new Error(`store-ops does not subscribe to ${event.type}`);
-      await subscription.handle(envelope);
-      return envelope;
-    }
+    afterAll(() => h?.close());
 
     /** A business with one store (EUR) and one register, its drawer closed. */
     async function till() {
-      const tenant = newId();
-      const ctx: CallContext = {
-        tenantId: tenant,
-        actor: { kind: 'user', id: newId(), roles: ['owner'], permissions: [], stores: ['*'] },
-      };
-      const store = await module.api.createStore(ctx, {
-        name: 'Corner café',
-        timezone: 'Europe/Paris',
-        currency: 'EUR',
-        address: null,
-        taxInclusive: true,
-        taxRounding: 'per-line',
-        oversellPolicy: 'block',
-      });
-      const register = await module.api.createRegister(ctx, {
-        storeId: store.id,
-        name: 'Till 1',
-        deviceId: null,
-      });
+      const { ctx, store, register } = await h.storeWithRegister();
+      const tenant = ctx.tenantId;
       const open = (openingFloatMinor = 10_000) =>
-        module.api.openDrawer(ctx, register.id, { openingFloatMinor });
+        h.api.openDrawer(ctx, register.id, { openingFloatMinor });
       const checkout = (payments: Completed['payments']): Completed => ({
         checkoutId: newId(),
         orderId: newId(),
@@ -108,16 +52,7 @@ describe.each(testEngines())(
         approvedBy: 'manager-1',
         refundedAt: new Date().toISOString(),
       });
-      const audit = () =>
-        database.transaction(
-          (tx) =>
-            tx
-              .select()
-              .from(auditLog)
-              .where(eq(auditLog.tenantId, tenant))
-              .orderBy(asc(auditLog.at)),
-          { tenantId: tenant },
-        );
+      const audit = () => h.audit(tenant);
       return { tenant, ctx, store, register, open, checkout, refund, audit };
     }
 
@@ -137,12 +72,12 @@ describe.each(testEngines())(
     it('posts each payment of a checkout as a sale: cash into the expected cash, a card with its tip into the card total', async () => {
       const t = await till();
       const session = await t.open(10_000);
-      await deliver(
+      await h.deliver(
         checkoutEvents.checkoutCompleted,
         t.checkout([cash(1_200), card(2_300, 200)]),
         t.tenant,
       );
-      expect(await module.api.xReport(t.ctx, session.id)).toMatchObject({
+      expect(await h.api.xReport(t.ctx, session.id)).toMatchObject({
         openingFloatMinor: 10_000,
         cashSalesMinor: 1_200,
         cashRefundsMinor: 0,
@@ -159,10 +94,10 @@ describe.each(testEngines())(
       const t = await till();
       const session = await t.open(5_000);
       const payload = t.checkout([cash(700), card(300)]);
-      const envelope = await deliver(checkoutEvents.checkoutCompleted, payload, t.tenant);
-      await deliver(checkoutEvents.checkoutCompleted, payload, t.tenant, envelope);
-      await deliver(checkoutEvents.checkoutCompleted, payload, t.tenant);
-      const sales = await module.api.listDrawerMovements(t.ctx, session.id, {
+      const envelope = await h.deliver(checkoutEvents.checkoutCompleted, payload, t.tenant);
+      await h.deliver(checkoutEvents.checkoutCompleted, payload, t.tenant, envelope);
+      await h.deliver(checkoutEvents.checkoutCompleted, payload, t.tenant);
+      const sales = await h.api.listDrawerMovements(t.ctx, session.id, {
         kind: 'sale',
         limit: 50,
         sort: 'at',
@@ -171,7 +106,7 @@ describe.each(testEngines())(
         ['cash', 700, payload.payments[0]!.paymentId],
         ['card', 300, payload.payments[1]!.paymentId],
       ]);
-      expect((await module.api.xReport(t.ctx, session.id)).expectedCashMinor).toBe(5_700);
+      expect((await h.api.xReport(t.ctx, session.id)).expectedCashMinor).toBe(5_700);
     });
 
     it('posts a sale once when its message comes several times at once, and in new messages too', async () => {
@@ -179,10 +114,10 @@ describe.each(testEngines())(
       const session = await t.open(1_000);
       const payload = t.checkout([cash(400)]);
       const envelope = makeEnvelope(checkoutEvents.checkoutCompleted, payload, t.tenant);
-      const again = () => deliver(checkoutEvents.checkoutCompleted, payload, t.tenant, envelope);
-      const anew = () => deliver(checkoutEvents.checkoutCompleted, payload, t.tenant);
+      const again = () => h.deliver(checkoutEvents.checkoutCompleted, payload, t.tenant, envelope);
+      const anew = () => h.deliver(checkoutEvents.checkoutCompleted, payload, t.tenant);
       await Promise.all([again(), anew(), again(), anew(), again(), again()]);
-      const sales = await module.api.listDrawerMovements(t.ctx, session.id, {
+      const sales = await h.api.listDrawerMovements(t.ctx, session.id, {
         kind: 'sale',
         limit: 50,
         sort: 'at',
@@ -190,7 +125,7 @@ describe.each(testEngines())(
       expect(sales.items.map((m) => [m.amountMinor, m.reference])).toEqual([
         [400, payload.payments[0]!.paymentId],
       ]);
-      expect((await module.api.xReport(t.ctx, session.id)).expectedCashMinor).toBe(1_400);
+      expect((await h.api.xReport(t.ctx, session.id)).expectedCashMinor).toBe(1_400);
       expect(await t.audit()).toEqual([]);
     });
 
@@ -198,12 +133,12 @@ describe.each(testEngines())(
       const t = await till();
       const session = await t.open(10_000);
       const sale = cash(2_000);
-      await deliver(checkoutEvents.checkoutCompleted, t.checkout([sale, card(900)]), t.tenant);
+      await h.deliver(checkoutEvents.checkoutCompleted, t.checkout([sale, card(900)]), t.tenant);
       const refund = t.refund('cash', 450, sale.paymentId);
-      const envelope = await deliver(orderingEvents.orderRefunded, refund, t.tenant);
-      await deliver(orderingEvents.orderRefunded, refund, t.tenant, envelope);
-      await deliver(orderingEvents.orderRefunded, t.refund('card', 300), t.tenant);
-      const x = await module.api.xReport(t.ctx, session.id);
+      const envelope = await h.deliver(orderingEvents.orderRefunded, refund, t.tenant);
+      await h.deliver(orderingEvents.orderRefunded, refund, t.tenant, envelope);
+      await h.deliver(orderingEvents.orderRefunded, t.refund('card', 300), t.tenant);
+      const x = await h.api.xReport(t.ctx, session.id);
       expect(x).toMatchObject({
         cashSalesMinor: 2_000,
         cashRefundsMinor: 450,
@@ -213,7 +148,7 @@ describe.each(testEngines())(
           { tender: 'cash', salesMinor: 2_000, refundsMinor: 450, netMinor: 1_550, count: 2 },
         ],
       });
-      const refunds = await module.api.listDrawerMovements(t.ctx, session.id, {
+      const refunds = await h.api.listDrawerMovements(t.ctx, session.id, {
         kind: 'refund',
         limit: 50,
         sort: 'at',
@@ -228,8 +163,8 @@ describe.each(testEngines())(
       const t = await till();
       const session = await t.open(1_000);
       const refund = t.refund('cash', 1_500);
-      await deliver(orderingEvents.orderRefunded, refund, t.tenant);
-      const x = await module.api.xReport(t.ctx, session.id);
+      await h.deliver(orderingEvents.orderRefunded, refund, t.tenant);
+      const x = await h.api.xReport(t.ctx, session.id);
       expect(x).toMatchObject({ cashRefundsMinor: 1_500, expectedCashMinor: -500 });
       expect(logs.lines()).toContainEqual(
         expect.objectContaining({
@@ -243,8 +178,8 @@ describe.each(testEngines())(
     it('skips a sale on a register without an open drawer: warned and audited once, never retried', async () => {
       const t = await till();
       const payload = t.checkout([cash(800)]);
-      const envelope = await deliver(checkoutEvents.checkoutCompleted, payload, t.tenant);
-      await deliver(checkoutEvents.checkoutCompleted, payload, t.tenant, envelope);
+      const envelope = await h.deliver(checkoutEvents.checkoutCompleted, payload, t.tenant);
+      await h.deliver(checkoutEvents.checkoutCompleted, payload, t.tenant, envelope);
       const skipped = logs
         .lines()
         .filter((l) => JSON.stringify(l.posting ?? null).includes(payload.payments[0]!.paymentId));
@@ -266,7 +201,7 @@ describe.each(testEngines())(
           }) as unknown,
         }),
       ]);
-      await expect(module.api.currentDrawer(t.ctx, t.register.id)).rejects.toMatchObject({
+      await expect(h.api.currentDrawer(t.ctx, t.register.id)).rejects.toMatchObject({
         code: 'drawer-not-open',
       });
     });
@@ -277,8 +212,8 @@ describe.each(testEngines())(
       const payload = t.checkout([cash(650)]);
       const madeBefore = new Date(Date.parse(session.openedAt) - 60_000);
       const late = makeEnvelope(checkoutEvents.checkoutCompleted, payload, t.tenant, madeBefore);
-      await deliver(checkoutEvents.checkoutCompleted, payload, t.tenant, late);
-      expect(await module.api.xReport(t.ctx, session.id)).toMatchObject({
+      await h.deliver(checkoutEvents.checkoutCompleted, payload, t.tenant, late);
+      expect(await h.api.xReport(t.ctx, session.id)).toMatchObject({
         cashSalesMinor: 0,
         expectedCashMinor: 3_000,
         movementCount: 1,
@@ -293,9 +228,9 @@ describe.each(testEngines())(
       const session = await t.open(2_000);
       const elsewhere = { ...t.checkout([cash(100)]), storeId: newId() };
       const nowhere = { ...t.checkout([cash(200)]), registerId: newId() };
-      await deliver(checkoutEvents.checkoutCompleted, elsewhere, t.tenant);
-      await deliver(checkoutEvents.checkoutCompleted, nowhere, t.tenant);
-      expect((await module.api.xReport(t.ctx, session.id)).movementCount).toBe(1);
+      await h.deliver(checkoutEvents.checkoutCompleted, elsewhere, t.tenant);
+      await h.deliver(checkoutEvents.checkoutCompleted, nowhere, t.tenant);
+      expect((await h.api.xReport(t.ctx, session.id)).movementCount).toBe(1);
       expect((await t.audit()).map((a) => a.reason)).toEqual([
         'unknown-register',
         'unknown-register',
