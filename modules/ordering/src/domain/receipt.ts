@@ -67,10 +67,7 @@ export type TextWidth = (text: string) => number;
 const codePoints: TextWidth = (text) => Array.from(text).length;
 
 /** Control characters and newlines in a name would break the layout: they become spaces. */
-const clean = (text: string) =>
-  Array.from(text)
-    .map((ch) => (/[\p{Cc}\p{Zl}\p{Zp}]/u.test(ch) ? ' ' : ch))
-    .join('');
+const clean = (text: string) => text.replace(/[\p{Cc}\p{Zl}\p{Zp}]/gu, ' ');
 
 const segmenter = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
 /** What a reader sees as one character (a letter and its accents, an emoji with its modifiers). */
