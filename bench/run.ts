@@ -48,6 +48,7 @@ const usage = [
   '            the checkout load against embedded, single (PostgreSQL, Redis, NATS) and',
   '            services (gateway) in turn',
   'BENCH_PROFILE_DIR=<dir>: the servers write a V8 CPU profile there when they stop.',
+  'BENCH_NODE_FLAGS="<flags>": more Node flags for the processes the bench starts.',
 ].join('\n');
 
 function fail(message: string): never {

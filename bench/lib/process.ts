@@ -45,6 +45,8 @@ export async function startProcess(
   const profile = process.env.BENCH_PROFILE_DIR
     ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE_DIR}`]
     : [];
+  // BENCH_NODE_FLAGS="--perf-basic-prof …": more Node flags for the processes it starts.
+  const flags = process.env.BENCH_NODE_FLAGS?.split(/\s+/).filter(Boolean) ?? [];
   const folder = typeof script === 'string' ? undefined : await buildFolder();
   const entry =
     typeof script === 'string'
@@ -53,7 +55,7 @@ export async function startProcess(
         ? builtCommand(script.built, folder)
         : ['--import', 'tsx', entryPoints[script.built]];
   const name = typeof script === 'string' ? script : entry.at(-1)!;
-  const child = spawn(process.execPath, [...profile, ...entry, ...args], {
+  const child = spawn(process.execPath, [...profile, ...flags, ...entry, ...args], {
     cwd: repoRoot,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
