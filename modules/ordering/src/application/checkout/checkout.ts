@@ -14,7 +14,7 @@ import {
   type CheckoutKind,
   type PlannedTender,
 } from '../../domain/checkout.ts';
-import { checkoutSaga } from './saga.ts';
+import { checkoutSaga, type ReadBefore } from './saga.ts';
 import type {
   CheckoutDeps,
   CheckoutPlan,
@@ -219,15 +219,19 @@ export function checkoutUseCases<U>(deps: CheckoutDeps<U>) {
   const terminal = (r: CheckoutRecord) => r.status === 'completed' || r.status === 'compensated';
 
   /** Drives the saga while the request's patience lasts; a lapsed lease is taken back. */
-  async function settle(ctx: CallContext, record: CheckoutRecord): Promise<CheckoutRecord> {
+  async function settle(
+    ctx: CallContext,
+    record: CheckoutRecord,
+    read: ReadBefore = {},
+  ): Promise<CheckoutRecord> {
     const deadline = clock.now().getTime() + settings.requestWaitMs;
-    let current = await drive(ctx, record);
+    let current = await drive(ctx, record, read);
     while (!terminal(current) && clock.now().getTime() < deadline) {
       const retryAt = current.leaseUntil?.getTime() ?? clock.now().getTime();
       await delay(Math.max(1, Math.min(retryAt, deadline) - clock.now().getTime()));
       const claimed = await store.claim(ctx.tenantId, current.id, settings.leaseMs);
       if (!claimed) return (await store.get(ctx.tenantId, current.id)) ?? current;
-      current = await drive(ctx, claimed);
+      current = await drive(ctx, claimed, read);
     }
     return current;
   }
@@ -277,7 +281,9 @@ export function checkoutUseCases<U>(deps: CheckoutDeps<U>) {
     const previous = () => store.byKey(ctx.tenantId, idempotencyKey);
     // Asked before the transaction: another module's call never runs inside ours.
     const registerStore = await deps.registers.storeOf(ctx, request.registerId);
-    if (!(await deps.stores.get(ctx, registerStore)).active) {
+    // Read once: the receipt prints it at the pivot, if this request runs on that far.
+    const storeInfo = await deps.stores.get(ctx, registerStore);
+    if (!storeInfo.active) {
       // Refused before any money moves; a checkout that paid before the store was archived is answered.
       const existing = await previous();
       if (existing) return replay(ctx, existing, fingerprint);
@@ -330,7 +336,7 @@ export function checkoutUseCases<U>(deps: CheckoutDeps<U>) {
       if (existing) return replay(ctx, existing, fingerprint);
       raiseCheckout('checkout-in-progress', 'Another checkout of this order is running.');
     }
-    return { ...(await settle(ctx, created)), replayed: false };
+    return { ...(await settle(ctx, created, { store: storeInfo })), replayed: false };
   }
 
   async function get(ctx: CallContext, checkoutId: string): Promise<CheckoutRecord> {

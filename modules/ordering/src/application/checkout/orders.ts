@@ -95,7 +95,7 @@ export function checkoutOrders(
     },
 
     async prepareMarkPaid(ctx, orderId, payment) {
-      const store = await d.stores.get(ctx, payment.storeId);
+      const store = payment.store ?? (await d.stores.get(ctx, payment.storeId));
       const input = {
         payments: payment.tenders.map(settled),
         receiptNumber: payment.receiptNumber,

@@ -6,7 +6,7 @@ import type {
   ForwardStep,
   PlannedTender,
 } from '../../domain/checkout.ts';
-import type { Registers, Stores } from '../ports.ts';
+import type { Registers, StoreInfo, Stores } from '../ports.ts';
 
 /**
  * What the saga needs of the order it checks out (implemented on ordering's
@@ -94,6 +94,12 @@ export interface OrderPayment {
   readonly checkoutId: string;
   /** The order's store (its name and time zone go on the receipt). */
   readonly storeId: string;
+  /**
+   * That store as the checkout read it before any money moved, when the same
+   * run goes on to the pivot; absent (a saga the recovery worker resumed), it
+   * is read again.
+   */
+  readonly store?: StoreInfo;
   readonly orderVersion: number;
   readonly registerId: string;
   /** What the receipt prints for the register. */

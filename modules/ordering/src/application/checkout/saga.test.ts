@@ -51,8 +51,10 @@ function world() {
   const store = memoryCheckoutStore(clock);
   /** The register's cash drawer. */
   const drawer = { open: true };
-  /** The register's store (store-ops' directory). */
-  const shop = { active: true };
+  /** The register's store (store-ops' directory), and how often it was read. */
+  const shop = { active: true, reads: 0 };
+  /** Where the store printed on each receipt came from. */
+  const printed: ('as checked' | 'read again')[] = [];
   const deps: CheckoutDeps = {
     store,
     clock,
@@ -64,13 +66,17 @@ function world() {
         did.push('order freed');
         return Promise.resolve();
       },
-      prepareMarkPaid: (_c, _id, p) =>
-        Promise.resolve(() => {
+      prepareMarkPaid: async (c, _id, p) => {
+        // As ordering's own: the receipt's store is read unless the run brought it.
+        if (!p.store) await deps.stores.get(c, p.storeId);
+        return () => {
           maybeFail('markPaid');
           did.push(`paid #${p.receiptNumber} change ${p.changeDue}`, 'fired');
+          printed.push(p.store ? 'as checked' : 'read again');
           order.status = 'paid';
           return Promise.resolve();
-        }),
+        };
+      },
       preparePartPaid: (_c, _id, p) =>
         Promise.resolve(() => {
           maybeFail('markPaid');
@@ -122,8 +128,9 @@ function world() {
     },
     drawers: { isOpen: () => Promise.resolve(drawer.open) },
     stores: {
-      get: (_c, id) =>
-        Promise.resolve({
+      get: (_c, id) => {
+        shop.reads += 1;
+        return Promise.resolve({
           id,
           name: 'Main',
           currency: 'EUR',
@@ -132,7 +139,8 @@ function world() {
           timezone: 'Europe/Berlin',
           address: [],
           active: shop.active,
-        }),
+        });
+      },
     },
   };
   return {
@@ -145,6 +153,7 @@ function world() {
     deps,
     drawer,
     shop,
+    printed,
     checkout: checkoutUseCases(deps),
   };
 }
@@ -172,6 +181,30 @@ describe('the checkout saga', () => {
       'forward:confirm-order',
       'forward:confirm-stock',
     ]);
+  });
+
+  it('prints the store it checked before money moved: one read per checkout', async () => {
+    const w = world();
+    const done = await w.checkout.start(ctx, orderId, splitTender, 'key-1');
+
+    expect(done.status).toBe('completed');
+    expect(w.shop.reads).toBe(1);
+    expect(w.printed).toEqual(['as checked']);
+  });
+
+  it('reads the store again for a receipt the recovery worker prints', async () => {
+    const w = world();
+    w.fail['pay:1'] = unavailable;
+    const first = await w.checkout.start(ctx, orderId, splitTender, 'key-1');
+    expect(first.status).toBe('running');
+
+    delete w.fail['pay:1'];
+    w.clock.ms += 60_000;
+    await w.checkout.resumeDue();
+
+    expect((await w.checkout.get(ctx, first.id)).status).toBe('completed');
+    expect(w.printed).toEqual(['read again']);
+    expect(w.shop.reads).toBe(2);
   });
 
   it('gives back the cash and the stock and leaves the order owed when the card is declined', async () => {

@@ -10,7 +10,14 @@ import {
   type CompensationStep,
   type ForwardStep,
 } from '../../domain/checkout.ts';
+import type { StoreInfo } from '../ports.ts';
 import type { CheckoutDeps, CheckoutRecord, StepDone } from './ports.ts';
+
+/** What the request that started a saga read already, so that its run need not read it again. */
+export interface ReadBefore {
+  /** The register's store, checked before any money moved. */
+  store?: StoreInfo;
+}
 
 /**
  * A failure worth retrying: a dependency that is down, slow or busy, a lost
@@ -88,7 +95,12 @@ export function checkoutSaga<U>(deps: CheckoutDeps<U>) {
    * one transaction. A split-bill part that leaves some of the bill owed is
    * recorded on the order without a receipt, and the saga ends there.
    */
-  async function confirmOrder(ctx: CallContext, record: CheckoutRecord, done: StepDone[]) {
+  async function confirmOrder(
+    ctx: CallContext,
+    record: CheckoutRecord,
+    done: StepDone[],
+    read: ReadBefore,
+  ) {
     const { plan } = record;
     if (plan.kind === 'part') {
       const payPart = await orders.preparePartPaid(ctx, record.orderId, {
@@ -116,6 +128,7 @@ export function checkoutSaga<U>(deps: CheckoutDeps<U>) {
     const pay = await orders.prepareMarkPaid(ctx, record.orderId, {
       checkoutId: record.id,
       storeId: record.storeId,
+      ...(read.store?.id === record.storeId && { store: read.store }),
       orderVersion: plan.orderVersion,
       registerId: record.registerId,
       registerName,
@@ -166,7 +179,7 @@ export function checkoutSaga<U>(deps: CheckoutDeps<U>) {
    * Runs the forward steps from the row's step to the next checkpoint and
    * moves the row there; on a failure, postpones or starts undoing.
    */
-  async function runForward(ctx: CallContext, record: CheckoutRecord) {
+  async function runForward(ctx: CallContext, record: CheckoutRecord, read: ReadBefore) {
     const { tenders, kind } = record.plan;
     const done: StepDone[] = [];
     let step = record.step as ForwardStep;
@@ -174,7 +187,12 @@ export function checkoutSaga<U>(deps: CheckoutDeps<U>) {
       for (;;) {
         deps.onStep?.(step, 'before');
         if (step === pivotStep) {
-          const moved = await confirmOrder(ctx, record, [...done, { step, direction: 'forward' }]);
+          const moved = await confirmOrder(
+            ctx,
+            record,
+            [...done, { step, direction: 'forward' }],
+            read,
+          );
           deps.onStep?.(step, 'after');
           return moved;
         }
@@ -231,15 +249,22 @@ export function checkoutSaga<U>(deps: CheckoutDeps<U>) {
     }
   }
 
-  /** Drives `record` (whose lease the caller holds) as far as it will go now. */
-  return async function drive(ctx: CallContext, record: CheckoutRecord): Promise<CheckoutRecord> {
+  /**
+   * Drives `record` (whose lease the caller holds) as far as it will go now;
+   * `read` is what the request that started it has read already.
+   */
+  return async function drive(
+    ctx: CallContext,
+    record: CheckoutRecord,
+    read: ReadBefore = {},
+  ): Promise<CheckoutRecord> {
     let current = record;
     for (;;) {
       if (current.status === 'completed' || current.status === 'compensated') return current;
       const before = current;
       current =
         current.status === 'running'
-          ? await runForward(ctx, current)
+          ? await runForward(ctx, current, read)
           : await stepBack(ctx, current);
       // A postponed step leaves the saga where it was: stop and let the retry come.
       if (current.step === before.step && current.status === before.status) return current;
