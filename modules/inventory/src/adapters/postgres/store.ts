@@ -1,14 +1,13 @@
 import { sql } from 'drizzle-orm';
 import {
   createOutbox,
-  lastly,
-  recordAudit,
   rowsOf,
   transactionAs,
   type Database,
   type Tx,
   type RelayLink,
   joinRepository,
+  unitOfWork,
 } from '@stratum/platform';
 import type { InventoryRepository, InventoryStore } from '../../application/ports.ts';
 import { auditLog, outbox } from './schema.ts';
@@ -26,7 +25,6 @@ export function inventoryRepository(
   tenantId: string,
   wakeRelay: RelayLink,
 ): InventoryRepository {
-  const events = createOutbox(outbox, wakeRelay);
   return joinRepository(
     registryRepository(tx, tenantId),
     levelRepository(tx, tenantId),
@@ -35,15 +33,7 @@ export function inventoryRepository(
     transferRepository(tx, tenantId),
     auditRepository(tx, tenantId),
     idempotencyRepository(tx, tenantId),
-    {
-      lastly: (writes) => lastly(tx, writes),
-      async emit(event, payload) {
-        await events.add(tx, event, payload, tenantId);
-      },
-      async audit(entry) {
-        await recordAudit(tx, auditLog, tenantId, entry);
-      },
-    } satisfies Pick<InventoryRepository, 'lastly' | 'emit' | 'audit'>,
+    unitOfWork(tx, tenantId, createOutbox(outbox, wakeRelay), auditLog),
   );
 }
 

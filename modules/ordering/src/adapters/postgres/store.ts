@@ -1,12 +1,11 @@
 import {
   createOutbox,
-  lastly,
-  recordAudit,
   transactionAs,
   type Database,
   type Tx,
   type RelayLink,
   joinRepository,
+  unitOfWork,
 } from '@stratum/platform';
 import type { OrderingRepository, OrderingStore } from '../../application/ports.ts';
 import { kitchenRepository, receiptRepository } from './kitchen-repo.ts';
@@ -20,21 +19,12 @@ export function orderingRepository(
   tenantId: string,
   wakeRelay: RelayLink,
 ): OrderingRepository {
-  const events = createOutbox(outbox, wakeRelay);
   return joinRepository(
     orderRepository(tx, tenantId),
     kitchenRepository(tx, tenantId),
     ticketChangesRepository(tx, tenantId),
     receiptRepository(tx, tenantId),
-    {
-      lastly: (writes) => lastly(tx, writes),
-      async emit(event, payload) {
-        await events.add(tx, event, payload, tenantId);
-      },
-      async audit(entry) {
-        await recordAudit(tx, auditLog, tenantId, entry);
-      },
-    } satisfies Pick<OrderingRepository, 'lastly' | 'emit' | 'audit'>,
+    unitOfWork(tx, tenantId, createOutbox(outbox, wakeRelay), auditLog),
   );
 }
 

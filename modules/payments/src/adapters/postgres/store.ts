@@ -1,11 +1,11 @@
 import {
   createOutbox,
-  lastly,
-  recordAudit,
   transactionAs,
   type Database,
   type Tx,
   type RelayLink,
+  joinRepository,
+  unitOfWork,
 } from '@stratum/platform';
 import type { PaymentRepository, PaymentStore } from '../../application/ports.ts';
 import { auditLog, outbox } from './schema.ts';
@@ -17,17 +17,10 @@ export function paymentsRepository(
   tenantId: string,
   wakeRelay: RelayLink,
 ): PaymentRepository {
-  const events = createOutbox(outbox, wakeRelay);
-  return {
-    ...paymentRepository(tx, tenantId),
-    lastly: (writes) => lastly(tx, writes),
-    async emit(event, payload) {
-      await events.add(tx, event, payload, tenantId);
-    },
-    async audit(entry) {
-      await recordAudit(tx, auditLog, tenantId, entry);
-    },
-  };
+  return joinRepository(
+    paymentRepository(tx, tenantId),
+    unitOfWork(tx, tenantId, createOutbox(outbox, wakeRelay), auditLog),
+  );
 }
 
 export function pgPaymentStore(database: Database, wakeRelay: RelayLink): PaymentStore {

@@ -1,12 +1,11 @@
 import {
   afterCommit,
   createOutbox,
-  lastly,
-  recordAudit,
   type Database,
   type Tx,
   type RelayLink,
   joinRepository,
+  unitOfWork,
 } from '@stratum/platform';
 import type { StoreOpsRepository, StoreOpsStore } from '../../application/ports.ts';
 import { auditLog, outbox } from './schema.ts';
@@ -23,7 +22,6 @@ export function storeOpsRepository(
   tenantId: string,
   wakeRelay: RelayLink,
 ): StoreOpsRepository {
-  const events = createOutbox(outbox, wakeRelay);
   return joinRepository(
     storesRepository(tx, tenantId),
     registersRepository(tx, tenantId),
@@ -31,18 +29,12 @@ export function storeOpsRepository(
     drawersRepository(tx, tenantId),
     receiptsRepository(tx, tenantId),
     auditRepository(tx, tenantId),
+    unitOfWork(tx, tenantId, createOutbox(outbox, wakeRelay), auditLog),
     {
-      lastly: (writes) => lastly(tx, writes),
-      async emit(event, payload) {
-        await events.add(tx, event, payload, tenantId);
-      },
-      async audit(entry) {
-        await recordAudit(tx, auditLog, tenantId, entry);
-      },
       afterCommit(hook) {
         afterCommit(tx, hook);
       },
-    } satisfies Pick<StoreOpsRepository, 'lastly' | 'emit' | 'audit' | 'afterCommit'>,
+    } satisfies Pick<StoreOpsRepository, 'afterCommit'>,
   );
 }
 
