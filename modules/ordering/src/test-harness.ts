@@ -2,8 +2,9 @@
 // memory or a PostgreSQL URL) with an in-memory catalog, store directory and
 // token registry, a clock the test moves, the outbox relay on an in-process
 // bus, and the HTTP app on demand. Not used by production code.
-import { asc, eq } from 'drizzle-orm';
+import { asc } from 'drizzle-orm';
 import {
+  auditTrail,
   createHttpApp,
   createLogger,
   createOutboxRelay,
@@ -178,16 +179,7 @@ export async function orderingHarness(options: HarnessOptions = {}): Promise<Har
         .filter((r) => type === undefined || r.type === type)
         .map((r) => r.envelope as EventEnvelope<Record<string, unknown>>);
     },
-    audit: (tenantId) =>
-      database.transaction(
-        (tx) =>
-          tx
-            .select()
-            .from(auditLog)
-            .where(eq(auditLog.tenantId, tenantId))
-            .orderBy(asc(auditLog.at), asc(auditLog.id)),
-        { tenantId },
-      ),
+    audit: (tenantId) => auditTrail(database, auditLog, tenantId),
     async http() {
       const app = await createHttpApp({ logger, authenticator: tokens.authenticator });
       await module.registerRoutes(app);

@@ -3,8 +3,9 @@
 // starts), with in-memory access tokens that serve both as bearer tokens and
 // as refund approvals, store-ops' drawers in memory, and a clock the test
 // moves. Not used by production code.
-import { asc, eq } from 'drizzle-orm';
+import { asc } from 'drizzle-orm';
 import {
+  auditTrail,
   DomainError,
   createHttpApp,
   createLogger,
@@ -255,16 +256,7 @@ export async function paymentsHarness(options: {
         .filter((r) => type === undefined || r.type === type)
         .map((r) => r.envelope as EventEnvelope<Record<string, unknown>>);
     },
-    audit: (tenantId) =>
-      database.transaction(
-        (tx) =>
-          tx
-            .select()
-            .from(auditLog)
-            .where(eq(auditLog.tenantId, tenantId))
-            .orderBy(asc(auditLog.at), asc(auditLog.id)),
-        { tenantId },
-      ),
+    audit: (tenantId) => auditTrail(database, auditLog, tenantId),
     async http() {
       const app = await createHttpApp({ logger, authenticator: tokens.authenticator });
       await module.registerRoutes(app);

@@ -2,10 +2,10 @@
 // memory or a PostgreSQL URL) with an in-process bus and no outbox relay, a
 // count of its transactions, a way to hold one open before it commits, and
 // owners with a store and a till. Not used by production code.
-import { asc, eq } from 'drizzle-orm';
 import { expect } from 'vitest';
 import type { z } from 'zod';
 import {
+  auditTrail,
   createLogger,
   DomainError,
   inProcessEventBus,
@@ -168,16 +168,7 @@ export async function storeOpsHarness(options: HarnessOptions = {}): Promise<Har
       await subscription.handle(message);
       return message;
     },
-    audit: (tenantId) =>
-      database.transaction(
-        (tx) =>
-          tx
-            .select()
-            .from(auditLog)
-            .where(eq(auditLog.tenantId, tenantId))
-            .orderBy(asc(auditLog.at), asc(auditLog.id)),
-        { tenantId },
-      ),
+    audit: (tenantId) => auditTrail(database, auditLog, tenantId),
     async close() {
       await database.close();
       await postgres?.drop();

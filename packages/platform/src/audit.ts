@@ -1,9 +1,10 @@
 import { index, jsonb, pgPolicy, text, timestamp, uuid, type PgSchema } from 'drizzle-orm/pg-core';
-import { and, eq, gte, lte, sql, type SQL } from 'drizzle-orm';
+import { and, asc, eq, gte, lte, sql, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
 import { currentContext } from './context.ts';
 import { newId } from './ids.ts';
 import { pageQuery } from './pagination.ts';
+import type { Database } from './db/database.ts';
 import type { Tx } from './db/types.ts';
 
 /**
@@ -73,6 +74,23 @@ export async function recordAudit(
     reason: entry.reason ?? null,
     requestId: ctx?.requestId ?? null,
   });
+}
+
+/** A tenant's entries in a module's audit log, oldest first; one transaction's in the order written. */
+export function auditTrail(
+  database: Database,
+  table: AuditTable,
+  tenantId: string,
+): Promise<AuditTable['$inferSelect'][]> {
+  return database.transaction(
+    (tx) =>
+      tx
+        .select()
+        .from(table)
+        .where(eq(table.tenantId, tenantId))
+        .orderBy(asc(table.at), asc(table.id)),
+    { tenantId },
+  );
 }
 
 /** Filters of a module's audit log list; `sort` is by when entries were written (UUIDv7 ids). */
