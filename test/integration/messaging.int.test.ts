@@ -181,23 +181,27 @@ describe.each(testEngines())('outbox and inbox on %s', (engine) => {
       )
     ).length;
 
+  /** Identity's inbox subscribed to `tenant-registered` under `test.<name>-<engine>`. */
+  const registrations = (name: string, handle: Parameters<typeof inboxSubscription>[0]['handle']) =>
+    inboxSubscription({
+      name: `test.${name}-${engine}`,
+      module: 'identity',
+      event: identityEvents.tenantRegistered,
+      database: server.database,
+      inbox,
+      handle,
+    });
+
   it('applies a handler’s effect once when a message is delivered twice', async () => {
     const { tenantId } = await signUpTenant(server);
     const [row] = await outboxRows(tenantId);
     const envelope = row!.envelope as EventEnvelope;
     const effect = `test.count-effect-${engine}`;
     let committed = 0;
-    const subscription = inboxSubscription({
-      name: `test.count-${engine}`,
-      module: 'identity',
-      event: identityEvents.tenantRegistered,
-      database: server.database,
-      inbox,
-      handle: async (tx) => {
-        // Registered before the write: a duplicate's rollback must not run it.
-        afterCommit(tx, () => (committed += 1));
-        await writeEffect(tx, effect, tenantId);
-      },
+    const subscription = registrations('count', async (tx) => {
+      // Registered before the write: a duplicate's rollback must not run it.
+      afterCommit(tx, () => (committed += 1));
+      await writeEffect(tx, effect, tenantId);
     });
     await Promise.all([subscription.handle(envelope), subscription.handle(envelope)]);
     await subscription.handle(envelope);
@@ -214,18 +218,11 @@ describe.each(testEngines())('outbox and inbox on %s', (engine) => {
     const { tenantId } = await signUpTenant(server);
     const envelope = (await outboxRows(tenantId))[0]!.envelope as EventEnvelope;
     const effect = `test.lastly-effect-${engine}`;
-    const subscription = inboxSubscription({
-      name: `test.lastly-${engine}`,
-      module: 'identity',
-      event: identityEvents.tenantRegistered,
-      database: server.database,
-      inbox,
-      // Its only statement leaves with the inbox row's insert and the commit.
-      handle: async (tx) => {
-        await lastly(tx, async () => {
-          await writeEffect(tx, effect, tenantId);
-        });
-      },
+    // Its only statement leaves with the inbox row's insert and the commit.
+    const subscription = registrations('lastly', async (tx) => {
+      await lastly(tx, async () => {
+        await writeEffect(tx, effect, tenantId);
+      });
     });
     await subscription.handle(envelope);
     await Promise.all([subscription.handle(envelope), subscription.handle(envelope)]);
@@ -240,18 +237,11 @@ describe.each(testEngines())('outbox and inbox on %s', (engine) => {
       // Counted once the server's own deliveries of the event are done.
       await eventually(async () => (await outboxRows(tenantId))[0]?.publishedAt).not.toBeNull();
       const effect = `test.writes-effect-${engine}`;
-      const subscription = inboxSubscription({
-        name: `test.writes-${engine}`,
-        module: 'identity',
-        event: identityEvents.tenantRegistered,
-        database: server.database,
-        inbox,
-        handle: async (tx) => {
-          await tx.select().from(inbox).where(eq(inbox.handler, effect));
-          await lastly(tx, async () => {
-            await writeEffect(tx, effect, tenantId);
-          });
-        },
+      const subscription = registrations('writes', async (tx) => {
+        await tx.select().from(inbox).where(eq(inbox.handler, effect));
+        await lastly(tx, async () => {
+          await writeEffect(tx, effect, tenantId);
+        });
       });
       const port = Number(new URL(t.databaseUrl!).port || 5432);
       const writes = () => transactionWrites(port, () => subscription.handle(envelope));
@@ -268,19 +258,12 @@ describe.each(testEngines())('outbox and inbox on %s', (engine) => {
     const envelope = (await outboxRows(tenantId))[0]!.envelope as EventEnvelope;
     const effect = `test.flaky-effect-${engine}`;
     let calls = 0;
-    const subscription = inboxSubscription({
-      name: `test.flaky-${engine}`,
-      module: 'identity',
-      event: identityEvents.tenantRegistered,
-      database: server.database,
-      inbox,
-      handle: async (tx) => {
-        calls += 1;
-        if (calls === 1) throw new Error('transient failure');
-        // A duplicate's handler runs beside its inbox row's insert; its failure is not the message's.
-        if (calls === 3) throw new Error('failed while the message was a duplicate');
-        await writeEffect(tx, effect, tenantId);
-      },
+    const subscription = registrations('flaky', async (tx) => {
+      calls += 1;
+      if (calls === 1) throw new Error('transient failure');
+      // A duplicate's handler runs beside its inbox row's insert; its failure is not the message's.
+      if (calls === 3) throw new Error('failed while the message was a duplicate');
+      await writeEffect(tx, effect, tenantId);
     });
     await expect(subscription.handle(envelope)).rejects.toThrow('transient failure');
     await subscription.handle(envelope);
