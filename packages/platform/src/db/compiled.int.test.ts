@@ -194,4 +194,24 @@ describe.each(testEngines())('compiled statements on %s', (engine) => {
       'h',
     ]);
   });
+
+  it('refuses a call that leaves a placeholder without a value, and sends nothing', async () => {
+    const { database } = t.server;
+    const type = `test.compiled-${engine}-5`;
+    const event = { id: crypto.randomUUID(), tenantId: tenantA, type, envelope: { what: 'x' } };
+    await expect(
+      database.transaction((tx) => insertEvent(tx, event as Parameters<typeof insertEvent>[1]), {
+        tenantId: tenantA,
+      }),
+    ).rejects.toThrow('No value for placeholder "publishedAt".');
+    const { tenantId: _, ...withoutTenant } = event;
+    await expect(
+      database.transaction((tx) => insertEvents(tx, [event, withoutTenant as typeof event]), {
+        tenantId: tenantA,
+      }),
+    ).rejects.toThrow('No value for placeholder "1:tenantId".');
+    expect(
+      await database.transaction((tx) => eventsOfType(tx, { type }), { tenantId: tenantA }),
+    ).toEqual([]);
+  });
 });

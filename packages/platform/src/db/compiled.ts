@@ -16,25 +16,81 @@ interface Bindable {
   params: unknown[];
 }
 
+/** A column's encoder, as drizzle's builder applies it to a value. */
+interface Encoder {
+  mapToDriverValue(value: unknown): unknown;
+}
+
+/**
+ * Where one parameter of a compiled statement comes from: a value fixed when
+ * it was built, or the call's value under `key`, through the encoder of the
+ * column it is written to, if any.
+ */
+type Slot<K> =
+  | { readonly fixed: true; readonly value: unknown }
+  | { readonly fixed: false; readonly key: K; readonly encoder: Encoder | undefined };
+
+/** The slots of a built statement's parameters, each placeholder's name read once through `keyOf`. */
+function slotsOf<K>(params: readonly unknown[], keyOf: (name: string) => K): Slot<K>[] {
+  return params.map((param): Slot<K> => {
+    if (param instanceof Placeholder) {
+      return { fixed: false, key: keyOf((param as Placeholder).name), encoder: undefined };
+    }
+    if (param instanceof Param && param.value instanceof Placeholder) {
+      const { name } = param.value as Placeholder;
+      return { fixed: false, key: keyOf(name), encoder: param.encoder as Encoder };
+    }
+    return { fixed: true, value: param };
+  });
+}
+
 /**
  * The parameters of one call, as drizzle's builder would have sent them: a
  * column's value through the column's encoder, but a null as SQL NULL (the
  * JSON encoder would turn it into the JSON value `null`, the timestamp one
  * would throw).
  */
-function fill(params: readonly unknown[], values: Record<string, unknown>): unknown[] {
-  const valueOf = (name: string) => {
-    if (!(name in values)) throw new Error(`No value for placeholder "${name}".`);
-    return values[name];
-  };
-  return params.map((param) => {
-    if (param instanceof Placeholder) return valueOf((param as Placeholder).name);
-    if (param instanceof Param && param.value instanceof Placeholder) {
-      const value = valueOf((param.value as Placeholder).name);
-      return value === null ? null : (param.encoder.mapToDriverValue(value) as unknown);
+function fill<K>(slots: readonly Slot<K>[], valueOf: (key: K) => unknown): unknown[] {
+  const params = new Array<unknown>(slots.length);
+  for (let i = 0; i < slots.length; i++) {
+    const slot = slots[i]!;
+    if (slot.fixed) {
+      params[i] = slot.value;
+    } else {
+      const value = valueOf(slot.key);
+      params[i] = slot.encoder && value !== null ? slot.encoder.mapToDriverValue(value) : value;
     }
-    return param;
-  });
+  }
+  return params;
+}
+
+const noValue = (name: string) => new Error(`No value for placeholder "${name}".`);
+
+/**
+ * What `compiled` and `compiledRows` share: the statement `build` describes,
+ * prepared at the first call on each engine with the slots of its parameters;
+ * each call binds it to its connection and fills the slots through `valueOf`.
+ */
+function prepareOnce<K, R>(
+  build: (db: Db | Tx) => Preparable<R>,
+  keyOf: (name: string) => K,
+): (db: Db | Tx, valueOf: (key: K) => unknown) => Promise<R> {
+  const byEngine = new Map<object, { template: PreparedStatement<R>; slots: Slot<K>[] }>();
+  return (db, valueOf) => {
+    const { engine, client } = sessionOf(db);
+    let prepared = byEngine.get(engine);
+    if (!prepared) {
+      // Unnamed: the pool's client names statements after their text (ADR 0016).
+      const template = build(db).prepare(undefined as unknown as string);
+      prepared = { template, slots: slotsOf((template as unknown as Bindable).params, keyOf) };
+      byEngine.set(engine, prepared);
+    }
+    // The prepared statement as built, bound to this call's connection and values.
+    const bound = Object.create(prepared.template) as PreparedStatement<R> & Bindable;
+    bound.client = client;
+    bound.params = fill(prepared.slots, valueOf);
+    return bound.execute();
+  };
 }
 
 /** The named placeholders a compiled statement's values fill. */
@@ -68,23 +124,16 @@ function sessionOf(db: Db | Tx): { engine: object; client: object } {
 export function compiled<V extends object, R>(
   build: (db: Db | Tx, p: Placeholders<V>) => Preparable<R>,
 ): (db: Db | Tx, values: V) => Promise<R> {
-  const byEngine = new Map<object, PreparedStatement<R>>();
+  const run = prepareOnce<string, R>(
+    (db) => build(db, placeholders as Placeholders<V>),
+    (name) => name,
+  );
   return (db, values) => {
-    const { engine, client } = sessionOf(db);
-    let template = byEngine.get(engine);
-    if (!template) {
-      // Unnamed: the pool's client names statements after their text (ADR 0016).
-      template = build(db, placeholders as Placeholders<V>).prepare(undefined as unknown as string);
-      byEngine.set(engine, template);
-    }
-    // The prepared statement as built, bound to this call's connection and values.
-    const bound = Object.create(template) as PreparedStatement<R> & Bindable;
-    bound.client = client;
-    bound.params = fill(
-      (template as unknown as Bindable).params,
-      values as Record<string, unknown>,
-    );
-    return bound.execute();
+    const named = values as Record<string, unknown>;
+    return run(db, (name) => {
+      if (!(name in named)) throw noValue(name);
+      return named[name];
+    });
   };
 }
 
@@ -105,6 +154,12 @@ const rowPlaceholders = (index: number) =>
     get: (_, name) => sql.placeholder(`${index}:${String(name)}`),
   });
 
+/** Which row of the list and which of its values a row placeholder (`1:name`) stands for. */
+function rowKeyOf(name: string): { row: number; field: string; name: string } {
+  const colon = name.indexOf(':');
+  return { row: Number(name.slice(0, colon)), field: name.slice(colon + 1), name };
+}
+
 /**
  * `compiled` for a statement over a list of rows (a multi-row insert): its
  * text depends on how many rows there are, so it is compiled once per length,
@@ -114,13 +169,16 @@ export function compiledRows<Row extends object, R>(
   build: (db: Db | Tx, rows: Placeholders<Row>[]) => Preparable<R>,
   maxRows = 16,
 ): (db: Db | Tx, rows: readonly Row[]) => Promise<R> {
-  const byLength = new Map<number, (db: Db | Tx, values: object) => Promise<R>>();
-  const statementFor = (length: number) =>
-    compiled<object, R>((db) =>
-      build(
-        db,
-        Array.from({ length }, (_, i) => rowPlaceholders(i) as Placeholders<Row>),
-      ),
+  type Run = (db: Db | Tx, valueOf: (key: ReturnType<typeof rowKeyOf>) => unknown) => Promise<R>;
+  const byLength = new Map<number, Run>();
+  const statementFor = (length: number): Run =>
+    prepareOnce(
+      (db) =>
+        build(
+          db,
+          Array.from({ length }, (_, i) => rowPlaceholders(i) as Placeholders<Row>),
+        ),
+      rowKeyOf,
     );
   return (db, rows) => {
     let statement = byLength.get(rows.length);
@@ -128,11 +186,11 @@ export function compiledRows<Row extends object, R>(
       statement = statementFor(rows.length);
       if (rows.length <= maxRows) byLength.set(rows.length, statement);
     }
-    const values: Record<string, unknown> = {};
-    rows.forEach((row, i) => {
-      for (const [name, value] of Object.entries(row)) values[`${i}:${name}`] = value;
+    return statement(db, ({ row, field, name }) => {
+      const values = rows[row] as Record<string, unknown>;
+      if (!(field in values)) throw noValue(name);
+      return values[field];
     });
-    return statement(db, values);
   };
 }
 
