@@ -146,3 +146,61 @@ describe('exact ratios', () => {
     );
   });
 });
+
+/** The rules written out in bigint alone: what the number fast paths must give. */
+const reference = {
+  mulDiv(a: number, b: number, c: number): bigint {
+    const product = BigInt(a) * BigInt(b);
+    const abs = product < 0n ? -product : product;
+    const rounded = abs / BigInt(c) + (2n * (abs % BigInt(c)) >= BigInt(c) ? 1n : 0n);
+    return product < 0n ? -rounded : rounded;
+  },
+  apportion(total: number, weights: readonly number[]): number[] {
+    const sum = BigInt(weights.reduce((s, w) => s + w, 0));
+    const exact = weights.map((w) => BigInt(total) * BigInt(w));
+    const parts = exact.map((e) => Number(e / sum));
+    const missing = total - parts.reduce((s, p) => s + p, 0);
+    exact
+      .map((e, index) => ({ index, remainder: e % sum }))
+      .filter((r) => r.remainder > 0n)
+      .sort((x, y) => (y.remainder > x.remainder ? 1 : y.remainder < x.remainder ? -1 : 0))
+      .slice(0, missing)
+      .forEach(({ index }) => (parts[index]! += 1));
+    return parts;
+  },
+};
+
+describe('products below and past 2^53', () => {
+  // Products reach about 10^19: both sides of 2^53 (about 9 × 10^15) are drawn.
+  it('multiply then divide to the same unit either way', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: -1e13, max: 1e13 }),
+        fc.integer({ min: 0, max: 1e6 }),
+        fc.integer({ min: 1, max: 1e6 }),
+        (a, b, c) => {
+          const expected = reference.mulDiv(a, b, c);
+          const beyond = expected < 0n ? -expected : expected;
+          if (beyond > BigInt(Number.MAX_SAFE_INTEGER)) {
+            expect(() => mulDivRoundHalfUp(a, b, c)).toThrow(invalidAmount);
+          } else {
+            expect(mulDivRoundHalfUp(a, b, c)).toBe(Number(expected));
+          }
+        },
+      ),
+    );
+  });
+
+  it('apportion to the same parts either way, ties to the lower index', () => {
+    const weights = fc.array(fc.integer({ min: 0, max: 1e9 }), { minLength: 1, maxLength: 12 });
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 1e10 }), weights, (total, ws) => {
+        fc.pre(ws.some((w) => w > 0));
+        expect(apportion(total, ws)).toEqual(reference.apportion(total, ws));
+      }),
+    );
+    // Equal remainders, below and past 2^53.
+    expect(apportion(2, [3, 3, 3])).toEqual([1, 1, 0]);
+    expect(apportion(2e9, [3e8, 3e8, 3e8])).toEqual([666_666_667, 666_666_667, 666_666_666]);
+  });
+});

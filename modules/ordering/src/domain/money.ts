@@ -6,8 +6,11 @@ import { raise } from './errors.ts';
  * (half away from zero), so a refund rounds to the exact mirror of its sale.
  *
  * Products such as `amount × weight` can pass 2^53 on a large order although
- * every input and result is small enough; those intermediates are computed
- * with bigint inside this file only. No float ever touches an amount.
+ * every input and result is small enough; such intermediates are computed
+ * with bigint inside this file only. A product that is still a safe integer
+ * (every order a till rings up) stays a `number`: integer `*`, `%` and the
+ * division of an exact multiple are exact in IEEE doubles, and bigint costs
+ * an allocation per value. No float ever touches an amount.
  */
 
 /** 10 000 basis points make 100 %. */
@@ -72,6 +75,8 @@ export function mulDivRoundHalfUp(a: number, b: number, c: number): number {
   if (!Number.isSafeInteger(c) || c <= 0) {
     raise('invalid-amount', 'The divisor must be a positive safe integer.', { divisor: c });
   }
+  const product = a * b;
+  if (Number.isSafeInteger(product)) return divRoundHalfUp(product, c);
   return toSafe(roundHalfUpBig(BigInt(a) * BigInt(b), BigInt(c)), 'result');
 }
 
@@ -96,37 +101,49 @@ export function apportion(total: number, weights: readonly number[]): number[] {
     if (total === 0) return weights.map(() => 0);
     raise('invalid-amount', 'Cannot apportion an amount over weights that are all zero.');
   }
+  // Every product `total × weight` is at most `total × sum`.
+  if (Number.isSafeInteger(total * sum)) {
+    const exact = weights.map((w) => total * w);
+    const remainders = exact.map((e) => e % sum);
+    return topUp(
+      total,
+      exact.map((e, index) => (e - remainders[index]!) / sum),
+      rank(remainders, (x, y) => remainders[y]! - remainders[x]!),
+    );
+  }
   const whole = BigInt(sum);
   const exact = weights.map((w) => BigInt(total) * BigInt(w));
+  const remainders = exact.map((e) => e % whole);
   return topUp(
     total,
     exact.map((e) => Number(e / whole)),
-    exact.map((e, index) => ({ index, num: e % whole, den: whole })),
+    rank(remainders, (x, y) => Number(remainders[y]! - remainders[x]!)),
   );
 }
 
-interface Remainder {
-  index: number;
-  num: bigint;
-  den: bigint;
+/**
+ * The indexes of the non-zero remainders, largest first (ties: lower index
+ * first); `compare(x, y)` is positive when remainder `y` is the larger.
+ */
+function rank(
+  remainders: readonly (number | bigint)[],
+  compare: (x: number, y: number) => number,
+): number[] {
+  const ranked: number[] = [];
+  remainders.forEach((r, index) => r > 0 && ranked.push(index));
+  return ranked.sort((x, y) => Math.sign(compare(x, y)) || x - y);
 }
 
-/** Adds one unit to the largest remainders (ties: lower index) until the parts reach `total`. */
-function topUp(total: number, floors: number[], remainders: Remainder[]): number[] {
+/** Adds one unit to the first `ranked` parts (see `rank`) until the parts reach `total`. */
+function topUp(total: number, floors: number[], ranked: readonly number[]): number[] {
   const missing = total - floors.reduce((s, f) => s + f, 0);
-  const candidates = remainders
-    .filter((r) => r.num > 0n)
-    .sort((x, y) => {
-      const diff = y.num * x.den - x.num * y.den;
-      return diff > 0n ? 1 : diff < 0n ? -1 : x.index - y.index;
-    });
-  if (missing < 0 || missing > candidates.length) {
+  if (missing < 0 || missing > ranked.length) {
     raise('invalid-amount', 'The total does not fit the exact parts it is spread over.', {
       total,
     });
   }
   const parts = [...floors];
-  for (const { index } of candidates.slice(0, missing)) parts[index] = (parts[index] ?? 0) + 1;
+  for (const index of ranked.slice(0, missing)) parts[index] = (parts[index] ?? 0) + 1;
   return parts;
 }
 
@@ -149,7 +166,7 @@ export function ratio(a: number, b: number, c: number): Ratio {
   return { num: BigInt(a) * BigInt(b), den: BigInt(c) };
 }
 
-export const roundRatio = (r: Ratio): number => toSafe(roundHalfUpBig(r.num, r.den), 'amount');
+const roundRatio = (r: Ratio): number => toSafe(roundHalfUpBig(r.num, r.den), 'amount');
 
 const gcd = (a: bigint, b: bigint): bigint => (b === 0n ? a : gcd(b, a % b));
 
@@ -173,9 +190,13 @@ export function roundRatioSum(ratios: readonly Ratio[]): number {
  */
 export function apportionRatios(total: number, ratios: readonly Ratio[]): number[] {
   assertNonNegative(total, 'total');
+  const remainders = ratios.map((r) => r.num % r.den);
   return topUp(
     total,
     ratios.map((r) => toSafe(r.num / r.den, 'amount')),
-    ratios.map((r, index) => ({ index, num: r.num % r.den, den: r.den })),
+    rank(remainders, (x, y) => {
+      const diff = remainders[y]! * ratios[x]!.den - remainders[x]! * ratios[y]!.den;
+      return diff > 0n ? 1 : diff < 0n ? -1 : 0;
+    }),
   );
 }

@@ -1,4 +1,11 @@
-import { BPS, apportionRatios, ratio, roundRatio, roundRatioSum, type Ratio } from './money.ts';
+import {
+  BPS,
+  apportionRatios,
+  mulDivRoundHalfUp,
+  ratio,
+  roundRatioSum,
+  type Ratio,
+} from './money.ts';
 
 /** Per-line: round each line's tax per rate. Per-order: sum exact per rate, round once. */
 export type Rounding = 'per-line' | 'per-order';
@@ -28,16 +35,25 @@ export interface TaxResult {
 }
 
 /**
- * The exact tax of each rate on a line. Inclusive rates are inside the line's
+ * The tax of each rate on a line. Inclusive rates are inside the line's
  * amount P, exclusive ones are added on top, and neither is charged on the
  * other: with I the sum of the line's inclusive rates, the pre-tax base is
  * P / (1 + I) and each rate r (inclusive or not) charges base × r, that is
  * P × r / (1 + I). With a single inclusive rate that is P × r/(1+r); with no
- * inclusive rate it is P × r.
+ * inclusive rate it is P × r. `exactTaxes` keeps each amount exact,
+ * `roundedTaxes` rounds each one half-up.
  */
+const divisorOf = (line: TaxableLine) =>
+  BPS + line.rates.reduce((sum, r) => sum + (r.inclusive ? r.bps : 0), 0);
+
 function exactTaxes(line: TaxableLine): Ratio[] {
-  const inclusiveBps = line.rates.reduce((sum, r) => sum + (r.inclusive ? r.bps : 0), 0);
-  return line.rates.map((r) => ratio(line.taxable, r.bps, BPS + inclusiveBps));
+  const divisor = divisorOf(line);
+  return line.rates.map((r) => ratio(line.taxable, r.bps, divisor));
+}
+
+function roundedTaxes(line: TaxableLine): number[] {
+  const divisor = divisorOf(line);
+  return line.rates.map((r) => mulDivRoundHalfUp(line.taxable, r.bps, divisor));
 }
 
 /**
@@ -47,14 +63,15 @@ function exactTaxes(line: TaxableLine): Ratio[] {
  * fractions, so lines always sum to the order.
  */
 export function computeTaxes(lines: readonly TaxableLine[], rounding: Rounding): TaxResult {
-  const exact = lines.map(exactTaxes);
-  const amounts: number[][] = exact.map((line) => line.map(() => 0));
   const rates = new Map<string, RateRef>();
   lines.forEach((line) => line.rates.forEach((r) => rates.has(r.rateId) || rates.set(r.rateId, r)));
 
+  let amounts: number[][];
   if (rounding === 'per-line') {
-    exact.forEach((line, i) => line.forEach((r, k) => (amounts[i]![k] = roundRatio(r))));
+    amounts = lines.map(roundedTaxes);
   } else {
+    const exact = lines.map(exactTaxes);
+    amounts = exact.map((line) => line.map(() => 0));
     for (const rateId of rates.keys()) {
       const at: [number, number][] = [];
       lines.forEach((line, i) =>
