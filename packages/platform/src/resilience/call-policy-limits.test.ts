@@ -36,6 +36,22 @@ describe('timeouts', () => {
     expect(dep.signals[0]?.aborted).toBe(true);
   });
 
+  it('leaves the signal of a call that returned alone, so what it handed on keeps going', async () => {
+    const policy = createCallPolicy('processor', fast);
+    const signals: AbortSignal[] = [];
+    const answer = await policy.execute(
+      (signal) => {
+        signals.push(signal);
+        return Promise.resolve('headers');
+      },
+      { idempotent: true },
+    );
+
+    expect(answer).toBe('headers');
+    expect(signals).toHaveLength(1);
+    expect(signals[0]!.aborted).toBe(false);
+  });
+
   it('rejects on time even when the call ignores its signal', async () => {
     const dep = dependency('hang-deaf');
     const policy = createCallPolicy('processor', { ...fast, attemptTimeoutMs: 20 });
@@ -52,7 +68,8 @@ describe('timeouts', () => {
     const policy = createCallPolicy('processor', { ...fast, attemptTimeoutMs: 20 });
 
     await expect(policy.execute(dep.call, { idempotent: true })).resolves.toBe('paid');
-    expect(dep.signals.map((s) => s.aborted)).toEqual([true, true]);
+    // The attempt that timed out was told to stop; the one that answered was not.
+    expect(dep.signals.map((s) => s.aborted)).toEqual([true, false]);
   });
 
   it('ends the whole call at the deadline, retries and backoff included', async () => {

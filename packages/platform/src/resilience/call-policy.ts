@@ -151,7 +151,11 @@ export function createCallPolicy(name: string, options: CallPolicyOptions = {}):
   const isTransient = options.isTransient ?? isTransientFailure;
   const transient = handleWhen((error) => isTransient(error));
 
-  const deadline = timeout(deadlineMs, TimeoutStrategy.Aggressive);
+  // A call that returned has settled: its signal is aborted only by a timeout, never
+  // on return (cockatiel's default aborts it then, building an AbortError with a stack
+  // trace per call, and would cut off work the call hands on, such as a streamed body).
+  const timeoutOptions = { strategy: TimeoutStrategy.Aggressive, abortOnReturn: false };
+  const deadline = timeout(deadlineMs, timeoutOptions);
   const limiter = bulkhead(limit, queue);
   const retrying = retry(transient, {
     maxAttempts: maxRetries,
@@ -168,7 +172,7 @@ export function createCallPolicy(name: string, options: CallPolicyOptions = {}):
       options.breaker?.consecutiveFailures ?? d.breaker.consecutiveFailures,
     ),
   });
-  const attemptTimeout = timeout(attemptTimeoutMs, TimeoutStrategy.Aggressive);
+  const attemptTimeout = timeout(attemptTimeoutMs, timeoutOptions);
 
   // When the circuit last opened, for state() and for Retry-After; kept past dispose().
   let openedAt: number | undefined;
