@@ -167,10 +167,14 @@ describe.each(testEngines())('inventory through HTTP on %s', (engine) => {
     const store = stores[0]!;
     const eggs = await c.item(token, 'ingredient', 'Eggs');
     await c.receive(token, store, eggs, 60);
-    const count = await c.ok(201, 'POST', '/counts', token, {
-      storeId: store,
-      lines: [{ stockItemId: eggs, counted: 54 }],
-    });
+    const count = await c.ok(
+      201,
+      'POST',
+      '/counts',
+      token,
+      { storeId: store, lines: [{ stockItemId: eggs, counted: 54 }] },
+      c.keyed(),
+    );
     expect(count.lines).toEqual([{ stockItemId: eggs, expected: 60, counted: 54, difference: -6 }]);
     expect(await c.ok(200, 'GET', `/counts/${count.id}`, token)).toEqual(count);
     expect(await c.level(token, store, eggs)).toMatchObject({ onHand: 54 });

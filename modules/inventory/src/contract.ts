@@ -94,8 +94,9 @@ export const inventoryErrors = defineErrors({
   'transfer-already-received': 'conflict',
   'same-store-transfer': 'invalid',
   /**
-   * Stock moved by hand and transfers need an Idempotency-Key, as every POST
-   * that moves money or stock does: a retry must not move the stock twice.
+   * Stock moved by hand, counts and transfers need an Idempotency-Key, as
+   * every POST that moves money or stock does: a retry must not move the
+   * stock twice.
    */
   'idempotency-key-required': 'invalid',
   /** The Idempotency-Key was used for a different request of the same kind. */
@@ -214,8 +215,16 @@ export interface InventoryApi {
     idempotencyKey: string | undefined,
   ): Promise<Replayable<MovementBatchView>>;
   listMovements(ctx: CallContext, query: ListMovementsQuery): Promise<Page<MovementView>>;
-  /** Counted quantities become count-correction movements of the difference. */
-  recordCount(ctx: CallContext, input: RecordCountInput): Promise<CountView>;
+  /**
+   * Counted quantities become count-correction movements of the difference.
+   * Keyed as `recordMovements` is (one count per key): a retry after stock
+   * moved gets the first count back and corrects nothing again.
+   */
+  recordCount(
+    ctx: CallContext,
+    input: RecordCountInput,
+    idempotencyKey: string | undefined,
+  ): Promise<Replayable<CountView>>;
   getCount(ctx: CallContext, countId: string): Promise<CountView>;
 
   /**

@@ -2,12 +2,12 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isUniqueViolation, newId, rowsOf, type CallContext } from '@stratum/platform';
 import { createTestDatabase, postgresUrl, testEngines } from '@stratum/testing';
-import type { RecordMovementsInput } from '../contract.ts';
+import type { RecordCountInput, RecordMovementsInput } from '../contract.ts';
 import { idempotencyKeys } from '../adapters/postgres/schema.ts';
 import { inventoryHarness, type Harness } from '../test-harness.ts';
 
 describe.each(testEngines())(
-  'Idempotency-Keys of stock movements and transfers on %s',
+  'Idempotency-Keys of stock movements, counts and transfers on %s',
   (engine) => {
     let h: Harness;
     beforeAll(async () => {
@@ -27,7 +27,7 @@ describe.each(testEngines())(
       return { ...s, to };
     }
 
-    it('needs a key to move stock or dispatch it, and moves nothing without one', async () => {
+    it('needs a key to move, count or dispatch stock, and moves nothing without one', async () => {
       const { ctx, store, soda, to, level } = await twoStores();
       const receipt: RecordMovementsInput = {
         storeId: store,
@@ -46,8 +46,16 @@ describe.each(testEngines())(
             key,
           ),
         ).rejects.toMatchObject({ code: 'idempotency-key-required' });
+        await expect(
+          h.api.recordCount(
+            ctx,
+            { storeId: store, lines: [{ stockItemId: soda, counted: 3 }] },
+            key,
+          ),
+        ).rejects.toMatchObject({ code: 'idempotency-key-required', kind: 'invalid' });
       }
       expect(await level()).toMatchObject({ onHand: 20, inTransit: 0 });
+      expect(await ledger(ctx, store)).toHaveLength(1);
       expect(await h.api.getLevel(ctx, to, soda)).toMatchObject({ onHand: 0, inTransit: 0 });
     });
 
@@ -124,6 +132,88 @@ describe.each(testEngines())(
       expect(await ledger(ctx, store)).toHaveLength(2);
     });
 
+    /** Sells `quantity` of `soda`: a reservation and its confirmation, as a checkout does. */
+    async function sell(ctx: CallContext, storeId: string, soda: string, quantity: number) {
+      const { reservation } = await h.api.reserve(ctx, {
+        storeId,
+        lines: [{ variantId: soda, quantity }],
+      });
+      await h.api.confirmReservation(ctx, reservation.id);
+    }
+
+    it('answers a count retried after a sale with its first answer, leaving the sale on hand', async () => {
+      const { tenant, ctx, store, soda, level } = await h.stockedStore('block', 20);
+      const input: RecordCountInput = {
+        storeId: store,
+        note: 'shelf count',
+        lines: [{ stockItemId: soda, counted: 18 }],
+      };
+      const first = await h.api.recordCount(ctx, input, 'count-1');
+      expect(first).toMatchObject({
+        replayed: false,
+        lines: [{ stockItemId: soda, expected: 20, counted: 18, difference: -2 }],
+      });
+      await sell(ctx, store, soda, 3);
+      expect(await level()).toMatchObject({ onHand: 15 });
+
+      // The answer was lost; the back office sends the same count again.
+      const retry = await h.api.recordCount(ctx, input, 'count-1');
+      expect(retry).toEqual({ ...first, replayed: true });
+      expect(await level()).toMatchObject({ onHand: 15, reserved: 0 });
+      expect((await ledger(ctx, store)).filter((m) => m.kind === 'count-correction')).toEqual([
+        expect.objectContaining({ batchId: first.batchId, quantity: -2 }),
+      ]);
+      const { replayed: _, ...count } = first;
+      expect(await h.api.getCount(ctx, first.id)).toEqual(count);
+      const adjusted = await h.events(tenant, 'inventory.stock-adjusted');
+      expect(adjusted.filter((e) => e.payload['kind'] === 'count-correction')).toHaveLength(1);
+      expect(
+        (await h.audit(tenant)).filter((e) => e.action === 'stock.count-correction'),
+      ).toHaveLength(1);
+      expect((await h.api.checkConsistency(ctx, {})).consistent).toBe(true);
+    });
+
+    it('refuses another count under a used key, whatever differs, and counts nothing', async () => {
+      const { tenant, ctx, store, soda, level } = await h.stockedStore('block', 10);
+      const other = await h.item(tenant, 'retail');
+      const input: RecordCountInput = {
+        storeId: store,
+        lines: [{ stockItemId: soda, counted: 9 }],
+      };
+      await h.api.recordCount(ctx, input, 'aisle-3');
+      for (const changed of [
+        { ...input, lines: [{ stockItemId: soda, counted: 7 }] },
+        { ...input, note: 'recounted' },
+        { ...input, lines: [...input.lines, { stockItemId: other, counted: 4 }] },
+      ]) {
+        await expect(h.api.recordCount(ctx, changed, 'aisle-3')).rejects.toMatchObject({
+          code: 'idempotency-key-reused',
+          kind: 'unprocessable',
+        });
+      }
+      expect(await level()).toMatchObject({ onHand: 9 });
+      expect(await h.api.getLevel(ctx, store, other)).toMatchObject({ onHand: 0 });
+      expect(await ledger(ctx, store)).toHaveLength(2);
+    });
+
+    it('counts once when ten retries of a count race under one key', async () => {
+      const { ctx, store, soda, level } = await h.stockedStore('block', 10);
+      const input = { storeId: store, lines: [{ stockItemId: soda, counted: 4 }] };
+      const results = await Promise.all(
+        Array.from({ length: 10 }, () => h.api.recordCount(ctx, input, 'count-race')),
+      );
+      expect(results.filter((r) => !r.replayed)).toHaveLength(1);
+      const { replayed: _, ...first } = results.find((r) => !r.replayed)!;
+      for (const r of results) expect(r).toEqual({ ...first, replayed: r.replayed });
+      expect(first.lines).toEqual([
+        { stockItemId: soda, expected: 10, counted: 4, difference: -6 },
+      ]);
+      expect(await level()).toMatchObject({ onHand: 4 });
+      expect((await ledger(ctx, store)).filter((m) => m.kind === 'count-correction')).toEqual([
+        expect.objectContaining({ batchId: first.batchId, quantity: -6 }),
+      ]);
+    });
+
     it('keeps keys per tenant and per kind of request', async () => {
       const a = await twoStores();
       const b = await h.stockedStore('block', 0);
@@ -146,6 +236,14 @@ describe.each(testEngines())(
       );
       expect([transfer.status, replayed]).toEqual(['dispatched', false]);
       expect(await a.level()).toMatchObject({ onHand: 23 });
+      // So is a count.
+      const count = await h.api.recordCount(
+        a.ctx,
+        { storeId: a.store, lines: [{ stockItemId: a.soda, counted: 20 }] },
+        'shared',
+      );
+      expect([count.lines[0]?.difference, count.replayed]).toEqual([-3, false]);
+      expect(await a.level()).toMatchObject({ onHand: 20 });
     });
 
     it('leaves the key of a refused request free for its retry', async () => {

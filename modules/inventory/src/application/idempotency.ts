@@ -12,6 +12,7 @@ export interface KeyedRequest {
 
 const noun: Record<IdempotencyScope, string> = {
   movements: 'Receipts, adjustments and waste',
+  counts: 'Stock counts',
   transfers: 'Transfers',
 };
 

@@ -205,7 +205,7 @@ export interface TransferRepository {
 }
 
 /** The kinds of request an Idempotency-Key names one of (a key is scoped to its kind). */
-export type IdempotencyScope = 'movements' | 'transfers';
+export type IdempotencyScope = 'movements' | 'counts' | 'transfers';
 
 /** What an Idempotency-Key already names: its request's fingerprint and first answer. */
 export interface IdempotencyRecord {

@@ -222,7 +222,11 @@ describe.each(testEngines())('reservations on %s', (engine) => {
       storeId: store,
       lines: [{ variantId: soda, quantity: 3 }],
     });
-    await h.api.recordCount(ctx, { storeId: store, lines: [{ stockItemId: soda, counted: 1 }] });
+    await h.api.recordCount(
+      ctx,
+      { storeId: store, lines: [{ stockItemId: soda, counted: 1 }] },
+      newId(),
+    );
     const { warnings } = await h.api.confirmReservation(ctx, reservation.id);
     expect(warnings).toEqual([
       { code: 'insufficient-stock', storeId: store, stockItemId: soda, requested: 3, available: 1 },

@@ -158,12 +158,28 @@ export function stockRoutes(app: StratumApp, api: InventoryApi): void {
       schema: {
         tags,
         summary: 'Enter a stock count; differences become count-correction movements',
+        description:
+          'Moves stock, so it takes an Idempotency-Key (400 `idempotency-key-required` ' +
+          'without one). The same request again under the key answers the count first ' +
+          'recorded, with `Idempotent-Replayed: true`, and corrects nothing, even if stock ' +
+          'moved since; another request under it is 422 `idempotency-key-reused`. Keys are ' +
+          'per tenant.',
+        headers: idempotencyKeyHeaders(
+          'a retry with the same key gets the same count, never a second correction',
+        ),
         body: recordCountInput,
         response: { 201: countView },
       },
     },
-    async (request, reply) =>
-      reply.status(201).send(await api.recordCount(callContextOf(request), request.body)),
+    async (request, reply) => {
+      const { replayed, ...count } = await api.recordCount(
+        callContextOf(request),
+        request.body,
+        request.headers['idempotency-key'],
+      );
+      markReplayed(reply, replayed);
+      return reply.status(201).send(count);
+    },
   );
   app.get(
     `${base}/counts/:id`,

@@ -244,18 +244,18 @@ export const transferLines = inventory.table(
 );
 
 /**
- * Idempotency-Keys of the requests that move stock by hand or dispatch a
- * transfer, per tenant and kind of request. A key is claimed by inserting its
+ * Idempotency-Keys of the requests that move stock by hand, count it or
+ * dispatch a transfer, per tenant and kind of request. A key is claimed by inserting its
  * row first in the transaction that does the work, so it is the primary key
  * that makes a racing retry wait for that transaction and then find its
- * answer: one batch or transfer per key, enforced by the database. A refused
+ * answer: one batch, count or transfer per key, enforced by the database. A refused
  * request rolls its claim back with everything else.
  */
 export const idempotencyKeys = inventory.table(
   'idempotency_keys',
   {
     tenantId: uuid('tenant_id').notNull(),
-    scope: text('scope', { enum: ['movements', 'transfers'] }).notNull(),
+    scope: text('scope', { enum: ['movements', 'counts', 'transfers'] }).notNull(),
     key: text('key').notNull(),
     /** SHA-256 of the canonical request: what "the same request" means. */
     fingerprint: text('fingerprint').notNull(),
