@@ -19,7 +19,7 @@ describe.each(testEngines())('Idempotency-Keys of inventory’s stock POSTs on %
     lines: [{ stockItemId, quantity }],
   });
 
-  it('refuses to move or dispatch stock without an Idempotency-Key', async () => {
+  it('refuses to move, count or dispatch stock without an Idempotency-Key', async () => {
     const { token, stores } = await c.tenant(['block', 'block']);
     const [from, to] = stores as [string, string];
     const beans = await c.item(token, 'retail', 'Beans');
@@ -31,6 +31,10 @@ describe.each(testEngines())('Idempotency-Keys of inventory’s stock POSTs on %
         toStoreId: to,
         lines: [{ stockItemId: beans, quantity: 1 }],
       }),
+      await c.call('POST', '/counts', token, {
+        storeId: from,
+        lines: [{ stockItemId: beans, counted: 4 }],
+      }),
     ];
     for (const res of answers) {
       expect(res.statusCode).toBe(400);
@@ -39,6 +43,7 @@ describe.each(testEngines())('Idempotency-Keys of inventory’s stock POSTs on %
     }
     expect(await c.level(token, from, beans)).toMatchObject({ onHand: 10, inTransit: 0 });
     expect(await c.level(token, to, beans)).toMatchObject({ onHand: 0, inTransit: 0 });
+    expect((await c.ok(200, 'GET', `/movements?storeId=${from}`, token)).items).toHaveLength(1);
   });
 
   it('records a receipt once per key, replays it to a retry and refuses another request under it', async () => {
@@ -69,6 +74,57 @@ describe.each(testEngines())('Idempotency-Keys of inventory’s stock POSTs on %
       [first.json().batchId, 2_000],
     ]);
     expect(await c.level(token, store, milk)).toMatchObject({ onHand: 2_000 });
+  });
+
+  it('counts once per key: a retry after a sale replays the count and keeps the sale', async () => {
+    const { token, stores } = await c.tenant();
+    const store = stores[0]!;
+    const buns = await c.item(token, 'retail', 'Buns');
+    await c.receive(token, store, buns, 40);
+    const body = {
+      storeId: store,
+      note: 'closing count',
+      lines: [{ stockItemId: buns, counted: 36 }],
+    };
+    const first = await c.call('POST', '/counts', token, body, c.keyed('close-1'));
+    expect([first.statusCode, first.headers['idempotent-replayed']]).toEqual([201, undefined]);
+    expect(first.json().lines).toEqual([
+      { stockItemId: buns, expected: 40, counted: 36, difference: -4 },
+    ]);
+
+    const { reservation } = await c.ok(201, 'POST', '/reservations', token, {
+      storeId: store,
+      lines: [{ variantId: buns, quantity: 5 }],
+    });
+    await c.ok(200, 'POST', `/reservations/${reservation.id}/confirm`, token);
+    expect(await c.level(token, store, buns)).toMatchObject({ onHand: 31 });
+
+    const retry = await c.call('POST', '/counts', token, body, c.keyed('close-1'));
+    expect([retry.statusCode, retry.headers['idempotent-replayed']]).toEqual([201, 'true']);
+    expect(retry.body).toBe(first.body);
+    expect(await c.level(token, store, buns)).toMatchObject({ onHand: 31 });
+
+    const reused = await c.call(
+      'POST',
+      '/counts',
+      token,
+      { ...body, lines: [{ stockItemId: buns, counted: 31 }] },
+      c.keyed('close-1'),
+    );
+    expect(reused.statusCode).toBe(422);
+    expect(reused.headers['content-type']).toContain('application/problem+json');
+    expect(reused.json()).toMatchObject({ status: 422, code: 'idempotency-key-reused' });
+    const corrections = await c.ok(
+      200,
+      'GET',
+      `/movements?storeId=${store}&kind=count-correction`,
+      token,
+    );
+    expect(corrections.items.map((m) => [m.batchId, m.quantity])).toEqual([
+      [first.json().batchId, -4],
+    ]);
+    expect(await c.level(token, store, buns)).toMatchObject({ onHand: 31 });
+    expect((await c.ok(200, 'GET', '/consistency', token)).consistent).toBe(true);
   });
 
   it('lets another tenant use the same key for a request of its own', async () => {

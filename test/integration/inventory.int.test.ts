@@ -34,6 +34,26 @@ describe.runIf(postgresUrl())('inventory’s stock POSTs under concurrency on Po
     expect(await c.level(token, store, flour)).toMatchObject({ onHand: 500 });
   });
 
+  it('counts once when ten retries of a count race under one Idempotency-Key', async () => {
+    const { token, stores } = await c.tenant();
+    const store = stores[0]!;
+    const rice = await c.item(token, 'ingredient', 'Rice', 'g');
+    await c.receive(token, store, rice, 900);
+    const body = { storeId: store, lines: [{ stockItemId: rice, counted: 850 }] };
+    const results = await Promise.all(
+      ten.map(() => c.call('POST', '/counts', token, body, c.keyed('race'))),
+    );
+    expect(results.map((r) => r.statusCode)).toEqual(ten.map(() => 201));
+    expect(results.filter((r) => r.headers['idempotent-replayed'] === 'true')).toHaveLength(9);
+    expect(new Set(results.map((r) => r.body)).size).toBe(1);
+    const ledger = await c.ok(200, 'GET', `/movements?storeId=${store}`, token);
+    expect(ledger.items.map((m) => [m.kind, m.quantity])).toEqual([
+      ['count-correction', -50],
+      ['receipt', 900],
+    ]);
+    expect(await c.level(token, store, rice)).toMatchObject({ onHand: 850 });
+  });
+
   it('dispatches one transfer when ten retries race under one Idempotency-Key', async () => {
     const { token, stores } = await c.tenant(['block', 'block']);
     const [from, to] = stores as [string, string];

@@ -87,7 +87,7 @@ export function inventoryClient(server: StratumServer) {
   const staff = async (ownerToken: string, roles: string[], storeIds?: string[]) =>
     (await http.staff(ownerToken, roles, storeIds ? { storeIds } : {})).accessToken;
 
-  /** An Idempotency-Key header: stock movements and transfers take one (fresh unless given). */
+  /** An Idempotency-Key header: stock movements, counts and transfers take one (fresh unless given). */
   const keyed = (key: string = randomUUID()) => ({ 'idempotency-key': key });
 
   const receive = (token: string, storeId: string, stockItemId: string, quantity: number) =>
