@@ -65,6 +65,13 @@ export interface PaymentRecorded {
   replayed: boolean;
 }
 
+/** What `recordPaymentIn` wrote (or found written): its caller makes views of it if it answers with them. */
+export interface PaymentWritten {
+  order: OrderRecord;
+  receipt: ReceiptRecord;
+  replayed: boolean;
+}
+
 export interface RecordPaymentOptions {
   /** A further check of the order as locked, before anything is written (the saga's version check). */
   check?: (current: OrderRecord) => void;
@@ -115,7 +122,7 @@ export async function recordPaymentIn(
   input: RecordPaymentInput,
   store: StoreInfo,
   options: RecordPaymentOptions = {},
-): Promise<PaymentRecorded> {
+): Promise<PaymentWritten> {
   assertPaymentInput(input);
   const [current, existing] = await together([
     loadOrder(repo, ctx, orderId, true),
@@ -129,7 +136,7 @@ export async function recordPaymentIn(
       existing.receiptNumber === input.receiptNumber &&
       samePayments(current.state.payments, payments)
     ) {
-      return { order: toOrderView(current), receipt: toReceiptView(existing), replayed: true };
+      return { order: current, receipt: existing, replayed: true };
     }
     raise('invalid-order-transition', 'The order was already paid.', { status: current.status });
   }
@@ -192,7 +199,7 @@ export async function recordPaymentIn(
     },
   );
   if (!result) raise('invalid-order-transition', 'The order was not paid.');
-  return { order: toOrderView(record), receipt: toReceiptView(result), replayed: false };
+  return { order: record, receipt: result, replayed: false };
 }
 
 /** The payments of the split-bill parts paid so far, as their receipt lines will name them. */
@@ -251,9 +258,14 @@ export function recordPayment(deps: OrderingDeps) {
   ): Promise<PaymentRecorded> => {
     const order = await readOrder(deps, ctx, orderId);
     const store = await deps.stores.get(ctx, order.storeId);
-    return withRetry(deps, undefined, () =>
+    const written = await withRetry(deps, undefined, () =>
       deps.store.inTenant(ctx, (repo) => recordPaymentIn(repo, ctx, orderId, input, store)),
     );
+    return {
+      order: toOrderView(written.order),
+      receipt: toReceiptView(written.receipt),
+      replayed: written.replayed,
+    };
   };
 }
 
