@@ -222,7 +222,7 @@ function checkoutOf(
   const { recoveryIntervalMs = 1000, onStep, ...timings } = deps.checkout ?? {};
   const checkoutDeps: CheckoutDeps<OrderingRepository> = {
     store: pgCheckoutStore(deps.database, outbox, deps.wakeRelay),
-    orders: checkoutOrders(d, api),
+    orders: checkoutOrders(d),
     reservations: inventoryReservations(modules.inventory),
     payments: paymentsForCheckout(modules.payments),
     receipts: storeOpsReceiptNumbers(modules.storeOps),

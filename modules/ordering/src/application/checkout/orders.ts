@@ -1,6 +1,5 @@
 import type { CallContext } from '@stratum/platform';
 import { raiseCheckout } from '../../contract/checkout.ts';
-import type { OrderView, OrderingApi } from '../../contract.ts';
 import type { OrderRecord, OrderingDeps, OrderingRepository } from '../ports.ts';
 import { fireUnfired, storeTickets } from '../kitchen.ts';
 import {
@@ -8,11 +7,12 @@ import {
   changeOrder,
   loadOrder,
   prepareCommand,
+  readOrder,
   withRetry,
 } from '../order-writer.ts';
 import type { PlannedTender } from '../../domain/checkout.ts';
 import { recordPartPaymentIn, recordPaymentIn, type SettledPayment } from '../settlement.ts';
-import { toOrderView } from '../views.ts';
+import { priceOf } from '../../domain/order-pricing.ts';
 import type { CheckoutOrders, OrderSnapshot } from './ports.ts';
 
 /** Units of each variant on the live lines: what is held is what is sold. */
@@ -25,19 +25,28 @@ function unitsOf(lines: readonly { variantId: string; quantity: number; voided: 
   return [...units].map(([variantId, quantity]) => ({ variantId, quantity }));
 }
 
-/** What the saga plans from: the order's status and totals, and the units its live lines hold. */
-function snapshotOf(order: OrderView): OrderSnapshot {
+/**
+ * What the saga plans from: the order's status and totals, and the units its
+ * live lines hold (as the order's view shows them, without building one).
+ */
+function snapshotOf(r: OrderRecord): OrderSnapshot {
+  const order = r.state;
+  const paidParts = new Set((order.paidParts ?? []).map((p) => p.partId));
   return {
-    orderId: order.orderId,
-    storeId: order.storeId,
+    orderId: r.id,
+    storeId: r.storeId,
     status: order.status,
     currency: order.currency,
-    total: order.totals.total,
-    version: order.version,
+    total: priceOf(order).totals.total,
+    version: r.version,
     lines: unitsOf(order.lines),
     paid: order.status === 'open' || order.status === 'sent' ? order.paidAmount : 0,
     parts:
-      order.split?.parts.map((p) => ({ partId: p.partId, total: p.total, paid: p.paid })) ?? [],
+      r.split?.parts.map((p) => ({
+        partId: p.partId,
+        total: p.total,
+        paid: paidParts.has(p.partId),
+      })) ?? [],
   };
 }
 
@@ -64,12 +73,9 @@ function versionCheck(payment: { orderVersion: number; tenders: readonly Planned
  * the order once (`FOR UPDATE`), in a transaction of its own or, for paying,
  * in the saga's unit of work.
  */
-export function checkoutOrders(
-  d: OrderingDeps,
-  api: Pick<OrderingApi, 'getOrder'>,
-): CheckoutOrders<OrderingRepository> {
+export function checkoutOrders(d: OrderingDeps): CheckoutOrders<OrderingRepository> {
   return {
-    snapshot: async (ctx, orderId) => snapshotOf(await api.getOrder(ctx, orderId)),
+    snapshot: async (ctx, orderId) => snapshotOf(await readOrder(d, ctx, orderId)),
 
     async holdIn(repo, ctx, orderId, checkoutId) {
       // Locked as it is read, so the hold's version check cannot miss once its writes leave.
@@ -82,7 +88,7 @@ export function checkoutOrders(
         { lock: true },
       );
       return {
-        snapshot: snapshotOf(toOrderView(record)),
+        snapshot: snapshotOf(record),
         write: write ?? (() => Promise.resolve()),
       };
     },
