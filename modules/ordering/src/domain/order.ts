@@ -45,7 +45,8 @@ export function decide(state: Order | null, command: OrderCommand, now: Date): D
   const events = state === null ? place(command, at) : handle(state, command, at);
   const next = events.reduce<Order | null>(evolve, state);
   if (!next) raise('order-not-found', 'No such order.');
-  // An order that can no longer be priced (amounts past the safe range) is refused, not stored.
+  // An order that can no longer be priced (a bad tax rate, amounts past the safe range) is
+  // refused, not stored: a line's snapshot is checked here, on the order it joins.
   if (repricing.has(command.type)) priceOf(next);
   return { state: next, events };
 }
