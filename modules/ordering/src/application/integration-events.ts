@@ -4,6 +4,7 @@ import type { TicketChange } from '../domain/kitchen.ts';
 import type { OrderRefunded } from '../domain/order-events.ts';
 import { liveLines, priceOf } from '../domain/order-pricing.ts';
 import type { Approval, OrderStatus } from '../domain/order-types.ts';
+import type { PricedOrder } from '../domain/pricing.ts';
 import type { OrderRecord, TicketRecord } from './ports.ts';
 import { toTicketView } from './views.ts';
 
@@ -79,9 +80,15 @@ export const refundedPayload = (
   refundedAt: event.at,
 });
 
-/** A sale as reporting needs it: the lines as sold, discounts, taxes per rate, tip, staff. */
-export function paidPayload(o: OrderRecord, receiptNumber: number): Payload<'orderPaid'> {
-  const priced = priceOf(o.state);
+/**
+ * A sale as reporting needs it: the lines as sold, discounts, taxes per rate,
+ * tip, staff. `priced` is the order's pricing, when the caller has it already.
+ */
+export function paidPayload(
+  o: OrderRecord,
+  receiptNumber: number,
+  priced: PricedOrder = priceOf(o.state),
+): Payload<'orderPaid'> {
   const byLine = new Map(priced.lines.map((l) => [l.lineId, l]));
   const { totals } = priced;
   return {

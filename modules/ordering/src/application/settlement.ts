@@ -159,7 +159,8 @@ export async function recordPaymentIn(
       ...(options.last && { last: true }),
       effects: async (tx, change) => {
         const { after } = change;
-        const document = receiptOf(after.state, priceOf(after.state), {
+        const priced = priceOf(after.state);
+        const document = receiptOf(after.state, priced, {
           store: { name: store.name, address: store.address },
           register: input.register ?? input.registerId ?? after.registerId,
           receiptNumber: input.receiptNumber,
@@ -191,7 +192,7 @@ export async function recordPaymentIn(
               });
             }
           }),
-          tx.emit(orderingEvents.orderPaid, paidPayload(after, input.receiptNumber)),
+          tx.emit(orderingEvents.orderPaid, paidPayload(after, input.receiptNumber, priced)),
           options.fireKitchen ? storeTickets(tx, change) : undefined,
         ]);
         return receipt;
