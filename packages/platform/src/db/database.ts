@@ -12,6 +12,7 @@ import { currentContext, withContext, type Actor } from '../context.ts';
 import { newId } from '../ids.ts';
 import { DomainError } from '../errors.ts';
 import { applyMigrations, ensureAppRole } from './migrate.ts';
+import { withPendingCommit } from './pending-commit.ts';
 import { rowsOf, type Db, type Engine, type MigrationSet, type Tx } from './types.ts';
 
 export interface DatabaseSettings {
@@ -57,12 +58,31 @@ const connectionOf = new WeakMap<object, PipelinedConnection>();
  *   (`statement-after-commit`), and what went before it stays committed.
  * - Nothing is decided from their answers. A refusal must be a failing
  *   statement (a constraint, a lock that cannot be had): it aborts the
- *   transaction and PostgreSQL turns the `COMMIT` into a rollback. A unit that
- *   throws after its last statements succeeded has still committed.
+ *   transaction and PostgreSQL turns the `COMMIT` into a rollback.
+ *
+ * A unit that fails before its `COMMIT` has left is rolled back, whatever the
+ * failure (an event's payload that fails its schema, a refusal thrown before
+ * a statement): `writes` throwing or its promise rejecting, or a piece of work
+ * given to `together` failing, calls the commit off, and the transaction
+ * rolls back once the statements already sent have answered. A failure only
+ * seen after the `COMMIT` has left (past a wait on I/O, behind an answer the
+ * unit awaits first, or after `lastly` returned) cannot undo it. A failure
+ * nothing awaits (a promise left floating) is not seen at all.
  */
 export function lastly<T>(tx: Tx, writes: () => Promise<T>): Promise<T> {
-  connectionOf.get(tx)?.commitAfterWrites();
-  return writes();
+  const connection = connectionOf.get(tx);
+  if (!connection) return writes();
+  const cancel = connection.commitAfterWrites();
+  let started: Promise<T>;
+  try {
+    // A bare query builder runs its statement on every `then`: resolved once, here.
+    started = withPendingCommit(cancel, () => Promise.resolve(writes()));
+  } catch (err) {
+    cancel();
+    throw err;
+  }
+  started.then(undefined, cancel);
+  return started;
 }
 
 /** Runs `hook` once the transaction `tx` has committed (not if it rolls back). */
@@ -230,8 +250,12 @@ type QueryArgs = [config: unknown, values?: unknown, callback?: unknown];
 
 /** What a pooled transaction asks of its pipelined connection. */
 interface PipelinedConnection {
-  /** Sends COMMIT after the statements being started now, in the same write (`lastly`). */
-  commitAfterWrites(): void;
+  /**
+   * Sends COMMIT after the statements being started now, in the same write
+   * (`lastly`). Answers what calls it off while it has not left; it does
+   * nothing to a later transaction on the connection.
+   */
+  commitAfterWrites(): () => void;
   /** The answer to a COMMIT sent that way, once it has left. */
   sentCommit(): Promise<pg.QueryResult> | undefined;
   /** Forgets a COMMIT asked for or sent: the connection takes statements again. */
@@ -260,6 +284,8 @@ function pooledClient(prepared: boolean): typeof pg.Client {
     #flushQueued = false;
     #commitQueued = false;
     #commit: Promise<pg.QueryResult> | undefined;
+    /** Transactions ended on this connection: a call-off made late cannot reach the next one. */
+    #ended = 0;
 
     constructor(config?: string | pg.ClientConfig) {
       const settings = typeof config === 'string' ? { connectionString: config } : config;
@@ -267,9 +293,14 @@ function pooledClient(prepared: boolean): typeof pg.Client {
     }
 
     commitAfterWrites() {
-      if (this.#commit || this.#commitQueued) return;
+      const transaction = this.#ended;
+      const cancel = () => {
+        if (this.#ended === transaction) this.#commitQueued = false;
+      };
+      if (this.#commit || this.#commitQueued) return cancel;
       // Without a corked socket the statements leave one by one: the commit follows their answers.
       this.#commitQueued = this.#gatherWrites();
+      return cancel;
     }
 
     sentCommit() {
@@ -279,6 +310,7 @@ function pooledClient(prepared: boolean): typeof pg.Client {
     endTransaction() {
       this.#commit = undefined;
       this.#commitQueued = false;
+      this.#ended += 1;
     }
 
     override query(...[config, values, callback]: QueryArgs): never {

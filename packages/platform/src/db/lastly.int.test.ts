@@ -1,6 +1,7 @@
 import { eq } from 'drizzle-orm';
 import { pgSchema } from 'drizzle-orm/pg-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { z } from 'zod';
 import {
   signUpTenant,
   startTestServer,
@@ -8,12 +9,18 @@ import {
   transactionWrites,
   type TestServer,
 } from '@stratum/testing';
+import { auditTable } from '../audit.ts';
+import { defineEvent } from '../messaging/envelope.ts';
+import { createOutbox } from '../messaging/outbox.ts';
 import { lastly } from './database.ts';
+import { unitOfWork } from './repository.ts';
 import { messagingTables } from './tables.ts';
 import { together } from './together.ts';
 import type { Tx } from './types.ts';
 
-const { outbox } = messagingTables(pgSchema('identity'));
+const identity = pgSchema('identity');
+const { outbox } = messagingTables(identity);
+const auditLog = auditTable(identity);
 
 /** How many writes the one transaction `work` runs makes to PostgreSQL on `port`. */
 async function writesOfTransaction(port: number, work: () => Promise<unknown>): Promise<number> {
@@ -72,6 +79,15 @@ describe.each(testEngines())('a unit’s last statements on %s', (engine) => {
     expect(await kept(type)).toEqual(['after an await', 'before', 'builder']);
   });
 
+  it('runs a bare query builder given as the last statement once', async () => {
+    const type = `test.lastly-${engine}-14`;
+    await t.server.database.transaction(
+      (tx) => lastly(tx, () => insert(tx, event(type, 'alone'))),
+      { tenantId: tenant },
+    );
+    expect(await kept(type)).toEqual(['alone']);
+  });
+
   it('rolls the whole unit back when one of its last statements fails', async () => {
     const type = `test.lastly-${engine}-2`;
     const first = event(type, 'first');
@@ -107,6 +123,113 @@ describe.each(testEngines())('a unit’s last statements on %s', (engine) => {
         { tenantId: tenant },
       ),
     ).rejects.toThrow('failed while starting');
+    expect(await kept(type)).toEqual([]);
+  });
+
+  // A payload that fails its event's schema fails the outbox's add before its insert
+  // starts, while the unit's other last statements are already on their way.
+  const checked = (type: string) => defineEvent(type, 1, z.object({ count: z.number().int() }));
+  const notACount = { count: 'three' } as unknown as { count: number };
+
+  it('rolls back the state change when its event fails its schema among the last statements', async () => {
+    const type = `test.lastly-${engine}-7`;
+    await expect(
+      t.server.database.transaction(
+        async (tx) => {
+          await insert(tx, event(type, 'before'));
+          await lastly(tx, () =>
+            together([
+              insert(tx, event(type, 'state change')),
+              createOutbox(outbox).add(tx, checked(type), notACount, tenant),
+            ]),
+          );
+        },
+        { tenantId: tenant },
+      ),
+    ).rejects.toBeInstanceOf(z.ZodError);
+    expect(await kept(type)).toEqual([]);
+  });
+
+  it('rolls back the state change when its event, emitted past an await, fails its schema', async () => {
+    const type = `test.lastly-${engine}-8`;
+    await expect(
+      t.server.database.transaction(
+        async (tx) => {
+          const unit = unitOfWork(tx, tenant, createOutbox(outbox), auditLog);
+          await unit.lastly(() =>
+            together([
+              insert(tx, event(type, 'state change')),
+              (async () => {
+                await Promise.resolve();
+                await unit.emit(checked(type), notACount);
+              })(),
+            ]),
+          );
+        },
+        { tenantId: tenant },
+      ),
+    ).rejects.toBeInstanceOf(z.ZodError);
+    expect(await kept(type)).toEqual([]);
+  });
+
+  it('rolls back the unit when work started with its last statements fails before its own statement', async () => {
+    const type = `test.lastly-${engine}-9`;
+    await expect(
+      t.server.database.transaction(
+        (tx) =>
+          lastly(tx, () =>
+            together([
+              insert(tx, event(type, 'state change')),
+              (async () => {
+                await Promise.resolve();
+                throw new Error('refused before its statement');
+              })(),
+            ]),
+          ),
+        { tenantId: tenant },
+      ),
+    ).rejects.toThrow('refused before its statement');
+    expect(await kept(type)).toEqual([]);
+  });
+
+  it('commits what a unit that handles the failure of its last statements started, after their answers', async () => {
+    const type = `test.lastly-${engine}-10`;
+    await t.server.database.transaction(
+      async (tx) => {
+        await lastly(tx, () =>
+          together([
+            insert(tx, event(type, 'state change')),
+            createOutbox(outbox).add(tx, checked(type), notACount, tenant),
+          ]),
+        ).catch(() => {});
+        await insert(tx, event(type, 'after the failure'));
+      },
+      { tenantId: tenant },
+    );
+    expect(await kept(type)).toEqual(['after the failure', 'state change']);
+  });
+
+  it('rolls back a unit whose last statements fail while it waits for another answer', async () => {
+    const type = `test.lastly-${engine}-11`;
+    await expect(
+      t.server.database.transaction(
+        async (tx) => {
+          // As the inbox runs a handler beside its mark, and waits for both.
+          const [mark, effect] = await Promise.allSettled([
+            insert(tx, event(type, 'mark')),
+            lastly(tx, async () => {
+              const started = tx.insert(outbox).values(event(type, 'state change')).execute();
+              await Promise.resolve();
+              await createOutbox(outbox).add(tx, checked(type), notACount, tenant);
+              await started;
+            }),
+          ]);
+          if (mark.status === 'rejected') throw mark.reason;
+          if (effect.status === 'rejected') throw effect.reason;
+        },
+        { tenantId: tenant },
+      ),
+    ).rejects.toBeInstanceOf(z.ZodError);
     expect(await kept(type)).toEqual([]);
   });
 

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { withPendingCommit } from './pending-commit.ts';
 import { together } from './together.ts';
 
 const later = <T>(ms: number, value: T) => new Promise<T>((r) => setTimeout(() => r(value), ms));
@@ -29,5 +30,36 @@ describe('together', () => {
     });
     await expect(together([Promise.reject(new Error('at once')), slow])).rejects.toThrow('at once');
     expect(finished).toBe(true);
+  });
+
+  it('calls off a pending commit at the first failure, before the rest has settled', async () => {
+    let calledOff = false;
+    let slowSettled = false;
+    const slow = later(10, 'slow').then(() => (slowSettled = true));
+    const waited = withPendingCommit(
+      () => (calledOff = true),
+      () => together([slow, Promise.reject(new Error('at once'))]),
+    );
+    await Promise.resolve();
+    expect({ calledOff, slowSettled }).toEqual({ calledOff: true, slowSettled: false });
+    await expect(waited).rejects.toThrow('at once');
+  });
+
+  it('starts a query builder once when it watches for failures', async () => {
+    // A query builder runs its statement on every `then`.
+    let runs = 0;
+    const builder = {
+      then(resolve: (v: string) => void) {
+        runs += 1;
+        resolve('rows');
+      },
+    };
+    expect(
+      await withPendingCommit(
+        () => {},
+        () => together([builder]),
+      ),
+    ).toEqual(['rows']);
+    expect(runs).toBe(1);
   });
 });

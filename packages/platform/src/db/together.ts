@@ -1,3 +1,5 @@
+import { pendingCommitCanceller } from './pending-commit.ts';
+
 /**
  * Waits for work started together — statements of one transaction sent without
  * waiting for each other's answers, which a pipelined connection sends in one
@@ -10,15 +12,33 @@
  * otherwise run; the database runs it in the order it was started. A
  * repository call starts when it is called, a bare query builder only when it
  * is awaited (here: after everything else in the list has started).
+ *
+ * Among a unit's last statements (`lastly`), the first failure also calls off
+ * the `COMMIT` asked for with them if it has not left yet, without waiting for
+ * the rest: a unit that fails before its commit has left is rolled back.
  */
 export async function together<T extends readonly unknown[] | []>(
   work: T,
 ): Promise<{ -readonly [K in keyof T]: Awaited<T[K]> }> {
-  const settled = await Promise.allSettled(work);
+  const cancelCommit = pendingCommitCanceller();
+  const settled = await Promise.allSettled(cancelCommit ? watched(work, cancelCommit) : work);
   const values: unknown[] = [];
   for (const outcome of settled) {
     if (outcome.status === 'rejected') throw outcome.reason;
     values.push(outcome.value);
   }
   return values as { -readonly [K in keyof T]: Awaited<T[K]> };
+}
+
+/**
+ * Each piece of work as a promise that calls `onFailure` when it fails. A bare
+ * query builder is resolved once (it runs its statement on every `then`), in
+ * the order given and at the moment `Promise.allSettled` would resolve it.
+ */
+function watched(work: readonly unknown[], onFailure: () => void): Promise<unknown>[] {
+  return work.map((piece) => {
+    const started = Promise.resolve(piece);
+    started.then(undefined, onFailure);
+    return started;
+  });
 }
