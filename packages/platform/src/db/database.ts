@@ -58,30 +58,35 @@ const connectionOf = new WeakMap<object, PipelinedConnection>();
  *   (`statement-after-commit`), and what went before it stays committed.
  * - Nothing is decided from their answers. A refusal must be a failing
  *   statement (a constraint, a lock that cannot be had): it aborts the
- *   transaction and PostgreSQL turns the `COMMIT` into a rollback.
+ *   transaction and PostgreSQL turns the `COMMIT` into a rollback. A unit that
+ *   throws after its last statements succeeded has still committed (harmless
+ *   only when they wrote nothing) and is rejected with its own error.
  *
  * A unit that fails before its `COMMIT` has left is rolled back, whatever the
  * failure (an event's payload that fails its schema, a refusal thrown before
  * a statement): `writes` throwing or its promise rejecting, or a piece of work
  * given to `together` failing, calls the commit off, and the transaction
  * rolls back once the statements already sent have answered. A failure only
- * seen after the `COMMIT` has left (past a wait on I/O, behind an answer the
- * unit awaits first, or after `lastly` returned) cannot undo it. A failure
- * nothing awaits (a promise left floating) is not seen at all.
+ * seen after the `COMMIT` has left (past a wait on I/O, or behind an answer the
+ * unit awaits first) cannot undo it: when the transaction committed, it
+ * rejects with `unit-failed-after-commit`, the unit's error as its `cause`
+ * (a refusal above is thrown as it is). A failure nothing awaits (a promise
+ * left floating) is not seen at all. A transaction that committed runs its
+ * after-commit hooks, whatever it rejects with.
  */
 export function lastly<T>(tx: Tx, writes: () => Promise<T>): Promise<T> {
   const connection = connectionOf.get(tx);
   if (!connection) return writes();
-  const cancel = connection.commitAfterWrites();
+  const failed = connection.commitAfterWrites();
   let started: Promise<T>;
   try {
     // A bare query builder runs its statement on every `then`: resolved once, here.
-    started = withPendingCommit(cancel, () => Promise.resolve(writes()));
+    started = withPendingCommit(failed, () => Promise.resolve(writes()));
   } catch (err) {
-    cancel();
+    failed();
     throw err;
   }
-  started.then(undefined, cancel);
+  started.then(undefined, failed);
   return started;
 }
 
@@ -204,9 +209,12 @@ const pooledTransaction =
         // A commit sent with the last statements has settled the outcome already.
         const sent = connection.sentCommit();
         if (sent) {
-          await sent.catch((commitErr: Error) => {
+          const answer = await sent.catch((commitErr: Error) => {
             if (!hasSqlState(commitErr)) broken = commitErr;
           });
+          if (answer?.command === 'COMMIT') {
+            throw committedAfterAll(err, connection.lastStatementsFailedAfterCommit());
+          }
         } else {
           // No commit has left: forget one asked for (the unit failed while starting its
           // last statements) and roll back.
@@ -252,21 +260,61 @@ type QueryArgs = [config: unknown, values?: unknown, callback?: unknown];
 interface PipelinedConnection {
   /**
    * Sends COMMIT after the statements being started now, in the same write
-   * (`lastly`). Answers what calls it off while it has not left; it does
-   * nothing to a later transaction on the connection.
+   * (`lastly`). Answers what to call if they fail: it calls the commit off
+   * while it has not left, and notes the failure once it has; it does nothing
+   * to a later transaction on the connection.
    */
   commitAfterWrites(): () => void;
+  /** Whether the last statements failed after the COMMIT sent with them had left. */
+  lastStatementsFailedAfterCommit(): boolean;
   /** The answer to a COMMIT sent that way, once it has left. */
   sentCommit(): Promise<pg.QueryResult> | undefined;
   /** Forgets a COMMIT asked for or sent: the connection takes statements again. */
   endTransaction(): void;
 }
 
+/** Refusals of statements started after their transaction's COMMIT had left. */
+const refusals = new WeakSet<object>();
+/** What a unit's transaction threw after it committed all the same (its after-commit hooks run). */
+const committedFailures = new WeakSet<object>();
+
 /** A statement started after its transaction's COMMIT had left (a unit that broke `lastly`'s rule). */
-const startedAfterCommit = () =>
-  new Error(
+const startedAfterCommit = () => {
+  const refused = new Error(
     'statement-after-commit: a statement was started after its transaction’s COMMIT had been sent with the last statements',
   );
+  refusals.add(refused);
+  return refused;
+};
+
+/** Whether `err` is, or wraps, the refusal of a statement started after the COMMIT had left. */
+function isRefusal(err: unknown): boolean {
+  for (let e = err, depth = 0; e instanceof Object && depth < 8; depth += 1) {
+    if (refusals.has(e)) return true;
+    e = (e as { cause?: unknown }).cause;
+  }
+  return false;
+}
+
+/**
+ * What to throw for a unit that failed although the COMMIT sent with its last
+ * statements committed it (its after-commit hooks run). When those statements
+ * failed after the COMMIT had left, an error that says the transaction
+ * committed, the unit's own as its cause — unless that is (or wraps) a
+ * refusal, which says so already. Otherwise the unit's own: it failed after
+ * its last statements had succeeded, and `lastly` tells it that it committed.
+ */
+function committedAfterAll(err: unknown, lastStatementsFailed: boolean): unknown {
+  const thrown =
+    lastStatementsFailed && !isRefusal(err)
+      ? new Error(
+          'unit-failed-after-commit: the unit’s last statements failed after its transaction’s COMMIT had been sent with them; the transaction committed',
+          { cause: err },
+        )
+      : err;
+  if (thrown instanceof Object) committedFailures.add(thrown);
+  return thrown;
+}
 
 /**
  * The pool's node-postgres client (ADR 0016). It is pipelined: a statement is
@@ -284,7 +332,8 @@ function pooledClient(prepared: boolean): typeof pg.Client {
     #flushQueued = false;
     #commitQueued = false;
     #commit: Promise<pg.QueryResult> | undefined;
-    /** Transactions ended on this connection: a call-off made late cannot reach the next one. */
+    #failedAfterCommit = false;
+    /** Transactions ended on this connection: a failure noted late cannot reach the next one. */
     #ended = 0;
 
     constructor(config?: string | pg.ClientConfig) {
@@ -294,13 +343,19 @@ function pooledClient(prepared: boolean): typeof pg.Client {
 
     commitAfterWrites() {
       const transaction = this.#ended;
-      const cancel = () => {
-        if (this.#ended === transaction) this.#commitQueued = false;
+      const failed = () => {
+        if (this.#ended !== transaction) return;
+        if (this.#commit) this.#failedAfterCommit = true;
+        else this.#commitQueued = false;
       };
-      if (this.#commit || this.#commitQueued) return cancel;
+      if (this.#commit || this.#commitQueued) return failed;
       // Without a corked socket the statements leave one by one: the commit follows their answers.
       this.#commitQueued = this.#gatherWrites();
-      return cancel;
+      return failed;
+    }
+
+    lastStatementsFailedAfterCommit() {
+      return this.#failedAfterCommit;
     }
 
     sentCommit() {
@@ -310,6 +365,7 @@ function pooledClient(prepared: boolean): typeof pg.Client {
     endTransaction() {
       this.#commit = undefined;
       this.#commitQueued = false;
+      this.#failedAfterCommit = false;
       this.#ended += 1;
     }
 
@@ -397,10 +453,17 @@ function makeDatabase(
       const tenantId = options.tenantId ?? currentContext()?.tenantId;
       if (!tenantId && !options.system) throw missingTenant();
       const hooks: AfterCommit[] = [];
-      const result = await run({ tenantId, system: options.system }, (tx) => {
-        afterCommitHooks.set(tx, hooks);
-        return fn(tx);
-      });
+      let result: Awaited<ReturnType<typeof fn>>;
+      try {
+        result = await run({ tenantId, system: options.system }, (tx) => {
+          afterCommitHooks.set(tx, hooks);
+          return fn(tx);
+        });
+      } catch (err) {
+        // A unit that failed once its commit had left (`lastly`) may have committed all the same.
+        if (err instanceof Object && committedFailures.has(err)) for (const hook of hooks) hook();
+        throw err;
+      }
       for (const hook of hooks) hook();
       return result;
     },
