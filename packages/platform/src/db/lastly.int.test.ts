@@ -131,66 +131,52 @@ describe.each(testEngines())('a unit’s last statements on %s', (engine) => {
   const checked = (type: string) => defineEvent(type, 1, z.object({ count: z.number().int() }));
   const notACount = { count: 'three' } as unknown as { count: number };
 
-  it('rolls back the state change when its event fails its schema among the last statements', async () => {
-    const type = `test.lastly-${engine}-7`;
-    await expect(
-      t.server.database.transaction(
-        async (tx) => {
-          await insert(tx, event(type, 'before'));
-          await lastly(tx, () =>
-            together([
-              insert(tx, event(type, 'state change')),
-              createOutbox(outbox).add(tx, checked(type), notACount, tenant),
-            ]),
-          );
-        },
-        { tenantId: tenant },
-      ),
-    ).rejects.toBeInstanceOf(z.ZodError);
-    expect(await kept(type)).toEqual([]);
-  });
+  /**
+   * The unit's last statements: an insert and, started with it, work that fails
+   * before a statement of its own leaves. Nothing of the unit may commit.
+   */
+  const failingBesideAnInsert: [string, (tx: Tx, type: string) => Promise<unknown>, unknown][] = [
+    [
+      'its event fails its schema',
+      (tx, type) => createOutbox(outbox).add(tx, checked(type), notACount, tenant),
+      z.ZodError,
+    ],
+    [
+      'its event, emitted past an await, fails its schema',
+      async (tx, type) => {
+        await Promise.resolve();
+        await unitOfWork(tx, tenant, createOutbox(outbox), auditLog).emit(checked(type), notACount);
+      },
+      z.ZodError,
+    ],
+    [
+      'work started with it fails before its own statement',
+      async () => {
+        await Promise.resolve();
+        throw new RangeError('refused before its statement');
+      },
+      RangeError,
+    ],
+  ];
 
-  it('rolls back the state change when its event, emitted past an await, fails its schema', async () => {
-    const type = `test.lastly-${engine}-8`;
-    await expect(
-      t.server.database.transaction(
-        async (tx) => {
-          const unit = unitOfWork(tx, tenant, createOutbox(outbox), auditLog);
-          await unit.lastly(() =>
-            together([
-              insert(tx, event(type, 'state change')),
-              (async () => {
-                await Promise.resolve();
-                await unit.emit(checked(type), notACount);
-              })(),
-            ]),
-          );
-        },
-        { tenantId: tenant },
-      ),
-    ).rejects.toBeInstanceOf(z.ZodError);
-    expect(await kept(type)).toEqual([]);
-  });
-
-  it('rolls back the unit when work started with its last statements fails before its own statement', async () => {
-    const type = `test.lastly-${engine}-9`;
-    await expect(
-      t.server.database.transaction(
-        (tx) =>
-          lastly(tx, () =>
-            together([
-              insert(tx, event(type, 'state change')),
-              (async () => {
-                await Promise.resolve();
-                throw new Error('refused before its statement');
-              })(),
-            ]),
-          ),
-        { tenantId: tenant },
-      ),
-    ).rejects.toThrow('refused before its statement');
-    expect(await kept(type)).toEqual([]);
-  });
+  it.each(failingBesideAnInsert.map((c, i) => [...c, i] as const))(
+    'rolls back the state change when %s',
+    async (_, failing, rejection, i) => {
+      const type = `test.lastly-${engine}-failing-${i}`;
+      await expect(
+        t.server.database.transaction(
+          async (tx) => {
+            await insert(tx, event(type, 'before'));
+            await lastly(tx, () =>
+              together([insert(tx, event(type, 'state change')), failing(tx, type)]),
+            );
+          },
+          { tenantId: tenant },
+        ),
+      ).rejects.toBeInstanceOf(rejection);
+      expect(await kept(type)).toEqual([]);
+    },
+  );
 
   it('commits what a unit that handles the failure of its last statements started, after their answers', async () => {
     const type = `test.lastly-${engine}-10`;
