@@ -245,25 +245,32 @@ describe.each(testEngines())('a unit’s last statements on %s', (engine) => {
       expect(await kept(type)).toHaveLength(6);
     });
 
+    /** Runs `unit` in a transaction with an after-commit hook; `hooked()` says whether it ran. */
+    const withHook = (unit: (tx: Tx) => Promise<unknown>) => {
+      let hooked = false;
+      const outcome = t.server.database.transaction(
+        (tx) => {
+          afterCommit(tx, () => (hooked = true));
+          return unit(tx);
+        },
+        { tenantId: tenant },
+      );
+      return { outcome, hooked: () => hooked };
+    };
+
     it('refuses a statement started after the commit has left; what went before stays', async () => {
       const type = `test.lastly-${engine}-4`;
-      let hooked = false;
-      await expect(
-        t.server.database.transaction(
-          (tx) => {
-            afterCommit(tx, () => (hooked = true));
-            return lastly(tx, async () => {
-              await insert(tx, event(type, 'sent with the commit'));
-              await insert(tx, event(type, 'started after its answer'));
-            });
-          },
-          { tenantId: tenant },
-        ),
-      ).rejects.toMatchObject({
+      const { outcome, hooked } = withHook((tx) =>
+        lastly(tx, async () => {
+          await insert(tx, event(type, 'sent with the commit'));
+          await insert(tx, event(type, 'started after its answer'));
+        }),
+      );
+      await expect(outcome).rejects.toMatchObject({
         cause: { message: expect.stringMatching(/^statement-after-commit/) },
       });
       expect(await kept(type)).toEqual(['sent with the commit']);
-      expect(hooked).toBe(true);
+      expect(hooked()).toBe(true);
     });
 
     it('does not report a unit as done when PostgreSQL rolled it back', async () => {
@@ -286,43 +293,31 @@ describe.each(testEngines())('a unit’s last statements on %s', (engine) => {
 
     it('says a unit that failed after its commit had left was committed, and runs its hooks', async () => {
       const type = `test.lastly-${engine}-12`;
-      let hooked = false;
-      await expect(
-        t.server.database.transaction(
-          (tx) => {
-            afterCommit(tx, () => (hooked = true));
-            return lastly(tx, async () => {
-              await insert(tx, event(type, 'sent with the commit'));
-              // Decided from an answer, which `lastly` forbids: too late to roll back.
-              throw new Error('decided from the answer');
-            });
-          },
-          { tenantId: tenant },
-        ),
-      ).rejects.toMatchObject({
+      const { outcome, hooked } = withHook((tx) =>
+        lastly(tx, async () => {
+          await insert(tx, event(type, 'sent with the commit'));
+          // Decided from an answer, which `lastly` forbids: too late to roll back.
+          throw new Error('decided from the answer');
+        }),
+      );
+      await expect(outcome).rejects.toMatchObject({
         message: expect.stringMatching(/^unit-failed-after-commit/),
         cause: { message: 'decided from the answer' },
       });
       expect(await kept(type)).toEqual(['sent with the commit']);
-      expect(hooked).toBe(true);
+      expect(hooked()).toBe(true);
     });
 
     it('throws as it is what a unit raises once its last statements succeeded, and runs its hooks', async () => {
       const type = `test.lastly-${engine}-13`;
-      let hooked = false;
       // As an allocation that took nothing: a refusal raised once the commit has answered.
-      await expect(
-        t.server.database.transaction(
-          async (tx) => {
-            afterCommit(tx, () => (hooked = true));
-            await lastly(tx, () => insert(tx, event(type, 'sent with the commit')));
-            throw new Error('raised afterwards');
-          },
-          { tenantId: tenant },
-        ),
-      ).rejects.toThrow(/^raised afterwards$/);
+      const { outcome, hooked } = withHook(async (tx) => {
+        await lastly(tx, () => insert(tx, event(type, 'sent with the commit')));
+        throw new Error('raised afterwards');
+      });
+      await expect(outcome).rejects.toThrow(/^raised afterwards$/);
       expect(await kept(type)).toEqual(['sent with the commit']);
-      expect(hooked).toBe(true);
+      expect(hooked()).toBe(true);
     });
   }
 });
